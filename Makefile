@@ -1,0 +1,100 @@
+# ngx_http_mfa_module: build, test and fuzz.
+#
+#   make            the nginx module (build/ngx_http_mfa_module.so)
+#   make deps       install the Debian packages everything needs
+#   make test       deps, build, then every test suite
+#   make unit       C unit tests of the pure core (lua-free-tests/)
+#   make prove      integration tests (t/): real nginx, real redis-server
+#   make fuzz       libFuzzer targets (fuzz/), then a short run of each
+
+SHELL        := /bin/bash
+NGX_SRC      ?= /usr/share/nginx/src
+BUILD        := build
+NGX_BUILD    := $(BUILD)/nginx
+MODULE       := $(BUILD)/ngx_http_mfa_module.so
+
+CC           ?= gcc
+CFLAGS_CORE  := -std=gnu11 -O2 -g -W -Wall -Wextra -Wpointer-arith \
+                -Wno-unused-parameter -Werror -Isrc
+LIBS_CORE    := -lcrypto -ljansson
+
+CORE_SRCS    := $(wildcard src/mfa_*.c)
+CORE_HDRS    := $(wildcard src/mfa_*.h)
+MODULE_SRCS  := ngx_http_mfa_module.c $(wildcard src/ngx_http_mfa_*.c) \
+                $(wildcard src/ngx_http_mfa_*.h) $(CORE_SRCS) $(CORE_HDRS)
+
+UNIT_SRCS    := $(wildcard lua-free-tests/test_*.c)
+UNIT_BINS    := $(patsubst lua-free-tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 5
+
+# Debian's hardening flags, as its own nginx module packages use them
+MFA_CC_OPT   ?= $(shell dpkg-buildflags --get CFLAGS 2>/dev/null) \
+                $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
+MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
+
+.PHONY: all module deps test unit prove fuzz fuzz-build clean
+
+all: module
+
+deps:
+	./scripts/install-deps.sh
+
+module: $(MODULE)
+
+$(NGX_BUILD)/Makefile: config
+	rm -rf $(NGX_BUILD)
+	mkdir -p $(BUILD)
+	cp -r $(NGX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && . ./conf_flags && \
+	    ./configure --with-cc-opt="-fPIC $(MFA_CC_OPT)" \
+	        --with-ld-opt="$(MFA_LD_OPT)" \
+	        "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR) \
+	        > configure.log 2>&1 || { cat configure.log; exit 1; }
+
+$(MODULE): $(NGX_BUILD)/Makefile $(MODULE_SRCS)
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/ngx_http_mfa_module.so $@
+
+test: deps
+	$(MAKE) module
+	$(MAKE) unit
+	$(MAKE) prove
+	$(MAKE) fuzz
+
+$(BUILD)/unit/%: lua-free-tests/%.c lua-free-tests/mfa_test.h $(CORE_SRCS) \
+                 $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_CORE) -o $@ $< $(CORE_SRCS) $(LIBS_CORE) -lcmocka
+
+unit: $(UNIT_BINS)
+	@failed=0; for t in $(UNIT_BINS); do \
+	    echo "== $$t"; $$t || failed=1; \
+	done; exit $$failed
+
+prove: module
+	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -r t/
+
+$(BUILD)/fuzz/%: fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< \
+	    $(CORE_SRCS) $(LIBS_CORE)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BINS); do \
+	    name=$$(basename $$f); \
+	    mkdir -p $(BUILD)/fuzz/corpus/$$name; \
+	    echo "== $$name ($(FUZZ_SECONDS)s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+	        $(BUILD)/fuzz/corpus/$$name fuzz/corpus/$$name \
+	        > $(BUILD)/fuzz/$$name.log 2>&1 \
+	    || { tail -50 $(BUILD)/fuzz/$$name.log; exit 1; }; \
+	    tail -1 $(BUILD)/fuzz/$$name.log; \
+	done
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install every Debian package that building, running and testing need.
+# Idempotent: packages already present are not touched, apt is not asked.
+set -eu
+
+PKGS="build-essential nginx nginx-dev libpcre3-dev zlib1g-dev libssl-dev
+libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
+libcmocka-dev clang libclang-rt-14-dev valgrind perl"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'
+    then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

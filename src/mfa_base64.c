@@ -1,0 +1,98 @@
+
+/*
+ * Base64url without padding.
+ */
+
+
+#include "mfa_base64.h"
+
+
+static const char  mfa_b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+
+size_t
+mfa_base64url_encode(const uint8_t *in, size_t len, char *out)
+{
+    size_t    i, n;
+    unsigned  bits;
+    uint32_t  buf;
+
+    n = 0;
+    buf = 0;
+    bits = 0;
+
+    for (i = 0; i < len; i++) {
+        buf = (buf << 8) | in[i];
+        bits += 8;
+
+        while (bits >= 6) {
+            out[n++] = mfa_b64_alphabet[(buf >> (bits - 6)) & 0x3f];
+            bits -= 6;
+        }
+    }
+
+    if (bits > 0) {
+        out[n++] = mfa_b64_alphabet[(buf << (6 - bits)) & 0x3f];
+    }
+
+    return n;
+}
+
+
+int
+mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
+    size_t out_size, size_t *out_len)
+{
+    char      c;
+    size_t    i, n;
+    unsigned  bits, v;
+    uint32_t  buf;
+
+    if (len % 4 == 1) {
+        return MFA_ERROR;
+    }
+
+    n = 0;
+    buf = 0;
+    bits = 0;
+
+    for (i = 0; i < len; i++) {
+        c = in[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            v = (unsigned) (c - 'A');
+
+        } else if (c >= 'a' && c <= 'z') {
+            v = (unsigned) (c - 'a' + 26);
+
+        } else if (c >= '0' && c <= '9') {
+            v = (unsigned) (c - '0' + 52);
+
+        } else if (c == '-') {
+            v = 62;
+
+        } else if (c == '_') {
+            v = 63;
+
+        } else {
+            return MFA_ERROR;
+        }
+
+        buf = (buf << 6) | v;
+        bits += 6;
+
+        if (bits >= 8) {
+            if (n == out_size) {
+                return MFA_TOO_LARGE;
+            }
+
+            out[n++] = (uint8_t) (buf >> (bits - 8));
+            bits -= 8;
+        }
+    }
+
+    *out_len = n;
+
+    return MFA_OK;
+}

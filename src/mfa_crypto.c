@@ -1,0 +1,386 @@
+
+/*
+ * Cryptography of the module, over OpenSSL: the CSPRNG, constant-time
+ * comparison, key loading, AES-256-GCM sealing of TOTP secrets and
+ * HMAC-SHA256 tokens.
+ */
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "mfa_base64.h"
+#include "mfa_crypto.h"
+
+
+static int mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
+    const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
+    const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
+static void mfa_token_mac(const uint8_t *key, const char *purpose,
+    const void *binding, size_t binding_len, const uint8_t *expiry,
+    uint8_t *mac);
+
+
+int
+mfa_random(uint8_t *buf, size_t len)
+{
+    if (len > 0x7fffffff || RAND_bytes(buf, (int) len) != 1) {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
+}
+
+
+int
+mfa_ct_equal(const void *a, const void *b, size_t len)
+{
+    return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+
+int
+mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err)
+{
+    int          fd;
+    ssize_t      n;
+    uint8_t      buf[MFA_KEY_LEN + 1];
+    struct stat  st;
+
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd == -1) {
+        mfa_err_set(err, "cannot open key file \"%s\": %s", path,
+                    strerror(errno));
+        return MFA_ERROR;
+    }
+
+    if (fstat(fd, &st) == -1) {
+        mfa_err_set(err, "cannot stat key file \"%s\": %s", path,
+                    strerror(errno));
+        goto failed;
+    }
+
+    if (!S_ISREG(st.st_mode)) {
+        mfa_err_set(err, "key file \"%s\" is not a regular file", path);
+        goto failed;
+    }
+
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+        mfa_err_set(err, "key file \"%s\" is accessible by group or others "
+                    "(mode %04o); make it 0600 or 0400", path,
+                    (unsigned) (st.st_mode & 07777));
+        goto failed;
+    }
+
+    n = read(fd, buf, sizeof(buf));
+
+    if (n == -1) {
+        mfa_err_set(err, "cannot read key file \"%s\": %s", path,
+                    strerror(errno));
+        goto failed;
+    }
+
+    if (n != MFA_KEY_LEN) {
+        mfa_err_set(err, "key file \"%s\" must hold exactly %d bytes "
+                    "(\"mfactl genkey\" makes one)", path, MFA_KEY_LEN);
+        goto failed;
+    }
+
+    close(fd);
+
+    mfa_key_from_bytes(key, buf);
+    OPENSSL_cleanse(buf, sizeof(buf));
+
+    return MFA_OK;
+
+failed:
+
+    close(fd);
+    OPENSSL_cleanse(buf, sizeof(buf));
+
+    return MFA_ERROR;
+}
+
+
+void
+mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes)
+{
+    uint8_t  digest[SHA256_DIGEST_LENGTH];
+
+    memcpy(key->key, bytes, MFA_KEY_LEN);
+    SHA256(bytes, MFA_KEY_LEN, digest);
+    key->id = digest[0];
+}
+
+
+void
+mfa_key_derive(const mfa_key_t *master, const char *label, uint8_t *out)
+{
+    size_t  len;
+    char    msg[64];
+
+    len = strlen(label);
+
+    if (len > sizeof(msg) - 4) {
+        len = sizeof(msg) - 4;
+    }
+
+    memcpy(msg, "mfa/", 4);
+    memcpy(msg + 4, label, len);
+
+    mfa_hmac_sha256(master->key, MFA_KEY_LEN, msg, len + 4, out);
+}
+
+
+void
+mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
+    size_t msg_len, uint8_t *out)
+{
+    unsigned  len;
+
+    HMAC(EVP_sha256(), key, (int) key_len, msg, msg_len, out, &len);
+}
+
+
+static int
+mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
+    const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
+    const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
+{
+    int              n, rc;
+    EVP_CIPHER_CTX  *ctx;
+
+    ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL) {
+        return MFA_ERROR;
+    }
+
+    rc = MFA_ERROR;
+
+    if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc)
+        != 1
+        || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN,
+                               MFA_SEAL_NONCE_LEN, NULL) != 1
+        || EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, enc) != 1
+        || EVP_CipherUpdate(ctx, NULL, &n, ad1, (int) ad1_len) != 1
+        || EVP_CipherUpdate(ctx, NULL, &n, ad2, (int) ad2_len) != 1)
+    {
+        goto done;
+    }
+
+    if (len > 0 && EVP_CipherUpdate(ctx, out, &n, in, (int) len) != 1) {
+        goto done;
+    }
+
+    if (!enc
+        && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, MFA_SEAL_TAG_LEN,
+                               tag) != 1)
+    {
+        goto done;
+    }
+
+    if (EVP_CipherFinal_ex(ctx, out + len, &n) != 1) {
+        goto done;
+    }
+
+    if (enc
+        && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, MFA_SEAL_TAG_LEN,
+                               tag) != 1)
+    {
+        goto done;
+    }
+
+    rc = MFA_OK;
+
+done:
+
+    EVP_CIPHER_CTX_free(ctx);
+
+    return rc;
+}
+
+
+int
+mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
+    const void *ad, size_t ad_len, uint8_t *out, size_t *out_len)
+{
+    uint8_t  *nonce;
+
+    out[0] = MFA_SEAL_VERSION;
+    out[1] = key->id;
+    nonce = out + 2;
+
+    if (mfa_random(nonce, MFA_SEAL_NONCE_LEN) != MFA_OK) {
+        return MFA_ERROR;
+    }
+
+    if (mfa_gcm(1, key->key, nonce, out, 2, ad, ad_len, plain, len,
+                nonce + MFA_SEAL_NONCE_LEN,
+                nonce + MFA_SEAL_NONCE_LEN + len)
+        != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
+
+    *out_len = len + MFA_SEAL_OVERHEAD;
+
+    return MFA_OK;
+}
+
+
+int
+mfa_sealed_key_id(const uint8_t *sealed, size_t len)
+{
+    if (len < MFA_SEAL_OVERHEAD || sealed[0] != MFA_SEAL_VERSION) {
+        return -1;
+    }
+
+    return sealed[1];
+}
+
+
+int
+mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
+    size_t len, const void *ad, size_t ad_len, uint8_t *out,
+    size_t *out_len, mfa_err_t *err)
+{
+    int             id, tried;
+    size_t          i, n;
+    uint8_t         tag[MFA_SEAL_TAG_LEN];
+    const uint8_t  *nonce;
+
+    id = mfa_sealed_key_id(sealed, len);
+
+    if (id < 0) {
+        mfa_err_set(err, "sealed secret is malformed");
+        return MFA_ERROR;
+    }
+
+    n = len - MFA_SEAL_OVERHEAD;
+    nonce = sealed + 2;
+    tried = 0;
+
+    /* two keys may share an id byte: the tag tells which one sealed it */
+
+    for (i = 0; i < nkeys; i++) {
+        if (keys[i].id != id) {
+            continue;
+        }
+
+        tried = 1;
+        memcpy(tag, nonce + MFA_SEAL_NONCE_LEN + n, MFA_SEAL_TAG_LEN);
+
+        if (mfa_gcm(0, keys[i].key, nonce, sealed, 2, ad, ad_len,
+                    nonce + MFA_SEAL_NONCE_LEN, n, out, tag)
+            == MFA_OK)
+        {
+            *out_len = n;
+            return MFA_OK;
+        }
+    }
+
+    OPENSSL_cleanse(out, n);
+
+    if (!tried) {
+        mfa_err_set(err, "sealed secret uses key id %d, which no loaded "
+                    "key has", id);
+
+    } else {
+        mfa_err_set(err, "sealed secret fails authentication (tampered, "
+                    "wrong key or another owner)");
+    }
+
+    return MFA_ERROR;
+}
+
+
+static void
+mfa_token_mac(const uint8_t *key, const char *purpose, const void *binding,
+    size_t binding_len, const uint8_t *expiry, uint8_t *mac)
+{
+    size_t   plen;
+    uint8_t  msg[MFA_TOKEN_PURPOSE_MAX + 1 + SHA256_DIGEST_LENGTH + 8];
+    uint8_t  full[MFA_HMAC_LEN];
+
+    /* purpose 0 SHA-256(binding) expiry: fixed size whatever the binding */
+
+    plen = strlen(purpose);
+
+    if (plen > MFA_TOKEN_PURPOSE_MAX) {
+        plen = MFA_TOKEN_PURPOSE_MAX;
+    }
+
+    memcpy(msg, purpose, plen);
+    msg[plen] = 0;
+    SHA256(binding, binding_len, msg + plen + 1);
+    memcpy(msg + plen + 1 + SHA256_DIGEST_LENGTH, expiry, 8);
+
+    mfa_hmac_sha256(key, MFA_KEY_LEN, msg, plen + 1 + SHA256_DIGEST_LENGTH + 8,
+                    full);
+
+    memcpy(mac, full, MFA_TOKEN_MAC_LEN);
+    OPENSSL_cleanse(full, sizeof(full));
+}
+
+
+void
+mfa_token_make(const uint8_t *key, const char *purpose, const void *binding,
+    size_t binding_len, int64_t expires, char *out)
+{
+    int       i;
+    uint8_t   raw[8 + MFA_TOKEN_MAC_LEN];
+    uint64_t  e;
+
+    e = (uint64_t) expires;
+
+    for (i = 7; i >= 0; i--) {
+        raw[i] = (uint8_t) (e & 0xff);
+        e >>= 8;
+    }
+
+    mfa_token_mac(key, purpose, binding, binding_len, raw, raw + 8);
+    mfa_base64url_encode(raw, sizeof(raw), out);
+}
+
+
+int
+mfa_token_check(const uint8_t *key, const char *purpose, const void *binding,
+    size_t binding_len, const char *token, size_t token_len, int64_t now)
+{
+    int       i;
+    size_t    n;
+    uint8_t   raw[8 + MFA_TOKEN_MAC_LEN], mac[MFA_TOKEN_MAC_LEN];
+    uint64_t  e;
+
+    if (token_len != MFA_TOKEN_LEN
+        || mfa_base64url_decode(token, token_len, raw, sizeof(raw), &n)
+           != MFA_OK
+        || n != sizeof(raw))
+    {
+        return 0;
+    }
+
+    mfa_token_mac(key, purpose, binding, binding_len, raw, mac);
+
+    if (!mfa_ct_equal(mac, raw + 8, MFA_TOKEN_MAC_LEN)) {
+        return 0;
+    }
+
+    e = 0;
+
+    for (i = 0; i < 8; i++) {
+        e = (e << 8) | raw[i];
+    }
+
+    return (int64_t) e > now;
+}

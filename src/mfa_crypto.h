@@ -1,0 +1,90 @@
+
+/*
+ * Randomness, constant-time comparison, the master key, secret sealing
+ * (AES-256-GCM) and HMAC-SHA256 signed tokens.
+ */
+
+
+#ifndef MFA_CRYPTO_H
+#define MFA_CRYPTO_H
+
+
+#include "mfa_core.h"
+
+
+#define MFA_KEY_LEN          32
+#define MFA_HMAC_LEN         32
+
+/* sealed = version(1) key_id(1) nonce(12) ciphertext tag(16) */
+#define MFA_SEAL_VERSION     1
+#define MFA_SEAL_NONCE_LEN   12
+#define MFA_SEAL_TAG_LEN     16
+#define MFA_SEAL_OVERHEAD    (2 + MFA_SEAL_NONCE_LEN + MFA_SEAL_TAG_LEN)
+
+/* token = base64url(expiry(8) mac(16)) */
+#define MFA_TOKEN_MAC_LEN    16
+#define MFA_TOKEN_LEN        32
+#define MFA_TOKEN_PURPOSE_MAX  32
+
+
+typedef struct {
+    uint8_t     id;
+    uint8_t     key[MFA_KEY_LEN];
+} mfa_key_t;
+
+
+int mfa_random(uint8_t *buf, size_t len);
+
+/* 1 when equal; the time depends on len only */
+int mfa_ct_equal(const void *a, const void *b, size_t len);
+
+/*
+ * Reads a key file: exactly 32 bytes, a regular file that neither group
+ * nor others may read.  The key id is the first byte of SHA-256(key).
+ */
+int mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err);
+
+void mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes);
+
+/* a subkey for one purpose: HMAC-SHA256(master, "mfa/" label) */
+void mfa_key_derive(const mfa_key_t *master, const char *label,
+    uint8_t *out);
+
+void mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
+    size_t msg_len, uint8_t *out);
+
+/*
+ * AES-256-GCM with a fresh random nonce; the associated data (the user
+ * id) binds the sealed value to its owner.  out needs
+ * len + MFA_SEAL_OVERHEAD bytes.
+ */
+int mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
+    const void *ad, size_t ad_len, uint8_t *out, size_t *out_len);
+
+/*
+ * Opens a sealed value with whichever of the keys carries its key id.
+ * Fails (MFA_ERROR, with a reason) on an unknown key id, a tampered value,
+ * a wrong key or other associated data.  out needs len bytes.
+ */
+int mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
+    size_t len, const void *ad, size_t ad_len, uint8_t *out,
+    size_t *out_len, mfa_err_t *err);
+
+/* the key id a sealed value names, or -1 */
+int mfa_sealed_key_id(const uint8_t *sealed, size_t len);
+
+/*
+ * Signed, expiring tokens (CSRF tokens, signed values):
+ * base64url(expiry || HMAC(key, purpose 0 binding 0 expiry)[0..16]),
+ * MFA_TOKEN_LEN characters, no NUL.
+ */
+void mfa_token_make(const uint8_t *key, const char *purpose,
+    const void *binding, size_t binding_len, int64_t expires, char *out);
+
+/* 1 when the token is authentic for (purpose, binding) and not expired */
+int mfa_token_check(const uint8_t *key, const char *purpose,
+    const void *binding, size_t binding_len, const char *token,
+    size_t token_len, int64_t now);
+
+
+#endif /* MFA_CRYPTO_H */

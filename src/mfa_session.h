@@ -1,0 +1,63 @@
+
+/*
+ * Reading the dashboard's session record: a JSON string (express-session,
+ * Flask-Session...) or a Redis hash, and a path in it to the user id, the
+ * active company and the admin flag.
+ */
+
+
+#ifndef MFA_SESSION_H
+#define MFA_SESSION_H
+
+
+#include "mfa_core.h"
+
+
+#define MFA_SESSION_VALUE_MAX  256
+#define MFA_ID_MAX             128
+
+
+typedef struct {
+    int         found;
+    size_t      len;
+    char        data[MFA_SESSION_VALUE_MAX];
+} mfa_session_value_t;
+
+
+/*
+ * Looks up each dot path ("user.id", "passport.user", "roles.0") in a
+ * JSON document.  A string is taken as it is, an integer in decimal,
+ * true/false as "true"/"false"; a missing path or null is "not found".
+ * Returns MFA_ERROR, naming the problem, when the document is not JSON or
+ * a value has another type or is too long.
+ */
+int mfa_session_json_get(const char *json, size_t len,
+    const mfa_str_t *paths, size_t n, mfa_session_value_t *values,
+    mfa_err_t *err);
+
+/*
+ * For a record kept as a Redis hash, a path is "field" or
+ * "field.json.path" (the rest looked up in the field's JSON value).
+ * fields[i] is the value of the field paths[i] names (data NULL when the
+ * hash has no such field).
+ */
+int mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
+    size_t n, mfa_session_value_t *values, mfa_err_t *err);
+
+/* the field name part of a hash path */
+mfa_str_t mfa_session_hash_field(mfa_str_t path);
+
+/* a path is one or more non-empty dot-separated names */
+int mfa_session_path_valid(const char *path, size_t len);
+
+/* "true", "1", "yes", "on" (any case), or a non-zero integer */
+int mfa_value_truthy(const char *s, size_t len);
+
+/*
+ * User and company ids become parts of Redis keys: 1 to MFA_ID_MAX bytes,
+ * no control character, space or colon.
+ */
+int mfa_id_valid(const char *s, size_t len);
+
+
+#endif /* MFA_SESSION_H */
