@@ -12,61 +12,10 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "mfa_crypto.h"
+#include "ngx_http_mfa.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
 #include "mfa_url.h"
-
-
-#define NGX_HTTP_MFA_FORMAT_JSON    0
-#define NGX_HTTP_MFA_FORMAT_HASH    1
-
-#define NGX_HTTP_MFA_SCOPE_ACTIVE   0
-#define NGX_HTTP_MFA_SCOPE_ANY      1
-
-#define NGX_HTTP_MFA_FAIL_CLOSED    0
-#define NGX_HTTP_MFA_FAIL_OPEN      1
-
-#define NGX_HTTP_MFA_REDIS_PORT     6379
-#define NGX_HTTP_MFA_REDIS_MAX_DB   65535
-#define NGX_HTTP_MFA_SECRET_MAX     256
-
-
-typedef struct {
-    ngx_str_t                  redis;
-    /* NUL-terminated numeric host, or the unix socket path */
-    ngx_str_t                  redis_host;
-    in_port_t                  redis_port;
-    ngx_uint_t                 redis_unix;
-    ngx_msec_t                 redis_timeout;
-    ngx_str_t                  redis_user;
-    ngx_str_t                  redis_password;
-    ngx_int_t                  redis_db;
-    ngx_str_t                  prefix;
-    /* mfa_key_t: the first seals, all open */
-    ngx_array_t               *keys;
-    ngx_str_t                  issuer;
-} ngx_http_mfa_main_conf_t;
-
-
-typedef struct {
-    ngx_flag_t                 enable;
-    ngx_http_complex_value_t  *session_id;
-    ngx_http_complex_value_t  *session_key;
-    ngx_uint_t                 session_format;
-    ngx_str_t                  session_user;
-    ngx_str_t                  session_company;
-    ngx_str_t                  session_admin;
-    ngx_http_complex_value_t  *company;
-    ngx_str_t                  pages;
-    ngx_uint_t                 policy_scope;
-    ngx_uint_t                 fail;
-    time_t                     verified_ttl;
-    ngx_uint_t                 totp_digits;
-    time_t                     totp_period;
-    ngx_uint_t                 totp_algorithm;
-    ngx_uint_t                 totp_skew;
-} ngx_http_mfa_loc_conf_t;
 
 
 typedef struct {
@@ -76,7 +25,27 @@ typedef struct {
 } ngx_http_mfa_bounds_t;
 
 
+#define NGX_HTTP_MFA_REDIS_PORT     6379
+#define NGX_HTTP_MFA_REDIS_MAX_DB   65535
+#define NGX_HTTP_MFA_SECRET_MAX     256
+
+
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
+static ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
+static ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
+static void ngx_http_mfa_cleanup(void *data);
+static ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_mfa_own_header(ngx_table_elt_t *h);
+static ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r,
+    ngx_list_t *list, ngx_str_t *key, u_char *value, size_t len);
+static ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
+    char *value);
+static mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
+static ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body);
+static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx);
+static ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);
 
 static char *ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -106,6 +75,8 @@ static void *ngx_http_mfa_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_mfa_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_mfa_init_process(ngx_cycle_t *cycle);
+static void ngx_http_mfa_exit_process(ngx_cycle_t *cycle);
 
 
 static ngx_conf_enum_t  ngx_http_mfa_session_formats[] = {
@@ -190,7 +161,7 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_mfa_main_conf_t, redis_timeout),
+      offsetof(ngx_http_mfa_main_conf_t, redis.timeout),
       &ngx_http_mfa_timeout_bounds },
 
     { ngx_string("mfa_redis_password_file"),
@@ -204,7 +175,7 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_mfa_main_conf_t, redis_db),
+      offsetof(ngx_http_mfa_main_conf_t, redis.db),
       &ngx_http_mfa_db_bounds },
 
     { ngx_string("mfa_redis_prefix"),
@@ -366,10 +337,10 @@ ngx_module_t  ngx_http_mfa_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_mfa_init_process,             /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_mfa_exit_process,             /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -378,6 +349,8 @@ ngx_module_t  ngx_http_mfa_module = {
 static ngx_int_t
 ngx_http_mfa_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                 rc;
+    ngx_http_mfa_ctx_t       *ctx;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
@@ -386,12 +359,478 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    /* fail closed until the gate is wired to Redis */
+    ctx = ngx_http_mfa_get_ctx(r);
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                  "mfa: the gate is not available in this build");
+    if (ctx == NULL) {
 
-    return NGX_HTTP_SERVICE_UNAVAILABLE;
+        if (ngx_http_mfa_strip_headers(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (r->uri.len >= mlcf->pages.len
+            && ngx_strncmp(r->uri.data, mlcf->pages.data, mlcf->pages.len)
+               == 0)
+        {
+            /* the module's own pages are answered by the module */
+            r->content_handler = ngx_http_mfa_pages_handler;
+            return NGX_DECLINED;
+        }
+
+        ctx = ngx_http_mfa_create_ctx(r);
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        rc = ngx_http_mfa_lookup(r, ctx);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_AGAIN) {
+            /* notice a client that goes away while Redis answers */
+            r->read_event_handler = ngx_http_test_reading;
+            return NGX_AGAIN;
+        }
+    }
+
+    if (ctx->waiting) {
+        return NGX_AGAIN;
+    }
+
+    r->read_event_handler = ngx_http_block_reading;
+
+    return ngx_http_mfa_respond(r, ctx);
+}
+
+
+/*
+ * The context outlives internal redirects (which clear r->ctx) in a pool
+ * cleanup, so that a request is decided once and its lookup is detached
+ * when the request goes away.
+ */
+
+static ngx_http_mfa_ctx_t *
+ngx_http_mfa_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    if (ctx != NULL || !r->internal) {
+        return ctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_mfa_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_mfa_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_http_mfa_ctx_t *
+ngx_http_mfa_create_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mfa_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_mfa_cleanup;
+    cln->data = ctx;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_mfa_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_mfa_cleanup(void *data)
+{
+    ngx_http_mfa_ctx_t  *ctx = data;
+
+    if (ctx->query != NULL) {
+        ngx_http_mfa_redis_detach(ctx->query);
+        ctx->query = NULL;
+    }
+}
+
+
+/* client-sent copies of the headers the gate sets are never passed on */
+
+static ngx_int_t
+ngx_http_mfa_strip_headers(ngx_http_request_t *r)
+{
+    ngx_uint_t        i, n, found;
+    ngx_array_t       keep;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *e;
+
+    n = 0;
+    found = 0;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            n++;
+
+            if (ngx_http_mfa_own_header(&h[i])) {
+                found = 1;
+            }
+        }
+    }
+
+    if (!found) {
+        return NGX_OK;
+    }
+
+    if (ngx_array_init(&keep, r->pool, n, sizeof(ngx_table_elt_t)) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (!ngx_http_mfa_own_header(&h[i])) {
+                e = ngx_array_push(&keep);
+                *e = h[i];
+            }
+        }
+    }
+
+    /* the list is rebuilt in place: its "last" points into itself */
+
+    if (ngx_list_init(&r->headers_in.headers, r->pool, n + 2,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    e = keep.elts;
+
+    for (i = 0; i < keep.nelts; i++) {
+        h = ngx_list_push(&r->headers_in.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        *h = e[i];
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_mfa_own_header(ngx_table_elt_t *h)
+{
+    return (h->key.len == sizeof("X-MFA-User") - 1
+            && ngx_strncasecmp(h->key.data, (u_char *) "X-MFA-User",
+                               h->key.len) == 0)
+           || (h->key.len == sizeof("X-MFA-Status") - 1
+               && ngx_strncasecmp(h->key.data, (u_char *) "X-MFA-Status",
+                                  h->key.len) == 0);
+}
+
+
+static ngx_int_t
+ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_list_t *list,
+    ngx_str_t *key, u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(list);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key = *key;
+    h->value.len = len;
+    h->value.data = ngx_pnalloc(r->pool, len);
+    if (h->value.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(h->value.data, value, len);
+
+    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
+    if (h->lowcase_key == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = ngx_hash_strlow(h->lowcase_key, key->data, key->len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_set_header(ngx_http_request_t *r, char *key, char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+
+    return NGX_OK;
+}
+
+
+static mfa_str_t
+ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
+{
+    size_t            len;
+    mfa_str_t         v;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    len = ngx_strlen(name);
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].key.len == len
+                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+            {
+                v.data = (char *) h[i].value.data;
+                v.len = h[i].value.len;
+                return v;
+            }
+        }
+    }
+
+    v.data = NULL;
+    v.len = 0;
+
+    return v;
+}
+
+
+/* a small response with a body, "Cache-Control: no-store" */
+
+static ngx_int_t
+ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
+    ngx_str_t *body)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static ngx_int_t
+ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
+{
+    size_t                    len;
+    u_char                   *p;
+    ngx_int_t                 rc;
+    ngx_str_t                 body, type;
+    mfa_str_t                 pages, uri, location, accept, xrw, mode;
+    ngx_table_elt_t          *h;
+    mfa_gate_identity_t      *id;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    static ngx_str_t  user_header = ngx_string("X-MFA-User");
+    static ngx_str_t  status_header = ngx_string("X-MFA-Status");
+    static ngx_str_t  unavailable =
+        ngx_string("Two-factor authentication is unavailable for a moment; "
+                   "please try again.\n");
+
+    switch (ctx->decision.action) {
+
+    case MFA_GATE_THROUGH:
+
+        if (ctx->decision.status == NULL) {
+            return NGX_DECLINED;
+        }
+
+        if (ctx->headers_set) {
+            return NGX_OK;
+        }
+
+        ctx->headers_set = 1;
+        id = &ctx->identity;
+
+        if (id->user.found
+            && ngx_http_mfa_add_header(r, &r->headers_in.headers,
+                                       &user_header, (u_char *) id->user.data,
+                                       id->user.len)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (ngx_http_mfa_add_header(r, &r->headers_in.headers,
+                                    &status_header,
+                                    (u_char *) ctx->decision.status,
+                                    ngx_strlen(ctx->decision.status))
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_OK;
+
+    case MFA_GATE_DENY:
+        return NGX_HTTP_FORBIDDEN;
+
+    case MFA_GATE_UNAVAILABLE:
+
+        if (ngx_http_mfa_set_header(r, "Retry-After", "5") != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_str_set(&type, "text/plain");
+        rc = ngx_http_mfa_send(r, NGX_HTTP_SERVICE_UNAVAILABLE, &type,
+                               &unavailable);
+        ngx_http_finalize_request(r, rc);
+        return NGX_DONE;
+
+    default: /* MFA_GATE_CHALLENGE, MFA_GATE_ENROLL */
+        break;
+    }
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    pages.data = (char *) mlcf->pages.data;
+    pages.len = mlcf->pages.len;
+    uri.data = (char *) r->unparsed_uri.data;
+    uri.len = r->unparsed_uri.len;
+
+    len = mfa_gate_location(&pages, ctx->decision.action, &uri, NULL);
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    location.data = (char *) p;
+    location.len = mfa_gate_location(&pages, ctx->decision.action, &uri,
+                                     (char *) p);
+
+    accept = ngx_http_mfa_header_in(r, "Accept");
+    xrw = ngx_http_mfa_header_in(r, "X-Requested-With");
+    mode = ngx_http_mfa_header_in(r, "Sec-Fetch-Mode");
+
+    if (mfa_request_kind(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD), &accept,
+                         &xrw, &mode)
+        == MFA_REQUEST_NAVIGATION)
+    {
+        ngx_http_clear_location(r);
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Location");
+        h->value.data = p;
+        h->value.len = location.len;
+        r->headers_out.location = h;
+
+        if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store")
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_HTTP_MOVED_TEMPORARILY;
+    }
+
+    len = mfa_gate_json_body(ctx->decision.action, &location, NULL);
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.len = mfa_gate_json_body(ctx->decision.action, &location,
+                                  (char *) body.data);
+
+    ngx_str_set(&type, "application/json");
+
+    rc = ngx_http_mfa_send(r, NGX_HTTP_UNAUTHORIZED, &type, &body);
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
+}
+
+
+/*
+ * Requests under "mfa_pages" never reach the upstream: the module answers
+ * them itself.
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_handler(ngx_http_request_t *r)
+{
+    return NGX_HTTP_NOT_FOUND;
 }
 
 
@@ -403,12 +842,12 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_t  *value;
     ngx_url_t   u;
 
-    if (mmcf->redis.data != NULL) {
+    if (mmcf->redis.addr.data != NULL) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
-    mmcf->redis = value[1];
+    mmcf->redis.addr = value[1];
 
     if (value[1].len > 5 && ngx_strncmp(value[1].data, "unix:", 5) == 0) {
 
@@ -419,15 +858,15 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        mmcf->redis_unix = 1;
-        mmcf->redis_host.len = value[1].len - 5;
-        mmcf->redis_host.data = ngx_pnalloc(cf->pool, mmcf->redis_host.len + 1);
-        if (mmcf->redis_host.data == NULL) {
+        mmcf->redis.unix_socket = 1;
+        mmcf->redis.host.len = value[1].len - 5;
+        mmcf->redis.host.data = ngx_pnalloc(cf->pool, mmcf->redis.host.len + 1);
+        if (mmcf->redis.host.data == NULL) {
             return NGX_CONF_ERROR;
         }
 
-        ngx_cpystrn(mmcf->redis_host.data, value[1].data + 5,
-                    mmcf->redis_host.len + 1);
+        ngx_cpystrn(mmcf->redis.host.data, value[1].data + 5,
+                    mmcf->redis.host.len + 1);
 
         return NGX_CONF_OK;
     }
@@ -456,22 +895,22 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    mmcf->redis_port = u.port;
-    mmcf->redis_host.len = u.host.len;
-    mmcf->redis_host.data = ngx_pnalloc(cf->pool, u.host.len + 1);
-    if (mmcf->redis_host.data == NULL) {
+    mmcf->redis.port = u.port;
+    mmcf->redis.host.len = u.host.len;
+    mmcf->redis.host.data = ngx_pnalloc(cf->pool, u.host.len + 1);
+    if (mmcf->redis.host.data == NULL) {
         return NGX_CONF_ERROR;
     }
 
     /* "[::1]" is given to hiredis as "::1" */
 
     if (u.host.len > 2 && u.host.data[0] == '[') {
-        mmcf->redis_host.len = u.host.len - 2;
-        ngx_cpystrn(mmcf->redis_host.data, u.host.data + 1,
-                    mmcf->redis_host.len + 1);
+        mmcf->redis.host.len = u.host.len - 2;
+        ngx_cpystrn(mmcf->redis.host.data, u.host.data + 1,
+                    mmcf->redis.host.len + 1);
 
     } else {
-        ngx_cpystrn(mmcf->redis_host.data, u.host.data, u.host.len + 1);
+        ngx_cpystrn(mmcf->redis.host.data, u.host.data, u.host.len + 1);
     }
 
     return NGX_CONF_OK;
@@ -493,7 +932,7 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_file_info_t  fi;
     u_char        buf[NGX_HTTP_MFA_SECRET_MAX + 1];
 
-    if (mmcf->redis_password.data != NULL) {
+    if (mmcf->redis.password.data != NULL) {
         return "is duplicate";
     }
 
@@ -576,17 +1015,17 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     if (nwords == 2) {
-        mmcf->redis_user.data = ngx_pstrdup(cf->pool, &words[0]);
-        mmcf->redis_user.len = words[0].len;
+        mmcf->redis.user.data = ngx_pstrdup(cf->pool, &words[0]);
+        mmcf->redis.user.len = words[0].len;
     }
 
-    mmcf->redis_password.data = ngx_pstrdup(cf->pool, &words[nwords - 1]);
-    mmcf->redis_password.len = words[nwords - 1].len;
+    mmcf->redis.password.data = ngx_pstrdup(cf->pool, &words[nwords - 1]);
+    mmcf->redis.password.len = words[nwords - 1].len;
 
     ngx_explicit_memzero(buf, sizeof(buf));
 
-    if (mmcf->redis_password.data == NULL
-        || (nwords == 2 && mmcf->redis_user.data == NULL))
+    if (mmcf->redis.password.data == NULL
+        || (nwords == 2 && mmcf->redis.user.data == NULL))
     {
         return NGX_CONF_ERROR;
     }
@@ -843,18 +1282,18 @@ ngx_http_mfa_create_main_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
-     *     mmcf->redis = { 0, NULL };
-     *     mmcf->redis_host = { 0, NULL };
-     *     mmcf->redis_unix = 0;
-     *     mmcf->redis_user = { 0, NULL };
-     *     mmcf->redis_password = { 0, NULL };
+     *     mmcf->redis.addr = { 0, NULL };
+     *     mmcf->redis.host = { 0, NULL };
+     *     mmcf->redis.unix_socket = 0;
+     *     mmcf->redis.user = { 0, NULL };
+     *     mmcf->redis.password = { 0, NULL };
      *     mmcf->prefix = { 0, NULL };
      *     mmcf->keys = NULL;
      *     mmcf->issuer = { 0, NULL };
      */
 
-    mmcf->redis_timeout = NGX_CONF_UNSET_MSEC;
-    mmcf->redis_db = NGX_CONF_UNSET;
+    mmcf->redis.timeout = NGX_CONF_UNSET_MSEC;
+    mmcf->redis.db = NGX_CONF_UNSET;
 
     return mmcf;
 }
@@ -865,8 +1304,8 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_mfa_main_conf_t *mmcf = conf;
 
-    ngx_conf_init_msec_value(mmcf->redis_timeout, 200);
-    ngx_conf_init_value(mmcf->redis_db, 0);
+    ngx_conf_init_msec_value(mmcf->redis.timeout, 200);
+    ngx_conf_init_value(mmcf->redis.db, 0);
 
     if (mmcf->prefix.data == NULL) {
         ngx_str_set(&mmcf->prefix, "mfa:");
@@ -924,6 +1363,7 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     const char                *missing;
     ngx_http_mfa_main_conf_t  *mmcf;
+    ngx_http_core_loc_conf_t  *clcf;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
 
@@ -963,8 +1403,9 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mfa_module);
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
-    if (mmcf->redis.data == NULL) {
+    if (mmcf->redis.addr.data == NULL) {
         missing = "\"mfa_redis\" in the http block";
 
     } else if (mmcf->keys == NULL) {
@@ -978,6 +1419,13 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     } else if (conf->session_user.len == 0) {
         missing = "\"mfa_session_user\"";
+
+    } else if (clcf->satisfy == NGX_HTTP_SATISFY_ANY) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa on\" cannot be used with \"satisfy any\": "
+                           "another access rule would let requests skip "
+                           "the 2FA gate");
+        return NGX_CONF_ERROR;
 
     } else if (conf->session_company.len == 0 && conf->company == NULL
                && conf->policy_scope == NGX_HTTP_MFA_SCOPE_ACTIVE)
@@ -998,7 +1446,8 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static ngx_int_t
 ngx_http_mfa_init(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
+    ngx_uint_t                  n;
+    ngx_http_handler_pt        *h, *handlers;
     ngx_http_core_main_conf_t  *cmcf;
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
@@ -1008,7 +1457,42 @@ ngx_http_mfa_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    *h = ngx_http_mfa_handler;
+    /*
+     * nginx runs access handlers from the last registered to the first:
+     * at the front, the gate runs after allow/deny and the other access
+     * modules, whatever the build put first
+     */
+
+    handlers = cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers.elts;
+    n = cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers.nelts;
+
+    ngx_memmove(&handlers[1], &handlers[0],
+                (n - 1) * sizeof(ngx_http_handler_pt));
+    handlers[0] = ngx_http_mfa_handler;
 
     return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mfa_module);
+
+    if (mmcf == NULL || mmcf->redis.addr.data == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_mfa_lookup_init();
+
+    return ngx_http_mfa_redis_init(cycle, &mmcf->redis);
+}
+
+
+static void
+ngx_http_mfa_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_mfa_redis_exit();
 }

@@ -304,6 +304,25 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 }
 
 
+void
+mfa_session_digest(const char *id, size_t len, char *out)
+{
+    size_t   i;
+    uint8_t  md[MFA_HMAC_LEN];
+
+    static const char  hex[] = "0123456789abcdef";
+
+    /* a public key: the id itself is the secret, a long random one */
+
+    mfa_hmac_sha256((const uint8_t *) "mfa-session", 11, id, len, md);
+
+    for (i = 0; i < MFA_SESSION_DIGEST_LEN / 2; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 0x0f];
+    }
+}
+
+
 static void
 mfa_token_mac(const uint8_t *key, const char *purpose, const void *binding,
     size_t binding_len, const uint8_t *expiry, uint8_t *mac)

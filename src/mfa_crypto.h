@@ -81,6 +81,15 @@ int mfa_sealed_key_id(const uint8_t *sealed, size_t len);
 void mfa_token_make(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, int64_t expires, char *out);
 
+/*
+ * The digest that stands for a dashboard session id in the module's keys:
+ * hex(HMAC-SHA256("mfa-session", id))[0..32], so that session ids never
+ * appear in Redis keys or logs.  out gets MFA_SESSION_DIGEST_LEN chars.
+ */
+#define MFA_SESSION_DIGEST_LEN  32
+
+void mfa_session_digest(const char *id, size_t len, char *out);
+
 /* 1 when the token is authentic for (purpose, binding) and not expired */
 int mfa_token_check(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, const char *token,

@@ -12,8 +12,212 @@
 #include "mfa_url.h"
 
 
+static int mfa_str_is(const mfa_str_t *s, const char *value);
+static int mfa_str_is_number(const mfa_str_t *s);
 static int mfa_str_contains(const mfa_str_t *s, const char *needle);
 static size_t mfa_append(char *out, size_t n, const char *s, size_t len);
+
+
+static int
+mfa_str_is(const mfa_str_t *s, const char *value)
+{
+    size_t  len;
+
+    len = strlen(value);
+
+    return s->data != NULL && s->len == len
+           && memcmp(s->data, value, len) == 0;
+}
+
+
+static int
+mfa_str_is_number(const mfa_str_t *s)
+{
+    size_t  i;
+
+    if (s->data == NULL || s->len == 0 || s->len > 18) {
+        return 0;
+    }
+
+    for (i = 0; i < s->len; i++) {
+        if (s->data[i] < '0' || s->data[i] > '9') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+size_t
+mfa_gate_verified_value(const char *user, size_t user_len, const char *gen,
+    size_t gen_len, char *out)
+{
+    if (out != NULL) {
+        memcpy(out, user, user_len);
+        out[user_len] = ' ';
+        memcpy(out + user_len + 1, gen, gen_len);
+    }
+
+    return user_len + 1 + gen_len;
+}
+
+
+void
+mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
+{
+    int                   rc;
+    char                  want[MFA_ID_MAX + 20];
+    size_t                i, n, len;
+    mfa_str_t             paths[MFA_PATHS], fields[MFA_PATHS];
+    mfa_session_value_t   found[MFA_PATHS], *values[MFA_PATHS];
+
+    in->session = st->session;
+    in->user = MFA_RECORD_ABSENT;
+    in->policy = MFA_RECORD_OK;
+    in->verified = 0;
+    in->required = 0;
+
+    id->user.found = 0;
+    id->company.found = 0;
+    id->admin.found = 0;
+
+    if (st->session == MFA_RECORD_ABSENT) {
+        return;
+    }
+
+    if (st->session == MFA_RECORD_INVALID) {
+        mfa_err_set(err, "the session key holds a value of the wrong type");
+        return;
+    }
+
+    /* the configured paths only, in order */
+
+    values[MFA_PATH_USER] = &id->user;
+    values[MFA_PATH_COMPANY] = &id->company;
+    values[MFA_PATH_ADMIN] = &id->admin;
+
+    n = 0;
+
+    for (i = 0; i < MFA_PATHS; i++) {
+        if (spec->paths[i].len == 0) {
+            continue;
+        }
+
+        paths[n] = spec->paths[i];
+        fields[n] = st->fields[i];
+        n++;
+    }
+
+    if (spec->hash_format) {
+        rc = mfa_session_hash_get(fields, paths, n, found, err);
+
+    } else {
+        rc = mfa_session_json_get(st->record.data, st->record.len, paths, n,
+                                  found, err);
+    }
+
+    if (rc != MFA_OK) {
+        in->session = MFA_RECORD_INVALID;
+        return;
+    }
+
+    n = 0;
+
+    for (i = 0; i < MFA_PATHS; i++) {
+        if (spec->paths[i].len != 0) {
+            *values[i] = found[n++];
+        }
+    }
+
+    if (!id->user.found) {
+        mfa_err_set(err, "the session has no user id at \"%.*s\"",
+                    (int) spec->paths[MFA_PATH_USER].len,
+                    spec->paths[MFA_PATH_USER].data);
+        in->session = MFA_RECORD_INVALID;
+        return;
+    }
+
+    if (!mfa_id_valid(id->user.data, id->user.len)) {
+        mfa_err_set(err, "the session's user id is not a valid id (1 to %d "
+                    "bytes, no space, control character or colon)",
+                    MFA_ID_MAX);
+        in->session = MFA_RECORD_INVALID;
+        return;
+    }
+
+    if (spec->company.len != 0) {
+        if (spec->company.len >= sizeof(id->company.data)) {
+            mfa_err_set(err, "\"mfa_company\" value is too long");
+            in->policy = MFA_RECORD_INVALID;
+            return;
+        }
+
+        memcpy(id->company.data, spec->company.data, spec->company.len);
+        id->company.data[spec->company.len] = '\0';
+        id->company.len = spec->company.len;
+        id->company.found = 1;
+    }
+
+    /* the keys were read for the ids the script found: they must agree */
+
+    if (st->user.data == NULL || st->user.len != id->user.len
+        || memcmp(st->user.data, id->user.data, id->user.len) != 0)
+    {
+        mfa_err_set(err, "the session's user id was read differently by "
+                    "Redis (a number beyond 2^53 or an ambiguous path?)");
+        in->session = MFA_RECORD_INVALID;
+        return;
+    }
+
+    if (id->company.found
+        && (!mfa_id_valid(id->company.data, id->company.len)
+            || st->company.data == NULL
+            || st->company.len != id->company.len
+            || memcmp(st->company.data, id->company.data, id->company.len)
+               != 0))
+    {
+        mfa_err_set(err, "the active company id is not a valid id or was "
+                    "read differently by Redis");
+        in->policy = MFA_RECORD_INVALID;
+    }
+
+    /* the user's 2FA record: "since" is there only while enrolled */
+
+    if (st->since.data != NULL) {
+        if (!mfa_str_is_number(&st->since) || !mfa_str_is_number(&st->gen)) {
+            mfa_err_set(err, "the user's 2FA record is unreadable");
+            in->user = MFA_RECORD_INVALID;
+            return;
+        }
+
+        in->user = MFA_RECORD_OK;
+
+        len = mfa_gate_verified_value(id->user.data, id->user.len,
+                                      st->gen.data, st->gen.len, want);
+
+        in->verified = st->verified.data != NULL && st->verified.len == len
+                       && memcmp(st->verified.data, want, len) == 0;
+    }
+
+    for (i = 0; i < st->npolicies; i++) {
+        if (st->policies[i].data == NULL
+            || mfa_str_is(&st->policies[i], "0"))
+        {
+            continue;
+        }
+
+        if (mfa_str_is(&st->policies[i], "1")) {
+            in->required = 1;
+            continue;
+        }
+
+        mfa_err_set(err, "a company's \"require_2fa\" is neither \"0\" nor "
+                    "\"1\"");
+        in->policy = MFA_RECORD_INVALID;
+    }
+}
 
 
 void

@@ -10,7 +10,16 @@
 #define MFA_GATE_H
 
 
-#include "mfa_core.h"
+#include "mfa_session.h"
+
+
+#define MFA_GATE_MAX_POLICIES  64
+
+/* indexes of the session paths */
+#define MFA_PATH_USER          0
+#define MFA_PATH_COMPANY       1
+#define MFA_PATH_ADMIN         2
+#define MFA_PATHS              3
 
 
 typedef enum {
@@ -59,6 +68,52 @@ typedef struct {
     const char         *reason;
 } mfa_gate_decision_t;
 
+
+/* what to read, from the configuration */
+typedef struct {
+    unsigned            hash_format:1;   /* the session is a Redis hash */
+    mfa_str_t           paths[MFA_PATHS];   /* len 0: not configured */
+    mfa_str_t           company;         /* from "mfa_company"; len 0: none */
+} mfa_gate_spec_t;
+
+
+/* what was read in Redis, in one round trip; data NULL means absent */
+typedef struct {
+    mfa_record_e        session;         /* ABSENT, OK, or INVALID for a
+                                            key of the wrong type */
+    mfa_str_t           record;          /* json: the session string */
+    mfa_str_t           fields[MFA_PATHS];  /* hash: the paths' fields */
+    mfa_str_t           user;            /* the user id the keys used */
+    mfa_str_t           company;         /* the company id they used */
+    mfa_str_t           gen;             /* enrolment generation */
+    mfa_str_t           since;           /* enrolled since: set iff enrolled */
+    mfa_str_t           verified;        /* the session's verified marker */
+    size_t              npolicies;
+    mfa_str_t           policies[MFA_GATE_MAX_POLICIES];
+} mfa_gate_state_t;
+
+
+/* who the request is for, read from the session */
+typedef struct {
+    mfa_session_value_t  user;
+    mfa_session_value_t  company;
+    mfa_session_value_t  admin;
+} mfa_gate_identity_t;
+
+
+/*
+ * Reads the session record with the configured paths and fills the
+ * gate's input: the session, the user's 2FA record, the verified marker
+ * (it must say "<user> <gen>") and the policies ("0", "1" or absent).
+ * Anything present but unreadable makes the part INVALID and says why in
+ * err; the gate then denies.
+ */
+void mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err);
+
+/* "<user> <gen>": the value of a verified marker */
+size_t mfa_gate_verified_value(const char *user, size_t user_len,
+    const char *gen, size_t gen_len, char *out);
 
 void mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out);
 

@@ -1,0 +1,88 @@
+
+/*
+ * ngx_http_mfa_module: configuration and per-request context shared by
+ * the module's nginx glue.
+ */
+
+
+#ifndef _NGX_HTTP_MFA_H_INCLUDED_
+#define _NGX_HTTP_MFA_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_mfa_redis.h"
+#include "mfa_crypto.h"
+#include "mfa_gate.h"
+
+
+#define NGX_HTTP_MFA_FORMAT_JSON    0
+#define NGX_HTTP_MFA_FORMAT_HASH    1
+
+#define NGX_HTTP_MFA_SCOPE_ACTIVE   0
+#define NGX_HTTP_MFA_SCOPE_ANY      1
+
+#define NGX_HTTP_MFA_FAIL_CLOSED    0
+#define NGX_HTTP_MFA_FAIL_OPEN      1
+
+
+typedef struct {
+    ngx_http_mfa_redis_conf_t   redis;
+    ngx_str_t                   prefix;
+    /* mfa_key_t: the first seals, all open */
+    ngx_array_t                *keys;
+    ngx_str_t                   issuer;
+} ngx_http_mfa_main_conf_t;
+
+
+typedef struct {
+    ngx_flag_t                  enable;
+    ngx_http_complex_value_t   *session_id;
+    ngx_http_complex_value_t   *session_key;
+    ngx_uint_t                  session_format;
+    ngx_str_t                   session_user;
+    ngx_str_t                   session_company;
+    ngx_str_t                   session_admin;
+    ngx_http_complex_value_t   *company;
+    ngx_str_t                   pages;
+    ngx_uint_t                  policy_scope;
+    ngx_uint_t                  fail;
+    time_t                      verified_ttl;
+    ngx_uint_t                  totp_digits;
+    time_t                      totp_period;
+    ngx_uint_t                  totp_algorithm;
+    ngx_uint_t                  totp_skew;
+} ngx_http_mfa_loc_conf_t;
+
+
+typedef struct {
+    ngx_http_request_t          *request;
+    ngx_http_mfa_redis_query_t  *query;
+    /* the script's arguments, kept for a retry after NOSCRIPT */
+    ngx_array_t                 *args;
+    mfa_gate_decision_t          decision;
+    mfa_gate_identity_t          identity;
+    unsigned                     waiting:1;
+    unsigned                     done:1;
+    unsigned                     retried:1;
+    unsigned                     headers_set:1;
+} ngx_http_mfa_ctx_t;
+
+
+extern ngx_module_t  ngx_http_mfa_module;
+
+
+/* computes the lookup script's digest for EVALSHA */
+void ngx_http_mfa_lookup_init(void);
+
+/*
+ * Starts the Redis lookup and the gate's decision for the request.
+ * NGX_OK: ctx->decision is made; NGX_AGAIN: wait for the reply, the
+ * request is woken up then; NGX_ERROR.
+ */
+ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
+
+
+#endif /* _NGX_HTTP_MFA_H_INCLUDED_ */

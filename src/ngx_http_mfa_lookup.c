@@ -1,0 +1,541 @@
+
+/*
+ * ngx_http_mfa_module: the gate's Redis lookup.
+ *
+ * One round trip a request: a Lua script reads the dashboard's session,
+ * finds the user and the active company in it, and returns the session
+ * record with the user's 2FA record, the session's verified marker and
+ * the policies in scope.  The record is then parsed again here by the
+ * pure core, which is authoritative: the ids the script used must be the
+ * ones the core finds.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/sha.h>
+
+#include "ngx_http_mfa.h"
+#include "mfa_keys.h"
+
+
+#define NGX_HTTP_MFA_ARGS         14
+/* the index of ARGV[5], the company from "mfa_company", in ctx->args */
+#define NGX_HTTP_MFA_ARG_COMPANY  8
+
+
+static ngx_int_t ngx_http_mfa_lookup_send(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_uint_t eval);
+static void ngx_http_mfa_lookup_done(void *data, redisReply *reply);
+static ngx_int_t ngx_http_mfa_lookup_state(redisReply *reply,
+    mfa_gate_state_t *st);
+static mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
+static void ngx_http_mfa_lookup_decide(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, mfa_gate_input_t *in);
+static ngx_int_t ngx_http_mfa_arg(ngx_http_request_t *r, ngx_array_t *args,
+    const char *data, size_t len);
+static void ngx_http_mfa_wake(ngx_http_request_t *r);
+
+
+/*
+ * KEYS[1] the session key; ARGV: 1 "json"|"hash", 2-4 the user, company
+ * and admin paths ("" when unset), 5 the company given by "mfa_company",
+ * 6 the user key prefix, 7 the company key prefix, 8 the verified key,
+ * 9 "active"|"any", 10 the most companies "any" reads.
+ *
+ * Returns {0} without a session, {2} for a key of the wrong type, else
+ * {1, record, user, company, gen, since, verified, {policies}}, with nil
+ * for what is absent and "!" for what has the wrong type.
+ */
+
+static const char  ngx_http_mfa_script[] =
+"local fmt, upath, cpath, apath, cforce = "
+    "ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
+"local ukp, ckp, vkey, scope, maxc = "
+    "ARGV[6], ARGV[7], ARGV[8], ARGV[9], tonumber(ARGV[10])\n"
+"local function walk(v, path)\n"
+"  for name in string.gmatch(path, '[^.]+') do\n"
+"    if type(v) ~= 'table' then return nil end\n"
+"    local n = v[name]\n"
+"    if n == nil and string.match(name, '^%d+$') then\n"
+"      n = v[tonumber(name) + 1]\n"
+"    end\n"
+"    v = n\n"
+"  end\n"
+"  return v\n"
+"end\n"
+"local function scalar(v)\n"
+"  local t = type(v)\n"
+"  if t == 'string' then return v end\n"
+"  if t == 'boolean' then return v and 'true' or 'false' end\n"
+"  if t == 'number' and v == math.floor(v) and v > -2^53 and v < 2^53 then\n"
+"    return string.format('%d', v)\n"
+"  end\n"
+"  return nil\n"
+"end\n"
+"local function lookup(text, path)\n"
+"  if path == '' or not text then return nil end\n"
+"  local ok, doc = pcall(cjson.decode, text)\n"
+"  if not ok then return nil end\n"
+"  return scalar(walk(doc, path))\n"
+"end\n"
+"local function valid(id)\n"
+"  return id and #id > 0 and #id <= 128\n"
+"     and not string.find(id, '[%z\\1-\\32:\\127]')\n"
+"end\n"
+"local record, uid, cid\n"
+"if fmt == 'json' then\n"
+"  record = redis.pcall('GET', KEYS[1])\n"
+"  if type(record) == 'table' then return {2} end\n"
+"  if not record then return {0} end\n"
+"  uid = lookup(record, upath)\n"
+"  cid = lookup(record, cpath)\n"
+"else\n"
+"  local t = redis.call('TYPE', KEYS[1]).ok\n"
+"  if t == 'none' then return {0} end\n"
+"  if t ~= 'hash' then return {2} end\n"
+"  local function field(p) return string.match(p, '^[^.]*') end\n"
+"  record = redis.call('HMGET', KEYS[1], field(upath), field(cpath),\n"
+"                      field(apath))\n"
+"  local function hvalue(i, p)\n"
+"    if p == '' or not record[i] then return nil end\n"
+"    local rest = string.match(p, '^[^.]*%.(.*)$')\n"
+"    if not rest then return record[i] end\n"
+"    return lookup(record[i], rest)\n"
+"  end\n"
+"  uid = hvalue(1, upath)\n"
+"  cid = hvalue(2, cpath)\n"
+"end\n"
+"if cforce ~= '' then cid = cforce end\n"
+"if not valid(uid) then return {1, record} end\n"
+"if not valid(cid) then cid = nil end\n"
+"local ukey = ukp .. uid\n"
+"local u = redis.pcall('HMGET', ukey, 'gen', 'since')\n"
+"local gen, since = '!', '!'\n"
+"if not u.err then gen, since = u[1], u[2] end\n"
+"local verified = redis.pcall('GET', vkey)\n"
+"if type(verified) == 'table' then verified = '!' end\n"
+"local policies = {}\n"
+"local function policy(c)\n"
+"  local p = '!'\n"
+"  if valid(c) then\n"
+"    p = redis.pcall('HGET', ckp .. c, 'require_2fa')\n"
+"    if type(p) == 'table' then p = '!' end\n"
+"  end\n"
+"  policies[#policies + 1] = p\n"
+"end\n"
+"if cid then policy(cid) end\n"
+"if scope == 'any' then\n"
+"  local m = redis.pcall('SMEMBERS', ukey .. ':companies')\n"
+"  if m.err or #m > maxc then\n"
+"    policies[#policies + 1] = '!'\n"
+"  else\n"
+"    for _, c in ipairs(m) do policy(c) end\n"
+"  end\n"
+"end\n"
+"return {1, record, uid, cid or false, gen, since, verified, policies}\n";
+
+
+static u_char  ngx_http_mfa_script_sha[SHA_DIGEST_LENGTH * 2];
+
+
+void
+ngx_http_mfa_lookup_init(void)
+{
+    u_char  md[SHA_DIGEST_LENGTH];
+
+    SHA1((u_char *) ngx_http_mfa_script, sizeof(ngx_http_mfa_script) - 1, md);
+    ngx_hex_dump(ngx_http_mfa_script_sha, md, SHA_DIGEST_LENGTH);
+}
+
+
+ngx_int_t
+ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
+{
+    u_char                    *p;
+    ngx_str_t                  id, key, company;
+    mfa_gate_input_t           in;
+    ngx_http_mfa_loc_conf_t   *mlcf;
+    ngx_http_mfa_main_conf_t  *mmcf;
+    u_char                     digest[MFA_SESSION_DIGEST_LEN];
+    char                       max[NGX_INT_T_LEN];
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    ngx_memzero(&in, sizeof(mfa_gate_input_t));
+    in.enabled = 1;
+    in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
+
+    if (ngx_http_complex_value(r, mlcf->session_id, &id) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (id.len == 0) {
+        ngx_http_mfa_lookup_decide(r, ctx, &in);
+        return NGX_OK;
+    }
+
+    in.has_session_id = 1;
+
+    if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_str_null(&company);
+
+    if (mlcf->company != NULL
+        && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ctx->args = ngx_array_create(r->pool, NGX_HTTP_MFA_ARGS, sizeof(ngx_str_t));
+    if (ctx->args == NULL) {
+        return NGX_ERROR;
+    }
+
+    mfa_session_digest((char *) id.data, id.len, (char *) digest);
+
+    /* slot 0 is EVALSHA/EVAL, slot 1 the script or its digest */
+
+    if (ngx_http_mfa_arg(r, ctx->args, NULL, 0) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, NULL, 0) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, "1", 1) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, (char *) key.data, key.len) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args,
+               mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH
+               ? "hash" : "json", 4) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_user.data,
+                            mlcf->session_user.len) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_company.data,
+                            mlcf->session_company.len) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_admin.data,
+                            mlcf->session_admin.len) != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, (char *) company.data, company.len)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* key prefixes and the verified key: "<prefix>user:" and so on */
+
+    p = ngx_pnalloc(r->pool, 3 * mmcf->prefix.len + sizeof(MFA_KEY_USER)
+                    + sizeof(MFA_KEY_COMPANY) + sizeof(MFA_KEY_VERIFIED)
+                    + MFA_SESSION_DIGEST_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
+            ngx_sprintf(p, "%V%s", &mmcf->prefix, MFA_KEY_USER) - p)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p += mmcf->prefix.len + sizeof(MFA_KEY_USER);
+
+    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
+            ngx_sprintf(p, "%V%s", &mmcf->prefix, MFA_KEY_COMPANY) - p)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p += mmcf->prefix.len + sizeof(MFA_KEY_COMPANY);
+
+    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
+            ngx_sprintf(p, "%V%s%*s", &mmcf->prefix, MFA_KEY_VERIFIED,
+                        (size_t) MFA_SESSION_DIGEST_LEN, digest) - p)
+        != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args,
+               mlcf->policy_scope == NGX_HTTP_MFA_SCOPE_ANY
+               ? "any" : "active",
+               mlcf->policy_scope == NGX_HTTP_MFA_SCOPE_ANY ? 3 : 6)
+           != NGX_OK
+        || ngx_http_mfa_arg(r, ctx->args, max,
+               (u_char *) ngx_sprintf((u_char *) max, "%d", MFA_SCOPE_ANY_MAX)
+               - (u_char *) max) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ctx->request = r;
+
+    if (ngx_http_mfa_lookup_send(r, ctx, 0) != NGX_OK) {
+        in.lookup_failed = 1;
+        ngx_http_mfa_lookup_decide(r, ctx, &in);
+        return NGX_OK;
+    }
+
+    ctx->waiting = 1;
+
+    return NGX_AGAIN;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_arg(ngx_http_request_t *r, ngx_array_t *args, const char *data,
+    size_t len)
+{
+    ngx_str_t  *arg;
+
+    arg = ngx_array_push(args);
+    if (arg == NULL) {
+        return NGX_ERROR;
+    }
+
+    arg->len = len;
+    arg->data = (u_char *) data;
+
+    if (len != 0 && (u_char *) data != NULL) {
+        arg->data = ngx_pnalloc(r->pool, len);
+        if (arg->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(arg->data, data, len);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_uint_t eval)
+{
+    ngx_str_t   *args;
+    ngx_uint_t   i;
+    const char  *argv[NGX_HTTP_MFA_ARGS];
+    size_t       argvlen[NGX_HTTP_MFA_ARGS];
+
+    args = ctx->args->elts;
+
+    if (eval) {
+        ngx_str_set(&args[0], "EVAL");
+        args[1].data = (u_char *) ngx_http_mfa_script;
+        args[1].len = sizeof(ngx_http_mfa_script) - 1;
+
+    } else {
+        ngx_str_set(&args[0], "EVALSHA");
+        args[1].data = ngx_http_mfa_script_sha;
+        args[1].len = sizeof(ngx_http_mfa_script_sha);
+    }
+
+    for (i = 0; i < ctx->args->nelts; i++) {
+        argv[i] = args[i].len ? (const char *) args[i].data : "";
+        argvlen[i] = args[i].len;
+    }
+
+    ctx->query = ngx_http_mfa_redis_send(r->connection->log,
+                                         (int) ctx->args->nelts, argv,
+                                         argvlen, ngx_http_mfa_lookup_done,
+                                         ctx);
+
+    return ctx->query != NULL ? NGX_OK : NGX_ERROR;
+}
+
+
+static void
+ngx_http_mfa_lookup_done(void *data, redisReply *reply)
+{
+    ngx_http_mfa_ctx_t  *ctx = data;
+
+    ngx_str_t                *args;
+    mfa_err_t                 err;
+    mfa_gate_spec_t           spec;
+    mfa_gate_state_t          st;
+    mfa_gate_input_t          in;
+    ngx_http_request_t       *r;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    r = ctx->request;
+    ctx->query = NULL;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    ngx_memzero(&in, sizeof(mfa_gate_input_t));
+    in.enabled = 1;
+    in.has_session_id = 1;
+    in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
+
+    if (reply != NULL && reply->type == REDIS_REPLY_ERROR
+        && reply->len > 8 && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0
+        && !ctx->retried)
+    {
+        /* the script is not cached (Redis restarted): send it once */
+
+        ctx->retried = 1;
+
+        if (ngx_http_mfa_lookup_send(r, ctx, 1) == NGX_OK) {
+            return;
+        }
+
+        reply = NULL;
+    }
+
+    if (reply == NULL) {
+        in.lookup_failed = 1;
+
+    } else if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: Redis answered the lookup with an error: %*s",
+                      (size_t) ngx_min(reply->len, 200), reply->str);
+        in.lookup_failed = 1;
+
+    } else if (ngx_http_mfa_lookup_state(reply, &st) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: unexpected reply to the lookup script");
+        in.lookup_failed = 1;
+
+    } else {
+        ngx_memzero(&spec, sizeof(mfa_gate_spec_t));
+        spec.hash_format = (mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH);
+        spec.paths[MFA_PATH_USER].data = (char *) mlcf->session_user.data;
+        spec.paths[MFA_PATH_USER].len = mlcf->session_user.len;
+        spec.paths[MFA_PATH_COMPANY].data =
+                                      (char *) mlcf->session_company.data;
+        spec.paths[MFA_PATH_COMPANY].len = mlcf->session_company.len;
+        spec.paths[MFA_PATH_ADMIN].data = (char *) mlcf->session_admin.data;
+        spec.paths[MFA_PATH_ADMIN].len = mlcf->session_admin.len;
+
+        args = ctx->args->elts;
+        spec.company.data = (char *) args[NGX_HTTP_MFA_ARG_COMPANY].data;
+        spec.company.len = args[NGX_HTTP_MFA_ARG_COMPANY].len;
+
+        err.msg[0] = '\0';
+        mfa_gate_read(&spec, &st, &in, &ctx->identity, &err);
+
+        if (err.msg[0] != '\0') {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "mfa: %s", err.msg);
+        }
+    }
+
+    ngx_http_mfa_lookup_decide(r, ctx, &in);
+
+    ctx->waiting = 0;
+    ngx_http_mfa_wake(r);
+}
+
+
+static mfa_str_t
+ngx_http_mfa_reply_str(redisReply *reply)
+{
+    mfa_str_t  s;
+
+    if (reply->type == REDIS_REPLY_STRING) {
+        s.data = reply->str;
+        s.len = reply->len;
+
+    } else {
+        s.data = NULL;
+        s.len = 0;
+    }
+
+    return s;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_lookup_state(redisReply *reply, mfa_gate_state_t *st)
+{
+    size_t       i;
+    redisReply  *e, *f;
+
+    ngx_memzero(st, sizeof(mfa_gate_state_t));
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0
+        || reply->element[0]->type != REDIS_REPLY_INTEGER)
+    {
+        return NGX_ERROR;
+    }
+
+    e = reply->element[0];
+
+    if (e->integer == 0) {
+        st->session = MFA_RECORD_ABSENT;
+        return NGX_OK;
+    }
+
+    if (e->integer == 2) {
+        st->session = MFA_RECORD_INVALID;
+        return NGX_OK;
+    }
+
+    if (e->integer != 1 || reply->elements < 2) {
+        return NGX_ERROR;
+    }
+
+    st->session = MFA_RECORD_OK;
+
+    f = reply->element[1];
+
+    if (f->type == REDIS_REPLY_ARRAY) {
+        for (i = 0; i < f->elements && i < MFA_PATHS; i++) {
+            st->fields[i] = ngx_http_mfa_reply_str(f->element[i]);
+        }
+
+    } else {
+        st->record = ngx_http_mfa_reply_str(f);
+    }
+
+    if (reply->elements < 8) {
+        /* the script found no valid user id: the core will say why */
+        return NGX_OK;
+    }
+
+    st->user = ngx_http_mfa_reply_str(reply->element[2]);
+    st->company = ngx_http_mfa_reply_str(reply->element[3]);
+    st->gen = ngx_http_mfa_reply_str(reply->element[4]);
+    st->since = ngx_http_mfa_reply_str(reply->element[5]);
+    st->verified = ngx_http_mfa_reply_str(reply->element[6]);
+
+    f = reply->element[7];
+
+    if (f->type != REDIS_REPLY_ARRAY || f->elements > MFA_GATE_MAX_POLICIES) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < f->elements; i++) {
+        st->policies[i] = ngx_http_mfa_reply_str(f->element[i]);
+    }
+
+    st->npolicies = f->elements;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    mfa_gate_input_t *in)
+{
+    ngx_uint_t  level;
+
+    mfa_gate_decide(in, &ctx->decision);
+    ctx->done = 1;
+
+    if (ctx->decision.reason != NULL) {
+        level = (ctx->decision.action == MFA_GATE_THROUGH) ? NGX_LOG_WARN
+                                                           : NGX_LOG_ERR;
+        ngx_log_error(level, r->connection->log, 0, "mfa: %s",
+                      ctx->decision.reason);
+    }
+}
+
+
+/*
+ * Called from hiredis's callback, possibly while it frees the connection:
+ * phases are not run from here but from a posted event.
+ */
+
+static void
+ngx_http_mfa_wake(ngx_http_request_t *r)
+{
+    ngx_post_event(r->connection->write, &ngx_posted_events);
+}

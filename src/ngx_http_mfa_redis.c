@@ -1,0 +1,636 @@
+
+/*
+ * ngx_http_mfa_module: the per-worker Redis connection.
+ *
+ * One hiredis async context per worker, its socket attached to nginx's
+ * event loop, shared by every request of the worker: commands are
+ * pipelined and hiredis matches replies to callbacks in order.
+ *
+ * hiredis 0.14 has no timeouts and no way to cancel a callback, so:
+ * - every query is a small object of ours (never the request) that
+ *   hiredis gets as privdata; a request that goes away only detaches it;
+ * - every query has a timer; when one fires, the connection is stuck
+ *   (replies come in order), so it is freed, which fails every pending
+ *   query at once, and a reconnection follows with a growing delay;
+ * - events are level-triggered on add and on delete alike, so that a
+ *   reply larger than hiredis's 16 KB read is read on the next turn;
+ * - addresses are numeric or unix sockets, checked at configuration
+ *   time, so hiredis's getaddrinfo() never waits on DNS.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+
+#include <hiredis/async.h>
+
+#include "ngx_http_mfa_redis.h"
+
+
+#define NGX_HTTP_MFA_REDIS_BACKOFF_MIN  50
+#define NGX_HTTP_MFA_REDIS_BACKOFF_MAX  1000
+
+
+typedef struct {
+    ngx_http_mfa_redis_conf_t  *conf;
+    ngx_log_t                  *log;
+    redisAsyncContext          *ac;
+    ngx_connection_t           *conn;
+    ngx_event_t                 connect_timer;
+    ngx_event_t                 reconnect_timer;
+    ngx_msec_t                  backoff;
+    ngx_uint_t                  exiting;
+} ngx_http_mfa_redis_t;
+
+
+struct ngx_http_mfa_redis_query_s {
+    ngx_http_mfa_redis_handler_pt   handler;
+    void                           *data;
+    ngx_event_t                     timer;
+};
+
+
+static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd,
+    const char *why);
+static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev);
+static void ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev);
+static void ngx_http_mfa_redis_query_timeout(ngx_event_t *ev);
+static void ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac,
+    void *r, void *privdata);
+static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static ngx_int_t ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_read_handler(ngx_event_t *ev);
+static void ngx_http_mfa_redis_write_handler(ngx_event_t *ev);
+static void ngx_http_mfa_redis_add_read(void *privdata);
+static void ngx_http_mfa_redis_del_read(void *privdata);
+static void ngx_http_mfa_redis_add_write(void *privdata);
+static void ngx_http_mfa_redis_del_write(void *privdata);
+static void ngx_http_mfa_redis_cleanup(void *privdata);
+static void ngx_http_mfa_redis_dummy_handler(ngx_event_t *ev);
+
+
+/* per worker: created in init_process, gone in exit_process */
+static ngx_http_mfa_redis_t  *ngx_http_mfa_redis;
+
+
+ngx_int_t
+ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_pcalloc(cycle->pool, sizeof(ngx_http_mfa_redis_t));
+    if (rd == NULL) {
+        return NGX_ERROR;
+    }
+
+    rd->conf = conf;
+    rd->log = cycle->log;
+    rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+
+    rd->connect_timer.handler = ngx_http_mfa_redis_connect_timeout;
+    rd->connect_timer.data = rd;
+    rd->connect_timer.log = cycle->log;
+    rd->connect_timer.cancelable = 1;
+
+    rd->reconnect_timer.handler = ngx_http_mfa_redis_reconnect_handler;
+    rd->reconnect_timer.data = rd;
+    rd->reconnect_timer.log = cycle->log;
+    rd->reconnect_timer.cancelable = 1;
+
+    ngx_http_mfa_redis = rd;
+
+    ngx_http_mfa_redis_connect(rd);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_mfa_redis_exit(void)
+{
+    redisAsyncContext     *ac;
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_http_mfa_redis;
+
+    if (rd == NULL) {
+        return;
+    }
+
+    rd->exiting = 1;
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (rd->reconnect_timer.timer_set) {
+        ngx_del_timer(&rd->reconnect_timer);
+    }
+
+    ac = rd->ac;
+
+    if (ac != NULL) {
+        rd->ac = NULL;
+        redisAsyncFree(ac);
+    }
+
+    ngx_http_mfa_redis = NULL;
+}
+
+
+static void
+ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
+{
+    int                         n;
+    char                        db[NGX_INT_T_LEN];
+    const char                 *argv[3];
+    size_t                      argvlen[3];
+    redisAsyncContext          *ac;
+    ngx_http_mfa_redis_conf_t  *conf;
+
+    conf = rd->conf;
+
+    if (conf->unix_socket) {
+        ac = redisAsyncConnectUnix((char *) conf->host.data);
+
+    } else {
+        ac = redisAsyncConnect((char *) conf->host.data, conf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "mfa: cannot connect to Redis at \"%V\": "
+                      "out of memory", &conf->addr);
+        ngx_http_mfa_redis_schedule(rd);
+        return;
+    }
+
+    if (ac->err) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "mfa: cannot connect to Redis at \"%V\": %s",
+                      &conf->addr, ac->errstr);
+        redisAsyncFree(ac);
+        ngx_http_mfa_redis_schedule(rd);
+        return;
+    }
+
+    rd->ac = ac;
+    ac->data = rd;
+
+    if (ngx_http_mfa_redis_attach(rd) != NGX_OK) {
+        rd->ac = NULL;
+        redisAsyncFree(ac);
+        ngx_http_mfa_redis_schedule(rd);
+        return;
+    }
+
+    redisAsyncSetConnectCallback(ac, ngx_http_mfa_redis_on_connect);
+    redisAsyncSetDisconnectCallback(ac, ngx_http_mfa_redis_on_disconnect);
+
+    /* AUTH and SELECT go first in the pipeline, before any query */
+
+    if (conf->password.len) {
+        n = 0;
+        argv[n] = "AUTH";
+        argvlen[n++] = 4;
+
+        if (conf->user.len) {
+            argv[n] = (char *) conf->user.data;
+            argvlen[n++] = conf->user.len;
+        }
+
+        argv[n] = (char *) conf->password.data;
+        argvlen[n++] = conf->password.len;
+
+        redisAsyncCommandArgv(ac, ngx_http_mfa_redis_setup_reply, "AUTH",
+                              n, argv, argvlen);
+    }
+
+    if (conf->db != 0) {
+        argv[0] = "SELECT";
+        argvlen[0] = 6;
+        argv[1] = db;
+        argvlen[1] = ngx_sprintf((u_char *) db, "%i", conf->db)
+                     - (u_char *) db;
+
+        redisAsyncCommandArgv(ac, ngx_http_mfa_redis_setup_reply, "SELECT",
+                              2, argv, argvlen);
+    }
+
+    /* the first write event tells that the connection is established */
+
+    ngx_http_mfa_redis_add_write(rd);
+
+    ngx_add_timer(&rd->connect_timer, conf->timeout);
+}
+
+
+/*
+ * Frees the context: hiredis runs every pending callback with a NULL
+ * reply, then the cleanup hook releases the nginx connection.
+ */
+
+static void
+ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd, const char *why)
+{
+    redisAsyncContext  *ac;
+
+    ac = rd->ac;
+
+    if (ac == NULL) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "mfa: Redis at \"%V\" %s, reconnecting",
+                  &rd->conf->addr, why);
+
+    rd->ac = NULL;
+    redisAsyncFree(ac);
+
+    ngx_http_mfa_redis_schedule(rd);
+}
+
+
+static void
+ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd)
+{
+    if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
+        return;
+    }
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (!rd->reconnect_timer.timer_set) {
+        ngx_add_timer(&rd->reconnect_timer, rd->backoff);
+    }
+
+    rd->backoff = ngx_min(rd->backoff * 2, NGX_HTTP_MFA_REDIS_BACKOFF_MAX);
+}
+
+
+static void
+ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev)
+{
+    ngx_http_mfa_redis_t  *rd = ev->data;
+
+    if (rd->ac == NULL && !rd->exiting) {
+        ngx_http_mfa_redis_connect(rd);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev)
+{
+    ngx_http_mfa_redis_t  *rd = ev->data;
+
+    ngx_http_mfa_redis_reset(rd, "did not accept the connection in time");
+}
+
+
+static void
+ngx_http_mfa_redis_query_timeout(ngx_event_t *ev)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_http_mfa_redis;
+
+    /*
+     * replies come in order: one late reply holds up every later one, so
+     * the connection is dropped and every pending query fails now
+     */
+
+    if (rd != NULL) {
+        ngx_http_mfa_redis_reset(rd, "did not answer in time");
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
+{
+    ngx_http_mfa_redis_t  *rd = ac->data;
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (status != REDIS_OK) {
+        /* hiredis frees the context when this returns */
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "mfa: cannot connect to Redis at \"%V\": %s",
+                      &rd->conf->addr, ac->errstr);
+        rd->ac = NULL;
+        ngx_http_mfa_redis_schedule(rd);
+        return;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                   "mfa: connected to Redis at \"%V\"", &rd->conf->addr);
+
+    rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+}
+
+
+static void
+ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac, int status)
+{
+    ngx_http_mfa_redis_t  *rd = ac->data;
+
+    if (rd->ac != ac) {
+        /* freed by us: already logged and scheduled */
+        return;
+    }
+
+    rd->ac = NULL;
+
+    if (rd->exiting) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "mfa: lost the connection to Redis at \"%V\": %s",
+                  &rd->conf->addr,
+                  status == REDIS_OK ? "closed" : ac->errstr);
+
+    ngx_http_mfa_redis_schedule(rd);
+}
+
+
+static void
+ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ac->data;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ERROR) {
+        return;
+    }
+
+    /* a wrong password or database: queries would fail, so stop here */
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "mfa: Redis at \"%V\" refused %s: %*s", &rd->conf->addr,
+                  (char *) privdata, (size_t) reply->len, reply->str);
+
+    rd->ac = NULL;
+    redisAsyncFree(ac);
+
+    ngx_http_mfa_redis_schedule(rd);
+}
+
+
+ngx_http_mfa_redis_query_t *
+ngx_http_mfa_redis_send(ngx_log_t *log, int argc, const char **argv,
+    const size_t *argvlen, ngx_http_mfa_redis_handler_pt handler, void *data)
+{
+    ngx_http_mfa_redis_t        *rd;
+    ngx_http_mfa_redis_query_t  *q;
+
+    rd = ngx_http_mfa_redis;
+
+    if (rd == NULL || rd->ac == NULL) {
+        return NULL;
+    }
+
+    q = ngx_alloc(sizeof(ngx_http_mfa_redis_query_t), log);
+    if (q == NULL) {
+        return NULL;
+    }
+
+    ngx_memzero(q, sizeof(ngx_http_mfa_redis_query_t));
+
+    q->handler = handler;
+    q->data = data;
+
+    if (redisAsyncCommandArgv(rd->ac, ngx_http_mfa_redis_reply, q, argc,
+                              argv, argvlen)
+        != REDIS_OK)
+    {
+        ngx_free(q);
+        return NULL;
+    }
+
+    /* not cancelable: a graceful shutdown waits for the answer */
+
+    q->timer.handler = ngx_http_mfa_redis_query_timeout;
+    q->timer.data = q;
+    q->timer.log = ngx_cycle->log;
+
+    ngx_add_timer(&q->timer, rd->conf->timeout);
+
+    return q;
+}
+
+
+void
+ngx_http_mfa_redis_detach(ngx_http_mfa_redis_query_t *q)
+{
+    q->data = NULL;
+}
+
+
+static void
+ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
+{
+    ngx_http_mfa_redis_query_t  *q = privdata;
+
+    if (q->timer.timer_set) {
+        ngx_del_timer(&q->timer);
+    }
+
+    if (q->data != NULL) {
+        q->handler(q->data, r);
+    }
+
+    ngx_free(q);
+}
+
+
+static ngx_int_t
+ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd)
+{
+    ngx_connection_t  *c;
+
+    c = ngx_get_connection(rd->ac->c.fd, rd->log);
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->data = rd;
+    c->log = rd->log;
+    c->read->handler = ngx_http_mfa_redis_read_handler;
+    c->write->handler = ngx_http_mfa_redis_write_handler;
+    c->read->log = rd->log;
+    c->write->log = rd->log;
+
+    rd->conn = c;
+
+    rd->ac->ev.data = rd;
+    rd->ac->ev.addRead = ngx_http_mfa_redis_add_read;
+    rd->ac->ev.delRead = ngx_http_mfa_redis_del_read;
+    rd->ac->ev.addWrite = ngx_http_mfa_redis_add_write;
+    rd->ac->ev.delWrite = ngx_http_mfa_redis_del_write;
+    rd->ac->ev.cleanup = ngx_http_mfa_redis_cleanup;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mfa_redis_read_handler(ngx_event_t *ev)
+{
+    ngx_connection_t      *c = ev->data;
+    ngx_http_mfa_redis_t  *rd = c->data;
+
+    redisAsyncContext  *ac;
+
+    if (c->close) {
+        /* worker_shutdown_timeout or idle close on exit */
+        rd->exiting = 1;
+        ac = rd->ac;
+
+        if (ac != NULL) {
+            rd->ac = NULL;
+            redisAsyncFree(ac);
+        }
+
+        return;
+    }
+
+    if (rd->ac != NULL) {
+        redisAsyncHandleRead(rd->ac);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_write_handler(ngx_event_t *ev)
+{
+    ngx_connection_t      *c = ev->data;
+    ngx_http_mfa_redis_t  *rd = c->data;
+
+    if (rd->ac != NULL) {
+        redisAsyncHandleWrite(rd->ac);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_add_read(void *privdata)
+{
+    ngx_http_mfa_redis_t  *rd = privdata;
+
+    if (!rd->conn->read->active) {
+        if (ngx_add_event(rd->conn->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
+                          "mfa: cannot watch the Redis connection");
+        }
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_del_read(void *privdata)
+{
+    ngx_http_mfa_redis_t  *rd = privdata;
+
+    if (rd->conn->read->active) {
+        ngx_del_event(rd->conn->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_add_write(void *privdata)
+{
+    ngx_http_mfa_redis_t  *rd = privdata;
+
+    if (!rd->conn->write->active) {
+        if (ngx_add_event(rd->conn->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
+                          "mfa: cannot watch the Redis connection");
+        }
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_del_write(void *privdata)
+{
+    ngx_http_mfa_redis_t  *rd = privdata;
+
+    if (rd->conn->write->active) {
+        ngx_del_event(rd->conn->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+/*
+ * hiredis closes the socket itself right after this hook: take it out of
+ * the event loop and give the connection back, without closing the fd.
+ */
+
+static void
+ngx_http_mfa_redis_cleanup(void *privdata)
+{
+    ngx_http_mfa_redis_t  *rd = privdata;
+
+    ngx_connection_t  *c;
+
+    c = rd->conn;
+
+    if (c == NULL) {
+        return;
+    }
+
+    if (c->read->active) {
+        ngx_del_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
+    }
+
+    if (c->write->active) {
+        ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    }
+
+    rd->conn = NULL;
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    c->read->handler = ngx_http_mfa_redis_dummy_handler;
+    c->write->handler = ngx_http_mfa_redis_dummy_handler;
+
+    ngx_free_connection(c);
+    c->fd = (ngx_socket_t) -1;
+}
+
+
+static void
+ngx_http_mfa_redis_dummy_handler(ngx_event_t *ev)
+{
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ev->log, 0, "mfa: Redis dummy handler");
+}

@@ -1,0 +1,56 @@
+
+/*
+ * ngx_http_mfa_module: the per-worker Redis connection.
+ */
+
+
+#ifndef _NGX_HTTP_MFA_REDIS_H_INCLUDED_
+#define _NGX_HTTP_MFA_REDIS_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <hiredis/hiredis.h>
+
+
+typedef struct {
+    ngx_str_t                   addr;      /* as configured, for logs */
+    ngx_str_t                   host;      /* NUL-terminated: IP or path */
+    in_port_t                   port;
+    unsigned                    unix_socket:1;
+    ngx_msec_t                  timeout;
+    ngx_str_t                   user;
+    ngx_str_t                   password;
+    ngx_int_t                   db;
+} ngx_http_mfa_redis_conf_t;
+
+
+typedef struct ngx_http_mfa_redis_query_s  ngx_http_mfa_redis_query_t;
+
+/*
+ * Called once per query with the reply, or with NULL when the query
+ * failed (not connected, timed out, connection lost).  Not called for a
+ * detached query.  The reply is freed when the handler returns.
+ */
+typedef void (*ngx_http_mfa_redis_handler_pt)(void *data, redisReply *reply);
+
+
+ngx_int_t ngx_http_mfa_redis_init(ngx_cycle_t *cycle,
+    ngx_http_mfa_redis_conf_t *conf);
+void ngx_http_mfa_redis_exit(void);
+
+/*
+ * Sends a command (binary-safe argv) on the worker's connection, pipelined
+ * behind the others.  Returns NULL at once when Redis is not reachable
+ * now, so that the caller fails fast instead of waiting.
+ */
+ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_send(ngx_log_t *log,
+    int argc, const char **argv, const size_t *argvlen,
+    ngx_http_mfa_redis_handler_pt handler, void *data);
+
+/* the owner goes away: the reply, when it comes, is dropped */
+void ngx_http_mfa_redis_detach(ngx_http_mfa_redis_query_t *q);
+
+
+#endif /* _NGX_HTTP_MFA_REDIS_H_INCLUDED_ */
