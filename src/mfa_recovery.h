@@ -29,8 +29,9 @@ int mfa_recovery_generate(char *out);
 int mfa_recovery_normalize(const char *in, size_t len, char *out);
 
 /*
- * HMAC-SHA256(key, user 0 code) of a canonical code: the user id salts
- * the hash, the key (derived from the master key) peppers it.
+ * HMAC-SHA256(key, HMAC-SHA256(key, user) 0 code) of a canonical code:
+ * the user id salts the hash, the key (derived from the master key)
+ * peppers it.
  */
 void mfa_recovery_hash(const uint8_t *key, const char *user,
     size_t user_len, const char *code, uint8_t *out);

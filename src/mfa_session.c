@@ -248,6 +248,7 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
 int
 mfa_value_truthy(const char *s, size_t len)
 {
+    int     nonzero;
     size_t  i;
 
     if ((len == 4 && strncasecmp(s, "true", 4) == 0)
@@ -263,17 +264,21 @@ mfa_value_truthy(const char *s, size_t len)
         return 0;
     }
 
+    /* every character is a digit: "1abc" or "1.5" is not an integer */
+
+    nonzero = 0;
+
     for ( /* void */ ; i < len; i++) {
         if (s[i] < '0' || s[i] > '9') {
             return 0;
         }
 
         if (s[i] != '0') {
-            return 1;
+            nonzero = 1;
         }
     }
 
-    return 0;
+    return nonzero;
 }
 
 

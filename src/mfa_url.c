@@ -153,9 +153,18 @@ mfa_return_url_valid(const char *url, size_t len)
 
             c = (unsigned char) ((hi << 4) | lo);
             i += 2;
+
+            /* an encoded space is fine ("?q=a%20b"), not a control */
+
+            if (c != ' ' && mfa_url_bad_char(c)) {
+                return 0;
+            }
+
+        } else if (mfa_url_bad_char(c)) {
+            return 0;
         }
 
-        if (mfa_url_bad_char(c) || (k == 1 && c == '/')) {
+        if (k == 1 && c == '/') {
             return 0;
         }
     }

@@ -48,8 +48,9 @@ int mfa_percent_decode(const char *in, size_t len, int plus_is_space,
 
 /*
  * A return URL is accepted only as a local path: it starts with exactly
- * one "/" (not "//" nor "/\"), has no backslash, no control character and
- * no space, and neither has its percent-decoded form.
+ * one "/" (not "//" nor "/\", even percent-encoded), has no backslash, no
+ * control character and no space, and neither has its percent-decoded
+ * form, but for an encoded space ("%20").
  */
 int mfa_return_url_valid(const char *url, size_t len);
 

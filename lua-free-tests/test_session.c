@@ -1,0 +1,455 @@
+
+/*
+ * Unit tests of session record reading (src/mfa_session.c): dot paths in
+ * a JSON record, the types taken and refused, malformed records, fields
+ * of a Redis hash, and the path, truthiness and id checks.
+ */
+
+
+#include "mfa_test.h"
+
+#include "mfa_session.h"
+
+
+/* looks up one path; returns the rc, the value in *v */
+
+static int
+json_get(const char *json, const char *path, mfa_session_value_t *v,
+    mfa_err_t *err)
+{
+    mfa_str_t  p;
+
+    p.data = path;
+    p.len = strlen(path);
+
+    err->msg[0] = '\0';
+    memset(v, 0x5a, sizeof(*v));
+
+    return mfa_session_json_get(json, strlen(json), &p, 1, v, err);
+}
+
+
+static void
+assert_found(const char *json, const char *path, const char *want)
+{
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    if (json_get(json, path, &v, &err) != MFA_OK) {
+        fail_msg("%s at \"%s\": %s", json, path, err.msg);
+    }
+
+    if (!v.found || v.len != strlen(want) || strcmp(v.data, want) != 0) {
+        fail_msg("%s at \"%s\": found %d \"%.*s\", want \"%s\"", json, path,
+                 v.found, (int) v.len, v.data, want);
+    }
+}
+
+
+static void
+assert_not_found(const char *json, const char *path)
+{
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    if (json_get(json, path, &v, &err) != MFA_OK) {
+        fail_msg("%s at \"%s\": %s", json, path, err.msg);
+    }
+
+    if (v.found || v.len != 0) {
+        fail_msg("%s at \"%s\": found \"%.*s\"", json, path, (int) v.len,
+                 v.data);
+    }
+}
+
+
+/* the rc is MFA_ERROR and the message has "want" in it */
+
+static void
+assert_json_error(const char *json, const char *path, const char *want)
+{
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    if (json_get(json, path, &v, &err) != MFA_ERROR) {
+        fail_msg("%s at \"%s\": not an error", json, path);
+    }
+
+    if (!mfa_test_contains(err.msg, want)) {
+        fail_msg("%s at \"%s\": message \"%s\" lacks \"%s\"", json, path,
+                 err.msg, want);
+    }
+}
+
+
+static void
+test_json_strings_and_integers(void **state)
+{
+    assert_found("{\"user\":{\"id\":\"42\"}}", "user.id", "42");
+    assert_found("{\"user\":{\"id\":42}}", "user.id", "42");
+    assert_found("{\"user\":{\"id\":-7}}", "user.id", "-7");
+    assert_found("{\"user\":{\"id\":0}}", "user.id", "0");
+    assert_found("{\"user\":{\"id\":9223372036854775807}}", "user.id",
+                 "9223372036854775807");
+    assert_found("{\"passport\":{\"user\":\"alice@example.com\"}}",
+                 "passport.user", "alice@example.com");
+    assert_found("{\"uid\":\"u-1\"}", "uid", "u-1");
+    assert_found("{\"a\":{\"b\":{\"c\":{\"d\":\"deep\"}}}}", "a.b.c.d",
+                 "deep");
+    assert_found("{\"user\":\"\"}", "user", "");
+    assert_found("{\"user\":\"caf\\u00e9\"}", "user", "caf\xc3\xa9");
+
+    /* the key "user.id" is not the path user -> id */
+    assert_not_found("{\"user.id\":\"1\"}", "user.id");
+}
+
+
+static void
+test_json_arrays(void **state)
+{
+    static const char  roles[] =
+        "{\"roles\":[\"admin\",\"user\"],\"m\":[[1,2],[3,{\"x\":\"y\"}]]}";
+
+    assert_found(roles, "roles.0", "admin");
+    assert_found(roles, "roles.1", "user");
+    assert_found(roles, "m.0.1", "2");
+    assert_found(roles, "m.1.1.x", "y");
+    assert_not_found(roles, "roles.2");
+    assert_not_found(roles, "roles.x");
+    assert_not_found(roles, "roles.-1");
+    assert_not_found(roles, "roles.0x");
+    assert_not_found(roles, "roles.99999999999999999999");
+}
+
+
+static void
+test_json_booleans_and_null(void **state)
+{
+    assert_found("{\"admin\":true}", "admin", "true");
+    assert_found("{\"admin\":false}", "admin", "false");
+    assert_found("{\"s\":{\"admin\":true}}", "s.admin", "true");
+
+    assert_not_found("{\"user\":null}", "user");
+    assert_not_found("{\"user\":{\"id\":null}}", "user.id");
+    assert_not_found("{}", "user.id");
+    assert_not_found("{\"user\":{}}", "user.id");
+    assert_not_found("{\"other\":1}", "user");
+
+    /* a path through a scalar finds nothing */
+    assert_not_found("{\"user\":\"42\"}", "user.id");
+    assert_not_found("{\"user\":42}", "user.id");
+    assert_not_found("{\"user\":null}", "user.id");
+}
+
+
+static void
+test_json_wrong_types(void **state)
+{
+    assert_json_error("{\"user\":{\"id\":{}}}", "user.id", "\"user.id\"");
+    assert_json_error("{\"user\":{\"id\":{}}}", "user.id",
+                      "not a string, an integer or a boolean");
+    assert_json_error("{\"user\":{\"id\":[1]}}", "user.id", "\"user.id\"");
+    assert_json_error("{\"user\":{\"id\":1.5}}", "user.id", "\"user.id\"");
+    assert_json_error("{\"user\":{\"id\":1e3}}", "user.id", "\"user.id\"");
+    assert_json_error("{\"user\":{\"id\":\"1\"}}", "user", "\"user\"");
+}
+
+
+static void
+test_json_malformed(void **state)
+{
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+    mfa_str_t            p;
+
+    assert_json_error("{\"user\":", "user", "JSON");
+    assert_json_error("", "user", "JSON");
+    assert_json_error("not json", "user", "JSON");
+    assert_json_error("{\"user\":\"1\"} trailing", "user", "JSON");
+    assert_json_error("{'user':'1'}", "user", "JSON");
+    assert_json_error("{\"user\":\"\\x\"}", "user", "JSON");
+
+    /* only an object is a session record */
+    assert_json_error("[\"42\"]", "0", "not an object");
+    assert_json_error("[{\"user\":\"42\"}]", "0.user", "not an object");
+    assert_json_error("\"42\"", "user", "JSON");
+    assert_json_error("42", "user", "JSON");
+    assert_json_error("null", "user", "JSON");
+
+    /* duplicate keys, at any depth: which one would count? */
+    assert_json_error("{\"user\":\"1\",\"user\":\"2\"}", "user", "JSON");
+    assert_json_error("{\"s\":{\"id\":\"1\",\"id\":\"2\"}}", "s.id", "JSON");
+
+    /* a NUL inside the length given */
+    p.data = "user";
+    p.len = 4;
+    assert_int_equal(mfa_session_json_get("{\"user\":\"1\"}\0", 13, &p, 1,
+                                          &v, &err), MFA_ERROR);
+}
+
+
+static void
+test_json_value_length(void **state)
+{
+    char                 json[600], value[300];
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    memset(value, 'x', sizeof(value));
+
+    /* 255 bytes fit */
+
+    snprintf(json, sizeof(json), "{\"user\":\"%.*s\"}", 255, value);
+    assert_int_equal(json_get(json, "user", &v, &err), MFA_OK);
+    assert_true(v.found);
+    assert_int_equal(v.len, 255);
+    assert_int_equal(v.data[255], '\0');
+
+    /* 256 do not */
+
+    snprintf(json, sizeof(json), "{\"user\":\"%.*s\"}", 256, value);
+    assert_int_equal(json_get(json, "user", &v, &err), MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "\"user\""));
+    assert_true(mfa_test_contains(err.msg, "longer than 255"));
+
+    /* a path component of 256 bytes or more */
+
+    snprintf(json, sizeof(json), "{\"user\":\"1\"}");
+    value[299] = '\0';
+    assert_int_equal(json_get(json, value, &v, &err), MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "too long"));
+}
+
+
+static void
+test_json_several_paths(void **state)
+{
+    mfa_err_t            err;
+    mfa_str_t            paths[3];
+    mfa_session_value_t  v[3];
+
+    static const char  json[] =
+        "{\"passport\":{\"user\":\"7\"},\"company\":12,\"admin\":true}";
+
+    paths[0] = MFA_TEST_STR("passport.user");
+    paths[1] = MFA_TEST_STR("company");
+    paths[2] = MFA_TEST_STR("missing");
+
+    memset(v, 0x5a, sizeof(v));
+
+    assert_int_equal(mfa_session_json_get(json, sizeof(json) - 1, paths, 3, v,
+                                          &err), MFA_OK);
+    assert_true(v[0].found);
+    assert_string_equal(v[0].data, "7");
+    assert_true(v[1].found);
+    assert_string_equal(v[1].data, "12");
+    assert_false(v[2].found);
+    assert_int_equal(v[2].len, 0);
+
+    /* one bad path fails the whole lookup */
+    paths[2] = MFA_TEST_STR("passport");
+    err.msg[0] = '\0';
+    assert_int_equal(mfa_session_json_get(json, sizeof(json) - 1, paths, 3, v,
+                                          &err), MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "\"passport\""));
+}
+
+
+static void
+test_hash_fields(void **state)
+{
+    char                 big[300];
+    mfa_err_t            err;
+    mfa_str_t            fields[4], paths[4];
+    mfa_session_value_t  v[4];
+
+    paths[0] = MFA_TEST_STR("user_id");
+    fields[0] = MFA_TEST_STR("42");
+    paths[1] = MFA_TEST_STR("data.company.id");
+    fields[1] = MFA_TEST_STR("{\"company\":{\"id\":12}}");
+    paths[2] = MFA_TEST_STR("is_admin");
+    fields[2].data = NULL;
+    fields[2].len = 0;
+    paths[3] = MFA_TEST_STR("data.admin");
+    fields[3] = MFA_TEST_STR("{\"admin\":true}");
+
+    memset(v, 0x5a, sizeof(v));
+
+    assert_int_equal(mfa_session_hash_get(fields, paths, 4, v, &err),
+                     MFA_OK);
+    assert_true(v[0].found);
+    assert_int_equal(v[0].len, 2);
+    assert_string_equal(v[0].data, "42");
+    assert_true(v[1].found);
+    assert_string_equal(v[1].data, "12");
+    assert_false(v[2].found);
+    assert_int_equal(v[2].len, 0);
+    assert_true(v[3].found);
+    assert_string_equal(v[3].data, "true");
+
+    /* a plain field is taken as it is, JSON or not */
+    paths[0] = MFA_TEST_STR("raw");
+    fields[0] = MFA_TEST_STR("{\"x\":1}");
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_OK);
+    assert_string_equal(v[0].data, "{\"x\":1}");
+
+    /* missing inside the JSON */
+    paths[0] = MFA_TEST_STR("data.user");
+    fields[0] = MFA_TEST_STR("{\"admin\":true}");
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_OK);
+    assert_false(v[0].found);
+
+    /* bad JSON in the field */
+    paths[0] = MFA_TEST_STR("data.user");
+    fields[0] = MFA_TEST_STR("{\"user\":");
+    err.msg[0] = '\0';
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "JSON"));
+
+    /* a field of 256 bytes or more */
+    memset(big, 'x', sizeof(big));
+    paths[0] = MFA_TEST_STR("user_id");
+    fields[0].data = big;
+    fields[0].len = 255;
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_OK);
+    assert_int_equal(v[0].len, 255);
+    fields[0].len = 256;
+    err.msg[0] = '\0';
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "\"user_id\""));
+
+    /* the field part of a path */
+    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("data.a.b")).len, 4);
+    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("data")).len, 4);
+    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("d.x")).len, 1);
+}
+
+
+static void
+test_path_valid(void **state)
+{
+    size_t  i;
+
+    static const char  *ok[] = {
+        "user", "user.id", "passport.user", "roles.0", "a.b.c.d.e",
+        "_csrf", "user-id", "caf\xc3\xa9",
+    };
+
+    static const char  *bad[] = {
+        "", ".", "..", ".user", "user.", "user..id", "user id", "user\tid",
+        "user\x7f", "user\n", " user",
+    };
+
+    for (i = 0; i < mfa_test_nelts(ok); i++) {
+        if (!mfa_session_path_valid(ok[i], strlen(ok[i]))) {
+            fail_msg("\"%s\" rejected", ok[i]);
+        }
+    }
+
+    for (i = 0; i < mfa_test_nelts(bad); i++) {
+        if (mfa_session_path_valid(bad[i], strlen(bad[i]))) {
+            fail_msg("\"%s\" accepted", bad[i]);
+        }
+    }
+
+    assert_false(mfa_session_path_valid("a\0b", 3));
+}
+
+
+static void
+test_value_truthy(void **state)
+{
+    size_t  i;
+
+    static const char  *yes[] = {
+        "true", "1", "yes", "on", "TRUE", "True", "YES", "On", "2", "-1",
+        "10", "01", "007", "-42", "9999999999999999999999",
+    };
+
+    static const char  *no[] = {
+        "false", "0", "no", "off", "", "-", "00", "-0", "abc", "truee",
+        "tru", " 1", "1 ", "1.5", "1abc", "0x1", "+1", "y", "t", "null",
+        "1-", "--1",
+    };
+
+    for (i = 0; i < mfa_test_nelts(yes); i++) {
+        if (!mfa_value_truthy(yes[i], strlen(yes[i]))) {
+            fail_msg("\"%s\" is not truthy", yes[i]);
+        }
+    }
+
+    for (i = 0; i < mfa_test_nelts(no); i++) {
+        if (mfa_value_truthy(no[i], strlen(no[i]))) {
+            fail_msg("\"%s\" is truthy", no[i]);
+        }
+    }
+
+    /* the length given is the value */
+    assert_true(mfa_value_truthy("1abc", 1));
+    assert_false(mfa_value_truthy("truex", 5));
+    assert_true(mfa_value_truthy("truex", 4));
+}
+
+
+static void
+test_id_valid(void **state)
+{
+    char    id[MFA_ID_MAX + 2];
+    size_t  i;
+
+    static const char  *ok[] = {
+        "42", "alice@example.com", "a", "u-1_2.3", "caf\xc3\xa9",
+        "{\"x\"}", "0",
+    };
+
+    static const char  *bad[] = {
+        "", "a:b", ":", "a b", " a", "a\t", "a\n", "a\r", "a\x7f",
+        "a\x01", "user:42:companies",
+    };
+
+    for (i = 0; i < mfa_test_nelts(ok); i++) {
+        if (!mfa_id_valid(ok[i], strlen(ok[i]))) {
+            fail_msg("\"%s\" rejected", ok[i]);
+        }
+    }
+
+    for (i = 0; i < mfa_test_nelts(bad); i++) {
+        if (mfa_id_valid(bad[i], strlen(bad[i]))) {
+            fail_msg("\"%s\" accepted", bad[i]);
+        }
+    }
+
+    assert_false(mfa_id_valid("a\0b", 3));
+
+    /* 128 bytes, then 129 */
+    memset(id, 'x', sizeof(id));
+    assert_true(mfa_id_valid(id, MFA_ID_MAX));
+    assert_false(mfa_id_valid(id, MFA_ID_MAX + 1));
+    assert_int_equal(MFA_ID_MAX, 128);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_json_strings_and_integers),
+        cmocka_unit_test(test_json_arrays),
+        cmocka_unit_test(test_json_booleans_and_null),
+        cmocka_unit_test(test_json_wrong_types),
+        cmocka_unit_test(test_json_malformed),
+        cmocka_unit_test(test_json_value_length),
+        cmocka_unit_test(test_json_several_paths),
+        cmocka_unit_test(test_hash_fields),
+        cmocka_unit_test(test_path_valid),
+        cmocka_unit_test(test_value_truthy),
+        cmocka_unit_test(test_id_valid),
+    };
+
+    return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+}
