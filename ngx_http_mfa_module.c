@@ -55,6 +55,8 @@ static char *ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post,
     void *data);
@@ -208,14 +210,14 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
 
     { ngx_string("mfa_session_id"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_mfa_set_value,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, session_id),
       NULL },
 
     { ngx_string("mfa_session_key"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_mfa_set_value,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, session_key),
       NULL },
@@ -250,7 +252,7 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
 
     { ngx_string("mfa_company"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_mfa_set_value,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, company),
       NULL },
@@ -981,7 +983,22 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
 
     ngx_close_file(fd);
 
-    /* "password" or "user password", one line */
+    /* "password" or "user password", one line: a final newline only */
+
+    while (n > 0 && (buf[n - 1] == CR || buf[n - 1] == LF)) {
+        n--;
+    }
+
+    if (ngx_strlchr(buf, buf + n, LF) != NULL
+        || ngx_strlchr(buf, buf + n, CR) != NULL)
+    {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_redis_password_file\" \"%V\" must hold "
+                           "\"password\" or \"user password\" on one line",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
 
     nwords = 0;
     p = buf;
@@ -1085,6 +1102,23 @@ ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* a complex value that may not be an empty string */
+
+static char *
+ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0) {
+        return "must not be empty";
+    }
+
+    return ngx_http_set_complex_value_slot(cf, cmd, conf);
+}
+
+
 static char *
 ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -1139,8 +1173,8 @@ ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data)
     ngx_str_t  *path = data;
 
     if (!mfa_session_path_valid((char *) path->data, path->len)) {
-        return "needs a path such as \"user.id\": names separated by dots, "
-               "no empty name, no space";
+        return "needs a path such as \"user.id\": names of at most 255 "
+               "bytes separated by dots, no empty name, no space";
     }
 
     return NGX_CONF_OK;
@@ -1154,7 +1188,8 @@ ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post, void *data)
 
     if (!mfa_pages_prefix_valid((char *) pages->data, pages->len)) {
         return "needs a location prefix such as \"/_mfa/\": starting and "
-               "ending with \"/\", letters, digits and \"-._~\" only";
+               "ending with \"/\", segments of letters, digits and \"-._~\", "
+               "no empty, \".\" or \"..\" segment";
     }
 
     return NGX_CONF_OK;

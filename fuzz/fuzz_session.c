@@ -359,7 +359,7 @@ fuzz_small(const char *s, size_t len)
     FUZZ_CHECK(field.data == s);
     FUZZ_CHECK(field.len == (dot == NULL ? len : (size_t) (dot - s)));
 
-    /* mfa_session_path_valid(): non-empty dot-separated names */
+    /* mfa_session_path_valid(): dot-separated names of 1 to 255 bytes */
 
     valid = mfa_session_path_valid(s, len);
     ok = len > 0;
@@ -379,7 +379,9 @@ fuzz_small(const char *s, size_t len)
             ok = 0;
         }
 
-        part++;
+        if (++part >= MFA_SESSION_VALUE_MAX) {
+            ok = 0;
+        }
     }
 
     if (part == 0) {

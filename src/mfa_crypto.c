@@ -59,8 +59,15 @@ mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err)
     fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
     if (fd == -1) {
-        mfa_err_set(err, "cannot open key file \"%s\": %s", path,
-                    strerror(errno));
+        if (errno == ELOOP) {
+            mfa_err_set(err, "key file \"%s\" is a symbolic link: name the "
+                        "file itself", path);
+
+        } else {
+            mfa_err_set(err, "cannot open key file \"%s\": %s", path,
+                        strerror(errno));
+        }
+
         return MFA_ERROR;
     }
 

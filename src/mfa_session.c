@@ -40,11 +40,11 @@ mfa_session_path_valid(const char *path, size_t len)
             continue;
         }
 
-        if ((unsigned char) path[i] < 0x21 || path[i] == 0x7f) {
+        if ((unsigned char) path[i] < 0x21 || path[i] == 0x7f
+            || ++part >= MFA_SESSION_VALUE_MAX)
+        {
             return 0;
         }
-
-        part++;
     }
 
     return part > 0;

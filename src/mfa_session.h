@@ -47,7 +47,7 @@ int mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
 /* the field name part of a hash path */
 mfa_str_t mfa_session_hash_field(mfa_str_t path);
 
-/* a path is one or more non-empty dot-separated names */
+/* a path is one or more dot-separated names of 1 to 255 bytes */
 int mfa_session_path_valid(const char *path, size_t len);
 
 /* "true", "1", "yes", "on" (any case), or a non-zero integer */
