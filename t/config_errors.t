@@ -1,0 +1,351 @@
+# Configuration checks: "nginx -t" refuses every bad directive value, every
+# incomplete "mfa on" and every duplicate with an [emerg] that names the
+# directive and says what is wrong (SPEC section 6), and accepts a complete
+# valid configuration and the boundary values of each directive.
+#
+# Each case starts from a complete, valid configuration (checked first)
+# and changes one thing, so a refusal can only come from that change.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use MfaTest;
+use Test::More;
+
+my $t = MfaTest->new();
+
+my $key = $t->write_key_file('mfa.key');
+my $old_key = $t->write_key_file('old.key', mode => 0400);
+my $short_key = $t->write_key_file('short.key', length => 31);
+my $long_key = $t->write_key_file('long.key', length => 33);
+my $open_key = $t->write_key_file('open.key', mode => 0644);
+my $group_key = $t->write_key_file('group.key', mode => 0640);
+my $no_key = $t->path('no-such.key');
+
+my $password = $t->write_file('redis.pass', "s3cret\n", 0600);
+my $acl_password = $t->write_file('redis-acl.pass', "mfa s3cret\n", 0400);
+my $open_password = $t->write_file('open.pass', "s3cret\n", 0644);
+my $empty_password = $t->write_file('empty.pass', "\n", 0600);
+my $two_lines_password = $t->write_file('two-lines.pass', "s3cret\nmore\n",
+                                        0600);
+my $no_password = $t->path('no-such.pass');
+
+# the pieces of a complete configuration, by name: [context, directive]
+my %base = (
+    redis           => [http     => 'mfa_redis 127.0.0.1:%%PORT_REDIS%%;'],
+    key             => [http     => "mfa_secret_key_file $key;"],
+    session_id      => [server   => 'mfa_session_id $cookie_sid;'],
+    session_key     => [server   => 'mfa_session_key sess:$cookie_sid;'],
+    session_user    => [server   => 'mfa_session_user user.id;'],
+    session_company => [server   => 'mfa_session_company company_id;'],
+    mfa             => [location => 'mfa on;'],
+);
+
+# conf(set => {name => directive}, omit => [names], http => ..., server =>
+# ..., location => ...): the complete configuration with changes
+sub conf {
+    my (%c) = @_;
+
+    my %parts = (http => '', server => '', location => '');
+    my %omit = map { $_ => 1 } @{$c{omit} // []};
+
+    for my $name (sort keys %base) {
+        next if $omit{$name};
+        my ($ctx, $line) = @{$base{$name}};
+        $line = $c{set}{$name} if exists $c{set}{$name};
+        $parts{$ctx} .= "        $line\n";
+    }
+
+    $parts{$_} .= "        " . ($c{$_} // '') . "\n" for keys %parts;
+
+    return <<"EOF";
+http {
+$parts{http}
+    server {
+        listen 127.0.0.1:%%PORT_HTTP%%;
+$parts{server}
+        location / {
+$parts{location}
+            return 204;
+        }
+    }
+}
+EOF
+}
+
+###########################################################################
+# accepted
+
+my ($status, $out) = $t->nginx_t(conf());
+is($status, 0, 'the base configuration is valid') or diag($out);
+
+($status, $out) = $t->nginx_t(<<"EOF");
+http {
+    mfa_redis                127.0.0.1:%%PORT_REDIS%%;
+    mfa_redis_timeout        200ms;
+    mfa_redis_password_file  $password;
+    mfa_redis_db             3;
+    mfa_redis_prefix         "mfa:";
+    mfa_secret_key_file      $key $old_key;
+    mfa_issuer               "Acme Dashboard";
+
+    upstream dashboard {
+        server 127.0.0.1:%%PORT_UPSTREAM%%;
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT_HTTP%%;
+
+        mfa_session_id       \$cookie_sid;
+        mfa_session_key      sess:\$cookie_sid;
+        mfa_session_format   json;
+        mfa_session_user     user.id;
+        mfa_session_company  company_id;
+        mfa_session_admin    is_admin;
+        mfa_pages            /_mfa/;
+        mfa_policy_scope     active;
+        mfa_fail             closed;
+        mfa_verified_ttl     12h;
+        mfa_totp_digits      6;
+        mfa_totp_period      30s;
+        mfa_totp_algorithm   sha1;
+        mfa_totp_skew        1;
+
+        location / {
+            mfa on;
+            proxy_pass http://dashboard;
+        }
+
+        location /static/ {
+            mfa off;
+            proxy_pass http://dashboard;
+        }
+
+        location /api/ {
+            mfa on;
+            mfa_company \$http_x_company;
+            mfa_fail open;
+            mfa_session_format hash;
+            mfa_policy_scope any;
+            proxy_pass http://dashboard;
+        }
+    }
+}
+EOF
+is($status, 0, 'a complete configuration with every directive: accepted')
+    or diag($out);
+like($out, qr/syntax is ok/, 'complete configuration: syntax is ok');
+like($out, qr/test is successful/, 'complete configuration: test is successful');
+
+my @accepted = (
+    [server => 'mfa_totp_digits 8;'],
+    [server => 'mfa_totp_skew 0;'],
+    [server => 'mfa_totp_skew 10;'],
+    [server => 'mfa_totp_period 1;'],
+    [server => 'mfa_totp_period 1h;'],
+    [server => 'mfa_totp_algorithm sha256;'],
+    [server => 'mfa_totp_algorithm sha512;'],
+    [location => 'mfa_verified_ttl 60s;'],
+    [location => 'mfa_verified_ttl 30d;'],
+    [http => 'mfa_redis_timeout 1ms;'],
+    [http => 'mfa_redis_timeout 60s;'],
+    [http => 'mfa_redis_db 0;'],
+    [http => 'mfa_redis_db 65535;'],
+    [http => "mfa_redis_password_file $acl_password;"],
+    [http => 'mfa_issuer "' . ('i' x 64) . '";'],
+    [http => 'mfa_redis_prefix "' . ('p' x 32) . '";'],
+    [server => 'mfa_pages /a/b-c_d.e~/;'],
+    [location => 'mfa_session_format hash;'],
+    [location => 'mfa_fail open;'],
+    [location => 'mfa_session_admin roles.admin;'],
+    [set => { redis => 'mfa_redis 127.0.0.1;' }],
+    [set => { redis => 'mfa_redis [::1]:6380;' }],
+    [set => { redis => 'mfa_redis unix:/run/redis/redis.sock;' }],
+    [set => { session_user => 'mfa_session_user a.b.c;' }],
+    [set => { key => "mfa_secret_key_file $old_key;" }],
+    [set => { mfa => 'mfa off;' }, omit => [qw(redis key session_id)]],
+    [omit => ['session_company'], location => 'mfa_company $arg_company;'],
+    [omit => ['session_company'], location => 'mfa_policy_scope any;'],
+);
+
+for my $case (@accepted) {
+    my %c = @$case;
+    my $what = join ' ', map {
+        my $v = $c{$_};
+        ref $v eq 'HASH' ? values %$v : ref $v eq 'ARRAY' ? "without @$v" : $v
+    } sort keys %c;
+
+    ($status, $out) = $t->nginx_t(conf(%c));
+    is($status, 0, "accepted: $what") or diag($out);
+}
+
+###########################################################################
+# refused
+#
+# [description, conf() changes, pattern naming the directive, pattern of
+# the problem]
+
+my @refused = (
+    ['mfa_totp_digits 5', { server => 'mfa_totp_digits 5;' },
+     qr/"mfa_totp_digits"/, qr/\b6\b.*\b8\b/],
+    ['mfa_totp_digits 9', { server => 'mfa_totp_digits 9;' },
+     qr/"mfa_totp_digits"/, qr/\b6\b.*\b8\b/],
+    ['mfa_totp_skew 11', { server => 'mfa_totp_skew 11;' },
+     qr/"mfa_totp_skew"/, qr/\b0\b.*\b10\b/],
+    ['mfa_totp_period 0', { server => 'mfa_totp_period 0;' },
+     qr/"mfa_totp_period"/, qr/\b1\s*s?\b.*\b(?:3600\s*s?|1\s*h)\b/],
+    ['mfa_totp_period 2h', { server => 'mfa_totp_period 2h;' },
+     qr/"mfa_totp_period"/, qr/\b1\s*s?\b.*\b(?:3600\s*s?|1\s*h)\b/],
+    ['mfa_totp_algorithm md5', { server => 'mfa_totp_algorithm md5;' },
+     qr/"mfa_totp_algorithm"/, qr/"md5".*sha1.*sha256.*sha512/],
+    ['mfa_session_format xml', { location => 'mfa_session_format xml;' },
+     qr/"mfa_session_format"/, qr/"xml".*json.*hash/],
+    ['mfa_policy_scope some', { location => 'mfa_policy_scope some;' },
+     qr/"mfa_policy_scope"/, qr/"some".*active.*any/],
+    ['mfa_fail maybe', { location => 'mfa_fail maybe;' },
+     qr/"mfa_fail"/, qr/"maybe".*closed.*open/],
+    ['mfa maybe', { set => { mfa => 'mfa maybe;' } },
+     qr/"mfa"/, qr/"maybe".*"on".*"off"/],
+    ['mfa_verified_ttl 10s', { location => 'mfa_verified_ttl 10s;' },
+     qr/"mfa_verified_ttl"/, qr/\b(?:60\s*s?|1\s*m)\b/],
+    ['mfa_redis_timeout 0', { http => 'mfa_redis_timeout 0;' },
+     qr/"mfa_redis_timeout"/, qr/\b1\s*ms\b/],
+    ['mfa_redis_db 70000', { http => 'mfa_redis_db 70000;' },
+     qr/"mfa_redis_db"/, qr/\b65535\b/],
+    ['mfa_redis with a host name',
+     { set => { redis => 'mfa_redis example.com:6379;' } },
+     qr/"mfa_redis"/, qr/example\.com.*(?:host name|numeric)/i],
+    ['mfa_redis unix: with a relative path',
+     { set => { redis => 'mfa_redis unix:relative;' } },
+     qr/"mfa_redis"/, qr/absolute/],
+    ['mfa_redis with port 99999',
+     { set => { redis => 'mfa_redis 127.0.0.1:99999;' } },
+     qr/"mfa_redis"/, qr/port/],
+    ['mfa_redis with a path after the address',
+     { set => { redis => 'mfa_redis 127.0.0.1:6379/0;' } },
+     qr/"mfa_redis"/, qr/invalid address/],
+    ['mfa_pages "/x" (no trailing slash)', { server => 'mfa_pages "/x";' },
+     qr/"mfa_pages"/, qr/end\w* with "\/"/],
+    ['mfa_pages "x/" (no leading slash)', { server => 'mfa_pages "x/";' },
+     qr/"mfa_pages"/, qr/start\w* .*"\/"/],
+    ['mfa_pages "/a//b/" (empty segment)', { server => 'mfa_pages "/a//b/";' },
+     qr/"mfa_pages"/, qr/empty|"\/\/"|double slash/i],
+    ['mfa_pages "/" (every URI)', { server => 'mfa_pages "/";' },
+     qr/"mfa_pages"/, qr/prefix/],
+    ['mfa_session_user "a..b"', { set => { session_user =>
+                                            'mfa_session_user "a..b";' } },
+     qr/"mfa_session_user"/, qr/empty name/],
+    ['mfa_session_user ".a"', { set => { session_user =>
+                                          'mfa_session_user ".a";' } },
+     qr/"mfa_session_user"/, qr/empty name/],
+    ['mfa_session_company "a."', { set => { session_company =>
+                                             'mfa_session_company "a.";' } },
+     qr/"mfa_session_company"/, qr/empty name/],
+    ['mfa_session_user with a 300-byte name',
+     { set => { session_user => 'mfa_session_user ' . ('n' x 300) . ';' } },
+     qr/"mfa_session_user"/, qr/long|\b25[56]\b/],
+    ['mfa_session_id "" (every request anonymous)',
+     { set => { session_id => 'mfa_session_id "";' } },
+     qr/"mfa_session_id"/, qr/empty/],
+    ['mfa_session_key "" (no session ever found)',
+     { set => { session_key => 'mfa_session_key "";' } },
+     qr/"mfa_session_key"/, qr/empty/],
+    ['mfa_issuer "a:b"', { http => 'mfa_issuer "a:b";' },
+     qr/"mfa_issuer"/, qr/colon/],
+    ['mfa_issuer ""', { http => 'mfa_issuer "";' },
+     qr/"mfa_issuer"/, qr/\b1 to 64\b/],
+    ['mfa_redis_prefix "a b"', { http => 'mfa_redis_prefix "a b";' },
+     qr/"mfa_redis_prefix"/, qr/space/],
+    ['mfa_redis_prefix ""', { http => 'mfa_redis_prefix "";' },
+     qr/"mfa_redis_prefix"/, qr/\b1 to 32\b/],
+
+    ['mfa_secret_key_file: missing file',
+     { set => { key => "mfa_secret_key_file $no_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$no_key\E.*(?:cannot open|No such file)/],
+    ['mfa_secret_key_file: 31 bytes',
+     { set => { key => "mfa_secret_key_file $short_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$short_key\E.*\b32 bytes\b/],
+    ['mfa_secret_key_file: 33 bytes',
+     { set => { key => "mfa_secret_key_file $long_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$long_key\E.*\b32 bytes\b/],
+    ['mfa_secret_key_file: mode 0644',
+     { set => { key => "mfa_secret_key_file $open_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$open_key\E.*group or others/],
+    ['mfa_secret_key_file: mode 0640',
+     { set => { key => "mfa_secret_key_file $group_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$group_key\E.*group or others/],
+    ['mfa_secret_key_file: an old key file missing',
+     { set => { key => "mfa_secret_key_file $key $no_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$no_key\E/],
+    ['mfa_redis_password_file: mode 0644',
+     { http => "mfa_redis_password_file $open_password;" },
+     qr/"mfa_redis_password_file"/, qr/\Q$open_password\E.*group or others/],
+    ['mfa_redis_password_file: missing file',
+     { http => "mfa_redis_password_file $no_password;" },
+     qr/"mfa_redis_password_file"/,
+     qr/\Q$no_password\E.*(?:cannot open|No such file)/],
+    ['mfa_redis_password_file: empty',
+     { http => "mfa_redis_password_file $empty_password;" },
+     qr/"mfa_redis_password_file"/, qr/must hold/],
+
+    ['mfa_redis_password_file: two lines',
+     { http => "mfa_redis_password_file $two_lines_password;" },
+     qr/"mfa_redis_password_file"/, qr/one line/],
+
+    ['"mfa on" without mfa_redis', { omit => ['redis'] },
+     qr/"mfa_redis"/, qr/"mfa on" needs/],
+    ['"mfa on" without mfa_secret_key_file', { omit => ['key'] },
+     qr/"mfa_secret_key_file"/, qr/"mfa on" needs/],
+    ['"mfa on" without mfa_session_id', { omit => ['session_id'] },
+     qr/"mfa_session_id"/, qr/"mfa on" needs/],
+    ['"mfa on" without mfa_session_key', { omit => ['session_key'] },
+     qr/"mfa_session_key"/, qr/"mfa on" needs/],
+    ['"mfa on" without mfa_session_user', { omit => ['session_user'] },
+     qr/"mfa_session_user"/, qr/"mfa on" needs/],
+    ['"mfa on" without any company source', { omit => ['session_company'] },
+     qr/"mfa_session_company".*"mfa_company"/, qr/"mfa on" needs/],
+    ['"mfa on" at server level, incomplete',
+     { omit => [qw(mfa session_user)], server => 'mfa on;' },
+     qr/"mfa_session_user"/, qr/"mfa on" needs/],
+    ['"mfa on" with "satisfy any"', { location => 'satisfy any;' },
+     qr/"mfa on"/, qr/satisfy any/],
+
+    ['mfa_redis twice', { http => 'mfa_redis 127.0.0.1:6380;' },
+     qr/"mfa_redis"/, qr/duplicate/],
+    ['mfa_secret_key_file twice', { http => "mfa_secret_key_file $key;" },
+     qr/"mfa_secret_key_file"/, qr/duplicate/],
+    ['mfa_redis_password_file twice',
+     { http => "mfa_redis_password_file $password; "
+               . "mfa_redis_password_file $password;" },
+     qr/"mfa_redis_password_file"/, qr/duplicate/],
+    ['mfa_session_format twice',
+     { location => 'mfa_session_format json; mfa_session_format json;' },
+     qr/"mfa_session_format"/, qr/duplicate/],
+    ['mfa_totp_digits twice',
+     { server => 'mfa_totp_digits 6; mfa_totp_digits 8;' },
+     qr/"mfa_totp_digits"/, qr/duplicate/],
+    ['mfa twice', { location => 'mfa off;' },
+     qr/"mfa"/, qr/duplicate/],
+
+    ['mfa_redis in a server block', { server => 'mfa_redis 127.0.0.1:6380;' },
+     qr/"mfa_redis"/, qr/not allowed here/],
+    ['mfa_pages in a location', { location => 'mfa_pages /_mfa/;' },
+     qr/"mfa_pages"/, qr/not allowed here/],
+);
+
+for my $case (@refused) {
+    my ($what, $changes, $names, $problem) = @$case;
+
+    ($status, $out) = $t->nginx_t(conf(%$changes));
+
+    isnt($status, 0, "$what: refused");
+    like($out, qr/\[emerg\].*$names/, "$what: the message names the directive");
+    like($out, $problem, "$what: the message says what is wrong")
+        or diag($out);
+    unlike($out, qr/test is successful/, "$what: no success claimed");
+}
+
+$t->done_testing();
