@@ -35,7 +35,11 @@ MFA_CC_OPT   ?= $(shell dpkg-buildflags --get CFLAGS 2>/dev/null) \
                 $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
 MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
 
-.PHONY: all module deps test unit prove fuzz fuzz-build clean
+ASAN_BUILD   := build/asan
+ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
+
+.PHONY: all module deps test unit prove prove-asan test-asan fuzz fuzz-build \
+        clean
 
 all: module
 
@@ -62,6 +66,7 @@ test: deps
 	$(MAKE) module
 	$(MAKE) unit
 	$(MAKE) prove
+	$(MAKE) test-asan
 	$(MAKE) fuzz
 
 $(BUILD)/unit/%: lua-free-tests/%.c lua-free-tests/mfa_test.h $(CORE_SRCS) \
@@ -77,6 +82,14 @@ unit: $(UNIT_BINS)
 prove: module
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -r t/
 
+# the module built with AddressSanitizer, loaded into Debian's nginx with
+# libasan preloaded; the harness fails a test file on any sanitizer report
+test-asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="-fsanitize=address" \
+	    MFA_CC_OPT="-fsanitize=address -fno-omit-frame-pointer -O1 -g" module
+	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
+	    TEST_NGINX_ASAN=$(ASAN_LIB) prove -r t/
+
 $(BUILD)/fuzz/%: fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< \
@@ -90,6 +103,7 @@ fuzz: fuzz-build
 	    mkdir -p $(BUILD)/fuzz/corpus/$$name; \
 	    echo "== $$name ($(FUZZ_SECONDS)s)"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+	        -artifact_prefix=$(BUILD)/fuzz/$$name- \
 	        $(BUILD)/fuzz/corpus/$$name fuzz/corpus/$$name \
 	        > $(BUILD)/fuzz/$$name.log 2>&1 \
 	    || { tail -50 $(BUILD)/fuzz/$$name.log; exit 1; }; \

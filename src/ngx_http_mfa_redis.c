@@ -30,6 +30,8 @@
 
 #define NGX_HTTP_MFA_REDIS_BACKOFF_MIN  50
 #define NGX_HTTP_MFA_REDIS_BACKOFF_MAX  1000
+/* while Redis stays down, one failed attempt in this many is logged */
+#define NGX_HTTP_MFA_REDIS_LOG_EVERY    60
 
 
 typedef struct {
@@ -40,6 +42,7 @@ typedef struct {
     ngx_event_t                 connect_timer;
     ngx_event_t                 reconnect_timer;
     ngx_msec_t                  backoff;
+    ngx_uint_t                  failures;
     ngx_uint_t                  exiting;
 } ngx_http_mfa_redis_t;
 
@@ -55,6 +58,8 @@ static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd,
     const char *why);
 static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_t *rd,
+    const char *why);
 static void ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev);
 static void ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev);
 static void ngx_http_mfa_redis_query_timeout(ngx_event_t *ev);
@@ -174,11 +179,8 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
     }
 
     if (ac->err) {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "mfa: cannot connect to Redis at \"%V\": %s",
-                      &conf->addr, ac->errstr);
+        ngx_http_mfa_redis_connect_failed(rd, ac->errstr);
         redisAsyncFree(ac);
-        ngx_http_mfa_redis_schedule(rd);
         return;
     }
 
@@ -280,6 +282,19 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd)
 
 
 static void
+ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_t *rd, const char *why)
+{
+    if (rd->failures++ % NGX_HTTP_MFA_REDIS_LOG_EVERY == 0) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "mfa: cannot connect to Redis at \"%V\": %s",
+                      &rd->conf->addr, why);
+    }
+
+    ngx_http_mfa_redis_schedule(rd);
+}
+
+
+static void
 ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev)
 {
     ngx_http_mfa_redis_t  *rd = ev->data;
@@ -328,13 +343,18 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
 
     if (status != REDIS_OK) {
         /* hiredis frees the context when this returns */
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "mfa: cannot connect to Redis at \"%V\": %s",
-                      &rd->conf->addr, ac->errstr);
         rd->ac = NULL;
-        ngx_http_mfa_redis_schedule(rd);
+        ngx_http_mfa_redis_connect_failed(rd, ac->errstr);
         return;
     }
+
+    if (rd->failures >= NGX_HTTP_MFA_REDIS_LOG_EVERY) {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "mfa: connected to Redis at \"%V\" after %ui failed "
+                      "attempts", &rd->conf->addr, rd->failures);
+    }
+
+    rd->failures = 0;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
                    "mfa: connected to Redis at \"%V\"", &rd->conf->addr);

@@ -1,0 +1,96 @@
+# No way around the gate: odd paths, encodings, methods, look-alike query
+# strings, internal redirects from ungated locations and forged headers
+# never reach the upstream for a user who must pass the challenge.
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use MfaTest;
+use GateTest;
+use Test::More;
+
+my $t = MfaTest->new();
+$t->start_redis();
+$t->start_upstream();
+$t->run(gate_conf($t, locations => <<'CONF'));
+        location /tf/ {
+            mfa off;
+            try_files $uri /reports-from-try-files;
+        }
+
+        location /ep/ {
+            mfa off;
+            error_page 404 /reports-from-error-page;
+            return 404;
+        }
+
+        location /named/ {
+            mfa off;
+            try_files $uri @dashboard;
+        }
+
+        location @dashboard {
+            mfa on;
+            proxy_pass http://dashboard;
+        }
+CONF
+
+# enrolled, session not verified: everything must end at the challenge
+session($t, 'victim', '42', 'acme');
+enrol($t, '42', 1);
+
+my @paths = (
+    '/reports', '//reports', '///reports', '/./reports', '/a/../reports',
+    '/a/./../reports', '/%2e/reports', '/a/%2e%2e/reports', '/reports%2Fx',
+    '/%72eports', '/REPORTS', '/reports;jsessionid=x', '/reports?/_mfa/',
+    '/reports?return=/_mfa/challenge', '/reports#/_mfa/', '/_mfa/../reports',
+    '/_mfa/%2e%2e/reports', '/_mfa%2F..%2Freports', '/static/../reports',
+    '/static/%2e%2e/reports', '/tf/nothing', '/ep/x', '/named/nothing',
+);
+
+for my $p (@paths) {
+    for my $h (\%NAV, \%XHR) {
+        my $r = $t->http(GET => $p, headers => { %$h, Cookie => 'sid=victim' });
+        ok(!MfaTest::echoed($r), "GET $p: not proxied")
+            or diag($r->head);
+        like($r->status // '', qr/^(302|401|400|404)$/,
+             "GET $p: challenged or refused");
+    }
+}
+
+for my $m (qw(HEAD OPTIONS POST PUT DELETE PATCH TRACE PROPFIND)) {
+    my $r = $t->http($m => '/reports',
+                     headers => { %NAV, Cookie => 'sid=victim' },
+                     body => ($m =~ /^(POST|PUT|PATCH)$/ ? 'a=1' : undef));
+    ok(!MfaTest::echoed($r), "$m /reports: not proxied");
+    isnt($r->status, 200, "$m /reports: not 200");
+}
+
+# the pages prefix, however encoded, is the module's: never the upstream
+for my $p ('/_mfa/x', '/%5Fmfa/x', '/%5fmfa/challenge', '//_mfa/x',
+           '/x/../_mfa/x')
+{
+    my $r = $t->http(GET => $p, headers => { %NAV, Cookie => 'sid=victim' });
+    ok(!MfaTest::echoed($r), "GET $p: answered by the module");
+}
+
+# forged identity headers, in any case, are removed before the upstream
+verify($t, 'victim', '42', 1);
+
+my $r = $t->http(GET => '/reports', headers => [
+    %NAV, Cookie => 'sid=victim', 'x-mfa-user' => 'admin',
+    'X-MFA-USER' => 'root', 'X-Mfa-Status' => 'verified',
+]);
+is($r->status, 200, 'verified: through');
+is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'only the real X-MFA-User');
+is_deeply([ saw($r, 'X-MFA-Status') ], ['verified'],
+          'only the real X-MFA-Status');
+
+# the same through an internal redirect: the decision is kept, not redone
+$r = $t->http(GET => '/tf/nothing',
+              headers => { %NAV, Cookie => 'sid=victim', 'X-MFA-User' => 'x' });
+is($r->status, 200, 'try_files into the gated location, verified: through');
+is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'and the headers are right');
+
+$t->done_testing();

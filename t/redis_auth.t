@@ -1,0 +1,75 @@
+# AUTH and SELECT on connect: mfa_redis_password_file ("password" or
+# "user password") and mfa_redis_db; a wrong password fails closed and
+# says why in the error log.
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use MfaTest;
+use GateTest;
+use Test::More;
+use Time::HiRes qw(sleep);
+
+sub gated {
+    my ($t) = @_;
+    return $t->http(GET => '/reports', headers => { %NAV, Cookie => 'sid=s' });
+}
+
+for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
+    my ($name, $file) = @$case;
+
+    my $t = MfaTest->new();
+    $t->start_redis(password => 'sekret');
+    $t->start_upstream();
+    $t->write_file('redis.pass', $file, 0600);
+
+    # the same key in databases 0 and 3, for different users
+    session($t, 's', 'user-in-db0', 'acme');
+    $t->redis('SELECT', '3');
+    session($t, 's', 'user-in-db3', 'acme');
+
+    $t->run(gate_conf($t, http => 'mfa_redis_password_file '
+                      . '%%TESTDIR%%/redis.pass; mfa_redis_db 3;'));
+
+    my $r = gated($t);
+    is($r->status, 200, "AUTH with \"$name\": through");
+    is(saw($r, 'X-MFA-User'), 'user-in-db3', 'SELECT 3: read from database 3');
+
+    $t->finish();
+}
+
+{
+    my $t = MfaTest->new();
+    $t->start_redis(password => 'sekret');
+    $t->start_upstream();
+    $t->write_file('redis.pass', "wrong\n", 0600);
+    $t->allow_log(qr/mfa: /);
+
+    $t->run(gate_conf($t, http => 'mfa_redis_password_file '
+                      . '%%TESTDIR%%/redis.pass;'));
+
+    sleep 0.3;
+    is(gated($t)->status, 503, 'wrong password: 503');
+    like($t->error_log, qr/mfa: Redis at "127\.0\.0\.1:\d+" refused AUTH: WRONGPASS/,
+         'wrong password: logged as such');
+    unlike($t->error_log, qr/wrong/, 'the password itself is not logged');
+
+    $t->finish();
+}
+
+{
+    my $t = MfaTest->new();
+    $t->start_redis(password => 'sekret');
+    $t->start_upstream();
+    $t->allow_log(qr/mfa: /);
+    $t->run(gate_conf($t));
+
+    is(gated($t)->status, 503, 'no password for a Redis that needs one: 503');
+    like($t->error_log, qr/Redis answered the lookup with an error: .*(NOAUTH|unauthenticated)/,
+     'the refusal is logged');
+
+    $t->finish();
+}
+
+done_testing();

@@ -1,0 +1,85 @@
+# One Redis round trip per request: N gated requests send exactly N
+# commands to Redis (one EVALSHA each; what the script itself runs is not
+# a round trip), an internal redirect does not ask again, and the script
+# is sent once more with EVAL only when Redis lost it (SCRIPT FLUSH).
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use IO::Select;
+use IO::Socket::INET;
+use MfaTest;
+use GateTest;
+use Test::More;
+use Time::HiRes qw(sleep);
+
+my $t = MfaTest->new();
+$t->start_redis();
+$t->start_upstream();
+$t->run(gate_conf($t, locations => <<'CONF'));
+        location /tf/ {
+            mfa on;
+            try_files $uri /reports-after-redirect;
+        }
+CONF
+
+session($t, 's', '42', 'acme');
+enrol($t, '42', 3);
+verify($t, 's', '42', 3);
+
+sub get { $t->http(GET => $_[0], headers => { %NAV, Cookie => 'sid=s' }) }
+
+is(get('/warm-up')->status, 200, 'verified: through');
+
+# what clients (not scripts) send to Redis, seen with MONITOR
+sub monitored {
+    my ($code) = @_;
+
+    my $m = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                  PeerPort => $t->redis_port())
+        or die "monitor: $!";
+    print $m "MONITOR\r\n";
+    my $ok = <$m>;
+
+    $code->();
+    sleep 0.3;
+
+    my $buf = '';
+    my $sel = IO::Select->new($m);
+    while ($sel->can_read(0.2)) {
+        sysread($m, $buf, 65536, length $buf) or last;
+    }
+    close $m;
+
+    my @lines = split /\r\n/, $buf;
+
+    return [ grep { !/\[\d+ lua\]/ } @lines ];
+}
+
+my $n = 50;
+my $seen = monitored(sub {
+    is(get("/page/$_")->status, 200, "request $_ through") for 1 .. $n;
+});
+
+is(scalar @$seen, $n, "$n requests: $n commands sent to Redis");
+is(scalar(grep { /"EVALSHA"/ } @$seen), $n, 'each an EVALSHA');
+
+$seen = monitored(sub {
+    is(get('/tf/nothing')->status, 200, 'internal redirect: through');
+});
+is(scalar @$seen, 1, 'an internal redirect does not ask Redis again');
+
+# Redis forgot the script: the next lookup sends it once, then EVALSHA again
+$t->redis('SCRIPT', 'FLUSH');
+
+$seen = monitored(sub {
+    is(get('/after-flush')->status, 200, 'after SCRIPT FLUSH: through');
+    is(get('/after-flush-2')->status, 200, 'and the next one');
+});
+
+is_deeply([ map { /"(EVAL(?:SHA)?)"/ ? $1 : '?' } @$seen ],
+          [qw(EVALSHA EVAL EVALSHA)],
+          'NOSCRIPT: retried once with EVAL, then EVALSHA');
+
+$t->done_testing();
