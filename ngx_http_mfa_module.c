@@ -31,6 +31,7 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
 static ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
 static ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
 static void ngx_http_mfa_cleanup(void *data);
@@ -407,6 +408,45 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
 
 /*
+ * nginx skips the access phase for subrequests (SSI includes, "mirror"...):
+ * one into a gated location is allowed only from a main request the gate
+ * let through.  Subrequests share the main request's pool, and with it
+ * the context.
+ */
+
+static ngx_int_t
+ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
+{
+    ngx_http_mfa_ctx_t       *ctx;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    if (r == r->main) {
+        return NGX_DECLINED;
+    }
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (!mlcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_mfa_get_ctx(r);
+
+    if (ctx != NULL && ctx->done
+        && ctx->decision.action == MFA_GATE_THROUGH)
+    {
+        return NGX_DECLINED;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "mfa: subrequest \"%V\" into a protected location from a "
+                  "request the gate did not check", &r->uri);
+
+    return NGX_HTTP_FORBIDDEN;
+}
+
+
+/*
  * The context outlives internal redirects (which clear r->ctx) in a pool
  * cleanup, so that a request is decided once and its lookup is detached
  * when the request goes away.
@@ -420,7 +460,7 @@ ngx_http_mfa_get_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
-    if (ctx != NULL || !r->internal) {
+    if (ctx != NULL || (!r->internal && r == r->main)) {
         return ctx;
     }
 
@@ -1504,6 +1544,13 @@ ngx_http_mfa_init(ngx_conf_t *cf)
     ngx_memmove(&handlers[1], &handlers[0],
                 (n - 1) * sizeof(ngx_http_handler_pt));
     handlers[0] = ngx_http_mfa_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_mfa_subrequest_handler;
 
     return NGX_OK;
 }

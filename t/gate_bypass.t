@@ -13,7 +13,7 @@ use Test::More;
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t, locations => <<'CONF'));
+my $conf = gate_conf($t, locations => <<'CONF');
         location /tf/ {
             mfa off;
             try_files $uri /reports-from-try-files;
@@ -34,7 +34,27 @@ $t->run(gate_conf($t, locations => <<'CONF'));
             mfa on;
             proxy_pass http://dashboard;
         }
+
+        location = /ssi-ungated.html {
+            mfa off;
+            ssi on;
+            root %%TESTDIR%%;
+        }
+
+        location = /ssi-gated.html {
+            mfa on;
+            ssi on;
+            root %%TESTDIR%%;
+        }
 CONF
+
+# pages that include a gated location with a subrequest
+for my $name ('ssi-ungated.html', 'ssi-gated.html') {
+    $t->write_file($name,
+        "before\n<!--# include virtual=\"/reports-by-ssi\" -->\nafter\n");
+}
+
+$t->run($conf);
 
 # enrolled, session not verified: everything must end at the challenge
 session($t, 'victim', '42', 'acme');
@@ -75,8 +95,26 @@ for my $p ('/_mfa/x', '/%5Fmfa/x', '/%5fmfa/challenge', '//_mfa/x',
     ok(!MfaTest::echoed($r), "GET $p: answered by the module");
 }
 
+# a subrequest (SSI) from an ungated page into a gated location
+my $ssi = $t->http(GET => '/ssi-ungated.html',
+                   headers => { %NAV, Cookie => 'sid=victim' });
+like($ssi->body // '', qr/before/, 'SSI page from an mfa off location served');
+unlike($ssi->body // '', qr/UPSTREAM/, 'its subrequest into / is refused');
+like($t->error_log, qr/subrequest "\/reports-by-ssi" into a protected location/,
+     'and logged');
+
 # forged identity headers, in any case, are removed before the upstream
 verify($t, 'victim', '42', 1);
+
+$ssi = $t->http(GET => '/ssi-gated.html',
+                headers => { %NAV, Cookie => 'sid=victim' });
+like($ssi->body // '', qr/UPSTREAM/,
+     'a gated page that passed may include a gated location');
+
+$ssi = $t->http(GET => '/ssi-ungated.html',
+                headers => { %NAV, Cookie => 'sid=victim' });
+unlike($ssi->body // '', qr/UPSTREAM/,
+       'an ungated page may not, even for a verified session');
 
 my $r = $t->http(GET => '/reports', headers => [
     %NAV, Cookie => 'sid=victim', 'x-mfa-user' => 'admin',
@@ -93,4 +131,5 @@ $r = $t->http(GET => '/tf/nothing',
 is($r->status, 200, 'try_files into the gated location, verified: through');
 is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'and the headers are right');
 
+$t->allow_log(qr/mfa: subrequest/);
 $t->done_testing();

@@ -65,6 +65,21 @@ my $seen = monitored(sub {
 is(scalar @$seen, $n, "$n requests: $n commands sent to Redis");
 is(scalar(grep { /"EVALSHA"/ } @$seen), $n, 'each an EVALSHA');
 
+# the same, counted by Redis itself
+sub calls {
+    my $info = $t->redis('INFO', 'commandstats');
+    my %c = $info =~ /^cmdstat_(\w+):calls=(\d+)/mg;
+    return \%c;
+}
+
+my $before = calls();
+get("/again/$_") for 1 .. $n;
+my $after = calls();
+
+is(($after->{evalsha} // 0) - ($before->{evalsha} // 0), $n,
+   "INFO commandstats: $n more EVALSHA for $n requests");
+is(($after->{eval} // 0) - ($before->{eval} // 0), 0, 'and no EVAL');
+
 $seen = monitored(sub {
     is(get('/tf/nothing')->status, 200, 'internal redirect: through');
 });
