@@ -6,6 +6,7 @@
 #   make unit       C unit tests of the pure core (lua-free-tests/)
 #   make prove      integration tests (t/): real nginx, real redis-server
 #   make fuzz       libFuzzer targets (fuzz/), then a short run of each
+#   make bench      the benchmark (bench/run; BENCH_ARGS=--quick for short)
 
 SHELL        := /bin/bash
 NGX_SRC      ?= /usr/share/nginx/src
@@ -38,8 +39,7 @@ MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
 ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
-.PHONY: all module deps test unit prove prove-asan test-asan fuzz fuzz-build \
-        clean
+.PHONY: all module deps test unit prove test-asan fuzz fuzz-build bench clean
 
 all: module
 
@@ -109,6 +109,9 @@ fuzz: fuzz-build
 	    || { tail -50 $(BUILD)/fuzz/$$name.log; exit 1; }; \
 	    tail -1 $(BUILD)/fuzz/$$name.log; \
 	done
+
+bench: deps
+	bench/run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,9 +3,9 @@
 # Idempotent: packages already present are not touched, apt is not asked.
 set -eu
 
-PKGS="build-essential nginx nginx-dev libpcre3-dev zlib1g-dev libssl-dev
+PKGS="build-essential nginx nginx-dev libpcre2-dev zlib1g-dev libssl-dev
 libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
-libcmocka-dev clang libclang-rt-14-dev valgrind perl"
+libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl"
 
 missing=""
 for p in $PKGS; do

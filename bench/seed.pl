@@ -1,0 +1,45 @@
+#!/usr/bin/perl
+# Writes benchmark sessions into Redis as one pipelined RESP stream on
+# standard output (for "redis-cli --pipe"):
+#
+#   seed.pl verified N   sess:s<i> for user u<i> in company open, enrolled
+#                        (generation 1) and verified
+#   seed.pl pending N    sess:p<i> for user p<i> in company strict, which
+#                        requires 2FA, not enrolled
+
+use strict;
+use warnings;
+
+use Digest::SHA qw(hmac_sha256_hex);
+
+my ($kind, $n) = @ARGV;
+
+die "usage: seed.pl verified|pending N\n"
+    unless defined $n && $n =~ /^\d+$/ && $kind =~ /^(verified|pending)$/;
+
+sub cmd {
+    print '*' . @_ . "\r\n", map { '$' . length($_) . "\r\n$_\r\n" } @_;
+}
+
+binmode STDOUT;
+
+if ($kind eq 'pending') {
+    cmd('HSET', 'mfa:company:strict', 'require_2fa', '1');
+}
+
+for my $i (0 .. $n - 1) {
+    if ($kind eq 'verified') {
+        my $sid = "s$i";
+        cmd('SET', "sess:$sid",
+            qq({"cookie":{"originalMaxAge":86400000,"httpOnly":true,)
+            . qq("path":"/"},"user":{"id":"u$i"},"company_id":"open"}));
+        cmd('HSET', "mfa:user:u$i", 'gen', '1', 'since', '1700000000');
+        cmd('SET', 'mfa:verified:'
+                   . substr(hmac_sha256_hex($sid, 'mfa-session'), 0, 32),
+            "u$i 1");
+
+    } else {
+        cmd('SET', "sess:p$i",
+            qq({"user":{"id":"p$i"},"company_id":"strict"}));
+    }
+}

@@ -1,0 +1,36 @@
+-- wrk script for bench/run: every request carries the cookie of one of
+-- SESSIONS sessions (sid = PREFIX .. n), rotating, each thread from its
+-- own offset; done() prints one machine-readable line.
+
+local sessions = tonumber(os.getenv("SESSIONS") or "10000")
+local prefix = os.getenv("SID_PREFIX") or "s"
+local counter = 0
+local threads = 0
+
+function setup(thread)
+    thread:set("offset", threads * 7919)
+    threads = threads + 1
+end
+
+function init(args)
+    counter = tonumber(offset or 0)
+end
+
+function request()
+    counter = counter + 1
+    local sid = prefix .. (counter % sessions)
+    return wrk.format("GET", "/reports?tab=" .. (counter % 7), {
+        ["Cookie"] = "sid=" .. sid,
+        ["Accept"] = "text/html",
+    })
+end
+
+function done(summary, latency, requests)
+    io.write(string.format("RESULT requests=%d seconds=%.3f p50=%d p99=%d "
+                           .. "errors=%d status_errors=%d\n",
+                           summary.requests, summary.duration / 1e6,
+                           latency:percentile(50), latency:percentile(99),
+                           summary.errors.connect + summary.errors.read
+                           + summary.errors.write + summary.errors.timeout,
+                           summary.errors.status))
+end
