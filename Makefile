@@ -90,9 +90,9 @@ test-asan:
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
 	    TEST_NGINX_ASAN=$(ASAN_LIB) prove -r t/
 
-$(BUILD)/fuzz/%: fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< \
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ifuzz -o $@ $< \
 	    $(CORE_SRCS) $(LIBS_CORE)
 
 fuzz-build: $(FUZZ_BINS)

@@ -26,17 +26,10 @@
 
 #include "mfa_base32.h"
 #include "mfa_base64.h"
+#include "fuzz.h"
 
 
 #define FUZZ_OUT_MAX  64
-
-#define FUZZ_CHECK(cond)                                                      \
-    if (!(cond)) {                                                            \
-        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,      \
-                #cond);                                                       \
-        abort();                                                              \
-    }
-
 
 typedef int (*fuzz_decode_pt)(const char *in, size_t len, uint8_t *out,
     size_t out_size, size_t *out_len);

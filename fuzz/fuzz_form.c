@@ -24,14 +24,7 @@
 #include <string.h>
 
 #include "mfa_url.h"
-
-
-#define FUZZ_CHECK(cond)                                                      \
-    if (!(cond)) {                                                            \
-        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,      \
-                #cond);                                                       \
-        abort();                                                              \
-    }
+#include "fuzz.h"
 
 
 typedef struct {
@@ -44,27 +37,9 @@ typedef struct {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_hex(unsigned char c);
 static int fuzz_decode(const char *in, size_t len, char *out, size_t *n);
 static int fuzz_ref_parse(const char *body, size_t len, fuzz_field_t *fields,
     size_t *nfields, char *buf);
-
-
-static int
-fuzz_hex(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
 
 
 static int

@@ -18,17 +18,10 @@
 #include <string.h>
 
 #include "mfa_recovery.h"
+#include "fuzz.h"
 
 
 #define FUZZ_ALPHABET  "23456789abcdefghjkmnpqrstuvwxyz"
-
-#define FUZZ_CHECK(cond)                                                      \
-    if (!(cond)) {                                                            \
-        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,      \
-                #cond);                                                       \
-        abort();                                                              \
-    }
-
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -40,21 +40,13 @@
 
 #include "mfa_gate.h"
 #include "mfa_url.h"
+#include "fuzz.h"
 
 
 #define FUZZ_PAGES  "/_mfa/"
 
-#define FUZZ_CHECK(cond)                                                      \
-    if (!(cond)) {                                                            \
-        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,      \
-                #cond);                                                       \
-        abort();                                                              \
-    }
-
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_hex(unsigned char c);
 static int fuzz_unreserved(unsigned char c);
 static int fuzz_decode(const char *in, size_t len, int plus_is_space,
     char *out, size_t *n);
@@ -63,23 +55,6 @@ static void fuzz_percent(const char *in, size_t len);
 static void fuzz_location(const char *uri, size_t len,
     mfa_gate_action_e action);
 static void fuzz_pages_prefix(const char *prefix, size_t len);
-
-
-static int
-fuzz_hex(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
 
 
 static int

@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "mfa_session.h"
+#include "fuzz.h"
 
 
 #define FUZZ_ERROR      0
@@ -43,14 +44,6 @@
 #define FUZZ_FOUND      2
 
 #define FUZZ_NPATHS     4
-
-#define FUZZ_CHECK(cond)                                                      \
-    if (!(cond)) {                                                            \
-        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,      \
-                #cond);                                                       \
-        abort();                                                              \
-    }
-
 
 typedef struct {
     int     result;
