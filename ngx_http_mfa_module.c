@@ -418,7 +418,7 @@ static ngx_int_t
 ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 {
     ngx_http_mfa_ctx_t       *ctx;
-    ngx_http_mfa_loc_conf_t  *mlcf;
+    ngx_http_mfa_loc_conf_t  *mlcf, *main;
 
     if (r == r->main) {
         return NGX_DECLINED;
@@ -435,6 +435,18 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
     if (ctx != NULL && ctx->done
         && ctx->decision.action == MFA_GATE_THROUGH)
     {
+        return NGX_DECLINED;
+    }
+
+    /*
+     * a gated main request not decided yet is still in its access phase:
+     * the subrequest is an access check of its own ("auth_request"), and
+     * the gate still runs for the main request afterwards
+     */
+
+    main = ngx_http_get_module_loc_conf(r->main, ngx_http_mfa_module);
+
+    if (ctx == NULL && main->enable) {
         return NGX_DECLINED;
     }
 
@@ -581,15 +593,41 @@ ngx_http_mfa_strip_headers(ngx_http_request_t *r)
 }
 
 
+/*
+ * "X-MFA-User" and "X-MFA-Status" in any case, and with "_" for "-", which
+ * FastCGI and uwsgi back ends read alike ("underscores_in_headers on")
+ */
+
 static ngx_uint_t
 ngx_http_mfa_own_header(ngx_table_elt_t *h)
 {
-    return (h->key.len == sizeof("X-MFA-User") - 1
-            && ngx_strncasecmp(h->key.data, (u_char *) "X-MFA-User",
-                               h->key.len) == 0)
-           || (h->key.len == sizeof("X-MFA-Status") - 1
-               && ngx_strncasecmp(h->key.data, (u_char *) "X-MFA-Status",
-                                  h->key.len) == 0);
+    size_t       i;
+    u_char       c;
+    const char  *name;
+
+    if (h->key.len == sizeof("X-MFA-User") - 1) {
+        name = "x-mfa-user";
+
+    } else if (h->key.len == sizeof("X-MFA-Status") - 1) {
+        name = "x-mfa-status";
+
+    } else {
+        return 0;
+    }
+
+    for (i = 0; i < h->key.len; i++) {
+        c = ngx_tolower(h->key.data[i]);
+
+        if (c == '_') {
+            c = '-';
+        }
+
+        if (c != (u_char) name[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -1560,6 +1598,14 @@ static ngx_int_t
 ngx_http_mfa_init_process(ngx_cycle_t *cycle)
 {
     ngx_http_mfa_main_conf_t  *mmcf;
+
+    /* cache manager and loader processes serve no requests */
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        return NGX_OK;
+    }
 
     mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mfa_module);
 

@@ -568,12 +568,17 @@ test_read_session(void **state)
     assert_int_equal(r.in.session, MFA_RECORD_INVALID);
     assert_true(mfa_test_contains(r.err.msg, "JSON"));
 
-    /* no user id */
+    /* no user id: a visitor not logged in, anonymous */
     read_init(&r);
     SET(r.st.record, "{\"company\":\"7\"}");
     read_run(&r);
-    assert_int_equal(r.in.session, MFA_RECORD_INVALID);
-    assert_true(mfa_test_contains(r.err.msg, "\"user.id\""));
+    assert_int_equal(r.in.session, MFA_RECORD_ABSENT);
+    assert_false(r.id.user.found);
+
+    read_init(&r);
+    SET(r.st.record, "{\"user\":{\"id\":null}}");
+    read_run(&r);
+    assert_int_equal(r.in.session, MFA_RECORD_ABSENT);
 
     /* a user id that cannot be part of a key */
     read_init(&r);
@@ -703,10 +708,10 @@ test_read_hash(void **state)
     assert_string_equal(r.id.company.data, "7");
     assert_false(r.id.admin.found);
 
-    /* no user field */
+    /* no user field: a visitor not logged in, anonymous */
     UNSET(r.st.fields[MFA_PATH_USER]);
     read_run(&r);
-    assert_int_equal(r.in.session, MFA_RECORD_INVALID);
+    assert_int_equal(r.in.session, MFA_RECORD_ABSENT);
 
     /* bad JSON in a field */
     SET(r.st.fields[MFA_PATH_USER], "42");

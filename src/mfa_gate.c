@@ -131,11 +131,13 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
         }
     }
 
+    /*
+     * a record without a user is a visitor not logged in (express-session
+     * and others store one for every visitor): the dashboard handles it
+     */
+
     if (!id->user.found) {
-        mfa_err_set(err, "the session has no user id at \"%.*s\"",
-                    (int) spec->paths[MFA_PATH_USER].len,
-                    spec->paths[MFA_PATH_USER].data);
-        in->session = MFA_RECORD_INVALID;
+        in->session = MFA_RECORD_ABSENT;
         return;
     }
 

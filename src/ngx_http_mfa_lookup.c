@@ -47,7 +47,11 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
  *
  * Returns {0} without a session, {2} for a key of the wrong type, else
  * {1, record, user, company, gen, since, verified, {policies}}, with nil
- * for what is absent and "!" for what has the wrong type.
+ * for what is absent and "!" for what has the wrong type.  The policies
+ * are the active company's; with a company named by the request, also
+ * the session's company's, and "!" when the user's company set is known
+ * and does not hold it; with scope "any", or when no active company is
+ * known, those of every company in the user's set.
  */
 
 static const char  ngx_http_mfa_script[] =
@@ -85,7 +89,7 @@ static const char  ngx_http_mfa_script[] =
 "  return id and #id > 0 and #id <= 128\n"
 "     and not string.find(id, '[%z\\1-\\32:\\127]')\n"
 "end\n"
-"local record, uid, cid\n"
+"local record, uid, cid, scid\n"
 "if fmt == 'json' then\n"
 "  record = redis.pcall('GET', KEYS[1])\n"
 "  if type(record) == 'table' then return {2} end\n"
@@ -108,6 +112,7 @@ static const char  ngx_http_mfa_script[] =
 "  uid = hvalue(1, upath)\n"
 "  cid = hvalue(2, cpath)\n"
 "end\n"
+"scid = cid\n"
 "if cforce ~= '' then cid = cforce end\n"
 "if not valid(uid) then return {1, record} end\n"
 "if not valid(cid) then cid = nil end\n"
@@ -127,7 +132,17 @@ static const char  ngx_http_mfa_script[] =
 "  policies[#policies + 1] = p\n"
 "end\n"
 "if cid then policy(cid) end\n"
-"if scope == 'any' then\n"
+"if cid and cforce ~= '' and cforce ~= scid then\n"
+"  -- a company named by the request: one of the user's, when they are\n"
+"  -- known, and never a way around the session company's policy\n"
+"  local m = redis.pcall('SISMEMBER', ukey .. ':companies', cid)\n"
+"  if type(m) == 'table' or (m == 0 and\n"
+"      redis.pcall('EXISTS', ukey .. ':companies') == 1) then\n"
+"    policies[#policies + 1] = '!'\n"
+"  end\n"
+"  if valid(scid) then policy(scid) end\n"
+"end\n"
+"if scope == 'any' or not cid then\n"
 "  local m = redis.pcall('SMEMBERS', ukey .. ':companies')\n"
 "  if m.err or #m > maxc then\n"
 "    policies[#policies + 1] = '!'\n"

@@ -358,8 +358,6 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
                    "mfa: connected to Redis at \"%V\"", &rd->conf->addr);
-
-    rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 }
 
 
@@ -470,8 +468,18 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 {
     ngx_http_mfa_redis_query_t  *q = privdata;
 
+    ngx_http_mfa_redis_t  *rd;
+
     if (q->timer.timer_set) {
         ngx_del_timer(&q->timer);
+    }
+
+    /* a server that accepts then closes must not reset the backoff */
+
+    rd = ac->data;
+
+    if (r != NULL && rd != NULL) {
+        rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
     }
 
     if (q->data != NULL) {

@@ -13,7 +13,8 @@ use Test::More;
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-my $conf = gate_conf($t, locations => <<'CONF');
+my $conf = gate_conf($t, server => 'underscores_in_headers on;',
+                    locations => <<'CONF');
         location /tf/ {
             mfa off;
             try_files $uri /reports-from-try-files;
@@ -33,6 +34,17 @@ my $conf = gate_conf($t, locations => <<'CONF');
         location @dashboard {
             mfa on;
             proxy_pass http://dashboard;
+        }
+
+        location /ar/ {
+            mfa on;
+            auth_request /auth-check;
+            proxy_pass http://dashboard;
+        }
+
+        location = /auth-check {
+            internal;
+            proxy_pass http://dashboard/auth;
         }
 
         location = /ssi-ungated.html {
@@ -103,8 +115,16 @@ unlike($ssi->body // '', qr/UPSTREAM/, 'its subrequest into / is refused');
 like($t->error_log, qr/subrequest "\/reports-by-ssi" into a protected location/,
      'and logged');
 
+# auth_request from a gated location: its subrequest (gated by inheritance
+# of "mfa on" from the server) runs before the gate and is not refused
+my $ar = $t->http(GET => '/ar/x', headers => { %NAV, Cookie => 'sid=victim' });
+is($ar->status, 302, 'auth_request, then the gate: challenge');
+
 # forged identity headers, in any case, are removed before the upstream
 verify($t, 'victim', '42', 1);
+
+$ar = $t->http(GET => '/ar/x', headers => { %NAV, Cookie => 'sid=victim' });
+is($ar->status, 200, 'auth_request, then the gate, verified: through');
 
 $ssi = $t->http(GET => '/ssi-gated.html',
                 headers => { %NAV, Cookie => 'sid=victim' });
@@ -119,9 +139,11 @@ unlike($ssi->body // '', qr/UPSTREAM/,
 my $r = $t->http(GET => '/reports', headers => [
     %NAV, Cookie => 'sid=victim', 'x-mfa-user' => 'admin',
     'X-MFA-USER' => 'root', 'X-Mfa-Status' => 'verified',
+    'X_MFA_User' => 'underscored',
 ]);
 is($r->status, 200, 'verified: through');
 is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'only the real X-MFA-User');
+is(saw($r, 'X_MFA_User'), undef, 'the underscore variant removed too');
 is_deeply([ saw($r, 'X-MFA-Status') ], ['verified'],
           'only the real X-MFA-Status');
 

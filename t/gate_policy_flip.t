@@ -82,12 +82,34 @@ $t->redis('SET', 'mfa:user:u3:companies', 'x');
 is(status('/any/x', 'carol'), 403, 'scope any, unreadable set: deny');
 
 # mfa_company: the request names the company, overriding the session
-is(status('/c/strict/page', 'bob-at-acme'), 302,
-   'mfa_company strict from the URL: enrolment');
-is(status('/c/acme/page', 'bob-at-strict'), 200,
+is(status('/c/acme/page', 'bob-at-acme'), 200,
    'mfa_company acme from the URL: through');
+is(status('/c/strict/page', 'bob-at-acme'), 403,
+   'mfa_company strict, not one of the user\'s companies (acme): deny');
+is(status('/c/acme/page', 'bob-at-strict'), 302,
+   'mfa_company acme, the session\'s company strict still applies');
 is(status('/c/a%3Ab/page', 'bob-at-acme'), 403,
    'a company id with a colon names no policy: deny');
+
+# the company named by the request never escapes the session company's
+# policy (case, ";params", trailing dots, percent-encoding)
+session($t, 'dave', 'u4', 'strict');
+for my $c ('STRICT', 'strict;x', 'strict.', '%73trict', 'other') {
+    is(status("/c/$c/page", 'dave'), 302,
+       "mfa_company $c, session company strict: still enrolment");
+}
+
+# and must be one of the user's companies when they are known
+session($t, 'erin', 'u5', 'acme');
+$t->redis('SADD', 'mfa:user:u5:companies', 'acme', 'open');
+is(status('/c/open/page', 'erin'), 200, 'a company of the user: through');
+is(status('/c/ACME/page', 'erin'), 403, 'not one of the user\'s: deny');
+
+# no active company in the session: the user's companies decide
+session($t, 'frank', 'u6');
+is(status('/x', 'frank'), 200, 'no company, no membership: through');
+$t->redis('SADD', 'mfa:user:u6:companies', 'acme', 'strict');
+is(status('/x', 'frank'), 302, 'no active company, a mandating one: enrol');
 
 # enrolled users are challenged whatever the policy
 enrol($t, 'u2', 1);

@@ -62,8 +62,13 @@ $t->redis('SET', 'hsess:str', 'x');
 is(get('/h/page', 'str')->status, 403, 'a string where a hash is expected');
 
 $t->redis('HSET', 'hsess:nouser', 'profile', '{"company":"hc"}');
-is(get('/h/page', 'nouser')->status, 403, 'a hash without the user field');
-like($t->error_log, qr/no user id at "uid"/, 'logged');
+$r = get('/h/page', 'nouser');
+is($r->status, 200, 'a hash without the user field: a visitor, through');
+is(saw($r, 'X-MFA-Status'), 'anonymous', 'as anonymous');
+
+$t->redis('HSET', 'hsess:baduser', 'uid', 'a b');
+is(get('/h/page', 'baduser')->status, 403, 'a user id with a space: deny');
+like($t->error_log, qr/user id is not a valid id/, 'logged');
 
 $t->redis('HSET', 'hsess:badjson', 'uid', 'u9', 'profile', '{broken');
 is(get('/h/page', 'badjson')->status, 403, 'bad JSON in a field');
