@@ -33,6 +33,8 @@ typedef struct {
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
 static ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a,
+    ngx_http_mfa_loc_conf_t *b);
 static ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
 static void ngx_http_mfa_cleanup(void *data);
 static ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
@@ -364,6 +366,14 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_mfa_get_ctx(r);
 
+    if (ctx != NULL && ctx->done && ctx->conf != mlcf
+        && !ngx_http_mfa_same_gate(ctx->conf, mlcf))
+    {
+        /* an internal redirect to a location gated otherwise: decide again */
+        ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+        ctx = NULL;
+    }
+
     if (ctx == NULL) {
 
         if (ngx_http_mfa_strip_headers(r) != NGX_OK) {
@@ -379,10 +389,16 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
             return NGX_DECLINED;
         }
 
-        ctx = ngx_http_mfa_create_ctx(r);
+        ctx = ngx_http_mfa_get_ctx(r);
+
         if (ctx == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            ctx = ngx_http_mfa_create_ctx(r);
+            if (ctx == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
         }
+
+        ctx->conf = mlcf;
 
         rc = ngx_http_mfa_lookup(r, ctx);
 
@@ -485,6 +501,23 @@ ngx_http_mfa_get_ctx(ngx_http_request_t *r)
     }
 
     return NULL;
+}
+
+
+/* whether two locations would decide a request the same way */
+
+static ngx_uint_t
+ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a, ngx_http_mfa_loc_conf_t *b)
+{
+    return a->session_id == b->session_id
+           && a->session_key == b->session_key
+           && a->company == b->company
+           && a->session_format == b->session_format
+           && a->policy_scope == b->policy_scope
+           && a->fail == b->fail
+           && a->session_user.data == b->session_user.data
+           && a->session_company.data == b->session_company.data
+           && a->pages.data == b->pages.data;
 }
 
 

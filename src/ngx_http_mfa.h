@@ -59,6 +59,8 @@ typedef struct {
 
 typedef struct {
     ngx_http_request_t          *request;
+    /* the settings the decision was made with */
+    ngx_http_mfa_loc_conf_t     *conf;
     ngx_http_mfa_redis_query_t  *query;
     /* the script's arguments, kept for a retry after NOSCRIPT */
     ngx_array_t                 *args;

@@ -36,6 +36,18 @@ my $conf = gate_conf($t, server => 'underscores_in_headers on;',
             proxy_pass http://dashboard;
         }
 
+        location /tf2/ {
+            mfa on;
+            try_files $uri /oc/target;
+        }
+
+        location /oc/ {
+            mfa on;
+            mfa_session_id $cookie_other;
+            mfa_session_key sess:$cookie_other;
+            proxy_pass http://dashboard;
+        }
+
         location /ar/ {
             mfa on;
             auth_request /auth-check;
@@ -114,6 +126,12 @@ like($ssi->body // '', qr/before/, 'SSI page from an mfa off location served');
 unlike($ssi->body // '', qr/UPSTREAM/, 'its subrequest into / is refused');
 like($t->error_log, qr/subrequest "\/reports-by-ssi" into a protected location/,
      'and logged');
+
+# an internal redirect into a location gated with another session cookie:
+# the first decision (anonymous: no "sid") is not carried over
+my $oc = $t->http(GET => '/tf2/x', headers => { %NAV, Cookie => 'other=victim' });
+is($oc->status, 302, 'redirected into a location gated otherwise: decided again');
+ok(!MfaTest::echoed($oc), 'and not proxied');
 
 # auth_request from a gated location: its subrequest (gated by inheritance
 # of "mfa on" from the server) runs before the gate and is not refused
