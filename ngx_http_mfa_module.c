@@ -13,6 +13,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_mfa.h"
+#include "ngx_http_mfa_cache.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
 #include "mfa_url.h"
@@ -59,6 +60,8 @@ static char *ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post,
@@ -288,6 +291,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, verified_ttl),
       &ngx_http_mfa_ttl_bounds },
 
+    { ngx_string("mfa_verified_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_set_cache,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mfa_loc_conf_t, verified_cache),
+      NULL },
+
     { ngx_string("mfa_totp_digits"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -515,6 +525,7 @@ ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a, ngx_http_mfa_loc_conf_t *b)
            && a->session_format == b->session_format
            && a->policy_scope == b->policy_scope
            && a->fail == b->fail
+           && a->verified_cache == b->verified_cache
            && a->session_user.data == b->session_user.data
            && a->session_company.data == b->session_company.data
            && a->pages.data == b->pages.data;
@@ -1230,6 +1241,39 @@ ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* "off", or a time of at most one second */
+
+static char *
+ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_loc_conf_t *mlcf = conf;
+
+    ngx_int_t   ms;
+    ngx_str_t  *value;
+
+    if (mlcf->verified_cache != NGX_CONF_UNSET_MSEC) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        mlcf->verified_cache = 0;
+        return NGX_CONF_OK;
+    }
+
+    ms = ngx_parse_time(&value[1], 0);
+
+    if (ms == NGX_ERROR || ms <= 0 || ms > NGX_HTTP_MFA_CACHE_MAX_TTL) {
+        return "must be \"off\" or a time from 1ms to 1s";
+    }
+
+    mlcf->verified_cache = (ngx_msec_t) ms;
+
+    return NGX_CONF_OK;
+}
+
+
 static char *
 ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -1492,6 +1536,7 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
     conf->policy_scope = NGX_CONF_UNSET_UINT;
     conf->fail = NGX_CONF_UNSET_UINT;
     conf->verified_ttl = NGX_CONF_UNSET;
+    conf->verified_cache = NGX_CONF_UNSET_MSEC;
     conf->totp_digits = NGX_CONF_UNSET_UINT;
     conf->totp_period = NGX_CONF_UNSET;
     conf->totp_algorithm = NGX_CONF_UNSET_UINT;
@@ -1538,6 +1583,8 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_MFA_FAIL_CLOSED);
     ngx_conf_merge_sec_value(conf->verified_ttl, prev->verified_ttl,
                              12 * 60 * 60);
+    ngx_conf_merge_msec_value(conf->verified_cache, prev->verified_cache,
+                              NGX_HTTP_MFA_CACHE_MAX_TTL);
     ngx_conf_merge_uint_value(conf->totp_digits, prev->totp_digits, 6);
     ngx_conf_merge_sec_value(conf->totp_period, prev->totp_period, 30);
     ngx_conf_merge_uint_value(conf->totp_algorithm, prev->totp_algorithm,
@@ -1648,6 +1695,10 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
 
     ngx_http_mfa_lookup_init();
 
+    if (ngx_http_mfa_cache_init(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_mfa_redis_init(cycle, &mmcf->redis);
 }
 
@@ -1656,4 +1707,5 @@ static void
 ngx_http_mfa_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_mfa_redis_exit();
+    ngx_http_mfa_cache_exit();
 }

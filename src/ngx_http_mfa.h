@@ -50,6 +50,7 @@ typedef struct {
     ngx_uint_t                  policy_scope;
     ngx_uint_t                  fail;
     time_t                      verified_ttl;
+    ngx_msec_t                  verified_cache;
     ngx_uint_t                  totp_digits;
     time_t                      totp_period;
     ngx_uint_t                  totp_algorithm;
@@ -66,6 +67,8 @@ typedef struct {
     ngx_array_t                 *args;
     mfa_gate_decision_t          decision;
     mfa_gate_identity_t          identity;
+    /* the session id and key, for the verified-decision cache */
+    ngx_str_t                    cache_key;
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     retried:1;

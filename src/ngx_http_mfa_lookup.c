@@ -18,6 +18,7 @@
 #include <openssl/sha.h>
 
 #include "ngx_http_mfa.h"
+#include "ngx_http_mfa_cache.h"
 #include "mfa_keys.h"
 
 
@@ -170,7 +171,7 @@ ngx_int_t
 ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
     u_char                    *p;
-    ngx_str_t                  id, key, company;
+    ngx_str_t                  id, key, company, user;
     mfa_gate_input_t           in;
     ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
@@ -205,6 +206,32 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    if (mlcf->verified_cache) {
+        ctx->cache_key.len = id.len + 1 + key.len;
+        ctx->cache_key.data = ngx_pnalloc(r->pool, ctx->cache_key.len);
+        if (ctx->cache_key.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_cpymem(ctx->cache_key.data, id.data, id.len);
+        *p++ = '\n';
+        ngx_memcpy(p, key.data, key.len);
+
+        if (ngx_http_mfa_cache_get(mlcf, &ctx->cache_key, &user) == NGX_OK) {
+            ngx_memcpy(ctx->identity.user.data, user.data, user.len);
+            ctx->identity.user.data[user.len] = '\0';
+            ctx->identity.user.len = user.len;
+            ctx->identity.user.found = 1;
+
+            ctx->decision.action = MFA_GATE_THROUGH;
+            ctx->decision.status = "verified";
+            ctx->decision.reason = NULL;
+            ctx->done = 1;
+
+            return NGX_OK;
+        }
     }
 
     ctx->args = ngx_array_create(r->pool, NGX_HTTP_MFA_ARGS, sizeof(ngx_str_t));
@@ -360,7 +387,7 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 {
     ngx_http_mfa_ctx_t  *ctx = data;
 
-    ngx_str_t                *args;
+    ngx_str_t                *args, user;
     mfa_err_t                 err;
     mfa_gate_spec_t           spec;
     mfa_gate_state_t          st;
@@ -432,6 +459,15 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
     }
 
     ngx_http_mfa_lookup_decide(r, ctx, &in);
+
+    if (mlcf->verified_cache && ctx->decision.action == MFA_GATE_THROUGH
+        && in.verified && ctx->identity.user.found)
+    {
+        user.data = (u_char *) ctx->identity.user.data;
+        user.len = ctx->identity.user.len;
+        ngx_http_mfa_cache_put(mlcf, &ctx->cache_key, &user,
+                               mlcf->verified_cache);
+    }
 
     ctx->waiting = 0;
     ngx_http_mfa_wake(r);

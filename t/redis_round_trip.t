@@ -17,7 +17,9 @@ use Time::HiRes qw(sleep);
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t, locations => <<'CONF'));
+# every request asks Redis: no reuse of verified decisions here
+$t->run(gate_conf($t, server => 'mfa_verified_cache off;',
+                  locations => <<'CONF'));
         location /tf/ {
             mfa on;
             try_files $uri /reports-after-redirect;

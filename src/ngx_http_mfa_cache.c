@@ -1,0 +1,117 @@
+
+/*
+ * ngx_http_mfa_module: the per-worker cache of verified decisions.
+ *
+ * A session that passed the gate as "verified" is let through again for
+ * at most a second (mfa_verified_cache) without asking Redis: a page and
+ * its requests rarely spread over more than that.  Only verified outcomes
+ * are kept, which a policy flip does not change; a disable, a reset or a
+ * logout is seen within that second.  The table is direct-mapped by a hash
+ * of the session id and key: a collision only evicts.  Entries match on
+ * the location settings and the exact id and key, never on a hash alone.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_mfa_cache.h"
+
+
+/* 32768 entries of 192 bytes: 6 MB a worker */
+#define NGX_HTTP_MFA_CACHE_SLOTS     32768
+/* longer session ids and keys, or user ids, are simply not cached */
+#define NGX_HTTP_MFA_CACHE_KEY_MAX   104
+#define NGX_HTTP_MFA_CACHE_USER_MAX  64
+
+
+typedef struct {
+    void         *conf;
+    ngx_msec_t    expires;
+    u_short       key_len;
+    u_char        user_len;
+    u_char        key[NGX_HTTP_MFA_CACHE_KEY_MAX];
+    u_char        user[NGX_HTTP_MFA_CACHE_USER_MAX];
+} ngx_http_mfa_cache_entry_t;
+
+
+static ngx_http_mfa_cache_entry_t *ngx_http_mfa_cache_slot(ngx_str_t *key);
+
+
+/* per worker: allocated in init_process, freed in exit_process */
+static ngx_http_mfa_cache_entry_t  *ngx_http_mfa_cache;
+
+
+ngx_int_t
+ngx_http_mfa_cache_init(ngx_cycle_t *cycle)
+{
+    ngx_http_mfa_cache = ngx_calloc(NGX_HTTP_MFA_CACHE_SLOTS
+                                    * sizeof(ngx_http_mfa_cache_entry_t),
+                                    cycle->log);
+
+    return ngx_http_mfa_cache != NULL ? NGX_OK : NGX_ERROR;
+}
+
+
+void
+ngx_http_mfa_cache_exit(void)
+{
+    if (ngx_http_mfa_cache != NULL) {
+        ngx_free(ngx_http_mfa_cache);
+        ngx_http_mfa_cache = NULL;
+    }
+}
+
+
+static ngx_http_mfa_cache_entry_t *
+ngx_http_mfa_cache_slot(ngx_str_t *key)
+{
+    if (ngx_http_mfa_cache == NULL || key->len > NGX_HTTP_MFA_CACHE_KEY_MAX) {
+        return NULL;
+    }
+
+    return &ngx_http_mfa_cache[ngx_murmur_hash2(key->data, key->len)
+                               % NGX_HTTP_MFA_CACHE_SLOTS];
+}
+
+
+ngx_int_t
+ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
+{
+    ngx_http_mfa_cache_entry_t  *e;
+
+    e = ngx_http_mfa_cache_slot(key);
+
+    if (e == NULL || e->conf != conf || e->key_len != key->len
+        || (ngx_msec_int_t) (e->expires - ngx_current_msec) <= 0
+        || ngx_memcmp(e->key, key->data, key->len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    user->data = e->user;
+    user->len = e->user_len;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
+    ngx_msec_t ttl)
+{
+    ngx_http_mfa_cache_entry_t  *e;
+
+    e = ngx_http_mfa_cache_slot(key);
+
+    if (e == NULL || ttl == 0 || user->len > NGX_HTTP_MFA_CACHE_USER_MAX) {
+        return;
+    }
+
+    e->conf = conf;
+    e->expires = ngx_current_msec + ngx_min(ttl, NGX_HTTP_MFA_CACHE_MAX_TTL);
+    e->key_len = (u_short) key->len;
+    e->user_len = (u_char) user->len;
+    ngx_memcpy(e->key, key->data, key->len);
+    ngx_memcpy(e->user, user->data, user->len);
+}

@@ -1,0 +1,33 @@
+
+/*
+ * ngx_http_mfa_module: the per-worker cache of verified decisions.
+ */
+
+
+#ifndef _NGX_HTTP_MFA_CACHE_H_INCLUDED_
+#define _NGX_HTTP_MFA_CACHE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+
+/* the longest a verified decision may be reused: SPEC section 2.4 */
+#define NGX_HTTP_MFA_CACHE_MAX_TTL  1000
+
+
+ngx_int_t ngx_http_mfa_cache_init(ngx_cycle_t *cycle);
+void ngx_http_mfa_cache_exit(void);
+
+/*
+ * The user of a session that was verified less than "ttl" ago, for the
+ * same location settings ("conf") and the same "key" (the session id and
+ * the session key): NGX_OK and the user, or NGX_DECLINED.
+ */
+ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
+
+void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
+    ngx_msec_t ttl);
+
+
+#endif /* _NGX_HTTP_MFA_CACHE_H_INCLUDED_ */
