@@ -14,6 +14,7 @@
 
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
+#include "mfa_keys.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
 #include "mfa_url.h"
@@ -79,6 +80,8 @@ static char *ngx_http_mfa_check_prefix(ngx_conf_t *cf, void *post,
 
 static void *ngx_http_mfa_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf);
+static ngx_int_t ngx_http_mfa_key_prefix(ngx_conf_t *cf,
+    ngx_http_mfa_main_conf_t *mmcf, char *kind, ngx_str_t *key);
 static void *ngx_http_mfa_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -381,10 +384,9 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
     {
         /* an internal redirect to a location gated otherwise: decide again */
         ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
-        ctx = NULL;
     }
 
-    if (ctx == NULL) {
+    if (ctx == NULL || !(ctx->done || ctx->waiting)) {
 
         if (ngx_http_mfa_strip_headers(r) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -398,8 +400,6 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
             r->content_handler = ngx_http_mfa_pages_handler;
             return NGX_DECLINED;
         }
-
-        ctx = ngx_http_mfa_get_ctx(r);
 
         if (ctx == NULL) {
             ctx = ngx_http_mfa_create_ctx(r);
@@ -1501,11 +1501,44 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
         ngx_str_set(&mmcf->prefix, "mfa:");
     }
 
+    if (ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_USER, &mmcf->key_user)
+           != NGX_OK
+        || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_COMPANY,
+                                   &mmcf->key_company) != NGX_OK
+        || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_VERIFIED,
+                                   &mmcf->key_verified) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (mmcf->issuer.data == NULL) {
         ngx_str_set(&mmcf->issuer, "nginx");
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* "<prefix><kind>": the start of a kind of key, built once */
+
+static ngx_int_t
+ngx_http_mfa_key_prefix(ngx_conf_t *cf, ngx_http_mfa_main_conf_t *mmcf,
+    char *kind, ngx_str_t *key)
+{
+    size_t  len;
+
+    len = ngx_strlen(kind);
+
+    key->len = mmcf->prefix.len + len;
+    key->data = ngx_pnalloc(cf->pool, key->len);
+    if (key->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(ngx_cpymem(key->data, mmcf->prefix.data, mmcf->prefix.len),
+               kind, len);
+
+    return NGX_OK;
 }
 
 

@@ -27,10 +27,17 @@
 #define NGX_HTTP_MFA_FAIL_CLOSED    0
 #define NGX_HTTP_MFA_FAIL_OPEN      1
 
+/* the arguments of the lookup command */
+#define NGX_HTTP_MFA_ARGS           14
+
 
 typedef struct {
     ngx_http_mfa_redis_conf_t   redis;
     ngx_str_t                   prefix;
+    /* "<prefix>user:", "<prefix>company:", "<prefix>verified:" */
+    ngx_str_t                   key_user;
+    ngx_str_t                   key_company;
+    ngx_str_t                   key_verified;
     /* mfa_key_t: the first seals, all open */
     ngx_array_t                *keys;
     ngx_str_t                   issuer;
@@ -63,8 +70,9 @@ typedef struct {
     /* the settings the decision was made with */
     ngx_http_mfa_loc_conf_t     *conf;
     ngx_http_mfa_redis_query_t  *query;
-    /* the script's arguments, kept for a retry after NOSCRIPT */
-    ngx_array_t                 *args;
+    /* the command's arguments, kept for a retry after NOSCRIPT */
+    const char                  *argv[NGX_HTTP_MFA_ARGS];
+    size_t                       argvlen[NGX_HTTP_MFA_ARGS];
     mfa_gate_decision_t          decision;
     mfa_gate_identity_t          identity;
     /* the session id and key, for the verified-decision cache */

@@ -22,9 +22,27 @@
 #include "mfa_keys.h"
 
 
-#define NGX_HTTP_MFA_ARGS         14
-/* the index of ARGV[5], the company from "mfa_company", in ctx->args */
-#define NGX_HTTP_MFA_ARG_COMPANY  8
+#define ngx_http_mfa_stringify(n)  #n
+#define ngx_http_mfa_number(n)     ngx_http_mfa_stringify(n)
+
+
+/* the command's arguments (ctx->argv), in order */
+enum {
+    NGX_HTTP_MFA_ARG_COMMAND = 0,           /* EVALSHA or EVAL */
+    NGX_HTTP_MFA_ARG_SCRIPT,                /* its digest, or the script */
+    NGX_HTTP_MFA_ARG_NUMKEYS,
+    NGX_HTTP_MFA_ARG_SESSION_KEY,           /* KEYS[1] */
+    NGX_HTTP_MFA_ARG_FORMAT,                /* ARGV[1] ... */
+    NGX_HTTP_MFA_ARG_USER_PATH,
+    NGX_HTTP_MFA_ARG_COMPANY_PATH,
+    NGX_HTTP_MFA_ARG_ADMIN_PATH,
+    NGX_HTTP_MFA_ARG_COMPANY,
+    NGX_HTTP_MFA_ARG_USER_PREFIX,
+    NGX_HTTP_MFA_ARG_COMPANY_PREFIX,
+    NGX_HTTP_MFA_ARG_VERIFIED_KEY,
+    NGX_HTTP_MFA_ARG_SCOPE,
+    NGX_HTTP_MFA_ARG_SCOPE_MAX
+};
 
 
 static ngx_int_t ngx_http_mfa_lookup_send(ngx_http_request_t *r,
@@ -35,8 +53,8 @@ static ngx_int_t ngx_http_mfa_lookup_state(redisReply *reply,
 static mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
 static void ngx_http_mfa_lookup_decide(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, mfa_gate_input_t *in);
-static ngx_int_t ngx_http_mfa_arg(ngx_http_request_t *r, ngx_array_t *args,
-    const char *data, size_t len);
+static void ngx_http_mfa_arg(ngx_http_mfa_ctx_t *ctx, ngx_uint_t n,
+    void *data, size_t len);
 static void ngx_http_mfa_wake(ngx_http_request_t *r);
 
 
@@ -175,8 +193,6 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     mfa_gate_input_t           in;
     ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
-    u_char                     digest[MFA_SESSION_DIGEST_LEN];
-    char                       max[NGX_INT_T_LEN];
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
@@ -234,76 +250,53 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         }
     }
 
-    ctx->args = ngx_array_create(r->pool, NGX_HTTP_MFA_ARGS, sizeof(ngx_str_t));
-    if (ctx->args == NULL) {
-        return NGX_ERROR;
-    }
+    /* the verified key: "<prefix>verified:<digest>" */
 
-    mfa_session_digest((char *) id.data, id.len, (char *) digest);
-
-    /* slot 0 is EVALSHA/EVAL, slot 1 the script or its digest */
-
-    if (ngx_http_mfa_arg(r, ctx->args, NULL, 0) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, NULL, 0) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, "1", 1) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, (char *) key.data, key.len) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args,
-               mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH
-               ? "hash" : "json", 4) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_user.data,
-                            mlcf->session_user.len) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_company.data,
-                            mlcf->session_company.len) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, (char *) mlcf->session_admin.data,
-                            mlcf->session_admin.len) != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, (char *) company.data, company.len)
-           != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    /* key prefixes and the verified key: "<prefix>user:" and so on */
-
-    p = ngx_pnalloc(r->pool, 3 * mmcf->prefix.len + sizeof(MFA_KEY_USER)
-                    + sizeof(MFA_KEY_COMPANY) + sizeof(MFA_KEY_VERIFIED)
-                    + MFA_SESSION_DIGEST_LEN);
+    p = ngx_pnalloc(r->pool, mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
-            ngx_sprintf(p, "%V%s", &mmcf->prefix, MFA_KEY_USER) - p)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
+    ngx_memcpy(p, mmcf->key_verified.data, mmcf->key_verified.len);
+    mfa_session_digest((char *) id.data, id.len,
+                       (char *) p + mmcf->key_verified.len);
+
+    /* configuration and request strings outlive the query: no copies */
+
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_NUMKEYS, "1", 1);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SESSION_KEY, key.data, key.len);
+
+    if (mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH) {
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_FORMAT, "hash", 4);
+
+    } else {
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_FORMAT, "json", 4);
     }
 
-    p += mmcf->prefix.len + sizeof(MFA_KEY_USER);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_USER_PATH,
+                     mlcf->session_user.data, mlcf->session_user.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMPANY_PATH,
+                     mlcf->session_company.data, mlcf->session_company.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_ADMIN_PATH,
+                     mlcf->session_admin.data, mlcf->session_admin.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMPANY, company.data, company.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_USER_PREFIX,
+                     mmcf->key_user.data, mmcf->key_user.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMPANY_PREFIX,
+                     mmcf->key_company.data, mmcf->key_company.len);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_VERIFIED_KEY, p,
+                     mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN);
 
-    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
-            ngx_sprintf(p, "%V%s", &mmcf->prefix, MFA_KEY_COMPANY) - p)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
+    if (mlcf->policy_scope == NGX_HTTP_MFA_SCOPE_ANY) {
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCOPE, "any", 3);
+
+    } else {
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCOPE, "active", 6);
     }
 
-    p += mmcf->prefix.len + sizeof(MFA_KEY_COMPANY);
-
-    if (ngx_http_mfa_arg(r, ctx->args, (char *) p,
-            ngx_sprintf(p, "%V%s%*s", &mmcf->prefix, MFA_KEY_VERIFIED,
-                        (size_t) MFA_SESSION_DIGEST_LEN, digest) - p)
-        != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args,
-               mlcf->policy_scope == NGX_HTTP_MFA_SCOPE_ANY
-               ? "any" : "active",
-               mlcf->policy_scope == NGX_HTTP_MFA_SCOPE_ANY ? 3 : 6)
-           != NGX_OK
-        || ngx_http_mfa_arg(r, ctx->args, max,
-               (u_char *) ngx_sprintf((u_char *) max, "%d", MFA_SCOPE_ANY_MAX)
-               - (u_char *) max) != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCOPE_MAX,
+                     ngx_http_mfa_number(MFA_SCOPE_ANY_MAX),
+                     sizeof(ngx_http_mfa_number(MFA_SCOPE_ANY_MAX)) - 1);
 
     ctx->request = r;
 
@@ -319,30 +312,14 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 }
 
 
-static ngx_int_t
-ngx_http_mfa_arg(ngx_http_request_t *r, ngx_array_t *args, const char *data,
+static void
+ngx_http_mfa_arg(ngx_http_mfa_ctx_t *ctx, ngx_uint_t n, void *data,
     size_t len)
 {
-    ngx_str_t  *arg;
+    /* hiredis wants a pointer even for an empty argument */
 
-    arg = ngx_array_push(args);
-    if (arg == NULL) {
-        return NGX_ERROR;
-    }
-
-    arg->len = len;
-    arg->data = (u_char *) data;
-
-    if (len != 0 && (u_char *) data != NULL) {
-        arg->data = ngx_pnalloc(r->pool, len);
-        if (arg->data == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(arg->data, data, len);
-    }
-
-    return NGX_OK;
+    ctx->argv[n] = len ? data : "";
+    ctx->argvlen[n] = len;
 }
 
 
@@ -350,33 +327,23 @@ static ngx_int_t
 ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_uint_t eval)
 {
-    ngx_str_t   *args;
-    ngx_uint_t   i;
-    const char  *argv[NGX_HTTP_MFA_ARGS];
-    size_t       argvlen[NGX_HTTP_MFA_ARGS];
-
-    args = ctx->args->elts;
-
     if (eval) {
-        ngx_str_set(&args[0], "EVAL");
-        args[1].data = (u_char *) ngx_http_mfa_script;
-        args[1].len = sizeof(ngx_http_mfa_script) - 1;
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMMAND, "EVAL", 4);
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCRIPT,
+                         (void *) ngx_http_mfa_script,
+                         sizeof(ngx_http_mfa_script) - 1);
 
     } else {
-        ngx_str_set(&args[0], "EVALSHA");
-        args[1].data = ngx_http_mfa_script_sha;
-        args[1].len = sizeof(ngx_http_mfa_script_sha);
-    }
-
-    for (i = 0; i < ctx->args->nelts; i++) {
-        argv[i] = args[i].len ? (const char *) args[i].data : "";
-        argvlen[i] = args[i].len;
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMMAND, "EVALSHA", 7);
+        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCRIPT,
+                         ngx_http_mfa_script_sha,
+                         sizeof(ngx_http_mfa_script_sha));
     }
 
     ctx->query = ngx_http_mfa_redis_send(r->connection->log,
-                                         (int) ctx->args->nelts, argv,
-                                         argvlen, ngx_http_mfa_lookup_done,
-                                         ctx);
+                                         NGX_HTTP_MFA_ARGS, ctx->argv,
+                                         ctx->argvlen,
+                                         ngx_http_mfa_lookup_done, ctx);
 
     return ctx->query != NULL ? NGX_OK : NGX_ERROR;
 }
@@ -387,7 +354,7 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 {
     ngx_http_mfa_ctx_t  *ctx = data;
 
-    ngx_str_t                *args, user;
+    ngx_str_t                 user;
     mfa_err_t                 err;
     mfa_gate_spec_t           spec;
     mfa_gate_state_t          st;
@@ -445,9 +412,8 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
         spec.paths[MFA_PATH_ADMIN].data = (char *) mlcf->session_admin.data;
         spec.paths[MFA_PATH_ADMIN].len = mlcf->session_admin.len;
 
-        args = ctx->args->elts;
-        spec.company.data = (char *) args[NGX_HTTP_MFA_ARG_COMPANY].data;
-        spec.company.len = args[NGX_HTTP_MFA_ARG_COMPANY].len;
+        spec.company.data = ctx->argv[NGX_HTTP_MFA_ARG_COMPANY];
+        spec.company.len = ctx->argvlen[NGX_HTTP_MFA_ARG_COMPANY];
 
         err.msg[0] = '\0';
         mfa_gate_read(&spec, &st, &in, &ctx->identity, &err);
