@@ -1,8 +1,8 @@
 
 /*
  * What the fuzz targets share: a property check that aborts (libFuzzer
- * then saves the input), and a hex digit reader for the reference
- * implementations the targets compare the core against.
+ * then saves the input), and the hex digit reader and percent-decoder of
+ * the reference implementations the targets compare the core against.
  */
 
 
@@ -37,6 +37,40 @@ fuzz_hex(unsigned char c)
     }
 
     return -1;
+}
+
+
+/*
+ * A reference percent-decoder: %XX, and "+" as a space when plus_is_space;
+ * 0 on a malformed escape.
+ */
+static inline int
+fuzz_decode(const char *in, size_t len, int plus_is_space, char *out,
+    size_t *n)
+{
+    size_t  i;
+
+    *n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] == '%') {
+            if (len - i < 3
+                || fuzz_hex((unsigned char) in[i + 1]) < 0
+                || fuzz_hex((unsigned char) in[i + 2]) < 0)
+            {
+                return 0;
+            }
+
+            out[(*n)++] = (char) (fuzz_hex((unsigned char) in[i + 1]) * 16
+                                  + fuzz_hex((unsigned char) in[i + 2]));
+            i += 2;
+
+        } else {
+            out[(*n)++] = (plus_is_space && in[i] == '+') ? ' ' : in[i];
+        }
+    }
+
+    return 1;
 }
 
 

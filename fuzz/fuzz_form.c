@@ -37,38 +37,8 @@ typedef struct {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_decode(const char *in, size_t len, char *out, size_t *n);
 static int fuzz_ref_parse(const char *body, size_t len, fuzz_field_t *fields,
     size_t *nfields, char *buf);
-
-
-static int
-fuzz_decode(const char *in, size_t len, char *out, size_t *n)
-{
-    size_t  i;
-
-    *n = 0;
-
-    for (i = 0; i < len; i++) {
-        if (in[i] == '%') {
-            if (len - i < 3
-                || fuzz_hex((unsigned char) in[i + 1]) < 0
-                || fuzz_hex((unsigned char) in[i + 2]) < 0)
-            {
-                return 0;
-            }
-
-            out[(*n)++] = (char) (fuzz_hex((unsigned char) in[i + 1]) * 16
-                                  + fuzz_hex((unsigned char) in[i + 2]));
-            i += 2;
-
-        } else {
-            out[(*n)++] = (in[i] == '+') ? ' ' : in[i];
-        }
-    }
-
-    return 1;
-}
 
 
 /* returns 1 when the body is a valid form; buf has room for len bytes */
@@ -110,7 +80,7 @@ fuzz_ref_parse(const char *body, size_t len, fuzz_field_t *fields,
 
         f.name_off = used;
 
-        if (!fuzz_decode(body + start, eq - start, buf + used, &n)) {
+        if (!fuzz_decode(body + start, eq - start, 1, buf + used, &n)) {
             return 0;
         }
 
@@ -120,7 +90,7 @@ fuzz_ref_parse(const char *body, size_t len, fuzz_field_t *fields,
         f.value_len = 0;
 
         if (eq < end) {
-            if (!fuzz_decode(body + eq + 1, end - eq - 1, buf + used, &n)) {
+            if (!fuzz_decode(body + eq + 1, end - eq - 1, 1, buf + used, &n)) {
                 return 0;
             }
 

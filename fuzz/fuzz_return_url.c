@@ -48,8 +48,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int fuzz_unreserved(unsigned char c);
-static int fuzz_decode(const char *in, size_t len, int plus_is_space,
-    char *out, size_t *n);
 static void fuzz_return_url(const char *url, size_t len);
 static void fuzz_percent(const char *in, size_t len);
 static void fuzz_location(const char *uri, size_t len,
@@ -63,36 +61,6 @@ fuzz_unreserved(unsigned char c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
            || (c >= '0' && c <= '9')
            || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-
-static int
-fuzz_decode(const char *in, size_t len, int plus_is_space, char *out,
-    size_t *n)
-{
-    size_t  i;
-
-    *n = 0;
-
-    for (i = 0; i < len; i++) {
-        if (in[i] == '%') {
-            if (len - i < 3
-                || fuzz_hex((unsigned char) in[i + 1]) < 0
-                || fuzz_hex((unsigned char) in[i + 2]) < 0)
-            {
-                return 0;
-            }
-
-            out[(*n)++] = (char) (fuzz_hex((unsigned char) in[i + 1]) * 16
-                                  + fuzz_hex((unsigned char) in[i + 2]));
-            i += 2;
-
-        } else {
-            out[(*n)++] = (plus_is_space && in[i] == '+') ? ' ' : in[i];
-        }
-    }
-
-    return 1;
 }
 
 
