@@ -74,6 +74,8 @@ static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
 static ngx_int_t ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_read_handler(ngx_event_t *ev);
 static void ngx_http_mfa_redis_write_handler(ngx_event_t *ev);
+static void ngx_http_mfa_redis_watch(ngx_http_mfa_redis_t *rd,
+    ngx_event_t *ev, ngx_int_t event, ngx_uint_t on);
 static void ngx_http_mfa_redis_add_read(void *privdata);
 static void ngx_http_mfa_redis_del_read(void *privdata);
 static void ngx_http_mfa_redis_add_write(void *privdata);
@@ -559,19 +561,30 @@ ngx_http_mfa_redis_write_handler(ngx_event_t *ev)
 }
 
 
+/* the same level-triggered flags on add and on delete (see above) */
+
+static void
+ngx_http_mfa_redis_watch(ngx_http_mfa_redis_t *rd, ngx_event_t *ev,
+    ngx_int_t event, ngx_uint_t on)
+{
+    if (on && !ev->active) {
+        if (ngx_add_event(ev, event, NGX_LEVEL_EVENT) != NGX_OK) {
+            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
+                          "mfa: cannot watch the Redis connection");
+        }
+
+    } else if (!on && ev->active) {
+        ngx_del_event(ev, event, NGX_LEVEL_EVENT);
+    }
+}
+
+
 static void
 ngx_http_mfa_redis_add_read(void *privdata)
 {
     ngx_http_mfa_redis_t  *rd = privdata;
 
-    if (!rd->conn->read->active) {
-        if (ngx_add_event(rd->conn->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
-            != NGX_OK)
-        {
-            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
-                          "mfa: cannot watch the Redis connection");
-        }
-    }
+    ngx_http_mfa_redis_watch(rd, rd->conn->read, NGX_READ_EVENT, 1);
 }
 
 
@@ -580,9 +593,7 @@ ngx_http_mfa_redis_del_read(void *privdata)
 {
     ngx_http_mfa_redis_t  *rd = privdata;
 
-    if (rd->conn->read->active) {
-        ngx_del_event(rd->conn->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
-    }
+    ngx_http_mfa_redis_watch(rd, rd->conn->read, NGX_READ_EVENT, 0);
 }
 
 
@@ -591,14 +602,7 @@ ngx_http_mfa_redis_add_write(void *privdata)
 {
     ngx_http_mfa_redis_t  *rd = privdata;
 
-    if (!rd->conn->write->active) {
-        if (ngx_add_event(rd->conn->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
-            != NGX_OK)
-        {
-            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
-                          "mfa: cannot watch the Redis connection");
-        }
-    }
+    ngx_http_mfa_redis_watch(rd, rd->conn->write, NGX_WRITE_EVENT, 1);
 }
 
 
@@ -607,9 +611,7 @@ ngx_http_mfa_redis_del_write(void *privdata)
 {
     ngx_http_mfa_redis_t  *rd = privdata;
 
-    if (rd->conn->write->active) {
-        ngx_del_event(rd->conn->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
-    }
+    ngx_http_mfa_redis_watch(rd, rd->conn->write, NGX_WRITE_EVENT, 0);
 }
 
 
@@ -631,13 +633,8 @@ ngx_http_mfa_redis_cleanup(void *privdata)
         return;
     }
 
-    if (c->read->active) {
-        ngx_del_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
-    }
-
-    if (c->write->active) {
-        ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
-    }
+    ngx_http_mfa_redis_watch(rd, c->read, NGX_READ_EVENT, 0);
+    ngx_http_mfa_redis_watch(rd, c->write, NGX_WRITE_EVENT, 0);
 
     rd->conn = NULL;
 
