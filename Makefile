@@ -17,7 +17,7 @@ MODULE       := $(BUILD)/ngx_http_mfa_module.so
 CC           ?= gcc
 CFLAGS_CORE  := -std=gnu11 -O2 -g -W -Wall -Wextra -Wpointer-arith \
                 -Wno-unused-parameter -Werror -Isrc
-LIBS_CORE    := -lcrypto -ljansson
+LIBS_CORE    := -lcrypto -ljansson -lqrencode
 
 CORE_SRCS    := $(wildcard src/mfa_*.c)
 CORE_HDRS    := $(wildcard src/mfa_*.h)

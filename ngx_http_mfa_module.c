@@ -14,6 +14,7 @@
 
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
+#include "ngx_http_mfa_store.h"
 #include "mfa_keys.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
@@ -34,23 +35,15 @@ typedef struct {
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
-static ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a,
     ngx_http_mfa_loc_conf_t *b);
-static ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
 static void ngx_http_mfa_cleanup(void *data);
 static ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_mfa_own_header(ngx_table_elt_t *h);
 static ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r,
     ngx_list_t *list, ngx_str_t *key, u_char *value, size_t len);
-static ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
-    char *value);
-static mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
-static ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *type, ngx_str_t *body);
 static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
-static ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);
 
 static char *ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -66,6 +59,8 @@ static char *ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post,
+    void *data);
+static char *ngx_http_mfa_check_logout(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_mfa_check_issuer(ngx_conf_t *cf, void *post,
     void *data);
@@ -153,6 +148,8 @@ static ngx_conf_post_handler_pt  ngx_http_mfa_path_post =
     ngx_http_mfa_check_path;
 static ngx_conf_post_handler_pt  ngx_http_mfa_pages_post =
     ngx_http_mfa_check_pages;
+static ngx_conf_post_handler_pt  ngx_http_mfa_logout_post =
+    ngx_http_mfa_check_logout;
 static ngx_conf_post_handler_pt  ngx_http_mfa_issuer_post =
     ngx_http_mfa_check_issuer;
 static ngx_conf_post_handler_pt  ngx_http_mfa_prefix_post =
@@ -272,6 +269,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, pages),
       &ngx_http_mfa_pages_post },
+
+    { ngx_string("mfa_logout_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mfa_loc_conf_t, logout_url),
+      &ngx_http_mfa_logout_post },
 
     { ngx_string("mfa_policy_scope"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -490,7 +494,7 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
  * when the request goes away.
  */
 
-static ngx_http_mfa_ctx_t *
+ngx_http_mfa_ctx_t *
 ngx_http_mfa_get_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t  *cln;
@@ -532,7 +536,7 @@ ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a, ngx_http_mfa_loc_conf_t *b)
 }
 
 
-static ngx_http_mfa_ctx_t *
+ngx_http_mfa_ctx_t *
 ngx_http_mfa_create_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t  *cln;
@@ -707,7 +711,7 @@ ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_list_t *list,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_mfa_set_header(ngx_http_request_t *r, char *key, char *value)
 {
     ngx_table_elt_t  *h;
@@ -727,7 +731,7 @@ ngx_http_mfa_set_header(ngx_http_request_t *r, char *key, char *value)
 }
 
 
-static mfa_str_t
+mfa_str_t
 ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
 {
     size_t            len;
@@ -761,7 +765,7 @@ ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
 
 /* a small response with a body, "Cache-Control: no-store" */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     ngx_str_t *body)
 {
@@ -943,18 +947,6 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ngx_http_finalize_request(r, rc);
 
     return NGX_DONE;
-}
-
-
-/*
- * Requests under "mfa_pages" never reach the upstream: the module answers
- * them itself.
- */
-
-static ngx_int_t
-ngx_http_mfa_pages_handler(ngx_http_request_t *r)
-{
-    return NGX_HTTP_NOT_FOUND;
 }
 
 
@@ -1351,6 +1343,37 @@ ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post, void *data)
 }
 
 
+/* a link on the pages: a local path or an http(s) URL */
+
+static char *
+ngx_http_mfa_check_logout(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *url = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < url->len; i++) {
+        if (url->data[i] <= ' ' || url->data[i] == 0x7f) {
+            goto invalid;
+        }
+    }
+
+    if (mfa_return_url_valid((char *) url->data, url->len)
+        || (url->len > 8 && ngx_strncasecmp(url->data, (u_char *) "https://", 8)
+                            == 0)
+        || (url->len > 7 && ngx_strncasecmp(url->data, (u_char *) "http://", 7)
+                            == 0))
+    {
+        return NGX_CONF_OK;
+    }
+
+invalid:
+
+    return "needs a local path such as \"/logout\" or an http(s) URL, "
+           "without spaces or control characters";
+}
+
+
 static char *
 ngx_http_mfa_check_issuer(ngx_conf_t *cf, void *post, void *data)
 {
@@ -1506,7 +1529,13 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
         || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_COMPANY,
                                    &mmcf->key_company) != NGX_OK
         || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_VERIFIED,
-                                   &mmcf->key_verified) != NGX_OK)
+                                   &mmcf->key_verified) != NGX_OK
+        || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_PENDING,
+                                   &mmcf->key_pending) != NGX_OK
+        || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_ADDR,
+                                   &mmcf->key_addr) != NGX_OK
+        || ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_AUDIT,
+                                   &mmcf->key_audit) != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }
@@ -1610,6 +1639,7 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              "");
     ngx_conf_merge_str_value(conf->session_admin, prev->session_admin, "");
     ngx_conf_merge_str_value(conf->pages, prev->pages, "/_mfa/");
+    ngx_conf_merge_str_value(conf->logout_url, prev->logout_url, "");
     ngx_conf_merge_uint_value(conf->policy_scope, prev->policy_scope,
                               NGX_HTTP_MFA_SCOPE_ACTIVE);
     ngx_conf_merge_uint_value(conf->fail, prev->fail,
@@ -1727,6 +1757,7 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_mfa_lookup_init();
+    ngx_http_mfa_store_init();
 
     if (ngx_http_mfa_cache_init(cycle) != NGX_OK) {
         return NGX_ERROR;

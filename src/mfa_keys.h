@@ -18,10 +18,47 @@
 /* string <prefix>verified:<session digest> = "<uid> <gen>", with a TTL */
 #define MFA_KEY_VERIFIED          "verified:"
 
+/* string <prefix>pending:<session digest> = "<uid> <sealed secret>" */
+#define MFA_KEY_PENDING           "pending:"
+/* string <prefix>addr:<client address>: failures in a window */
+#define MFA_KEY_ADDR              "addr:"
+/* stream <prefix>audit */
+#define MFA_KEY_AUDIT             "audit"
+/* set <prefix>user:<uid>:recovery: keyed hashes of the recovery codes */
+#define MFA_KEY_USER_RECOVERY     ":recovery"
+/* hash <prefix>user:<uid>:guard: n (failures), until (locked until) */
+#define MFA_KEY_USER_GUARD        ":guard"
+
 /* fields */
 #define MFA_FIELD_GEN             "gen"
 #define MFA_FIELD_SINCE           "since"
+#define MFA_FIELD_SECRET          "secret"
+#define MFA_FIELD_STEP            "step"
 #define MFA_FIELD_REQUIRE_2FA     "require_2fa"
+
+/* a pending secret lives 10 minutes */
+#define MFA_PENDING_TTL           600
+
+/*
+ * Brute force: MFA_GUARD_FREE failures in a row are free, then each
+ * failure locks the user out for MFA_GUARD_BASE * 2^(n - FREE) seconds,
+ * at most MFA_GUARD_MAX; from MFA_GUARD_CAP failures on, each one locks
+ * for MFA_GUARD_CAP_LOCK.  The counter lives MFA_GUARD_TTL after the
+ * last failure and is reset by a success.
+ */
+#define MFA_GUARD_FREE            5
+#define MFA_GUARD_BASE            30
+#define MFA_GUARD_MAX             3600
+#define MFA_GUARD_CAP             20
+#define MFA_GUARD_CAP_LOCK        86400
+#define MFA_GUARD_TTL             2592000
+
+/* per client address: MFA_ADDR_CAP failures per MFA_ADDR_WINDOW seconds */
+#define MFA_ADDR_CAP              50
+#define MFA_ADDR_WINDOW           900
+
+/* the audit stream keeps about this many entries */
+#define MFA_AUDIT_MAX             100000
 
 /* the most companies "mfa_policy_scope any" reads for one user */
 #define MFA_SCOPE_ANY_MAX         63

@@ -38,6 +38,10 @@ typedef struct {
     ngx_str_t                   key_user;
     ngx_str_t                   key_company;
     ngx_str_t                   key_verified;
+    /* "<prefix>pending:", "<prefix>addr:", "<prefix>audit" */
+    ngx_str_t                   key_pending;
+    ngx_str_t                   key_addr;
+    ngx_str_t                   key_audit;
     /* mfa_key_t: the first seals, all open */
     ngx_array_t                *keys;
     ngx_str_t                   issuer;
@@ -54,6 +58,7 @@ typedef struct {
     ngx_str_t                   session_admin;
     ngx_http_complex_value_t   *company;
     ngx_str_t                   pages;
+    ngx_str_t                   logout_url;
     ngx_uint_t                  policy_scope;
     ngx_uint_t                  fail;
     time_t                      verified_ttl;
@@ -65,6 +70,9 @@ typedef struct {
 } ngx_http_mfa_loc_conf_t;
 
 
+typedef struct ngx_http_mfa_page_s  ngx_http_mfa_page_t;
+
+
 typedef struct {
     ngx_http_request_t          *request;
     /* the settings the decision was made with */
@@ -74,18 +82,38 @@ typedef struct {
     const char                  *argv[NGX_HTTP_MFA_ARGS];
     size_t                       argvlen[NGX_HTTP_MFA_ARGS];
     mfa_gate_decision_t          decision;
+    /* what the decision was made from */
+    mfa_gate_input_t             in;
     mfa_gate_identity_t          identity;
+    /* the state of a request for the module's pages */
+    ngx_http_mfa_page_t         *page;
     /* the session id and key, for the verified-decision cache */
     ngx_str_t                    cache_key;
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     retried:1;
     unsigned                     headers_set:1;
+    /* a lookup for the pages: the verified-decision cache is not used */
+    unsigned                     no_cache:1;
 } ngx_http_mfa_ctx_t;
 
 
 extern ngx_module_t  ngx_http_mfa_module;
 
+
+ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
+ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
+
+ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
+    char *value);
+/* a request header's value; data NULL when absent */
+mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
+/* sends a small response with "Cache-Control: no-store" */
+ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body);
+
+/* the content handler of the requests under "mfa_pages" */
+ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);
 
 /* computes the lookup script's digest for EVALSHA */
 void ngx_http_mfa_lookup_init(void);

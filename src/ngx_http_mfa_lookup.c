@@ -224,7 +224,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         return NGX_ERROR;
     }
 
-    if (mlcf->verified_cache) {
+    if (mlcf->verified_cache && !ctx->no_cache) {
         ctx->cache_key.len = id.len + 1 + key.len;
         ctx->cache_key.data = ngx_pnalloc(r->pool, ctx->cache_key.len);
         if (ctx->cache_key.data == NULL) {
@@ -426,7 +426,7 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 
     ngx_http_mfa_lookup_decide(r, ctx, &in);
 
-    if (mlcf->verified_cache && ctx->decision.action == MFA_GATE_THROUGH
+    if (ctx->cache_key.len && ctx->decision.action == MFA_GATE_THROUGH
         && in.verified && ctx->identity.user.found)
     {
         user.data = (u_char *) ctx->identity.user.data;
@@ -535,6 +535,7 @@ ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_uint_t  level;
 
     mfa_gate_decide(in, &ctx->decision);
+    ctx->in = *in;
     ctx->done = 1;
 
     if (ctx->decision.reason != NULL) {

@@ -1,0 +1,1483 @@
+
+/*
+ * ngx_http_mfa_module: the pages under "mfa_pages" (enroll, challenge,
+ * settings).
+ *
+ * A page request runs as a chain of steps, each started by a Redis reply:
+ * the gate's lookup says who the session is for and in which state; a
+ * "read" (or "pending") returns the user's 2FA record; a POST then checks
+ * the code here, with the key that opens the secret, and an "attempt"
+ * commits the outcome atomically (see ngx_http_mfa_store.c).  The HTML
+ * comes from the pure core (mfa_html.c).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/crypto.h>
+
+#include "ngx_http_mfa.h"
+#include "ngx_http_mfa_store.h"
+#include "mfa_base32.h"
+#include "mfa_base64.h"
+#include "mfa_html.h"
+#include "mfa_otpauth.h"
+#include "mfa_recovery.h"
+#include "mfa_totp.h"
+#include "mfa_url.h"
+
+
+#define NGX_HTTP_MFA_PAGE_SIZE      (64 * 1024)
+#define NGX_HTTP_MFA_SECRET_LEN     20
+#define NGX_HTTP_MFA_SEALED_MAX     128
+#define NGX_HTTP_MFA_CSRF_TTL       3600
+#define NGX_HTTP_MFA_NONCE_LEN      16
+#define NGX_HTTP_MFA_URL_MAX        512
+/* recovery-code hashes tried per attempt: one per configured key */
+#define NGX_HTTP_MFA_MAX_KEYS       8
+#define NGX_HTTP_MFA_HASH_HEX       (MFA_RECOVERY_HASH_LEN * 2)
+
+
+typedef enum {
+    NGX_HTTP_MFA_PAGE_ENROLL = 0,
+    NGX_HTTP_MFA_PAGE_CHALLENGE,
+    NGX_HTTP_MFA_PAGE_SETTINGS
+} ngx_http_mfa_page_name_e;
+
+
+typedef enum {
+    NGX_HTTP_MFA_AFTER_VERIFY = 0,
+    NGX_HTTP_MFA_AFTER_DISABLE,
+    NGX_HTTP_MFA_AFTER_REGENERATE
+} ngx_http_mfa_after_e;
+
+
+typedef void (*ngx_http_mfa_step_pt)(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+
+
+struct ngx_http_mfa_page_s {
+    ngx_http_mfa_page_name_e    name;
+    ngx_http_mfa_after_e        after;
+    mfa_lang_e                  lang;
+    mfa_msg_e                   msg;
+    int64_t                     wait;
+    /* the session's digest: binds the CSRF token and the pending secret */
+    ngx_str_t                   digest;
+    u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
+    /* validated, NUL-terminated */
+    char                       *return_url;
+    /* POST: the form and its "code" (NULL when absent) */
+    mfa_form_t                 *form;
+    const mfa_form_field_t     *code;
+    ngx_http_mfa_store_t        store;
+    ngx_http_mfa_step_pt        next;
+    /* from a "read" or "pending" */
+    ngx_str_t                   secret;
+    ngx_str_t                   pending;
+    int64_t                     since;
+    long                        codes_left;
+    /* new recovery codes and their hashes; hashes of a code tried */
+    char                        codes[MFA_RECOVERY_COUNT]
+                                     [MFA_RECOVERY_LEN + 1];
+    char                        hashes[MFA_RECOVERY_COUNT]
+                                      [NGX_HTTP_MFA_HASH_HEX];
+    char                        tried[NGX_HTTP_MFA_MAX_KEYS]
+                                     [NGX_HTTP_MFA_HASH_HEX];
+    u_char                      step[NGX_INT64_LEN];
+    unsigned                    post:1;
+};
+
+
+static ngx_int_t ngx_http_mfa_pages_route(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mfa_pages_return(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, const char *data, size_t len);
+static void ngx_http_mfa_pages_start(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_resume(ngx_http_request_t *r);
+static void ngx_http_mfa_pages_identity(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static ngx_int_t ngx_http_mfa_pages_csrf(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_query(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
+static void ngx_http_mfa_pages_new_pending(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_code_check(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_code_done(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static ngx_int_t ngx_http_mfa_pages_totp(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_str_t *sealed, uint64_t *step);
+static ngx_int_t ngx_http_mfa_pages_open(ngx_http_request_t *r,
+    ngx_str_t *sealed, uint8_t *secret, size_t *len);
+static ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+    const char *code, char *hex);
+static void ngx_http_mfa_pages_show_form(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_render(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, mfa_page_t *page, ngx_uint_t status);
+static void ngx_http_mfa_pages_message(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, mfa_msg_e msg, ngx_uint_t status);
+static void ngx_http_mfa_pages_redirect(ngx_http_request_t *r,
+    const char *url);
+static void ngx_http_mfa_pages_to_page(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, const char *name, const char *back);
+static char *ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s);
+static void ngx_http_mfa_pages_params(ngx_http_request_t *r,
+    mfa_totp_params_t *params);
+
+
+static ngx_str_t  ngx_http_mfa_page_names[] = {
+    ngx_string("enroll"),
+    ngx_string("challenge"),
+    ngx_string("settings")
+};
+
+
+static ngx_str_t  ngx_http_mfa_form_type =
+    ngx_string("application/x-www-form-urlencoded");
+
+
+static const char  *ngx_http_mfa_after_names[] = {
+    "verify", "disable", "regenerate"
+};
+
+
+ngx_int_t
+ngx_http_mfa_pages_handler(ngx_http_request_t *r)
+{
+    ngx_int_t             rc;
+    mfa_str_t             lang;
+    ngx_http_mfa_ctx_t   *ctx;
+    ngx_http_mfa_page_t  *pg;
+
+    pg = ngx_pcalloc(r->pool, sizeof(ngx_http_mfa_page_t));
+    if (pg == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_mfa_pages_route(r, pg);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_mfa_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_http_mfa_create_ctx(r);
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else {
+        /* a gate decision made before an internal redirect: start over */
+        ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+    }
+
+    ctx->conf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    ctx->page = pg;
+    ctx->no_cache = 1;
+
+    lang = ngx_http_mfa_header_in(r, "Accept-Language");
+    pg->lang = mfa_lang_pick(lang.data, lang.len);
+
+    if (pg->post) {
+        r->request_body_in_single_buf = 1;
+
+        rc = ngx_http_read_client_request_body(r, ngx_http_mfa_pages_body);
+
+        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return rc;
+        }
+
+        return NGX_DONE;
+    }
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_mfa_pages_return(r, pg, (char *) r->args.data, r->args.len)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->main->count++;
+
+    ngx_http_mfa_pages_start(r, pg);
+
+    return NGX_DONE;
+}
+
+
+/* which page, which method; a POST must be a small urlencoded form */
+
+static ngx_int_t
+ngx_http_mfa_pages_route(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    ngx_str_t                 name;
+    ngx_uint_t                i, n;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    name.data = r->uri.data + mlcf->pages.len;
+    name.len = r->uri.len - mlcf->pages.len;
+
+    n = sizeof(ngx_http_mfa_page_names) / sizeof(ngx_str_t);
+
+    for (i = 0; i < n; i++) {
+        if (name.len == ngx_http_mfa_page_names[i].len
+            && ngx_strncmp(name.data, ngx_http_mfa_page_names[i].data,
+                           name.len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (i == n) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    pg->name = i;
+
+    if (r->method == NGX_HTTP_POST) {
+        pg->post = 1;
+
+        if (r->headers_in.content_type == NULL
+            || r->headers_in.content_type->value.len
+               < ngx_http_mfa_form_type.len
+            || ngx_strncasecmp(r->headers_in.content_type->value.data,
+                               ngx_http_mfa_form_type.data,
+                               ngx_http_mfa_form_type.len) != 0)
+        {
+            return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
+        }
+
+        if (r->headers_in.content_length_n > MFA_FORM_MAX_BODY) {
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+
+        return NGX_OK;
+    }
+
+    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_mfa_set_header(r, "Allow", "GET, HEAD, POST") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_NOT_ALLOWED;
+}
+
+
+/* the POST body is read: parse the form, then go on as for a GET */
+
+static void
+ngx_http_mfa_pages_body(ngx_http_request_t *r)
+{
+    u_char                   *body, *p;
+    size_t                    len;
+    mfa_err_t                 err;
+    ngx_chain_t              *cl;
+    ngx_http_mfa_ctx_t       *ctx;
+    ngx_http_mfa_page_t      *pg;
+    const mfa_form_field_t   *ret;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    pg = ctx->page;
+
+    if (r->request_body == NULL || r->request_body->temp_file != NULL) {
+        /* a body that did not fit in memory is never a form of ours */
+        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+        return;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (cl->buf->in_file) {
+            ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+
+        len += cl->buf->last - cl->buf->pos;
+    }
+
+    if (len > MFA_FORM_MAX_BODY) {
+        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+        return;
+    }
+
+    body = ngx_pnalloc(r->pool, len + 1);
+    pg->form = ngx_palloc(r->pool, sizeof(mfa_form_t));
+
+    if (body == NULL || pg->form == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = body;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    }
+
+    if (mfa_form_parse((char *) body, len, pg->form, &err) != MFA_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "mfa: form refused: %s", err.msg);
+        ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
+        return;
+    }
+
+    pg->code = mfa_form_get(pg->form, "code");
+    ret = mfa_form_get(pg->form, "return");
+
+    if (ngx_http_mfa_pages_return(r, pg, ret ? ret->value : NULL,
+                                  ret ? ret->value_len : 0)
+        != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_mfa_pages_start(r, pg);
+}
+
+
+/*
+ * pg->return_url: the "return" value of a query string (data is the query
+ * string) or of a form (data is the value), when it is a safe local path;
+ * "/" otherwise.
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_return(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    const char *data, size_t len)
+{
+    mfa_err_t                err;
+    mfa_form_t              *args;
+    const mfa_form_field_t  *f;
+
+    if (!pg->post && data != NULL) {
+        args = ngx_palloc(r->pool, sizeof(mfa_form_t));
+        if (args == NULL) {
+            return NGX_ERROR;
+        }
+
+        f = NULL;
+
+        if (mfa_form_parse(data, len, args, &err) == MFA_OK) {
+            f = mfa_form_get(args, "return");
+        }
+
+        data = f ? f->value : NULL;
+        len = f ? f->value_len : 0;
+    }
+
+    if (data == NULL || !mfa_return_url_valid(data, len)) {
+        data = "/";
+        len = 1;
+    }
+
+    pg->return_url = ngx_pnalloc(r->pool, len + 1);
+    if (pg->return_url == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(pg->return_url, data, len);
+    pg->return_url[len] = '\0';
+
+    return NGX_OK;
+}
+
+
+/* who is this: the gate's lookup, without the verified-decision cache */
+
+static void
+ngx_http_mfa_pages_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    ngx_int_t            rc;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    r->write_event_handler = ngx_http_mfa_pages_resume;
+    r->read_event_handler = ngx_http_test_reading;
+
+    rc = ngx_http_mfa_lookup(r, ctx);
+
+    if (rc == NGX_ERROR) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (rc == NGX_OK) {
+        ngx_http_mfa_pages_identity(r, pg);
+        return;
+    }
+
+    pg->next = ngx_http_mfa_pages_identity;
+}
+
+
+/* a Redis reply arrived (a posted write event): run the next step */
+
+static void
+ngx_http_mfa_pages_resume(ngx_http_request_t *r)
+{
+    ngx_http_mfa_ctx_t    *ctx;
+    ngx_http_mfa_step_pt   next;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    if (ctx == NULL || ctx->waiting || ctx->page == NULL
+        || ctx->page->next == NULL)
+    {
+        return;
+    }
+
+    next = ctx->page->next;
+    ctx->page->next = NULL;
+
+    next(r, ctx->page);
+}
+
+
+static void
+ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    u_char                   *url;
+    ngx_str_t                 id;
+    mfa_str_t                 action;
+    ngx_uint_t                enrolled;
+    ngx_http_mfa_ctx_t       *ctx;
+    const mfa_form_field_t   *f;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (ctx->in.lookup_failed) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (ctx->decision.action == MFA_GATE_DENY) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                   NGX_HTTP_FORBIDDEN);
+        return;
+    }
+
+    if (!ctx->identity.user.found) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_LOGIN, NGX_HTTP_FORBIDDEN);
+        return;
+    }
+
+    if (ngx_http_complex_value(r, mlcf->session_id, &id) != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    mfa_session_digest((char *) id.data, id.len, (char *) pg->digest_buf);
+    pg->digest.data = pg->digest_buf;
+    pg->digest.len = MFA_SESSION_DIGEST_LEN;
+
+    if (pg->post && ngx_http_mfa_pages_csrf(r, pg) != NGX_OK) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_FORBIDDEN,
+                                   NGX_HTTP_FORBIDDEN);
+        return;
+    }
+
+    enrolled = (ctx->in.user == MFA_RECORD_OK);
+
+    switch (pg->name) {
+
+    case NGX_HTTP_MFA_PAGE_ENROLL:
+
+        if (enrolled) {
+            ngx_http_mfa_pages_redirect(r, pg->return_url);
+            return;
+        }
+
+        if (!pg->post) {
+            ngx_http_mfa_pages_new_pending(r, pg);
+            return;
+        }
+
+        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
+            != NGX_OK)
+        {
+            break;
+        }
+
+        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_enroll_check);
+        return;
+
+    case NGX_HTTP_MFA_PAGE_CHALLENGE:
+
+        if (!enrolled || ctx->in.verified) {
+            ngx_http_mfa_pages_redirect(r, pg->return_url);
+            return;
+        }
+
+        if (!pg->post) {
+            ngx_http_mfa_pages_show_form(r, pg);
+            return;
+        }
+
+        pg->after = NGX_HTTP_MFA_AFTER_VERIFY;
+
+        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
+            != NGX_OK)
+        {
+            break;
+        }
+
+        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_code_check);
+        return;
+
+    default: /* NGX_HTTP_MFA_PAGE_SETTINGS */
+
+        if (enrolled && !ctx->in.verified) {
+            /* an enrolled user's settings need a verified session */
+            url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("settings"));
+            if (url == NULL) {
+                break;
+            }
+
+            ngx_sprintf(url, "%Vsettings%Z", &mlcf->pages);
+            ngx_http_mfa_pages_to_page(r, pg, "challenge", (char *) url);
+            return;
+        }
+
+        if (pg->post) {
+            f = mfa_form_get(pg->form, "action");
+            action.data = f ? f->value : "";
+            action.len = f ? f->value_len : 0;
+
+            if (action.len == 7 && ngx_strncmp(action.data, "disable", 7) == 0)
+            {
+                pg->after = NGX_HTTP_MFA_AFTER_DISABLE;
+
+            } else if (action.len == 10
+                       && ngx_strncmp(action.data, "regenerate", 10) == 0)
+            {
+                pg->after = NGX_HTTP_MFA_AFTER_REGENERATE;
+
+            } else {
+                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                           NGX_HTTP_BAD_REQUEST);
+                return;
+            }
+
+            if (!enrolled) {
+                ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+                return;
+            }
+        }
+
+        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
+            != NGX_OK)
+        {
+            break;
+        }
+
+        ngx_http_mfa_pages_query(r, pg,
+                                 pg->post ? ngx_http_mfa_pages_code_check
+                                          : ngx_http_mfa_pages_settings_show);
+        return;
+    }
+
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+}
+
+
+/*
+ * A POST needs the token of a form this session was shown, and must not
+ * come from another site (Sec-Fetch-Site, when the browser sends it).
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    uint8_t                    key[MFA_KEY_LEN];
+    ngx_int_t                  ok;
+    mfa_str_t                  site;
+    const mfa_form_field_t    *token;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
+
+    if (site.data != NULL
+        && !(site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
+        && !(site.len == 4 && ngx_strncmp(site.data, "none", 4) == 0))
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "mfa: POST to the pages refused: Sec-Fetch-Site: %*s",
+                      ngx_min(site.len, 32), site.data);
+        return NGX_ERROR;
+    }
+
+    token = mfa_form_get(pg->form, "csrf");
+
+    mfa_key_derive(mmcf->keys->elts, "csrf", key);
+
+    ok = (token != NULL
+          && mfa_token_check(key, "csrf", pg->digest.data, pg->digest.len,
+                             token->value, token->value_len, ngx_time()));
+
+    OPENSSL_cleanse(key, sizeof(key));
+
+    if (!ok) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "mfa: POST to the pages refused: %s CSRF token",
+                      token ? "invalid" : "no");
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* sends the prepared store operation; "next" runs with its reply */
+
+static void
+ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_http_mfa_step_pt next)
+{
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    pg->next = next;
+
+    if (ngx_http_mfa_store_send(r, ctx, &pg->store) != NGX_OK) {
+        pg->next = NULL;
+        next(r, pg);
+    }
+}
+
+
+/* the enrolment page: a new pending secret, or the session's current one */
+
+static void
+ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    u_char                     *b64;
+    size_t                      len;
+    uint8_t                     secret[NGX_HTTP_MFA_SECRET_LEN];
+    uint8_t                     sealed[NGX_HTTP_MFA_SECRET_LEN
+                                       + MFA_SEAL_OVERHEAD];
+    ngx_int_t                   rc;
+    ngx_http_mfa_ctx_t         *ctx;
+    mfa_session_value_t        *user;
+    ngx_http_mfa_main_conf_t   *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    user = &ctx->identity.user;
+
+    rc = NGX_ERROR;
+
+    if (mfa_random(secret, sizeof(secret)) == MFA_OK
+        && mfa_seal(mmcf->keys->elts, secret, sizeof(secret), user->data,
+                    user->len, sealed, &len) == MFA_OK)
+    {
+        rc = NGX_OK;
+    }
+
+    OPENSSL_cleanse(secret, sizeof(secret));
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: cannot make a new secret");
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    b64 = ngx_pnalloc(r->pool, mfa_base64url_encoded_len(len));
+
+    if (b64 == NULL
+        || ngx_http_mfa_store_start(r, &pg->store, "pending", &pg->digest)
+           != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    len = mfa_base64url_encode(sealed, len, (char *) b64);
+    ngx_http_mfa_store_arg(&pg->store, b64, len);
+
+    ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_pending_done);
+}
+
+
+static void
+ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg)
+{
+    if (pg->store.failed || pg->store.nres < 1
+        || pg->store.res[0].data == NULL)
+    {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    pg->pending = pg->store.res[0];
+
+    ngx_http_mfa_pages_enroll_show(r, pg);
+}
+
+
+static void
+ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    char                       otpauth[NGX_HTTP_MFA_URL_MAX];
+    char                       b32[mfa_base32_encoded_len(
+                                       NGX_HTTP_MFA_SEALED_MAX) + 1];
+    size_t                     len, n;
+    uint8_t                    secret[NGX_HTTP_MFA_SEALED_MAX];
+    mfa_err_t                  err;
+    mfa_page_t                 page;
+    mfa_totp_params_t          params;
+    ngx_http_mfa_ctx_t        *ctx;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    if (ngx_http_mfa_pages_open(r, &pg->pending, secret, &len) != NGX_OK) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                   NGX_HTTP_FORBIDDEN);
+        return;
+    }
+
+    ngx_http_mfa_pages_params(r, &params);
+
+    n = mfa_base32_encode(secret, len, b32);
+    b32[n] = '\0';
+
+    if (mfa_otpauth_uri(ngx_http_mfa_pages_cstr(r, &mmcf->issuer),
+                        ctx->identity.user.data, secret, len, &params,
+                        otpauth, sizeof(otpauth), &n, &err)
+        != MFA_OK)
+    {
+        OPENSSL_cleanse(secret, sizeof(secret));
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: cannot build the otpauth URI: %s", err.msg);
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                   NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    OPENSSL_cleanse(secret, sizeof(secret));
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+    page.page = MFA_PAGE_ENROLL;
+    page.otpauth = otpauth;
+    page.qr_text = otpauth;
+    page.secret = b32;
+
+    ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+
+    OPENSSL_cleanse(b32, sizeof(b32));
+    OPENSSL_cleanse(otpauth, sizeof(otpauth));
+}
+
+
+/* POST enroll, after the "read": the code against the pending secret */
+
+static void
+ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg)
+{
+    ngx_int_t              rc;
+    uint64_t               step;
+    ngx_http_mfa_store_t  *st;
+
+    st = &pg->store;
+
+    if (st->failed || st->nres < 7) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (st->res[0].data != NULL) {
+        /* enrolled meanwhile, from another session */
+        ngx_http_mfa_pages_redirect(r, pg->return_url);
+        return;
+    }
+
+    if (st->res[5].data == NULL) {
+        pg->msg = MFA_MSG_EXPIRED;
+        ngx_http_mfa_pages_new_pending(r, pg);
+        return;
+    }
+
+    pg->pending = st->res[5];
+
+    rc = ngx_http_mfa_pages_totp(r, pg, &pg->pending, &step);
+
+    if (rc == NGX_ERROR) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR, NGX_HTTP_FORBIDDEN);
+        return;
+    }
+
+    if (rc == NGX_DECLINED) {
+        /* nothing is stored: the same secret, with an error */
+        pg->msg = MFA_MSG_WRONG_CODE;
+        ngx_http_mfa_pages_enroll_show(r, pg);
+        return;
+    }
+
+    if (ngx_http_mfa_pages_new_codes(r, pg) != NGX_OK
+        || ngx_http_mfa_store_start(r, st, "attempt", &pg->digest) != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_mfa_store_arg(st, "pending", 7);
+    ngx_http_mfa_store_arg(st, pg->pending.data, pg->pending.len);
+    ngx_http_mfa_store_arg(st, pg->step,
+                           ngx_sprintf(pg->step, "%uL", step) - pg->step);
+    ngx_http_mfa_store_arg(st, "enroll", 6);
+    ngx_http_mfa_store_arg(st, "0", 1);
+
+    for (rc = 0; rc < MFA_RECOVERY_COUNT; rc++) {
+        ngx_http_mfa_store_arg(st, pg->hashes[rc], NGX_HTTP_MFA_HASH_HEX);
+    }
+
+    ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_enroll_done);
+}
+
+
+static void
+ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    mfa_page_t  page;
+
+    if (pg->store.failed || pg->store.nres < 2) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (pg->store.res[0].len != 1 || pg->store.res[0].data[0] != '1') {
+        /* the pending secret changed or expired meanwhile: start over */
+        ngx_http_mfa_pages_to_page(r, pg, "enroll", pg->return_url);
+        return;
+    }
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+    page.page = MFA_PAGE_CODES;
+    page.codes = (const char (*)[MFA_RECOVERY_LEN + 1]) pg->codes;
+    page.ncodes = MFA_RECOVERY_COUNT;
+
+    ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+}
+
+
+/*
+ * POST challenge or settings, after the "read": check the code (TOTP or
+ * recovery code) and send the attempt, which the script accepts only if
+ * the user is not locked out, the secret is still the one checked, the
+ * step is newer than the last one used, or the recovery code unused.
+ */
+
+static void
+ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    char                       code[MFA_RECOVERY_LEN + 1];
+    const char                *kind, *after;
+    ngx_int_t                  rc;
+    uint64_t                   step;
+    ngx_uint_t                 i, n, ntried;
+    mfa_key_t                 *keys;
+    ngx_http_mfa_store_t      *st;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    st = &pg->store;
+
+    if (st->failed || st->nres < 7) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (st->res[0].data == NULL || st->res[1].data == NULL) {
+        /* not enrolled (any more) */
+        if (pg->name == NGX_HTTP_MFA_PAGE_SETTINGS) {
+            ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+
+        } else {
+            ngx_http_mfa_pages_redirect(r, pg->return_url);
+        }
+
+        return;
+    }
+
+    pg->secret = st->res[1];
+    pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
+    pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
+    pg->wait = ngx_atoi(st->res[4].data, st->res[4].len);
+
+    if (pg->wait > 0) {
+        /* locked out: the code is not even looked at */
+        pg->msg = MFA_MSG_LOCKED;
+        ngx_http_mfa_pages_show_form(r, pg);
+        return;
+    }
+
+    kind = "none";
+    step = 0;
+    ntried = 0;
+
+    if (pg->code != NULL) {
+        n = 0;
+
+        for (i = 0; i < pg->code->value_len; i++) {
+            if (pg->code->value[i] >= '0' && pg->code->value[i] <= '9') {
+                n++;
+
+            } else if (pg->code->value[i] != ' ') {
+                break;
+            }
+        }
+
+        if (n > 0 && i == pg->code->value_len) {
+            rc = ngx_http_mfa_pages_totp(r, pg, &pg->secret, &step);
+
+            if (rc == NGX_ERROR) {
+                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                           NGX_HTTP_FORBIDDEN);
+                return;
+            }
+
+            if (rc == NGX_OK) {
+                kind = "totp";
+            }
+
+        } else if (mfa_recovery_normalize(pg->code->value,
+                                          pg->code->value_len, code)
+                   == MFA_OK)
+        {
+            /* a hash under each key: codes made before a key rotation */
+
+            keys = mmcf->keys->elts;
+            ntried = ngx_min(mmcf->keys->nelts, NGX_HTTP_MFA_MAX_KEYS);
+
+            for (i = 0; i < ntried; i++) {
+                ngx_http_mfa_pages_hash(r, &keys[i], code, pg->tried[i]);
+            }
+
+            OPENSSL_cleanse(code, sizeof(code));
+            kind = "recovery";
+        }
+    }
+
+    if (pg->after == NGX_HTTP_MFA_AFTER_REGENERATE
+        && ngx_http_mfa_pages_new_codes(r, pg) != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (ngx_http_mfa_store_start(r, st, "attempt", &pg->digest) != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    after = ngx_http_mfa_after_names[pg->after];
+
+    ngx_http_mfa_store_arg(st, kind, ngx_strlen(kind));
+    ngx_http_mfa_store_arg(st, pg->secret.data, pg->secret.len);
+    ngx_http_mfa_store_arg(st, pg->step,
+                           ngx_sprintf(pg->step, "%uL", step) - pg->step);
+    ngx_http_mfa_store_arg(st, after, ngx_strlen(after));
+    ngx_http_mfa_store_arg(st, &"012345678"[ntried], 1);
+
+    for (i = 0; i < ntried; i++) {
+        ngx_http_mfa_store_arg(st, pg->tried[i], NGX_HTTP_MFA_HASH_HEX);
+    }
+
+    if (pg->after == NGX_HTTP_MFA_AFTER_REGENERATE) {
+        for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
+            ngx_http_mfa_store_arg(st, pg->hashes[i], NGX_HTTP_MFA_HASH_HEX);
+        }
+    }
+
+    ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_code_done);
+}
+
+
+static void
+ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    mfa_page_t             page;
+    ngx_http_mfa_store_t  *st;
+
+    st = &pg->store;
+
+    if (st->failed || st->nres < 2 || st->res[0].len != 1) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (st->res[0].data[0] != '1') {
+        /* wrong, replayed, unknown, or locked out: told alike */
+        pg->wait = ngx_atoi(st->res[1].data, st->res[1].len);
+        pg->msg = (pg->wait > 0) ? MFA_MSG_LOCKED : MFA_MSG_WRONG_CODE;
+        ngx_http_mfa_pages_show_form(r, pg);
+        return;
+    }
+
+    switch (pg->after) {
+
+    case NGX_HTTP_MFA_AFTER_VERIFY:
+        ngx_http_mfa_pages_redirect(r, pg->return_url);
+        return;
+
+    case NGX_HTTP_MFA_AFTER_DISABLE:
+        ngx_memzero(&page, sizeof(mfa_page_t));
+        page.page = MFA_PAGE_SETTINGS;
+        pg->msg = MFA_MSG_DISABLED;
+        ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+        return;
+
+    default: /* NGX_HTTP_MFA_AFTER_REGENERATE */
+        ngx_memzero(&page, sizeof(mfa_page_t));
+        page.page = MFA_PAGE_CODES;
+        page.codes = (const char (*)[MFA_RECOVERY_LEN + 1]) pg->codes;
+        page.ncodes = MFA_RECOVERY_COUNT;
+        pg->msg = MFA_MSG_REGENERATED;
+        ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+        return;
+    }
+}
+
+
+static void
+ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg)
+{
+    ngx_http_mfa_store_t  *st;
+
+    st = &pg->store;
+
+    if (st->failed || st->nres < 7) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (st->res[0].data != NULL) {
+        pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
+        pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
+    }
+
+    ngx_http_mfa_pages_show_form(r, pg);
+}
+
+
+/*
+ * NGX_OK and the matching step when the code is right for the sealed
+ * secret, NGX_DECLINED when it is not, NGX_ERROR when the secret cannot
+ * be opened (logged).
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_str_t *sealed, uint64_t *step)
+{
+    int                rc;
+    size_t             len;
+    uint8_t            secret[NGX_HTTP_MFA_SEALED_MAX];
+    mfa_totp_params_t  params;
+
+    if (ngx_http_mfa_pages_open(r, sealed, secret, &len) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_mfa_pages_params(r, &params);
+
+    rc = 0;
+
+    if (pg->code != NULL) {
+        rc = mfa_totp_verify(&params, secret, len, ngx_time(),
+                             pg->code->value, pg->code->value_len, step);
+    }
+
+    OPENSSL_cleanse(secret, sizeof(secret));
+
+    return (rc == 1) ? NGX_OK : NGX_DECLINED;
+}
+
+
+/* opens a sealed secret (base64url) of the request's user */
+
+static ngx_int_t
+ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
+    uint8_t *secret, size_t *len)
+{
+    size_t                     n;
+    uint8_t                    raw[NGX_HTTP_MFA_SEALED_MAX];
+    mfa_err_t                  err;
+    ngx_http_mfa_ctx_t        *ctx;
+    mfa_session_value_t       *user;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    user = &ctx->identity.user;
+
+    if (mfa_base64url_decode((char *) sealed->data, sealed->len, raw,
+                             sizeof(raw), &n) != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: the secret of user \"%s\" is not base64url",
+                      user->data);
+        return NGX_ERROR;
+    }
+
+    if (mfa_open(mmcf->keys->elts, mmcf->keys->nelts, raw, n, user->data,
+                 user->len, secret, len, &err) != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: the secret of user \"%s\" cannot be opened: %s",
+                      user->data, err.msg);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* ten new recovery codes in pg->codes, their hashes in pg->hashes */
+
+static ngx_int_t
+ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    ngx_uint_t                 i;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
+        if (mfa_recovery_generate(pg->codes[i]) != MFA_OK) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "mfa: cannot make recovery codes");
+            return NGX_ERROR;
+        }
+
+        ngx_http_mfa_pages_hash(r, mmcf->keys->elts, pg->codes[i],
+                                pg->hashes[i]);
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+    const char *code, char *hex)
+{
+    uint8_t              subkey[MFA_KEY_LEN];
+    uint8_t              hash[MFA_RECOVERY_HASH_LEN];
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    mfa_key_derive(key, "recovery", subkey);
+    mfa_recovery_hash(subkey, ctx->identity.user.data,
+                      ctx->identity.user.len, code, hash);
+    ngx_hex_dump((u_char *) hex, hash, sizeof(hash));
+
+    OPENSSL_cleanse(subkey, sizeof(subkey));
+}
+
+
+/* the page's form again (challenge or settings), with pg->msg */
+
+static void
+ngx_http_mfa_pages_show_form(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    mfa_page_t           page;
+    ngx_uint_t           status;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+
+    if (pg->name == NGX_HTTP_MFA_PAGE_SETTINGS) {
+        page.page = MFA_PAGE_SETTINGS;
+        page.enrolled = (pg->since > 0);
+        page.since = pg->since;
+        page.codes_left = pg->codes_left;
+
+    } else {
+        page.page = MFA_PAGE_CHALLENGE;
+    }
+
+    page.required = ctx->in.required;
+
+    status = (pg->msg == MFA_MSG_LOCKED) ? NGX_HTTP_TOO_MANY_REQUESTS
+                                         : NGX_HTTP_OK;
+
+    ngx_http_mfa_pages_render(r, pg, &page, status);
+}
+
+
+/* fills what every page has, renders it and sends it */
+
+static void
+ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    mfa_page_t *page, ngx_uint_t status)
+{
+    u_char                     nonce_raw[NGX_HTTP_MFA_NONCE_LEN];
+    u_char                    *csp;
+    uint8_t                    key[MFA_KEY_LEN];
+    char                       nonce[mfa_base64url_encoded_len(
+                                         NGX_HTTP_MFA_NONCE_LEN) + 1];
+    char                       csrf[MFA_TOKEN_LEN + 1];
+    u_char                    *wait;
+    mfa_buf_t                  b;
+    mfa_err_t                  err;
+    ngx_int_t                  rc;
+    ngx_str_t                  body, type;
+    ngx_http_mfa_loc_conf_t   *mlcf;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    static u_char  csp_fmt[] =
+        "default-src 'none'; style-src 'nonce-%s'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'%Z";
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    if (mfa_random(nonce_raw, sizeof(nonce_raw)) != MFA_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    nonce[mfa_base64url_encode(nonce_raw, sizeof(nonce_raw), nonce)] = '\0';
+
+    csrf[0] = '\0';
+
+    if (pg->digest.len) {
+        mfa_key_derive(mmcf->keys->elts, "csrf", key);
+        mfa_token_make(key, "csrf", pg->digest.data, pg->digest.len,
+                       ngx_time() + NGX_HTTP_MFA_CSRF_TTL, csrf);
+        csrf[MFA_TOKEN_LEN] = '\0';
+        OPENSSL_cleanse(key, sizeof(key));
+    }
+
+    page->lang = pg->lang;
+    page->msg = pg->msg;
+    page->wait = pg->wait;
+    page->nonce = nonce;
+    page->pages = ngx_http_mfa_pages_cstr(r, &mlcf->pages);
+    page->csrf = csrf;
+    page->return_url = pg->return_url;
+    page->logout_url = mlcf->logout_url.len
+                       ? ngx_http_mfa_pages_cstr(r, &mlcf->logout_url) : NULL;
+
+    body.data = ngx_pnalloc(r->pool, NGX_HTTP_MFA_PAGE_SIZE);
+    csp = ngx_pnalloc(r->pool, sizeof(csp_fmt) + sizeof(nonce));
+
+    if (body.data == NULL || csp == NULL || page->pages == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    mfa_buf_init(&b, (char *) body.data, NGX_HTTP_MFA_PAGE_SIZE);
+
+    if (mfa_html_render(page, &b, &err) != MFA_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: cannot render a page: %s", err.msg);
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    body.len = b.len;
+
+    ngx_sprintf(csp, (char *) csp_fmt, nonce);
+
+    if (ngx_http_mfa_set_header(r, "Content-Security-Policy", (char *) csp)
+           != NGX_OK
+        || ngx_http_mfa_set_header(r, "X-Frame-Options", "DENY") != NGX_OK
+        || ngx_http_mfa_set_header(r, "X-Content-Type-Options", "nosniff")
+           != NGX_OK
+        || ngx_http_mfa_set_header(r, "Referrer-Policy", "no-referrer")
+           != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (status == NGX_HTTP_TOO_MANY_REQUESTS
+        || status == NGX_HTTP_SERVICE_UNAVAILABLE)
+    {
+        wait = ngx_pnalloc(r->pool, NGX_INT64_LEN + 1);
+        if (wait == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_sprintf(wait, "%L%Z", (int64_t) (pg->wait > 0 ? pg->wait : 5));
+
+        if (ngx_http_mfa_set_header(r, "Retry-After", (char *) wait)
+            != NGX_OK)
+        {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+    }
+
+    ngx_str_set(&type, "text/html; charset=utf-8");
+
+    rc = ngx_http_mfa_send(r, status, &type, &body);
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+static void
+ngx_http_mfa_pages_message(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    mfa_msg_e msg, ngx_uint_t status)
+{
+    mfa_page_t  page;
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+    page.page = MFA_PAGE_MESSAGE;
+
+    pg->msg = msg;
+    pg->digest.len = 0;
+
+    ngx_http_mfa_pages_render(r, pg, &page, status);
+}
+
+
+/* 303 See Other: after a POST, the browser GETs the URL */
+
+static void
+ngx_http_mfa_pages_redirect(ngx_http_request_t *r, const char *url)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = (u_char *) url;
+    h->value.len = ngx_strlen(url);
+    r->headers_out.location = h;
+
+    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_finalize_request(r, NGX_HTTP_SEE_OTHER);
+}
+
+
+/* to another of the pages, "<pages><name>[?return=<back>]" */
+
+static void
+ngx_http_mfa_pages_to_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    const char *name, const char *back)
+{
+    u_char                   *url, *p;
+    size_t                    len;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    len = mlcf->pages.len + ngx_strlen(name) + sizeof("?return=") + 1;
+
+    if (back != NULL) {
+        len += mfa_percent_encode(back, ngx_strlen(back), NULL);
+    }
+
+    url = ngx_pnalloc(r->pool, len);
+    if (url == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = ngx_sprintf(url, "%V%s", &mlcf->pages, name);
+
+    if (back != NULL) {
+        p = ngx_cpymem(p, "?return=", 8);
+        p += mfa_percent_encode(back, ngx_strlen(back), (char *) p);
+    }
+
+    *p = '\0';
+
+    ngx_http_mfa_pages_redirect(r, (char *) url);
+}
+
+
+static char *
+ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, s->len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, s->data, s->len);
+    p[s->len] = '\0';
+
+    return (char *) p;
+}
+
+
+static void
+ngx_http_mfa_pages_params(ngx_http_request_t *r, mfa_totp_params_t *params)
+{
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    params->alg = mlcf->totp_algorithm;
+    params->digits = mlcf->totp_digits;
+    params->period = mlcf->totp_period;
+    params->skew = mlcf->totp_skew;
+}

@@ -1,0 +1,422 @@
+
+/*
+ * ngx_http_mfa_module: the pages' Redis script.
+ *
+ * Everything that must not race happens inside one script run: the
+ * lockout check, the replay check of a TOTP step, the use of a recovery
+ * code, the failure counters, and the change that follows a right code
+ * (enrolment, verification, disable, new recovery codes) with its audit
+ * entry.  The codes themselves are checked in nginx, which holds the key
+ * that opens the secrets; the script only sees the sealed secret it must
+ * still find in place, the step that matched, and keyed hashes.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/sha.h>
+
+#include "ngx_http_mfa_store.h"
+#include "mfa_keys.h"
+
+
+#define ngx_http_mfa_stringify(n)  #n
+#define ngx_http_mfa_number(n)     ngx_http_mfa_stringify(n)
+
+
+static void ngx_http_mfa_store_done(void *data, redisReply *reply);
+static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
+    ngx_http_mfa_store_t *st, redisReply *reply);
+
+
+/*
+ * ARGV: 1 op, 2 the user's key, 3 the user id, 4 the time, 5 the
+ * session's pending key, 6 its verified key, 7 the verified TTL, 8 the
+ * audit stream, 9 the client address's key, 10 the company, 11 the client
+ * address, then the operation's own:
+ *
+ * "pending" (12 a freshly sealed secret): the session's pending secret,
+ *   created from 12 when there is none; returns {sealed, ttl}.
+ * "read": returns {since, secret, step, recovery codes left, seconds of
+ *   lockout left, pending secret, gen}, nil for what is absent.
+ * "attempt" (12 kind "totp"|"recovery"|"pending"|"none", 13 the sealed
+ *   secret the code was checked against, 14 the step that matched, 15
+ *   then "enroll"|"verify"|"disable"|"regenerate", 16 n, 17.. n hashes a
+ *   recovery code may have, then the hashes of new recovery codes):
+ *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
+ *   lockout} when locked out before trying.
+ */
+
+static const char  ngx_http_mfa_store_script[] =
+"local op, ukey, uid, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])\n"
+"local pkey, vkey, vttl, akey = ARGV[5], ARGV[6], ARGV[7], ARGV[8]\n"
+"local ipkey, cid, addr = ARGV[9], ARGV[10], ARGV[11]\n"
+"local rkey = ukey .. '" MFA_KEY_USER_RECOVERY "'\n"
+"local gkey = ukey .. '" MFA_KEY_USER_GUARD "'\n"
+"local function audit(event, ...)\n"
+"  redis.call('XADD', akey, 'MAXLEN', '~', "
+    ngx_http_mfa_number(MFA_AUDIT_MAX) ", '*', 'event', event,\n"
+"             'user', uid, 'company', cid, 'addr', addr, 'time', now, ...)\n"
+"end\n"
+"local function pending()\n"
+"  local v = redis.call('GET', pkey)\n"
+"  if v and string.sub(v, 1, #uid + 1) == uid .. ' ' then\n"
+"    return string.sub(v, #uid + 2)\n"
+"  end\n"
+"  return false\n"
+"end\n"
+"local function lockleft()\n"
+"  local left = (tonumber(redis.call('HGET', gkey, 'until')) or 0) - now\n"
+"  if (tonumber(redis.call('GET', ipkey)) or 0) >= "
+    ngx_http_mfa_number(MFA_ADDR_CAP) " then\n"
+"    left = math.max(left, redis.call('TTL', ipkey))\n"
+"  end\n"
+"  return math.max(left, 0)\n"
+"end\n"
+"local function fail()\n"
+"  local n = redis.call('HINCRBY', gkey, 'n', 1)\n"
+"  local lock = 0\n"
+"  if n >= " ngx_http_mfa_number(MFA_GUARD_CAP) " then\n"
+"    lock = " ngx_http_mfa_number(MFA_GUARD_CAP_LOCK) "\n"
+"  elseif n >= " ngx_http_mfa_number(MFA_GUARD_FREE) " then\n"
+"    lock = math.min(" ngx_http_mfa_number(MFA_GUARD_BASE)
+    " * 2 ^ (n - " ngx_http_mfa_number(MFA_GUARD_FREE) "), "
+    ngx_http_mfa_number(MFA_GUARD_MAX) ")\n"
+"  end\n"
+"  if lock > 0 then\n"
+"    redis.call('HSET', gkey, 'until', now + lock)\n"
+"    audit('lockout', 'failures', n, 'seconds', lock)\n"
+"  end\n"
+"  redis.call('EXPIRE', gkey, " ngx_http_mfa_number(MFA_GUARD_TTL) ")\n"
+"  local a = redis.call('INCR', ipkey)\n"
+"  if redis.call('TTL', ipkey) < 0 then\n"
+"    redis.call('EXPIRE', ipkey, " ngx_http_mfa_number(MFA_ADDR_WINDOW) ")\n"
+"  end\n"
+"  if a == " ngx_http_mfa_number(MFA_ADDR_CAP) " then\n"
+"    audit('addr_lockout', 'failures', a)\n"
+"  end\n"
+"  return {0, lockleft()}\n"
+"end\n"
+"if op == 'pending' then\n"
+"  local v = pending()\n"
+"  if not v then\n"
+"    v = ARGV[12]\n"
+"    redis.call('SET', pkey, uid .. ' ' .. v, 'EX', "
+    ngx_http_mfa_number(MFA_PENDING_TTL) ")\n"
+"  end\n"
+"  return {v, redis.call('TTL', pkey)}\n"
+"end\n"
+"local u = redis.call('HMGET', ukey, 'since', 'secret', 'step', 'gen')\n"
+"if op == 'read' then\n"
+"  return {u[1], u[2], u[3], redis.call('SCARD', rkey), lockleft(),\n"
+"          pending(), u[4]}\n"
+"end\n"
+"if op ~= 'attempt' then return redis.error_reply('unknown op') end\n"
+"local left = lockleft()\n"
+"if left > 0 then return {2, left} end\n"
+"local kind, expect, step, after = ARGV[12], ARGV[13], ARGV[14], ARGV[15]\n"
+"local ncand = tonumber(ARGV[16])\n"
+"local ok, used = false, false\n"
+"if kind == 'pending' then\n"
+"  ok = not u[1] and pending() == expect\n"
+"elseif u[1] and u[2] == expect then\n"
+"  if kind == 'totp' then\n"
+"    ok = tonumber(step) > (tonumber(u[3]) or -1)\n"
+"  elseif kind == 'recovery' then\n"
+"    for i = 1, ncand do\n"
+"      if redis.call('SREM', rkey, ARGV[16 + i]) == 1 then\n"
+"        ok, used = true, true\n"
+"        break\n"
+"      end\n"
+"    end\n"
+"  end\n"
+"end\n"
+"if not ok then\n"
+"  if kind == 'pending' then return {0, 0} end\n"
+"  return fail()\n"
+"end\n"
+"redis.call('DEL', gkey)\n"
+"if kind ~= 'recovery' then redis.call('HSET', ukey, 'step', step) end\n"
+"if used then audit('recovery_used', 'left', redis.call('SCARD', rkey)) end\n"
+"local function replace_codes()\n"
+"  redis.call('DEL', rkey)\n"
+"  for i = 17 + ncand, #ARGV do redis.call('SADD', rkey, ARGV[i]) end\n"
+"end\n"
+"if after == 'enroll' then\n"
+"  local gen = redis.call('HINCRBY', ukey, 'gen', 1)\n"
+"  redis.call('HSET', ukey, 'secret', expect, 'since', now)\n"
+"  redis.call('DEL', pkey)\n"
+"  replace_codes()\n"
+"  redis.call('SET', vkey, uid .. ' ' .. gen, 'EX', vttl)\n"
+"  audit('enrolled')\n"
+"elseif after == 'verify' then\n"
+"  redis.call('SET', vkey, uid .. ' ' .. (u[4] or '0'), 'EX', vttl)\n"
+"  audit('verified')\n"
+"elseif after == 'disable' then\n"
+"  redis.call('HINCRBY', ukey, 'gen', 1)\n"
+"  redis.call('HDEL', ukey, 'secret', 'since', 'step')\n"
+"  redis.call('DEL', rkey, vkey)\n"
+"  audit('disabled')\n"
+"elseif after == 'regenerate' then\n"
+"  replace_codes()\n"
+"  audit('regenerated')\n"
+"end\n"
+"return {1, redis.call('SCARD', rkey)}\n";
+
+
+static u_char  ngx_http_mfa_store_sha[SHA_DIGEST_LENGTH * 2];
+
+
+void
+ngx_http_mfa_store_init(void)
+{
+    u_char  md[SHA_DIGEST_LENGTH];
+
+    SHA1((u_char *) ngx_http_mfa_store_script,
+         sizeof(ngx_http_mfa_store_script) - 1, md);
+    ngx_hex_dump(ngx_http_mfa_store_sha, md, SHA_DIGEST_LENGTH);
+}
+
+
+ngx_int_t
+ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
+    const char *op, ngx_str_t *digest)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_str_t                 *addr;
+    ngx_http_mfa_ctx_t        *ctx;
+    mfa_session_value_t       *user, *company;
+    ngx_http_mfa_loc_conf_t   *mlcf;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    user = &ctx->identity.user;
+    company = &ctx->identity.company;
+    addr = &r->connection->addr_text;
+
+    /* one allocation for the keys and numbers */
+
+    len = mmcf->key_user.len + user->len
+          + 2 * NGX_TIME_T_LEN
+          + mmcf->key_pending.len + digest->len
+          + mmcf->key_verified.len + digest->len
+          + mmcf->key_addr.len + addr->len;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    st->argc = NGX_HTTP_MFA_STORE_NUMKEYS;
+    st->failed = 0;
+    st->retried = 0;
+
+    ngx_http_mfa_store_arg(st, "0", 1);
+    ngx_http_mfa_store_arg(st, op, ngx_strlen(op));
+
+    ngx_http_mfa_store_arg(st, p, mmcf->key_user.len + user->len);
+    p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
+    p = ngx_cpymem(p, user->data, user->len);
+
+    ngx_http_mfa_store_arg(st, user->data, user->len);
+
+    st->argv[st->argc] = (char *) p;
+    p = ngx_sprintf(p, "%T", ngx_time());
+    st->argvlen[st->argc] = p - (u_char *) st->argv[st->argc];
+    st->argc++;
+
+    ngx_http_mfa_store_arg(st, p, mmcf->key_pending.len + digest->len);
+    p = ngx_cpymem(p, mmcf->key_pending.data, mmcf->key_pending.len);
+    p = ngx_cpymem(p, digest->data, digest->len);
+
+    ngx_http_mfa_store_arg(st, p, mmcf->key_verified.len + digest->len);
+    p = ngx_cpymem(p, mmcf->key_verified.data, mmcf->key_verified.len);
+    p = ngx_cpymem(p, digest->data, digest->len);
+
+    st->argv[st->argc] = (char *) p;
+    p = ngx_sprintf(p, "%T", mlcf->verified_ttl);
+    st->argvlen[st->argc] = p - (u_char *) st->argv[st->argc];
+    st->argc++;
+
+    ngx_http_mfa_store_arg(st, mmcf->key_audit.data, mmcf->key_audit.len);
+
+    ngx_http_mfa_store_arg(st, p, mmcf->key_addr.len + addr->len);
+    p = ngx_cpymem(p, mmcf->key_addr.data, mmcf->key_addr.len);
+    p = ngx_cpymem(p, addr->data, addr->len);
+
+    ngx_http_mfa_store_arg(st, company->data,
+                           company->found ? company->len : 0);
+    ngx_http_mfa_store_arg(st, addr->data, addr->len);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_mfa_store_arg(ngx_http_mfa_store_t *st, const void *data,
+    size_t len)
+{
+    if (st->argc >= NGX_HTTP_MFA_STORE_MAX_ARGS) {
+        /* a programming error: the arrays are sized for every operation */
+        st->failed = 1;
+        return;
+    }
+
+    /* hiredis wants a pointer even for an empty argument */
+
+    st->argv[st->argc] = len ? data : "";
+    st->argvlen[st->argc] = len;
+    st->argc++;
+}
+
+
+ngx_int_t
+ngx_http_mfa_store_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_store_t *st)
+{
+    if (st->failed) {
+        return NGX_ERROR;
+    }
+
+    if (st->retried) {
+        st->argv[NGX_HTTP_MFA_STORE_COMMAND] = "EVAL";
+        st->argvlen[NGX_HTTP_MFA_STORE_COMMAND] = 4;
+        st->argv[NGX_HTTP_MFA_STORE_SCRIPT] = ngx_http_mfa_store_script;
+        st->argvlen[NGX_HTTP_MFA_STORE_SCRIPT] =
+                                        sizeof(ngx_http_mfa_store_script) - 1;
+
+    } else {
+        st->argv[NGX_HTTP_MFA_STORE_COMMAND] = "EVALSHA";
+        st->argvlen[NGX_HTTP_MFA_STORE_COMMAND] = 7;
+        st->argv[NGX_HTTP_MFA_STORE_SCRIPT] =
+                                         (char *) ngx_http_mfa_store_sha;
+        st->argvlen[NGX_HTTP_MFA_STORE_SCRIPT] =
+                                         sizeof(ngx_http_mfa_store_sha);
+    }
+
+    st->ctx = ctx;
+    ctx->request = r;
+    ctx->query = ngx_http_mfa_redis_send(r->connection->log, st->argc,
+                                         st->argv, st->argvlen,
+                                         ngx_http_mfa_store_done, st);
+
+    if (ctx->query == NULL) {
+        st->failed = 1;
+        return NGX_ERROR;
+    }
+
+    ctx->waiting = 1;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mfa_store_done(void *data, redisReply *reply)
+{
+    ngx_http_mfa_store_t  *st = data;
+
+    ngx_http_request_t  *r;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = st->ctx;
+    r = ctx->request;
+    ctx->query = NULL;
+
+    if (reply != NULL && reply->type == REDIS_REPLY_ERROR
+        && reply->len > 8 && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0
+        && !st->retried)
+    {
+        /* the script is not cached (Redis restarted): send it once */
+
+        st->retried = 1;
+
+        if (ngx_http_mfa_store_send(r, ctx, st) == NGX_OK) {
+            return;
+        }
+
+        reply = NULL;
+    }
+
+    if (reply == NULL) {
+        st->failed = 1;
+
+    } else if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: Redis answered a page's operation with an "
+                      "error: %*s", (size_t) ngx_min(reply->len, 200),
+                      reply->str);
+        st->failed = 1;
+
+    } else if (ngx_http_mfa_store_copy(r, st, reply) != NGX_OK) {
+        st->failed = 1;
+    }
+
+    ctx->waiting = 0;
+
+    /* phases are not run from hiredis's callback but from a posted event */
+
+    ngx_post_event(r->connection->write, &ngx_posted_events);
+}
+
+
+static ngx_int_t
+ngx_http_mfa_store_copy(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
+    redisReply *reply)
+{
+    size_t       i;
+    ngx_str_t   *s;
+    redisReply  *e;
+
+    if (reply->type != REDIS_REPLY_ARRAY
+        || reply->elements > NGX_HTTP_MFA_STORE_MAX_RES)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: unexpected reply to a page's operation");
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        e = reply->element[i];
+        s = &st->res[i];
+
+        switch (e->type) {
+
+        case REDIS_REPLY_INTEGER:
+            s->data = ngx_pnalloc(r->pool, NGX_INT64_LEN);
+            if (s->data == NULL) {
+                return NGX_ERROR;
+            }
+
+            s->len = ngx_sprintf(s->data, "%L", e->integer) - s->data;
+            break;
+
+        case REDIS_REPLY_STRING:
+            /* NUL-terminated, for the core */
+            s->data = ngx_pnalloc(r->pool, e->len + 1);
+            if (s->data == NULL) {
+                return NGX_ERROR;
+            }
+
+            ngx_memcpy(s->data, e->str, e->len);
+            s->data[e->len] = '\0';
+            s->len = e->len;
+            break;
+
+        default: /* nil */
+            s->data = NULL;
+            s->len = 0;
+            break;
+        }
+    }
+
+    st->nres = reply->elements;
+
+    return NGX_OK;
+}
