@@ -115,3 +115,31 @@ ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_memcpy(e->key, key->data, key->len);
     ngx_memcpy(e->user, user->data, user->len);
 }
+
+
+/*
+ * A user's 2FA changed (disabled, enrolled again): this worker forgets
+ * every decision it keeps for the user at once.  Other workers keep
+ * theirs for at most NGX_HTTP_MFA_CACHE_MAX_TTL.
+ */
+
+void
+ngx_http_mfa_cache_forget(ngx_str_t *user)
+{
+    ngx_uint_t                   i;
+    ngx_http_mfa_cache_entry_t  *e;
+
+    if (ngx_http_mfa_cache == NULL) {
+        return;
+    }
+
+    for (i = 0; i < NGX_HTTP_MFA_CACHE_SLOTS; i++) {
+        e = &ngx_http_mfa_cache[i];
+
+        if (e->user_len == user->len
+            && ngx_memcmp(e->user, user->data, user->len) == 0)
+        {
+            e->expires = ngx_current_msec;
+        }
+    }
+}

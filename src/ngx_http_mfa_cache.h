@@ -29,5 +29,8 @@ ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
 void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t ttl);
 
+/* expires this worker's decisions for a user */
+void ngx_http_mfa_cache_forget(ngx_str_t *user);
+
 
 #endif /* _NGX_HTTP_MFA_CACHE_H_INCLUDED_ */

@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa.h"
+#include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_store.h"
 #include "mfa_base32.h"
 #include "mfa_base64.h"
@@ -1041,9 +1042,12 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 static void
 ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
+    ngx_str_t              user;
     mfa_page_t             page;
+    ngx_http_mfa_ctx_t    *ctx;
     ngx_http_mfa_store_t  *st;
 
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     st = &pg->store;
 
     if (st->failed || st->nres < 2 || st->res[0].len != 1) {
@@ -1067,6 +1071,10 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
 
     case NGX_HTTP_MFA_AFTER_DISABLE:
+        user.data = (u_char *) ctx->identity.user.data;
+        user.len = ctx->identity.user.len;
+        ngx_http_mfa_cache_forget(&user);
+
         ngx_memzero(&page, sizeof(mfa_page_t));
         page.page = MFA_PAGE_SETTINGS;
         pg->msg = MFA_MSG_DISABLED;
