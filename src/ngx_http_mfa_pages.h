@@ -1,0 +1,111 @@
+
+/*
+ * ngx_http_mfa_module: the state of a request for the module's pages,
+ * shared by the flow (ngx_http_mfa_pages.c), the responses
+ * (ngx_http_mfa_pages_out.c) and the code checks (ngx_http_mfa_codes.c).
+ */
+
+
+#ifndef _NGX_HTTP_MFA_PAGES_H_INCLUDED_
+#define _NGX_HTTP_MFA_PAGES_H_INCLUDED_
+
+
+#include "ngx_http_mfa.h"
+#include "ngx_http_mfa_store.h"
+#include "mfa_html.h"
+#include "mfa_recovery.h"
+#include "mfa_totp.h"
+#include "mfa_url.h"
+
+
+#define NGX_HTTP_MFA_PAGE_SIZE      (64 * 1024)
+#define NGX_HTTP_MFA_SECRET_LEN     20
+#define NGX_HTTP_MFA_SEALED_MAX     128
+#define NGX_HTTP_MFA_CSRF_TTL       3600
+#define NGX_HTTP_MFA_NONCE_LEN      16
+#define NGX_HTTP_MFA_URL_MAX        512
+/* recovery-code hashes tried per attempt: one per configured key */
+#define NGX_HTTP_MFA_MAX_KEYS       8
+#define NGX_HTTP_MFA_HASH_HEX       (MFA_RECOVERY_HASH_LEN * 2)
+
+
+typedef enum {
+    NGX_HTTP_MFA_PAGE_ENROLL = 0,
+    NGX_HTTP_MFA_PAGE_CHALLENGE,
+    NGX_HTTP_MFA_PAGE_SETTINGS
+} ngx_http_mfa_page_name_e;
+
+
+typedef enum {
+    NGX_HTTP_MFA_AFTER_VERIFY = 0,
+    NGX_HTTP_MFA_AFTER_DISABLE,
+    NGX_HTTP_MFA_AFTER_REGENERATE
+} ngx_http_mfa_after_e;
+
+
+typedef void (*ngx_http_mfa_step_pt)(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+
+
+struct ngx_http_mfa_page_s {
+    ngx_http_mfa_page_name_e    name;
+    ngx_http_mfa_after_e        after;
+    mfa_lang_e                  lang;
+    mfa_msg_e                   msg;
+    int64_t                     wait;
+    /* the session's digest: binds the CSRF token and the pending secret */
+    ngx_str_t                   digest;
+    u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
+    /* validated, NUL-terminated */
+    char                       *return_url;
+    /* POST: the form and its "code" (NULL when absent) */
+    mfa_form_t                 *form;
+    const mfa_form_field_t     *code;
+    ngx_http_mfa_store_t        store;
+    ngx_http_mfa_step_pt        next;
+    /* from a "read" or "pending" */
+    ngx_str_t                   secret;
+    ngx_str_t                   pending;
+    int64_t                     since;
+    long                        codes_left;
+    /* new recovery codes and their hashes; hashes of a code tried */
+    char                        codes[MFA_RECOVERY_COUNT]
+                                     [MFA_RECOVERY_LEN + 1];
+    char                        hashes[MFA_RECOVERY_COUNT]
+                                      [NGX_HTTP_MFA_HASH_HEX];
+    char                        tried[NGX_HTTP_MFA_MAX_KEYS]
+                                     [NGX_HTTP_MFA_HASH_HEX];
+    u_char                      step[NGX_INT64_LEN];
+    unsigned                    post:1;
+};
+
+
+/* responses: each one finalizes the request */
+
+void ngx_http_mfa_pages_show_form(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+void ngx_http_mfa_pages_render(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, mfa_page_t *page, ngx_uint_t status);
+void ngx_http_mfa_pages_message(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, mfa_msg_e msg, ngx_uint_t status);
+void ngx_http_mfa_pages_redirect(ngx_http_request_t *r,
+    const char *url);
+void ngx_http_mfa_pages_to_page(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, const char *name, const char *back);
+char *ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s);
+
+/* codes and secrets */
+
+ngx_int_t ngx_http_mfa_pages_totp(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_str_t *sealed, uint64_t *step);
+ngx_int_t ngx_http_mfa_pages_open(ngx_http_request_t *r,
+    ngx_str_t *sealed, uint8_t *secret, size_t *len);
+ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+void ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+    const char *code, char *hex);
+void ngx_http_mfa_pages_params(ngx_http_request_t *r,
+    mfa_totp_params_t *params);
+
+
+#endif /* _NGX_HTTP_MFA_PAGES_H_INCLUDED_ */

@@ -1,0 +1,262 @@
+
+/*
+ * ngx_http_mfa_module: the pages' responses.  A page is rendered by the
+ * pure core (mfa_html.c) into one buffer and sent with the headers every
+ * page has: no-store, a strict CSP with a fresh nonce for the inline style,
+ * no framing, no sniffing, no referrer.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/crypto.h>
+
+#include "ngx_http_mfa_pages.h"
+#include "mfa_base64.h"
+#include "mfa_url.h"
+
+
+/* the page's form again (challenge or settings), with pg->msg */
+
+void
+ngx_http_mfa_pages_show_form(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    mfa_page_t           page;
+    ngx_uint_t           status;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+
+    if (pg->name == NGX_HTTP_MFA_PAGE_SETTINGS) {
+        page.page = MFA_PAGE_SETTINGS;
+        page.enrolled = (pg->since > 0);
+        page.since = pg->since;
+        page.codes_left = pg->codes_left;
+
+    } else {
+        page.page = MFA_PAGE_CHALLENGE;
+    }
+
+    page.required = ctx->in.required;
+
+    status = (pg->msg == MFA_MSG_LOCKED) ? NGX_HTTP_TOO_MANY_REQUESTS
+                                         : NGX_HTTP_OK;
+
+    ngx_http_mfa_pages_render(r, pg, &page, status);
+}
+
+
+/* fills what every page has, renders it and sends it */
+
+void
+ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    mfa_page_t *page, ngx_uint_t status)
+{
+    u_char                     nonce_raw[NGX_HTTP_MFA_NONCE_LEN];
+    u_char                    *csp;
+    uint8_t                    key[MFA_KEY_LEN];
+    char                       nonce[mfa_base64url_encoded_len(
+                                         NGX_HTTP_MFA_NONCE_LEN) + 1];
+    char                       csrf[MFA_TOKEN_LEN + 1];
+    u_char                    *wait;
+    mfa_buf_t                  b;
+    mfa_err_t                  err;
+    ngx_int_t                  rc;
+    ngx_str_t                  body, type;
+    ngx_http_mfa_loc_conf_t   *mlcf;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    static u_char  csp_fmt[] =
+        "default-src 'none'; style-src 'nonce-%s'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'%Z";
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    if (mfa_random(nonce_raw, sizeof(nonce_raw)) != MFA_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    nonce[mfa_base64url_encode(nonce_raw, sizeof(nonce_raw), nonce)] = '\0';
+
+    csrf[0] = '\0';
+
+    if (pg->digest.len) {
+        mfa_key_derive(mmcf->keys->elts, "csrf", key);
+        mfa_token_make(key, "csrf", pg->digest.data, pg->digest.len,
+                       ngx_time() + NGX_HTTP_MFA_CSRF_TTL, csrf);
+        csrf[MFA_TOKEN_LEN] = '\0';
+        OPENSSL_cleanse(key, sizeof(key));
+    }
+
+    page->lang = pg->lang;
+    page->msg = pg->msg;
+    page->wait = pg->wait;
+    page->nonce = nonce;
+    page->pages = ngx_http_mfa_pages_cstr(r, &mlcf->pages);
+    page->csrf = csrf;
+    page->return_url = pg->return_url;
+    page->logout_url = mlcf->logout_url.len
+                       ? ngx_http_mfa_pages_cstr(r, &mlcf->logout_url) : NULL;
+
+    body.data = ngx_pnalloc(r->pool, NGX_HTTP_MFA_PAGE_SIZE);
+    csp = ngx_pnalloc(r->pool, sizeof(csp_fmt) + sizeof(nonce));
+
+    if (body.data == NULL || csp == NULL || page->pages == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    mfa_buf_init(&b, (char *) body.data, NGX_HTTP_MFA_PAGE_SIZE);
+
+    if (mfa_html_render(page, &b, &err) != MFA_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: cannot render a page: %s", err.msg);
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    body.len = b.len;
+
+    ngx_sprintf(csp, (char *) csp_fmt, nonce);
+
+    if (ngx_http_mfa_set_header(r, "Content-Security-Policy", (char *) csp)
+           != NGX_OK
+        || ngx_http_mfa_set_header(r, "X-Frame-Options", "DENY") != NGX_OK
+        || ngx_http_mfa_set_header(r, "X-Content-Type-Options", "nosniff")
+           != NGX_OK
+        || ngx_http_mfa_set_header(r, "Referrer-Policy", "no-referrer")
+           != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (status == NGX_HTTP_TOO_MANY_REQUESTS
+        || status == NGX_HTTP_SERVICE_UNAVAILABLE)
+    {
+        wait = ngx_pnalloc(r->pool, NGX_INT64_LEN + 1);
+        if (wait == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_sprintf(wait, "%L%Z", (int64_t) (pg->wait > 0 ? pg->wait : 5));
+
+        if (ngx_http_mfa_set_header(r, "Retry-After", (char *) wait)
+            != NGX_OK)
+        {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+    }
+
+    ngx_str_set(&type, "text/html; charset=utf-8");
+
+    rc = ngx_http_mfa_send(r, status, &type, &body);
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+void
+ngx_http_mfa_pages_message(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    mfa_msg_e msg, ngx_uint_t status)
+{
+    mfa_page_t  page;
+
+    ngx_memzero(&page, sizeof(mfa_page_t));
+    page.page = MFA_PAGE_MESSAGE;
+
+    pg->msg = msg;
+    pg->digest.len = 0;
+
+    ngx_http_mfa_pages_render(r, pg, &page, status);
+}
+
+
+/* 303 See Other: after a POST, the browser GETs the URL */
+
+void
+ngx_http_mfa_pages_redirect(ngx_http_request_t *r, const char *url)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = (u_char *) url;
+    h->value.len = ngx_strlen(url);
+    r->headers_out.location = h;
+
+    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_finalize_request(r, NGX_HTTP_SEE_OTHER);
+}
+
+
+/* to another of the pages, "<pages><name>[?return=<back>]" */
+
+void
+ngx_http_mfa_pages_to_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    const char *name, const char *back)
+{
+    u_char                   *url, *p;
+    size_t                    len;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    len = mlcf->pages.len + ngx_strlen(name) + sizeof("?return=") + 1;
+
+    if (back != NULL) {
+        len += mfa_percent_encode(back, ngx_strlen(back), NULL);
+    }
+
+    url = ngx_pnalloc(r->pool, len);
+    if (url == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = ngx_sprintf(url, "%V%s", &mlcf->pages, name);
+
+    if (back != NULL) {
+        p = ngx_cpymem(p, "?return=", 8);
+        p += mfa_percent_encode(back, ngx_strlen(back), (char *) p);
+    }
+
+    *p = '\0';
+
+    ngx_http_mfa_pages_redirect(r, (char *) url);
+}
+
+
+char *
+ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, s->len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, s->data, s->len);
+    p[s->len] = '\0';
+
+    return (char *) p;
+}
