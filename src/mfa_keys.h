@@ -13,8 +13,10 @@
 #define MFA_KEY_USER              "user:"
 /* set <prefix>user:<uid>:companies (written by the dashboard or mfactl) */
 #define MFA_KEY_USER_COMPANIES    ":companies"
-/* hash <prefix>company:<cid>: require_2fa */
+/* hash <prefix>company:<cid>: require_2fa, changed_by, changed_at */
 #define MFA_KEY_COMPANY           "company:"
+/* set <prefix>company:<cid>:members (written by the dashboard or mfactl) */
+#define MFA_KEY_COMPANY_MEMBERS   ":members"
 /* string <prefix>verified:<session digest> = "<uid> <gen>", with a TTL */
 #define MFA_KEY_VERIFIED          "verified:"
 
@@ -35,6 +37,10 @@
 #define MFA_FIELD_SECRET          "secret"
 #define MFA_FIELD_STEP            "step"
 #define MFA_FIELD_REQUIRE_2FA     "require_2fa"
+/* who changed require_2fa last ("mfactl:<login>", "admin:<uid>",
+   "api:<uid>", "api:token") and when (Unix time) */
+#define MFA_FIELD_CHANGED_BY      "changed_by"
+#define MFA_FIELD_CHANGED_AT      "changed_at"
 
 /* a pending secret lives 10 minutes */
 #define MFA_PENDING_TTL           600
