@@ -10,7 +10,8 @@
 //
 // Environment:
 //   TEST_NGINX_BINARY   nginx to run (default /usr/sbin/nginx)
-//   TEST_NGINX_MODULE   the module (default <repo>/build/ngx_http_mfa_module.so)
+//   TEST_NGINX_MODULE   the module (default <repo>/build/ngx_http_mfa_module.so),
+//                       copied into the temporary directory and loaded from there
 //   TEST_REDIS_BINARY   redis-server to run (default redis-server from PATH)
 //   TEST_NGINX_LEAVE    keep the temporary directory
 //   TEST_NGINX_CATLOG   print nginx's error.log when the stack stops
@@ -415,11 +416,18 @@ export async function startNginx({ dir, redisPort, upstreamPort, taken }) {
 
     const port = await freePort(taken);
 
+    // nginx loads a private copy: a rebuild that rewrites the .so in place
+    // while the test runs would otherwise change the code under the running
+    // workers (they die on SIGSEGV)
+    const loaded = path.join(dir, path.basename(module));
+    fs.copyFileSync(module, loaded);
+
     fs.mkdirSync(path.join(dir, 'html'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'mfa.key'), randomBytes(32), { mode: 0o600 });
     fs.chmodSync(path.join(dir, 'mfa.key'), 0o600);
     fs.writeFileSync(path.join(dir, 'nginx.conf'),
-                     nginxConfig({ dir, module, port, redisPort, upstreamPort }));
+                     nginxConfig({ dir, module: loaded, port, redisPort,
+                                   upstreamPort }));
 
     const errorLog = path.join(dir, 'error.log');
     const stderrFile = path.join(dir, 'nginx.stderr');
@@ -503,7 +511,7 @@ export async function startStack() {
                 process.stderr.write(stack.nginx.log());
             }
             if (keep || process.env.TEST_NGINX_LEAVE) {
-                process.stderr.write(`# test directory kept: ${dir}\n`);
+                process.stderr.write(`test directory kept: ${dir}\n`);
             } else {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
