@@ -31,6 +31,7 @@ typedef struct {
 #define NGX_HTTP_MFA_REDIS_PORT     6379
 #define NGX_HTTP_MFA_REDIS_MAX_DB   65535
 #define NGX_HTTP_MFA_SECRET_MAX     256
+#define NGX_HTTP_MFA_TOKEN_MIN      32
 
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
@@ -47,8 +48,12 @@ static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
 
 static char *ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static ngx_int_t ngx_http_mfa_read_secret(ngx_conf_t *cf, ngx_str_t *name,
+    u_char *buf, size_t *len);
 static char *ngx_http_mfa_redis_password_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_mfa_api_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -175,6 +180,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
     { ngx_string("mfa_redis_password_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_mfa_redis_password_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mfa_api_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_api_token_file,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -1033,51 +1045,46 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-static char *
-ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
+/*
+ * Reads a one-line secret file (a password, a token) that neither group
+ * nor others may access, into buf (NGX_HTTP_MFA_SECRET_MAX + 1 bytes),
+ * without its final newline.
+ */
+
+static ngx_int_t
+ngx_http_mfa_read_secret(ngx_conf_t *cf, ngx_str_t *name, u_char *buf,
+    size_t *len)
 {
-    ngx_http_mfa_main_conf_t *mmcf = conf;
-
-    u_char       *p, *last, *word;
-    ssize_t       n;
-    ngx_fd_t      fd;
-    ngx_str_t    *value, words[3];
-    ngx_uint_t    nwords;
-    ngx_file_t    file;
+    ssize_t          n;
+    ngx_fd_t         fd;
+    ngx_str_t       *directive;
+    ngx_file_t       file;
     ngx_file_info_t  fi;
-    u_char        buf[NGX_HTTP_MFA_SECRET_MAX + 1];
 
-    if (mmcf->redis.password.data != NULL) {
-        return "is duplicate";
+    directive = &((ngx_str_t *) cf->args->elts)[0];
+
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
+        return NGX_ERROR;
     }
 
-    value = cf->args->elts;
-
-    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    fd = ngx_open_file(value[1].data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"mfa_redis_password_file\" cannot open \"%V\"",
-                           &value[1]);
-        return NGX_CONF_ERROR;
+                           "\"%V\" cannot open \"%V\"", directive, name);
+        return NGX_ERROR;
     }
 
     ngx_memzero(&file, sizeof(ngx_file_t));
     file.fd = fd;
-    file.name = value[1];
+    file.name = *name;
     file.log = cf->log;
 
     if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
         || (fi.st_mode & (S_IRWXG|S_IRWXO)))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_redis_password_file\" \"%V\" is accessible "
-                           "by group or others; make it 0600 or 0400",
-                           &value[1]);
+                           "\"%V\" \"%V\" is accessible by group or "
+                           "others; make it 0600 or 0400", directive, name);
         goto failed;
     }
 
@@ -1089,15 +1096,14 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
 
     if (n > NGX_HTTP_MFA_SECRET_MAX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_redis_password_file\" \"%V\" is longer "
-                           "than %d bytes", &value[1],
-                           NGX_HTTP_MFA_SECRET_MAX);
+                           "\"%V\" \"%V\" is longer than %d bytes",
+                           directive, name, NGX_HTTP_MFA_SECRET_MAX);
         goto failed;
     }
 
     ngx_close_file(fd);
 
-    /* "password" or "user password", one line: a final newline only */
+    /* one line: a final newline only */
 
     while (n > 0 && (buf[n - 1] == CR || buf[n - 1] == LF)) {
         n--;
@@ -1106,26 +1112,62 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
     if (ngx_strlchr(buf, buf + n, LF) != NULL
         || ngx_strlchr(buf, buf + n, CR) != NULL)
     {
-        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_explicit_memzero(buf, NGX_HTTP_MFA_SECRET_MAX + 1);
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_redis_password_file\" \"%V\" must hold "
-                           "\"password\" or \"user password\" on one line",
-                           &value[1]);
+                           "\"%V\" \"%V\" must hold one line",
+                           directive, name);
+        return NGX_ERROR;
+    }
+
+    *len = n;
+
+    return NGX_OK;
+
+failed:
+
+    ngx_close_file(fd);
+    ngx_explicit_memzero(buf, NGX_HTTP_MFA_SECRET_MAX + 1);
+
+    return NGX_ERROR;
+}
+
+
+static char *
+ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    u_char       *p, *last, *word;
+    size_t        n;
+    ngx_str_t    *value, words[3];
+    ngx_uint_t    nwords;
+    u_char        buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+
+    if (mmcf->redis.password.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_mfa_read_secret(cf, &value[1], buf, &n) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
+
+    /* "password" or "user password" */
 
     nwords = 0;
     p = buf;
     last = buf + n;
 
     while (p < last && nwords < 3) {
-        while (p < last && (*p == ' ' || *p == '\t' || *p == CR || *p == LF)) {
+        while (p < last && (*p == ' ' || *p == '\t')) {
             p++;
         }
 
         word = p;
 
-        while (p < last && *p != ' ' && *p != '\t' && *p != CR && *p != LF) {
+        while (p < last && *p != ' ' && *p != '\t') {
             p++;
         }
 
@@ -1162,13 +1204,59 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     return NGX_CONF_OK;
+}
 
-failed:
 
-    ngx_close_file(fd);
+/* the API's bearer token: one line of 32 to 256 printable characters */
+
+static char *
+ngx_http_mfa_api_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    size_t       n, i;
+    ngx_str_t   *value;
+    u_char       buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+
+    if (mmcf->api_token.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_mfa_read_secret(cf, &value[1], buf, &n) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (buf[i] <= ' ' || buf[i] >= 0x7f) {
+            break;
+        }
+    }
+
+    if (n < NGX_HTTP_MFA_TOKEN_MIN || i < n) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_api_token_file\" \"%V\" must hold one "
+                           "token of %d to %d printable characters, without "
+                           "spaces (for example: openssl rand -hex 32)",
+                           &value[1], NGX_HTTP_MFA_TOKEN_MIN,
+                           NGX_HTTP_MFA_SECRET_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->api_token.data = ngx_pnalloc(cf->pool, n);
+    if (mmcf->api_token.data == NULL) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(mmcf->api_token.data, buf, n);
+    mmcf->api_token.len = n;
+
     ngx_explicit_memzero(buf, sizeof(buf));
 
-    return NGX_CONF_ERROR;
+    return NGX_CONF_OK;
 }
 
 

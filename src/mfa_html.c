@@ -64,6 +64,27 @@ typedef enum {
     T_MSG_UNAVAILABLE,
     T_TITLE_ERROR,
     T_MSG_ERROR,
+    T_TITLE_ADMIN,
+    T_ADMIN_COMPANY,
+    T_ADMIN_POLICY,
+    T_ADMIN_REQUIRED,
+    T_ADMIN_NOT_REQUIRED,
+    T_ADMIN_CHANGED,
+    T_ADMIN_BY,
+    T_ADMIN_TURN_ON,
+    T_ADMIN_TURN_OFF,
+    T_ADMIN_ON_HELP,
+    T_ADMIN_MEMBERS,
+    T_ADMIN_MEMBERS_UNKNOWN,
+    T_ADMIN_ENROLLED_OF,
+    T_ADMIN_USER,
+    T_ADMIN_STATUS,
+    T_ADMIN_ON_SINCE,
+    T_ADMIN_OFF,
+    T_ADMIN_LOCKED,
+    T_ADMIN_FIRST,
+    T_TITLE_NOT_ADMIN,
+    T_MSG_NOT_ADMIN,
     T_SECONDS,
     T_MINUTES,
     T_DATE_UTC,
@@ -215,6 +236,58 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Contact your administrator.",
         "Votre compte ne peut pas utiliser l’authentification à deux "
         "facteurs pour le moment. Contactez votre administrateur." },
+    [T_TITLE_ADMIN] = {
+        "Company settings", "Paramètres de l’entreprise" },
+    [T_ADMIN_COMPANY] = {
+        "Company:", "Entreprise :" },
+    [T_ADMIN_POLICY] = {
+        "Two-factor authentication for every user",
+        "Authentification à deux facteurs pour tous les utilisateurs" },
+    [T_ADMIN_REQUIRED] = {
+        "Required: no user reaches the dashboard without it, administrators "
+        "included.",
+        "Exigée : aucun utilisateur n’accède au tableau de bord sans elle, "
+        "administrateurs compris." },
+    [T_ADMIN_NOT_REQUIRED] = {
+        "Not required: each user decides.",
+        "Non exigée : chaque utilisateur décide." },
+    [T_ADMIN_CHANGED] = {
+        "Last changed", "Dernière modification le" },
+    [T_ADMIN_BY] = {
+        "by", "par" },
+    [T_ADMIN_TURN_ON] = {
+        "Require 2FA for every user", "Exiger la 2FA pour tous" },
+    [T_ADMIN_TURN_OFF] = {
+        "Stop requiring 2FA", "Ne plus exiger la 2FA" },
+    [T_ADMIN_ON_HELP] = {
+        "Users without 2FA will be asked to set it up at their next click.",
+        "Les utilisateurs sans 2FA devront l’activer à leur prochain clic." },
+    [T_ADMIN_MEMBERS] = {
+        "Members", "Membres" },
+    [T_ADMIN_MEMBERS_UNKNOWN] = {
+        "The members of this company are not known here.",
+        "Les membres de cette entreprise ne sont pas connus ici." },
+    [T_ADMIN_ENROLLED_OF] = {
+        "with 2FA:", "avec la 2FA :" },
+    [T_ADMIN_USER] = {
+        "User", "Utilisateur" },
+    [T_ADMIN_STATUS] = {
+        "Two-factor authentication", "Authentification à deux facteurs" },
+    [T_ADMIN_ON_SINCE] = {
+        "on since", "activée depuis le" },
+    [T_ADMIN_OFF] = {
+        "off", "désactivée" },
+    [T_ADMIN_LOCKED] = {
+        "locked out until", "bloqué jusqu’au" },
+    [T_ADMIN_FIRST] = {
+        "Only the first ones are listed.",
+        "Seuls les premiers sont affichés." },
+    [T_TITLE_NOT_ADMIN] = {
+        "Administrators only", "Réservé aux administrateurs" },
+    [T_MSG_NOT_ADMIN] = {
+        "Only an administrator of the active company can see this page.",
+        "Seul un administrateur de l’entreprise active peut voir cette "
+        "page." },
     [T_SECONDS] = {
         "seconds.", "secondes." },
     [T_MINUTES] = {
@@ -246,6 +319,9 @@ static const char  mfa_css[] =
     "code,.secret{font-family:ui-monospace,monospace;font-size:1.1em}"
     ".secret{letter-spacing:.1em;word-spacing:.3em}"
     "ol.codes{columns:2;font-size:1.1em}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ddd}"
+    "td.off{color:#a51d2d}"
     "textarea{width:100%;font-family:ui-monospace,monospace}"
     "details{margin-top:1.5em}section{border-top:1px solid #ddd;"
     "margin-top:1.5em}"
@@ -266,6 +342,8 @@ static void mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b,
 static void mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when);
 static void mfa_html_message(const mfa_page_t *p, mfa_buf_t *b);
 static double mfa_lang_q(const char *s, size_t len);
 
@@ -404,6 +482,11 @@ mfa_html_render(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
     case MFA_PAGE_SETTINGS:
         mfa_html_head(p, b, T_TITLE_SETTINGS);
         mfa_html_settings(p, b);
+        break;
+
+    case MFA_PAGE_ADMIN:
+        mfa_html_head(p, b, T_TITLE_ADMIN);
+        mfa_html_admin(p, b);
         break;
 
     default: /* MFA_PAGE_MESSAGE */
@@ -679,9 +762,7 @@ mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b)
 static void
 mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
 {
-    char        date[64], url[512];
-    time_t      t;
-    struct tm   tm;
+    char  url[512];
 
     mfa_html_msg(p, b);
 
@@ -707,18 +788,10 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
         return;
     }
 
-    t = (time_t) p->since;
-
-    if (gmtime_r(&t, &tm) == NULL
-        || strftime(date, sizeof(date), T(p, T_DATE_UTC), &tm) == 0)
-    {
-        strcpy(date, "?");
-    }
-
     mfa_buf_str(b, "<p id=\"status\">");
     mfa_buf_text(b, p, T_SETTINGS_ON);
     mfa_buf_str(b, " <time id=\"since\">");
-    mfa_buf_html(b, date, strlen(date));
+    mfa_html_date(p, b, p->since);
     mfa_buf_str(b, "</time>.</p>\n<p>");
     mfa_buf_text(b, p, T_SETTINGS_LEFT);
     mfa_buf_printf(b, " <strong id=\"codes-left\">%ld</strong></p>\n",
@@ -755,6 +828,137 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
 }
 
 
+/* a Unix time as a UTC date, in the page's language */
+
+static void
+mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when)
+{
+    char       date[64];
+    time_t     t;
+    struct tm  tm;
+
+    t = (time_t) when;
+
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(date, sizeof(date), T(p, T_DATE_UTC), &tm) == 0)
+    {
+        strcpy(date, "?");
+    }
+
+    mfa_buf_html(b, date, strlen(date));
+}
+
+
+static void
+mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
+{
+    size_t               i, enrolled;
+    const mfa_member_t  *m;
+
+    mfa_buf_str(b, "<p>");
+    mfa_buf_text(b, p, T_ADMIN_COMPANY);
+    mfa_buf_str(b, " <strong id=\"company\">");
+    mfa_buf_html(b, p->company, strlen(p->company));
+    mfa_buf_str(b, "</strong></p>\n<section><h2>");
+    mfa_buf_text(b, p, T_ADMIN_POLICY);
+    mfa_buf_printf(b, "</h2><p id=\"policy\" data-required=\"%d\">",
+                   p->required ? 1 : 0);
+    mfa_buf_text(b, p, p->required ? T_ADMIN_REQUIRED : T_ADMIN_NOT_REQUIRED);
+    mfa_buf_str(b, "</p>");
+
+    if (p->changed_by != NULL) {
+        mfa_buf_str(b, "<p id=\"changed\">");
+        mfa_buf_text(b, p, T_ADMIN_CHANGED);
+        mfa_buf_str(b, " <time>");
+        mfa_html_date(p, b, p->changed_at);
+        mfa_buf_str(b, "</time> ");
+        mfa_buf_text(b, p, T_ADMIN_BY);
+        mfa_buf_str(b, " <span id=\"changed-by\">");
+        mfa_buf_html(b, p->changed_by, strlen(p->changed_by));
+        mfa_buf_str(b, "</span>.</p>");
+    }
+
+    mfa_html_form(p, b, "admin", "policy-form");
+    mfa_buf_printf(b, "<input type=\"hidden\" name=\"require_2fa\" "
+                   "value=\"%d\">", p->required ? 0 : 1);
+
+    if (!p->required) {
+        mfa_buf_str(b, "<p>");
+        mfa_buf_text(b, p, T_ADMIN_ON_HELP);
+        mfa_buf_str(b, "</p><button type=\"submit\" autofocus>");
+        mfa_buf_text(b, p, T_ADMIN_TURN_ON);
+
+    } else {
+        mfa_buf_str(b, "<button type=\"submit\" class=\"danger\">");
+        mfa_buf_text(b, p, T_ADMIN_TURN_OFF);
+    }
+
+    mfa_buf_str(b, "</button></form></section>\n<section><h2>");
+    mfa_buf_text(b, p, T_ADMIN_MEMBERS);
+    mfa_buf_str(b, "</h2>");
+
+    if (!p->members_known) {
+        mfa_buf_str(b, "<p id=\"members-unknown\">");
+        mfa_buf_text(b, p, T_ADMIN_MEMBERS_UNKNOWN);
+        mfa_buf_str(b, "</p></section>\n");
+        return;
+    }
+
+    enrolled = 0;
+
+    for (i = 0; i < p->nmembers; i++) {
+        enrolled += (p->members[i].since > 0);
+    }
+
+    mfa_buf_str(b, "<p>");
+    mfa_buf_text(b, p, T_ADMIN_ENROLLED_OF);
+    mfa_buf_printf(b, " <strong id=\"enrolled-count\">%zu</strong> / "
+                   "<strong id=\"members-count\">%zu</strong></p>",
+                   enrolled, p->members_total);
+
+    if (p->nmembers < p->members_total) {
+        mfa_buf_str(b, "<p>");
+        mfa_buf_text(b, p, T_ADMIN_FIRST);
+        mfa_buf_str(b, "</p>");
+    }
+
+    mfa_buf_str(b, "<table id=\"members\"><thead><tr><th scope=\"col\">");
+    mfa_buf_text(b, p, T_ADMIN_USER);
+    mfa_buf_str(b, "</th><th scope=\"col\">");
+    mfa_buf_text(b, p, T_ADMIN_STATUS);
+    mfa_buf_str(b, "</th></tr></thead><tbody>");
+
+    for (i = 0; i < p->nmembers; i++) {
+        m = &p->members[i];
+
+        mfa_buf_str(b, "<tr><td>");
+        mfa_buf_html(b, m->id, strlen(m->id));
+        mfa_buf_printf(b, "</td><td class=\"%s\">",
+                       m->since > 0 ? "on" : "off");
+
+        if (m->since > 0) {
+            mfa_buf_text(b, p, T_ADMIN_ON_SINCE);
+            mfa_buf_str(b, " ");
+            mfa_html_date(p, b, m->since);
+
+        } else {
+            mfa_buf_text(b, p, T_ADMIN_OFF);
+        }
+
+        if (m->locked_until > p->now) {
+            mfa_buf_str(b, "; ");
+            mfa_buf_text(b, p, T_ADMIN_LOCKED);
+            mfa_buf_str(b, " ");
+            mfa_html_date(p, b, m->locked_until);
+        }
+
+        mfa_buf_str(b, "</td></tr>");
+    }
+
+    mfa_buf_str(b, "</tbody></table></section>\n");
+}
+
+
 static void
 mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
 {
@@ -772,6 +976,10 @@ mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
     case MFA_MSG_UNAVAILABLE:
         title = T_TITLE_UNAVAILABLE;
         text = T_MSG_UNAVAILABLE;
+        break;
+    case MFA_MSG_NOT_ADMIN:
+        title = T_TITLE_NOT_ADMIN;
+        text = T_MSG_NOT_ADMIN;
         break;
     default:
         title = T_TITLE_ERROR;

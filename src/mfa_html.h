@@ -26,6 +26,7 @@ typedef enum {
     MFA_PAGE_CODES,             /* the recovery codes, shown once */
     MFA_PAGE_CHALLENGE,         /* code form: TOTP or recovery code */
     MFA_PAGE_SETTINGS,          /* status and actions */
+    MFA_PAGE_ADMIN,             /* a company's policy switch, its members */
     MFA_PAGE_MESSAGE            /* a title, a text, a link */
 } mfa_page_e;
 
@@ -42,8 +43,17 @@ typedef enum {
     MFA_MSG_LOGIN,              /* no dashboard session */
     MFA_MSG_FORBIDDEN,          /* the request was refused (CSRF...) */
     MFA_MSG_UNAVAILABLE,        /* Redis is unreachable */
+    MFA_MSG_NOT_ADMIN,          /* the admin page, for a non-admin */
     MFA_MSG_ERROR               /* anything else */
 } mfa_msg_e;
+
+
+/* a company member on the admin page */
+typedef struct {
+    const char      *id;
+    int64_t          since;         /* 0: 2FA off */
+    int64_t          locked_until;  /* 0: not locked out */
+} mfa_member_t;
 
 
 typedef struct {
@@ -72,6 +82,16 @@ typedef struct {
     int              required;      /* a company mandates 2FA */
     int64_t          since;         /* Unix time */
     long             codes_left;
+
+    /* MFA_PAGE_ADMIN; "required" above is the company's policy */
+    const char      *company;
+    const char      *changed_by;    /* NULL: never changed */
+    int64_t          changed_at;
+    int              members_known; /* the company has a members set */
+    const mfa_member_t  *members;   /* the first nmembers of total */
+    size_t           nmembers;
+    size_t           members_total;
+    int64_t          now;           /* for "locked out until" */
 } mfa_page_t;
 
 

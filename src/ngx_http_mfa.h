@@ -45,6 +45,8 @@ typedef struct {
     /* mfa_key_t: the first seals, all open */
     ngx_array_t                *keys;
     ngx_str_t                   issuer;
+    /* mfa_api_token_file: len 0 when not configured */
+    ngx_str_t                   api_token;
 } ngx_http_mfa_main_conf_t;
 
 

@@ -28,6 +28,8 @@
 
 static ngx_int_t ngx_http_mfa_pages_route(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static ngx_int_t ngx_http_mfa_pages_api_policy(ngx_str_t *name,
+    ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_pages_return(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *data, size_t len);
@@ -38,8 +40,6 @@ static void ngx_http_mfa_pages_identity(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static ngx_int_t ngx_http_mfa_pages_csrf(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
-static void ngx_http_mfa_pages_query(ngx_http_request_t *r,
-    ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
 static void ngx_http_mfa_pages_new_pending(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
@@ -58,15 +58,20 @@ static void ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 
 
+/* in the order of ngx_http_mfa_page_name_e */
 static ngx_str_t  ngx_http_mfa_page_names[] = {
     ngx_string("enroll"),
     ngx_string("challenge"),
-    ngx_string("settings")
+    ngx_string("settings"),
+    ngx_string("admin"),
+    ngx_string("api/status")
 };
 
 
 static ngx_str_t  ngx_http_mfa_form_type =
     ngx_string("application/x-www-form-urlencoded");
+static ngx_str_t  ngx_http_mfa_json_type =
+    ngx_string("application/json");
 
 
 static const char  *ngx_http_mfa_after_names[] = {
@@ -93,7 +98,15 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
     }
 
     rc = ngx_http_mfa_pages_route(r, pg);
+
     if (rc != NGX_OK) {
+        if (pg->api && rc != NGX_HTTP_INTERNAL_SERVER_ERROR) {
+            return ngx_http_mfa_pages_json_send(r, rc, "bad_request",
+                                                "see the Allow header, or "
+                                                "send at most 4 KB of "
+                                                "application/json");
+        }
+
         return rc;
     }
 
@@ -147,13 +160,17 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
 }
 
 
-/* which page, which method; a POST must be a small urlencoded form */
+/*
+ * Which page, which method.  A POST (the pages) must be a small urlencoded
+ * form, a PUT (the API) a small JSON document.
+ */
 
 static ngx_int_t
 ngx_http_mfa_pages_route(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    ngx_str_t                 name;
-    ngx_uint_t                i, n;
+    char                     *allow;
+    ngx_str_t                 name, *type;
+    ngx_uint_t                i, n, write;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
@@ -173,40 +190,94 @@ ngx_http_mfa_pages_route(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (i == n) {
-        return NGX_HTTP_NOT_FOUND;
+        if (ngx_http_mfa_pages_api_policy(&name, pg) != NGX_OK) {
+            return NGX_HTTP_NOT_FOUND;
+        }
+
+        i = NGX_HTTP_MFA_API_POLICY;
     }
 
     pg->name = i;
+    pg->api = (i == NGX_HTTP_MFA_API_STATUS || i == NGX_HTTP_MFA_API_POLICY);
 
-    if (r->method == NGX_HTTP_POST) {
-        pg->post = 1;
+    switch (i) {
 
-        if (r->headers_in.content_type == NULL
-            || r->headers_in.content_type->value.len
-               < ngx_http_mfa_form_type.len
-            || ngx_strncasecmp(r->headers_in.content_type->value.data,
-                               ngx_http_mfa_form_type.data,
-                               ngx_http_mfa_form_type.len) != 0)
-        {
-            return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
-        }
+    case NGX_HTTP_MFA_API_STATUS:
+        write = 0;
+        type = NULL;
+        allow = "GET, HEAD";
+        break;
 
-        if (r->headers_in.content_length_n > MFA_FORM_MAX_BODY) {
-            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
-        }
+    case NGX_HTTP_MFA_API_POLICY:
+        write = NGX_HTTP_PUT;
+        type = &ngx_http_mfa_json_type;
+        allow = "GET, HEAD, PUT";
+        break;
 
-        return NGX_OK;
+    default:
+        write = NGX_HTTP_POST;
+        type = &ngx_http_mfa_form_type;
+        allow = "GET, HEAD, POST";
+        break;
     }
 
     if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
         return NGX_OK;
     }
 
-    if (ngx_http_mfa_set_header(r, "Allow", "GET, HEAD, POST") != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (r->method != write) {
+        if (ngx_http_mfa_set_header(r, "Allow", allow) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_HTTP_NOT_ALLOWED;
     }
 
-    return NGX_HTTP_NOT_ALLOWED;
+    pg->post = 1;
+
+    if (r->headers_in.content_type == NULL
+        || r->headers_in.content_type->value.len < type->len
+        || ngx_strncasecmp(r->headers_in.content_type->value.data,
+                           type->data, type->len) != 0)
+    {
+        return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
+    }
+
+    if (r->headers_in.content_length_n > MFA_FORM_MAX_BODY) {
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    return NGX_OK;
+}
+
+
+/* "api/companies/<cid>/policy" */
+
+static ngx_int_t
+ngx_http_mfa_pages_api_policy(ngx_str_t *name, ngx_http_mfa_page_t *pg)
+{
+    static ngx_str_t  prefix = ngx_string("api/companies/");
+    static ngx_str_t  suffix = ngx_string("/policy");
+
+    if (name->len <= prefix.len + suffix.len
+        || ngx_strncmp(name->data, prefix.data, prefix.len) != 0
+        || ngx_strncmp(name->data + name->len - suffix.len, suffix.data,
+                       suffix.len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    pg->company.data = name->data + prefix.len;
+    pg->company.len = name->len - prefix.len - suffix.len;
+
+    if (!mfa_id_valid((char *) pg->company.data, pg->company.len)
+        || ngx_strlchr(pg->company.data,
+                       pg->company.data + pg->company.len, '/') != NULL)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -249,9 +320,9 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
     }
 
     body = ngx_pnalloc(r->pool, len + 1);
-    pg->form = ngx_palloc(r->pool, sizeof(mfa_form_t));
+    pg->form = pg->api ? NULL : ngx_palloc(r->pool, sizeof(mfa_form_t));
 
-    if (body == NULL || pg->form == NULL) {
+    if (body == NULL || (!pg->api && pg->form == NULL)) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
@@ -260,6 +331,21 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    }
+
+    *p = '\0';
+
+    if (pg->api) {
+        pg->body.data = body;
+        pg->body.len = len;
+
+        if (ngx_http_mfa_pages_return(r, pg, NULL, 0) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_http_mfa_pages_start(r, pg);
+        return;
     }
 
     if (mfa_form_parse((char *) body, len, pg->form, &err) != MFA_OK) {
@@ -344,6 +430,24 @@ ngx_http_mfa_pages_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     r->write_event_handler = ngx_http_mfa_pages_resume;
     r->read_event_handler = ngx_http_test_reading;
 
+    if (pg->api) {
+        rc = ngx_http_mfa_admin_token(r);
+
+        if (rc == NGX_OK) {
+            /* the bearer token: no session is looked up */
+            pg->token = 1;
+            ngx_http_mfa_admin_run(r, pg);
+            return;
+        }
+
+        if (rc == NGX_ERROR) {
+            ngx_http_mfa_pages_json(r, NGX_HTTP_UNAUTHORIZED,
+                                    "invalid_token",
+                                    "the bearer token is not valid");
+            return;
+        }
+    }
+
     rc = ngx_http_mfa_lookup(r, ctx);
 
     if (rc == NGX_ERROR) {
@@ -396,6 +500,11 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (pg->api) {
+        ngx_http_mfa_admin_run(r, pg);
+        return;
+    }
 
     if (ctx->in.lookup_failed) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
@@ -452,6 +561,10 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_enroll_check);
+        return;
+
+    case NGX_HTTP_MFA_PAGE_ADMIN:
+        ngx_http_mfa_admin_run(r, pg);
         return;
 
     case NGX_HTTP_MFA_PAGE_CHALLENGE:
@@ -582,9 +695,7 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
-/* sends the prepared store operation; "next" runs with its reply */
-
-static void
+void
 ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_http_mfa_step_pt next)
 {

@@ -19,6 +19,7 @@
 
 
 #define NGX_HTTP_MFA_PAGE_SIZE      (64 * 1024)
+#define NGX_HTTP_MFA_JSON_SIZE      1024
 #define NGX_HTTP_MFA_SECRET_LEN     20
 #define NGX_HTTP_MFA_SEALED_MAX     128
 #define NGX_HTTP_MFA_CSRF_TTL       3600
@@ -32,8 +33,15 @@
 typedef enum {
     NGX_HTTP_MFA_PAGE_ENROLL = 0,
     NGX_HTTP_MFA_PAGE_CHALLENGE,
-    NGX_HTTP_MFA_PAGE_SETTINGS
+    NGX_HTTP_MFA_PAGE_SETTINGS,
+    NGX_HTTP_MFA_PAGE_ADMIN,
+    NGX_HTTP_MFA_API_STATUS,
+    NGX_HTTP_MFA_API_POLICY     /* api/companies/<cid>/policy */
 } ngx_http_mfa_page_name_e;
+
+
+/* the admin page lists at most this many members */
+#define NGX_HTTP_MFA_MEMBERS_MAX    1000
 
 
 typedef enum {
@@ -58,9 +66,12 @@ struct ngx_http_mfa_page_s {
     u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
     /* validated, NUL-terminated */
     char                       *return_url;
-    /* POST: the form and its "code" (NULL when absent) */
+    /* POST: the form and its "code" (NULL when absent); PUT: the body */
     mfa_form_t                 *form;
     const mfa_form_field_t     *code;
+    ngx_str_t                   body;
+    /* the API: the company in the URI */
+    ngx_str_t                   company;
     ngx_http_mfa_store_t        store;
     ngx_http_mfa_step_pt        next;
     /* from a "read" or "pending" */
@@ -76,9 +87,21 @@ struct ngx_http_mfa_page_s {
     char                        tried[NGX_HTTP_MFA_MAX_KEYS]
                                      [NGX_HTTP_MFA_HASH_HEX];
     u_char                      step[NGX_INT64_LEN];
-    unsigned                    post:1;
+    unsigned                    require:1;  /* the policy to set */
+    unsigned                    post:1;     /* a POST or a PUT */
+    unsigned                    api:1;      /* JSON in and out */
+    unsigned                    token:1;    /* the API's bearer token */
 };
 
+
+/* sends the prepared store operation; "next" runs with its reply */
+void ngx_http_mfa_pages_query(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
+
+/* the admin page and the API (ngx_http_mfa_admin.c) */
+
+ngx_int_t ngx_http_mfa_admin_token(ngx_http_request_t *r);
+void ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg);
 
 /* responses: each one finalizes the request */
 
@@ -93,6 +116,12 @@ void ngx_http_mfa_pages_redirect(ngx_http_request_t *r,
 void ngx_http_mfa_pages_to_page(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *name, const char *back);
 char *ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s);
+ngx_int_t ngx_http_mfa_pages_send_json(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *body);
+ngx_int_t ngx_http_mfa_pages_json_send(ngx_http_request_t *r,
+    ngx_uint_t status, const char *error, const char *message);
+void ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
+    const char *error, const char *message);
 
 /* codes and secrets */
 

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa_pages.h"
+#include "mfa_api.h"
 #include "mfa_base64.h"
 #include "mfa_url.h"
 
@@ -259,4 +260,61 @@ ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s)
     p[s->len] = '\0';
 
     return (char *) p;
+}
+
+
+/* an API answer: JSON, no-store, no sniffing; returns the send's rc */
+
+ngx_int_t
+ngx_http_mfa_pages_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *body)
+{
+    ngx_str_t  type;
+
+    if (ngx_http_mfa_set_header(r, "X-Content-Type-Options", "nosniff")
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&type, "application/json");
+
+    return ngx_http_mfa_send(r, status, &type, body);
+}
+
+
+/* {"error":...,"message":...} */
+
+ngx_int_t
+ngx_http_mfa_pages_json_send(ngx_http_request_t *r, ngx_uint_t status,
+    const char *error, const char *message)
+{
+    u_char     *p;
+    mfa_buf_t   b;
+    ngx_str_t   body;
+
+    p = ngx_pnalloc(r->pool, NGX_HTTP_MFA_JSON_SIZE);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    mfa_buf_init(&b, (char *) p, NGX_HTTP_MFA_JSON_SIZE);
+
+    if (mfa_api_error_json(error, message, &b) != MFA_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.data = p;
+    body.len = b.len;
+
+    return ngx_http_mfa_pages_send_json(r, status, &body);
+}
+
+
+void
+ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
+    const char *error, const char *message)
+{
+    ngx_http_finalize_request(r, ngx_http_mfa_pages_json_send(r, status,
+                                                              error, message));
 }

@@ -29,6 +29,8 @@
 static void ngx_http_mfa_store_done(void *data, redisReply *reply);
 static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, redisReply *reply);
+static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
+    ngx_http_mfa_store_t *st, redisReply *reply);
 
 
 /*
@@ -47,6 +49,14 @@ static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
  *   recovery code may have, then the hashes of new recovery codes):
  *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
  *   lockout} when locked out before trying.
+ * "company" (12 the company's key, 13 its members key, 14 the user key
+ *   prefix, 15 the most members listed): {exists, require_2fa,
+ *   changed_by, changed_at, members known, members in all, {id, since,
+ *   locked until, ...}} for the first members in alphabetical order.
+ * "policy" (12, 13 as above, 14 "1"|"0", 15 who, 16 "1" to create the
+ *   company when it is unknown): {1}, or {0} for an unknown company.
+ * Argument 10, the company of the audit entry, is the target company for
+ * these two.
  */
 
 static const char  ngx_http_mfa_store_script[] =
@@ -107,6 +117,39 @@ static const char  ngx_http_mfa_store_script[] =
     ngx_http_mfa_number(MFA_PENDING_TTL) ")\n"
 "  end\n"
 "  return {v, redis.call('TTL', pkey)}\n"
+"end\n"
+"if op == 'company' or op == 'policy' then\n"
+"  local ckey, mkey = ARGV[12], ARGV[13]\n"
+"  local known = redis.call('EXISTS', mkey) == 1\n"
+"  local exists = known or redis.call('EXISTS', ckey) == 1\n"
+"  if op == 'policy' then\n"
+"    if not exists and ARGV[16] ~= '1' then return {0} end\n"
+"    redis.call('HSET', ckey, 'require_2fa', ARGV[14], 'changed_by',\n"
+"               ARGV[15], 'changed_at', now)\n"
+"    audit('policy', 'value', ARGV[14], 'by', ARGV[15])\n"
+"    return {1}\n"
+"  end\n"
+"  local c = redis.call('HMGET', ckey, 'require_2fa', 'changed_by',\n"
+"                       'changed_at')\n"
+"  local list, total = {}, 0\n"
+"  local function field(key, f)\n"
+"    local v = redis.pcall('HGET', key, f)\n"
+"    if type(v) ~= 'string' then return '' end\n"
+"    return v\n"
+"  end\n"
+"  if known then\n"
+"    total = redis.call('SCARD', mkey)\n"
+"    local m = redis.call('SORT', mkey, 'ALPHA', 'LIMIT', 0,\n"
+"                         tonumber(ARGV[15]))\n"
+"    for _, id in ipairs(m) do\n"
+"      list[#list + 1] = id\n"
+"      list[#list + 1] = field(ARGV[14] .. id, 'since')\n"
+"      list[#list + 1] = field(ARGV[14] .. id .. '" MFA_KEY_USER_GUARD "',\n"
+"                              'until')\n"
+"    end\n"
+"  end\n"
+"  return {exists and 1 or 0, c[1], c[2], c[3], known and 1 or 0, total,\n"
+"          list}\n"
 "end\n"
 "local u = redis.call('HMGET', ukey, 'since', 'secret', 'step', 'gen')\n"
 "if op == 'read' then\n"
@@ -216,6 +259,8 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     st->argc = NGX_HTTP_MFA_STORE_NUMKEYS;
     st->failed = 0;
     st->retried = 0;
+    st->list = NULL;
+    st->nlist = 0;
 
     ngx_http_mfa_store_arg(st, "0", 1);
     ngx_http_mfa_store_arg(st, op, ngx_strlen(op));
@@ -409,6 +454,17 @@ ngx_http_mfa_store_copy(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
             s->len = e->len;
             break;
 
+        case REDIS_REPLY_ARRAY:
+            if (st->list != NULL
+                || ngx_http_mfa_store_list(r, st, e) != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            s->data = NULL;
+            s->len = 0;
+            break;
+
         default: /* nil */
             s->data = NULL;
             s->len = 0;
@@ -417,6 +473,45 @@ ngx_http_mfa_store_copy(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     }
 
     st->nres = reply->elements;
+
+    return NGX_OK;
+}
+
+
+/* the one array a reply may hold: strings, NUL-terminated */
+
+static ngx_int_t
+ngx_http_mfa_store_list(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
+    redisReply *reply)
+{
+    size_t       i;
+    ngx_str_t   *s;
+    redisReply  *e;
+
+    st->list = ngx_pcalloc(r->pool, (reply->elements + 1) * sizeof(ngx_str_t));
+    if (st->list == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        e = reply->element[i];
+        s = &st->list[i];
+
+        if (e->type != REDIS_REPLY_STRING) {
+            continue;
+        }
+
+        s->data = ngx_pnalloc(r->pool, e->len + 1);
+        if (s->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(s->data, e->str, e->len);
+        s->data[e->len] = '\0';
+        s->len = e->len;
+    }
+
+    st->nlist = reply->elements;
 
     return NGX_OK;
 }

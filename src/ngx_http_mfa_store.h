@@ -43,6 +43,9 @@ typedef struct {
     /* the reply: strings (integers in decimal), data NULL for nil */
     ngx_str_t            res[NGX_HTTP_MFA_STORE_MAX_RES];
     ngx_uint_t           nres;
+    /* an array in the reply (its place in res is nil) */
+    ngx_str_t           *list;
+    ngx_uint_t           nlist;
     unsigned             failed:1;      /* no reply, or an error reply */
     unsigned             retried:1;
 } ngx_http_mfa_store_t;
@@ -52,7 +55,7 @@ void ngx_http_mfa_store_init(void);
 
 /*
  * Fills the fixed arguments for the request's user and session; "op" is
- * "pending", "read" or "attempt" (see the script).
+ * "pending", "read", "attempt", "company" or "policy" (see the script).
  */
 ngx_int_t ngx_http_mfa_store_start(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, const char *op, ngx_str_t *digest);

@@ -32,6 +32,10 @@ my $empty_password = $t->write_file('empty.pass', "\n", 0600);
 my $two_lines_password = $t->write_file('two-lines.pass', "s3cret\nmore\n",
                                         0600);
 my $no_password = $t->path('no-such.pass');
+my $api_token = $t->write_file('api.token', ('a' x 40) . "\n", 0600);
+my $short_token = $t->write_file('short.token', "abc\n", 0600);
+my $spaced_token = $t->write_file('spaced.token', ('a' x 20) . ' ' . ('b' x 20), 0600);
+my $open_token = $t->write_file('open.token', ('a' x 40), 0640);
 
 # the pieces of a complete configuration, by name: [context, directive]
 my %base = (
@@ -155,6 +159,7 @@ my @accepted = (
     [http => 'mfa_redis_db 0;'],
     [http => 'mfa_redis_db 65535;'],
     [http => "mfa_redis_password_file $acl_password;"],
+    [http => "mfa_api_token_file $api_token;"],
     [http => 'mfa_issuer "' . ('i' x 64) . '";'],
     [http => 'mfa_redis_prefix "' . ('p' x 32) . '";'],
     [server => 'mfa_pages /a/b-c_d.e~/;'],
@@ -302,6 +307,19 @@ my @refused = (
     ['mfa_redis_password_file: two lines',
      { http => "mfa_redis_password_file $two_lines_password;" },
      qr/"mfa_redis_password_file"/, qr/one line/],
+
+    ['mfa_api_token_file: too short',
+     { http => "mfa_api_token_file $short_token;" },
+     qr/"mfa_api_token_file"/, qr/32 to 256 printable characters/],
+    ['mfa_api_token_file: a space',
+     { http => "mfa_api_token_file $spaced_token;" },
+     qr/"mfa_api_token_file"/, qr/without spaces/],
+    ['mfa_api_token_file: mode 0640',
+     { http => "mfa_api_token_file $open_token;" },
+     qr/"mfa_api_token_file"/, qr/group or others/],
+    ['mfa_api_token_file: missing file',
+     { http => "mfa_api_token_file $no_password;" },
+     qr/"mfa_api_token_file"/, qr/cannot open/],
 
     ['"mfa on" without mfa_redis', { omit => ['redis'] },
      qr/"mfa_redis"/, qr/"mfa on" needs/],

@@ -1,0 +1,114 @@
+# The admin page (SPEC section 2 promise 2, section 4): an admin of the
+# active company flips "require 2FA for every user" in one click, sees
+# who changed it last and when, and the members' 2FA status; non-admins
+# get 403; admins are subject to the policy like everyone.
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use MfaTest;
+use GateTest;
+use PagesTest;
+use Test::More;
+
+my $t = MfaTest->new();
+$t->start_redis();
+$t->start_upstream();
+$t->run(gate_conf($t, server => 'mfa_session_admin is_admin;'));
+
+sub admin_session {
+    my ($sid, $uid, $cid, $admin) = @_;
+    $t->redis('SET', "sess:$sid",
+              qq({"user":{"id":"$uid"},"company_id":"$cid","is_admin":$admin}));
+}
+
+admin_session('A', 'ann', 'acme', 'true');
+admin_session('U', 'ulf', 'acme', 'false');
+admin_session('V', 'val', 'acme', 'false');
+$t->redis('SADD', 'mfa:company:acme:members', 'ann', 'ulf', 'val');
+
+# a non-admin: 403, whatever the method
+my $r = page_get($t, 'U', '/_mfa/admin');
+is($r->status, 403, 'a non-admin: 403');
+like($r->body, qr{<p id="message">Only an administrator}, 'told why');
+my $p = page_get($t, 'U', '/_mfa/enroll');
+$r = page_post($t, 'U', '/_mfa/admin', { csrf => csrf_of($p), require_2fa => 1 });
+is($r->status, 403, 'a non-admin POST: 403');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), undef, 'nothing changed');
+
+# the admin's page
+$r = page_get($t, 'A', '/_mfa/admin');
+is($r->status, 200, 'the admin page');
+my $body = $r->body;
+like($body, qr{<strong id="company">acme</strong>}, 'the active company');
+like($body, qr{<p id="policy" data-required="0">Not required}, 'not required yet');
+like($body, qr{<input type="hidden" name="require_2fa" value="1"><p>Users without 2FA will be asked}, 'one click turns it on');
+like($body, qr{<strong id="enrolled-count">0</strong> / <strong id="members-count">3</strong>}, 'members counted');
+like($body, qr{<tr><td>ann</td><td class="off">off</td></tr><tr><td>ulf</td>}, 'members listed, sorted, with their 2FA');
+is($r->header('Cache-Control'), 'no-store', 'no-store');
+
+# CSRF
+$r = page_post($t, 'A', '/_mfa/admin', { require_2fa => 1 });
+is($r->status, 403, 'no CSRF token: 403');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), undef, 'nothing changed');
+
+# one click
+$r = page_post($t, 'A', '/_mfa/admin', { csrf => csrf_of(page_get($t, 'A', '/_mfa/admin')),
+                                         require_2fa => 1 });
+is($r->status, 303, 'the click: 303');
+like($r->header('Location'), qr{/_mfa/admin$}, 'back to the admin page');
+my %c = @{$t->redis('HGETALL', 'mfa:company:acme')};
+is($c{require_2fa}, 1, 'require_2fa = 1');
+is($c{changed_by}, 'admin:ann', 'who');
+ok(abs($c{changed_at} - time) < 5, 'when');
+my $e = (audit($t))[-1];
+is($e->{event}, 'policy', 'audit: policy');
+is($e->{value}, 1, 'audit: the value');
+is($e->{by}, 'admin:ann', 'audit: by');
+is($e->{company}, 'acme', 'audit: the company');
+
+# the users, at their next request
+like(page_get($t, 'U', '/reports')->header('Location') // '', qr{/_mfa/enroll},
+     'a user without 2FA: enrolment at the next request');
+
+# admins are subject to the policy like everyone
+$r = page_get($t, 'A', '/_mfa/admin');
+is($r->status, 303, 'the admin without 2FA: sent away from the admin page');
+like($r->header('Location'), qr{/_mfa/enroll\?return=%2F_mfa%2Fadmin$}, 'to enrolment, and back');
+is(page_get($t, 'A', '/reports')->status, 302, 'and from the dashboard');
+
+# the admin enrols, and comes back
+my ($secret) = enrol_via_pages($t, 'A');
+$r = page_get($t, 'A', '/_mfa/admin');
+is($r->status, 200, 'enrolled: the admin page again');
+like($r->body, qr{<p id="policy" data-required="1">Required}, 'required');
+like($r->body, qr{<span id="changed-by">admin:ann</span>}, 'last changed by');
+like($r->body, qr{<tr><td>ann</td><td class="on">on since \d{4}-}, 'ann has 2FA now');
+like($r->body, qr{<strong id="enrolled-count">1</strong>}, '1 of 3');
+$t->redis('HSET', 'mfa:user:val:guard', 'n', 7, 'until', time + 600);
+$r = page_get($t, 'A', '/_mfa/admin');
+like($r->body, qr{<tr><td>val</td><td class="off">off; locked out until}, 'a locked-out member shows');
+
+# and off again
+$r = page_post($t, 'A', '/_mfa/admin', { csrf => csrf_of(page_get($t, 'A', '/_mfa/admin')),
+                                         require_2fa => 0 });
+is($r->status, 303, 'turned off');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 0, 'require_2fa = 0');
+is(page_get($t, 'U', '/reports')->status, 200, 'users pass again');
+
+# a bad value
+$r = page_post($t, 'A', '/_mfa/admin', { csrf => csrf_of(page_get($t, 'A', '/_mfa/admin')),
+                                         require_2fa => 'yes' });
+is($r->status, 400, 'require_2fa must be 0 or 1');
+
+# members not known
+admin_session('B', 'bea', 'beta', '1');
+$r = page_get($t, 'B', '/_mfa/admin');
+like($r->body, qr{<p id="members-unknown">}, 'no members set: said so');
+
+# French
+$r = page_get($t, 'B', '/_mfa/admin', 'Accept-Language' => 'fr');
+like($r->body, qr{Exiger la 2FA pour tous}, 'in French');
+
+$t->done_testing();

@@ -1,0 +1,156 @@
+# The JSON API (SPEC section 4): <pages>api/status for the session's own
+# state; <pages>api/companies/<cid>/policy, GET and PUT, for that
+# company's admins by session or with the bearer token of
+# mfa_api_token_file, compared in constant time.  Wrong method 405, bad
+# JSON 400 with a JSON error, unknown company 404.
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use JSON::PP;
+use MfaTest;
+use GateTest;
+use PagesTest;
+use Test::More;
+
+my $token = 'f' x 20 . '0123456789abcdef0123456789abcdef';
+
+my $t = MfaTest->new();
+$t->start_redis();
+$t->start_upstream();
+$t->write_file('api.token', "$token\n");
+chmod 0600, $t->path('api.token');
+$t->run(gate_conf($t, http => 'mfa_api_token_file %%TESTDIR%%/api.token;',
+                  server => 'mfa_session_admin is_admin;'));
+
+my %JSON = (Accept => 'application/json');
+
+sub api {
+    my ($method, $path, %o) = @_;
+    my %h = (%JSON, %{$o{headers} // {}});
+    $h{Cookie} = "sid=$o{sid}" if $o{sid};
+    $h{Authorization} = "Bearer $o{token}" if $o{token};
+    $h{'Content-Type'} = $o{type} // 'application/json' if defined $o{body};
+    return $t->http($method => $path, headers => \%h,
+                    defined $o{body} ? (body => $o{body}) : ());
+}
+
+sub json_of {
+    my ($r) = @_;
+    return eval { decode_json($r->body) } // { not_json => $r->body };
+}
+
+$t->redis('SET', 'sess:A', '{"user":{"id":"ann"},"company_id":"acme","is_admin":true}');
+$t->redis('SET', 'sess:U', '{"user":{"id":"ulf"},"company_id":"acme"}');
+$t->redis('SET', 'sess:O', '{"user":{"id":"oz"},"company_id":"other","is_admin":true}');
+$t->redis('SADD', 'mfa:company:acme:members', 'ann', 'ulf');
+
+# status
+my $r = api(GET => '/_mfa/api/status', sid => 'U');
+is($r->status, 200, 'status: 200');
+like($r->header('Content-Type'), qr{^application/json}, 'JSON');
+is_deeply(json_of($r), { user => 'ulf', company => 'acme', enrolled => JSON::PP::false,
+                         verified => JSON::PP::false, required => JSON::PP::false },
+          'the session\'s state');
+$r = api(GET => '/_mfa/api/status');
+is($r->status, 401, 'status without a session: 401');
+is(json_of($r)->{error}, 'login_required', 'a JSON error');
+$r = api(POST => '/_mfa/api/status', sid => 'U', body => '{}');
+is($r->status, 405, 'status: POST is 405');
+is($r->header('Allow'), 'GET, HEAD', 'with Allow');
+is(json_of($r)->{error}, 'bad_request', 'and a JSON body');
+
+# policy by token
+$r = api(GET => '/_mfa/api/companies/acme/policy', token => $token);
+is($r->status, 200, 'GET with the token');
+is_deeply(json_of($r), { company => 'acme', require_2fa => JSON::PP::false,
+                         changed_by => undef, changed_at => undef }, 'the policy');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', token => $token,
+         body => '{"require_2fa":true}');
+is($r->status, 200, 'PUT with the token');
+my $j = json_of($r);
+is($j->{require_2fa}, JSON::PP::true, 'answers the new state');
+is($j->{changed_by}, 'api:token', 'by the token');
+ok(abs($j->{changed_at} - time) < 5, 'now');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 1, 'in Redis');
+my $e = (audit($t))[-1];
+is_deeply([ @$e{qw(event company value by)} ], [ 'policy', 'acme', 1, 'api:token' ], 'audited');
+like(page_get($t, 'U', '/x')->header('Location') // '', qr{/_mfa/enroll}, 'applies at the next request');
+$r = api(GET => '/_mfa/api/status', sid => 'U');
+is(json_of($r)->{required}, JSON::PP::true, 'status: required');
+
+# wrong tokens
+for my $bad ('x', substr($token, 0, -1), $token . 'x', uc $token) {
+    $r = api(GET => '/_mfa/api/companies/acme/policy', token => $bad);
+    is($r->status, 401, 'a wrong token (' . length($bad) . ' chars): 401');
+}
+is(json_of($r)->{error}, 'invalid_token', 'a JSON error');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', token => 'nope',
+         body => '{"require_2fa":false}');
+is($r->status, 401, 'a wrong token cannot PUT');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 1, 'nothing changed');
+
+# bad requests
+for my $case ([ '{"require_2fa":"yes"}', qr/must be true or false/ ],
+              [ '{"require_2fa":true,"x":1}', qr/only "require_2fa"/ ],
+              [ '[true]', qr/expected an object/ ],
+              [ '{"require_2fa":tru', qr/not JSON/ ],
+              [ '{"require_2fa":true,"require_2fa":false}', qr/not JSON/ ]) {
+    $r = api(PUT => '/_mfa/api/companies/acme/policy', token => $token,
+             body => $case->[0]);
+    is($r->status, 400, "bad JSON $case->[0]: 400");
+    like(json_of($r)->{message}, $case->[1], 'saying what is wrong');
+}
+$r = api(PUT => '/_mfa/api/companies/acme/policy', token => $token,
+         body => 'require_2fa=1', type => 'application/x-www-form-urlencoded');
+is($r->status, 415, 'not JSON: 415');
+$r = api(DELETE => '/_mfa/api/companies/acme/policy', token => $token);
+is($r->status, 405, 'DELETE: 405');
+is($r->header('Allow'), 'GET, HEAD, PUT', 'with Allow');
+$r = api(GET => '/_mfa/api/companies/nobody/policy', token => $token);
+is($r->status, 404, 'unknown company: 404');
+is(json_of($r)->{error}, 'unknown_company', 'a JSON error');
+$r = api(PUT => '/_mfa/api/companies/nobody/policy', token => $token,
+         body => '{"require_2fa":true}');
+is($r->status, 404, 'PUT to an unknown company: 404');
+is($t->redis('EXISTS', 'mfa:company:nobody'), 0, 'not created');
+is(api(GET => '/_mfa/api/companies/a%20b/policy', token => $token)->status, 404,
+   'an invalid company id: 404');
+is(api(GET => '/_mfa/api/companies/acme/x/policy', token => $token)->status, 404,
+   'a path below: 404');
+
+# by session: only that company's admins, subject to the policy
+$r = api(GET => '/_mfa/api/companies/acme/policy', sid => 'U');
+is($r->status, 401, 'a user without 2FA under the mandate: 401');
+is(json_of($r)->{error}, 'mfa_enrollment_required', 'told to enrol');
+$t->redis('HSET', 'mfa:company:acme', 'require_2fa', 0);
+$r = api(GET => '/_mfa/api/companies/acme/policy', sid => 'U');
+is($r->status, 403, 'not an admin: 403');
+$r = api(GET => '/_mfa/api/companies/acme/policy', sid => 'O');
+is($r->status, 403, "another company's admin: 403");
+$r = api(GET => '/_mfa/api/companies/acme/policy', sid => 'A');
+is($r->status, 200, "the company's admin: 200");
+$r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+         body => '{"require_2fa":true}');
+is($r->status, 200, 'the admin turns it on');
+is(json_of($r)->{changed_by}, 'api:ann', 'by the admin');
+$r = api(GET => '/_mfa/api/companies/acme/policy', sid => 'A');
+is($r->status, 401, 'and is then subject to it');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+         body => '{"require_2fa":false}');
+is($r->status, 401, 'even to turn it off');
+my ($secret) = enrol_via_pages($t, 'A');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+         body => '{"require_2fa":false}', headers => { 'Sec-Fetch-Site' => 'cross-site' });
+is($r->status, 403, 'a cross-site PUT: 403');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+         body => '{"require_2fa":false}', headers => { 'Sec-Fetch-Site' => 'same-origin' });
+is($r->status, 200, 'enrolled, same-origin: 200');
+is(json_of($r)->{require_2fa}, JSON::PP::false, 'off');
+
+# the token never reaches the log (nginx's own debug lines print headers)
+unlike(join('', grep { !/\[debug\]/ } split /^/, $t->error_log),
+       qr/\Q$token\E/, 'the token is not logged');
+
+$t->done_testing();
