@@ -38,6 +38,8 @@ static void ngx_http_mfa_admin_show(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_admin_page(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_admin_unavailable(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
 
 
 /*
@@ -191,8 +193,7 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         /* the admin page had these answered as pages */
 
         if (ctx->in.lookup_failed) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                    "unavailable", "Redis cannot be reached");
+            ngx_http_mfa_admin_unavailable(r, pg);
             return NGX_DONE;
         }
 
@@ -442,12 +443,12 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     st = &pg->store;
 
     if (st->failed || st->nres < 1) {
-        ngx_http_mfa_pages_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                "unavailable", "Redis cannot be reached");
+        ngx_http_mfa_admin_unavailable(r, pg);
         return;
     }
 
     if (st->res[0].len != 1 || st->res[0].data[0] != '1') {
+        /* only the API refuses to create a company */
         ngx_http_mfa_pages_json(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");
         return;
@@ -497,15 +498,7 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     res = st->res;
 
     if (st->failed || st->nres < 7) {
-        if (pg->api) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                    "unavailable", "Redis cannot be reached");
-
-        } else {
-            ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
-                                       NGX_HTTP_SERVICE_UNAVAILABLE);
-        }
-
+        ngx_http_mfa_admin_unavailable(r, pg);
         return;
     }
 
@@ -591,4 +584,20 @@ ngx_http_mfa_admin_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     page.now = ngx_time();
 
     ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+}
+
+
+/* Redis did not answer: 503, as JSON or as a page */
+
+static void
+ngx_http_mfa_admin_unavailable(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    if (pg->api) {
+        ngx_http_mfa_pages_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                "unavailable", "Redis cannot be reached");
+        return;
+    }
+
+    ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                               NGX_HTTP_SERVICE_UNAVAILABLE);
 }

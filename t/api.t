@@ -153,4 +153,17 @@ is(json_of($r)->{require_2fa}, JSON::PP::false, 'off');
 unlike(join('', grep { !/\[debug\]/ } split /^/, $t->error_log),
        qr/\Q$token\E/, 'the token is not logged');
 
+# Redis down: 503, in JSON
+$t->kill_redis();
+$r = api(GET => '/_mfa/api/status', sid => 'A');
+is($r->status, 503, 'Redis down, by session: 503');
+is(json_of($r)->{error}, 'unavailable', 'a JSON error');
+$r = api(GET => '/_mfa/api/companies/acme/policy', token => $token);
+is($r->status, 503, 'Redis down, by token: 503');
+is(json_of($r)->{error}, 'unavailable', 'a JSON error');
+$r = page_get($t, 'A', '/_mfa/admin');
+is($r->status, 503, 'the admin page: 503');
+like($r->body, qr{unavailable for a moment}, 'a page that says so');
+$t->allow_log(qr/mfa: .*(Redis|redis)/);
+
 $t->done_testing();
