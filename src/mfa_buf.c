@@ -69,10 +69,13 @@ mfa_buf_html(mfa_buf_t *b, const char *s, size_t len)
 }
 
 
+/* formats into a small local buffer, then appends: an exact fit fits */
+
 void
 mfa_buf_printf(mfa_buf_t *b, const char *fmt, ...)
 {
     int      n;
+    char     tmp[MFA_BUF_PRINTF_MAX];
     va_list  args;
 
     if (b->overflow) {
@@ -80,15 +83,15 @@ mfa_buf_printf(mfa_buf_t *b, const char *fmt, ...)
     }
 
     va_start(args, fmt);
-    n = vsnprintf(b->data + b->len, b->size - b->len, fmt, args);
+    n = vsnprintf(tmp, sizeof(tmp), fmt, args);
     va_end(args);
 
-    if (n < 0 || (size_t) n >= b->size - b->len) {
+    if (n < 0 || (size_t) n >= sizeof(tmp)) {
         b->overflow = 1;
         return;
     }
 
-    b->len += n;
+    mfa_buf_add(b, tmp, n);
 }
 
 

@@ -31,6 +31,9 @@ void mfa_buf_str(mfa_buf_t *b, const char *s);
 /* HTML-escaped: & < > " ' */
 void mfa_buf_html(mfa_buf_t *b, const char *s, size_t len);
 
+/* at most MFA_BUF_PRINTF_MAX - 1 characters at a time */
+#define MFA_BUF_PRINTF_MAX  512
+
 void mfa_buf_printf(mfa_buf_t *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__ ((format (printf, 2, 3)))

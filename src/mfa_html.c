@@ -337,7 +337,7 @@ static void mfa_html_code(const mfa_page_t *p, mfa_buf_t *b, const char *id,
     mfa_text_e label, int numeric);
 static void mfa_html_link(mfa_buf_t *b, const char *id, const char *cls,
     const char *href, const char *text);
-static void mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b,
+static int mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b,
     mfa_err_t *err);
 static void mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b);
@@ -363,12 +363,16 @@ mfa_lang_name(mfa_lang_e lang)
 mfa_lang_e
 mfa_lang_pick(const char *value, size_t len)
 {
-    size_t       i, n, start, tag;
+    size_t       i, n, start, tag, item, first[MFA_LANGS];
     double       q, best[MFA_LANGS];
+    mfa_lang_e   lang;
     const char  *s;
 
     best[MFA_LANG_EN] = -1;
     best[MFA_LANG_FR] = -1;
+    first[MFA_LANG_EN] = (size_t) -1;
+    first[MFA_LANG_FR] = (size_t) -1;
+    item = 0;
 
     if (value == NULL) {
         return MFA_LANG_EN;
@@ -387,32 +391,49 @@ mfa_lang_pick(const char *value, size_t len)
         s = value + start;
         n = i - start;
 
-        while (n > 0 && *s == ' ') {
+        while (n > 0 && (*s == ' ' || *s == '\t')) {
             s++;
             n--;
         }
 
         tag = 0;
 
-        while (tag < n && s[tag] != '-' && s[tag] != ';' && s[tag] != ' ') {
+        while (tag < n && s[tag] != '-' && s[tag] != ';' && s[tag] != ' '
+               && s[tag] != '\t')
+        {
             tag++;
         }
 
         q = mfa_lang_q(s + tag, n - tag);
+        start = i + 1;
+        item++;
 
-        if (tag == 2 && strncasecmp(s, "fr", 2) == 0 && q > best[MFA_LANG_FR]) {
-            best[MFA_LANG_FR] = q;
-
-        } else if (tag == 2 && strncasecmp(s, "en", 2) == 0
-                   && q > best[MFA_LANG_EN])
-        {
-            best[MFA_LANG_EN] = q;
+        if (tag != 2) {
+            continue;
         }
 
-        start = i + 1;
+        if (strncasecmp(s, "fr", 2) == 0) {
+            lang = MFA_LANG_FR;
+
+        } else if (strncasecmp(s, "en", 2) == 0) {
+            lang = MFA_LANG_EN;
+
+        } else {
+            continue;
+        }
+
+        if (q > best[lang]) {
+            best[lang] = q;
+            first[lang] = item;
+        }
     }
 
-    return (best[MFA_LANG_FR] > 0 && best[MFA_LANG_FR] > best[MFA_LANG_EN])
+    /* French when asked for more, or as much but listed first */
+
+    return (best[MFA_LANG_FR] > 0
+            && (best[MFA_LANG_FR] > best[MFA_LANG_EN]
+                || (best[MFA_LANG_FR] == best[MFA_LANG_EN]
+                    && first[MFA_LANG_FR] < first[MFA_LANG_EN])))
            ? MFA_LANG_FR : MFA_LANG_EN;
 }
 
@@ -466,7 +487,12 @@ mfa_html_render(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
 
     case MFA_PAGE_ENROLL:
         mfa_html_head(p, b, T_TITLE_ENROLL);
-        mfa_html_enroll(p, b, err);
+
+        if (mfa_html_enroll(p, b, err) != MFA_OK) {
+            /* the QR code's own failure, with its reason */
+            return MFA_ERROR;
+        }
+
         break;
 
     case MFA_PAGE_CODES:
@@ -576,7 +602,8 @@ mfa_html_msg(const mfa_page_t *p, mfa_buf_t *b)
             mfa_buf_text(b, p, T_SECONDS);
 
         } else {
-            mfa_buf_printf(b, " %lld ", (long long) (wait + 59) / 60);
+            mfa_buf_printf(b, " %lld ",
+                           (long long) (wait / 60 + (wait % 60 != 0)));
             mfa_buf_text(b, p, T_MINUTES);
         }
     }
@@ -645,7 +672,7 @@ mfa_html_link(mfa_buf_t *b, const char *id, const char *cls,
 }
 
 
-static void
+static int
 mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
 {
     size_t  i, n;
@@ -658,9 +685,8 @@ mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
     mfa_buf_text(b, p, T_ENROLL_SCAN);
     mfa_buf_str(b, "</p>\n<div id=\"qr\" class=\"qr\">");
 
-    if (mfa_qr_svg(p->qr_text, b, err) != MFA_OK) {
-        b->overflow = 1;
-        return;
+    if (mfa_qr_svg(p->qr_text, b, err) == MFA_ERROR) {
+        return MFA_ERROR;
     }
 
     mfa_buf_str(b, "</div>\n<p>");
@@ -688,6 +714,8 @@ mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
     mfa_buf_str(b, "<br><button type=\"submit\">");
     mfa_buf_text(b, p, T_ENROLL_SUBMIT);
     mfa_buf_str(b, "</button></form>\n");
+
+    return MFA_OK;
 }
 
 
@@ -762,8 +790,6 @@ mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b)
 static void
 mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
 {
-    char  url[512];
-
     mfa_html_msg(p, b);
 
     if (!p->enrolled) {
@@ -771,17 +797,15 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_text(b, p, T_SETTINGS_OFF);
         mfa_buf_str(b, "</p>\n<p>");
 
-        /* enrolment comes back here; a long prefix only loses the return */
+        /* enrolment comes back here */
 
-        if (snprintf(url, sizeof(url), "%senroll?return=%ssettings",
-                     p->pages, p->pages)
-            >= (int) sizeof(url))
-        {
-            b->overflow = 1;
-            return;
-        }
-
-        mfa_html_link(b, "enable", "button", url, T(p, T_SETTINGS_ENABLE));
+        mfa_buf_str(b, "<a id=\"enable\" class=\"button\" href=\"");
+        mfa_buf_html(b, p->pages, strlen(p->pages));
+        mfa_buf_str(b, "enroll?return=");
+        mfa_buf_html(b, p->pages, strlen(p->pages));
+        mfa_buf_str(b, "settings\">");
+        mfa_buf_text(b, p, T_SETTINGS_ENABLE);
+        mfa_buf_str(b, "</a>");
         mfa_buf_str(b, "</p>\n<p class=\"alt\">");
         mfa_html_link(b, "back", NULL, p->return_url, T(p, T_BACK));
         mfa_buf_str(b, "</p>\n");

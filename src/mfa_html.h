@@ -97,8 +97,8 @@ typedef struct {
 
 /*
  * Chooses English or French from an Accept-Language value (NULL when
- * absent): the supported language with the highest q, English on a tie
- * or when neither is asked for.
+ * absent): the supported language with the highest q, the one listed
+ * first on a tie, English when neither is asked for.
  */
 mfa_lang_e mfa_lang_pick(const char *value, size_t len);
 
