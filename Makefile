@@ -1,6 +1,7 @@
 # ngx_http_mfa_module: build, test and fuzz.
 #
-#   make            the nginx module (build/ngx_http_mfa_module.so)
+#   make            the nginx module (build/ngx_http_mfa_module.so) and
+#                   the admin CLI (build/mfactl)
 #   make deps       install the Debian packages everything needs
 #   make test       deps, build, then every test suite
 #   make unit       C unit tests of the pure core (lua-free-tests/)
@@ -13,6 +14,7 @@ NGX_SRC      ?= /usr/share/nginx/src
 BUILD        := build
 NGX_BUILD    := $(BUILD)/nginx
 MODULE       := $(BUILD)/ngx_http_mfa_module.so
+MFACTL       := $(BUILD)/mfactl
 
 CC           ?= gcc
 CFLAGS_CORE  := -std=gnu11 -O2 -g -W -Wall -Wextra -Wpointer-arith \
@@ -23,6 +25,8 @@ CORE_SRCS    := $(wildcard src/mfa_*.c)
 CORE_HDRS    := $(wildcard src/mfa_*.h)
 MODULE_SRCS  := ngx_http_mfa_module.c $(wildcard src/ngx_http_mfa_*.c) \
                 $(wildcard src/ngx_http_mfa_*.h) $(CORE_SRCS) $(CORE_HDRS)
+
+MFACTL_SRCS  := $(wildcard src/mfactl*.c)
 
 UNIT_SRCS    := $(wildcard lua-free-tests/test_*.c)
 UNIT_BINS    := $(patsubst lua-free-tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
@@ -39,9 +43,10 @@ MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
 ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
-.PHONY: all module deps test unit prove test-asan fuzz fuzz-build bench clean
+.PHONY: all module mfactl deps test unit prove test-asan fuzz fuzz-build \
+        bench clean
 
-all: module
+all: module mfactl
 
 deps:
 	./scripts/install-deps.sh
@@ -62,6 +67,14 @@ $(MODULE): $(NGX_BUILD)/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
 	cp $(NGX_BUILD)/objs/ngx_http_mfa_module.so $@
 
+# the admin CLI: the pure core plus hiredis, no nginx
+mfactl: $(MFACTL)
+
+$(MFACTL): $(MFACTL_SRCS) src/mfactl.h $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_CORE) -o $@ $(MFACTL_SRCS) $(CORE_SRCS) -lhiredis \
+	    $(LIBS_CORE)
+
 test: deps
 	$(MAKE) module
 	$(MAKE) unit
@@ -79,8 +92,9 @@ unit: $(UNIT_BINS)
 	    echo "== $$t"; $$t || failed=1; \
 	done; exit $$failed
 
-prove: module
-	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -r t/
+prove: module mfactl
+	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
+	    prove -r t/
 
 # the module built with AddressSanitizer, loaded into Debian's nginx with
 # libasan preloaded; the harness fails a test file on any sanitizer report

@@ -1,0 +1,519 @@
+
+/*
+ * mfactl, the admin CLI of ngx_http_mfa_module: the arguments, the
+ * verbs' table and their help.  docs/mfactl.1 is its manual.
+ */
+
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mfactl.h"
+
+
+typedef struct {
+    const char   *group;
+    const char   *name;
+    int           min_args;
+    int           max_args;
+    unsigned      opts;
+    int         (*run)(mfactl_t *ctl);
+    const char   *usage;
+    const char   *help;
+} mfactl_verb_t;
+
+
+static int mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i);
+static const mfactl_verb_t *mfactl_find(int argc, char **argv, int *i);
+static int mfactl_verb_args(mfactl_t *ctl, const mfactl_verb_t *v,
+    int argc, char **argv, int *help);
+static int mfactl_number_arg(const char *opt, const char *s, long max,
+    long *n);
+static void mfactl_login(mfactl_t *ctl);
+static void mfactl_usage(FILE *f);
+static void mfactl_group_usage(FILE *f, const char *group);
+static void mfactl_verb_help(const mfactl_verb_t *v);
+
+
+static const mfactl_verb_t  mfactl_verbs[] = {
+
+    { "company", "require", 2, 2, MFACTL_OPT_DRY_RUN, mfactl_company_require,
+      "company require <cid> on|off [--dry-run]",
+      "Turns the company's 2FA mandate on or off (field require_2fa of\n"
+      "<prefix>company:<cid>), records who and when (changed_by,\n"
+      "changed_at) and writes a \"policy\" audit entry.  It applies to\n"
+      "the very next request of every session.  Prints the members who\n"
+      "have no 2FA: with \"on\", they must enrol at their next request.\n"
+      "\n"
+      "  --dry-run   change nothing; list the members who would be sent\n"
+      "              to enrolment (members without 2FA)\n" },
+
+    { "company", "show", 1, 1, 0, mfactl_company_show,
+      "company show <cid>",
+      "The company's policy, since when and by whom it was set, and its\n"
+      "members (set <prefix>company:<cid>:members) with their 2FA status.\n"
+      "Exit status 2 when the company has neither a policy nor members.\n" },
+
+    { "company", "report", 1, 1, 0, mfactl_company_report,
+      "company report <cid>",
+      "Compliance of the company's members: how many and who are\n"
+      "enrolled, not enrolled, and locked out (too many wrong codes).\n"
+      "Exit status 2 when the company has neither a policy nor members.\n" },
+
+    { "user", "show", 1, 1, 0, mfactl_user_show,
+      "user show <uid>",
+      "The user's 2FA: enrolled since when, recovery codes left, the key\n"
+      "id the secret is sealed under, companies (and whether each requires\n"
+      "2FA), locked out until when.  Exit status 2 for an unknown user\n"
+      "(no <prefix>user:<uid> record and no companies).\n" },
+
+    { "user", "reset", 1, 1, 0, mfactl_user_reset,
+      "user reset <uid>",
+      "For a user who lost the phone: in one atomic step, removes the\n"
+      "secret, the enrolment time and the last step, deletes the recovery\n"
+      "codes and the lockout, and bumps the generation, which ends every\n"
+      "verified session of the user.  Writes a \"reset\" audit entry.  The\n"
+      "user enrols again at the next request if a company requires it.\n"
+      "Exit status 2 for an unknown user.\n" },
+
+    { "user", "unlock", 1, 1, 0, mfactl_user_unlock,
+      "user unlock <uid>",
+      "Ends a lockout after too many wrong codes (deletes\n"
+      "<prefix>user:<uid>:guard) and writes an \"unlocked\" audit entry.\n"
+      "Exit status 2 for an unknown user.\n" },
+
+    { "member", "add", 2, 2, 0, mfactl_member_add,
+      "member add <cid> <uid>",
+      "Adds the user to the company: both sets, <prefix>company:<cid>:members\n"
+      "and <prefix>user:<uid>:companies, in one transaction, with a\n"
+      "\"member_added\" audit entry.\n" },
+
+    { "member", "remove", 2, 2, 0, mfactl_member_remove,
+      "member remove <cid> <uid>",
+      "Removes the user from the company's members, and the company from\n"
+      "the user's companies, in one transaction, with a \"member_removed\"\n"
+      "audit entry.\n" },
+
+    { "audit", NULL, 0, 0, MFACTL_OPT_COUNT | MFACTL_OPT_FOLLOW, mfactl_audit,
+      "audit [-n N] [--follow]",
+      "The last entries of the audit stream <prefix>audit, oldest first, one\n"
+      "a line: time (ISO 8601, UTC), event, then the other fields as\n"
+      "name=value.  With --json, one JSON array (with --follow, one JSON\n"
+      "object a line).\n"
+      "\n"
+      "  -n N       how many entries (default 20, 0 for none)\n"
+      "  --follow   then wait for new entries and print them, until\n"
+      "             interrupted (Ctrl-C)\n" },
+
+    { "genkey", NULL, 0, 1, 0, mfactl_genkey,
+      "genkey [path]",
+      "Makes a new master key for mfa_secret_key_file: 32 random bytes,\n"
+      "written to a new file (mode 0600; an existing file is never\n"
+      "overwritten), or to stdout when no path is given (refused when\n"
+      "stdout is a terminal).  Needs no Redis.\n" },
+
+    { "key", "rotate", 0, 0, MFACTL_OPT_KEYS, mfactl_key_rotate,
+      "key rotate --key NEW [--old OLD]...",
+      "Re-seals every stored TOTP secret (users' and pending enrolments')\n"
+      "under the key file NEW, opening them with NEW or any OLD key file.\n"
+      "Each value is replaced only if it is still the one read, so that an\n"
+      "enrolment or a disable meanwhile is never undone.  Prints how many\n"
+      "were re-sealed, already current, changed meanwhile, and could not be\n"
+      "opened; writes a \"key_rotated\" audit entry.  Exit status 2 when\n"
+      "some could not be opened.  See the manual for the whole procedure.\n"
+      "\n"
+      "  --key NEW   the key nginx now seals with (first in\n"
+      "              mfa_secret_key_file)\n"
+      "  --old OLD   a key secrets may still be sealed under (repeatable)\n" },
+
+    { NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+
+static const char  mfactl_connection_help[] =
+    "Options before the verb:\n"
+    "  -h host       Redis host (default 127.0.0.1)\n"
+    "  -p port       Redis port (default 6379)\n"
+    "  -s socket     Redis unix socket (instead of host and port)\n"
+    "  -n db         Redis database number (default 0)\n"
+    "  --prefix P    key prefix, as mfa_redis_prefix (default \"mfa:\")\n"
+    "  --json        machine-readable output: one JSON document\n"
+    "  --help        this help; \"mfactl <verb> --help\" for a verb's\n"
+    "\n"
+    "Environment: MFA_REDIS_PASSWORD, MFA_REDIS_USER (Redis ACL user).\n"
+    "Exit status: 0 success, 1 bad usage, 2 not found, 3 Redis cannot be\n"
+    "reached or refused a command.\n";
+
+
+int
+main(int argc, char **argv)
+{
+    int                   i, rc, help;
+    mfactl_t              ctl;
+    const mfactl_verb_t  *v;
+
+    memset(&ctl, 0, sizeof(mfactl_t));
+    ctl.host = "127.0.0.1";
+    ctl.port = 6379;
+    ctl.prefix = "mfa:";
+    ctl.count = 20;
+
+    i = 1;
+
+    rc = mfactl_globals(&ctl, argc, argv, &i);
+    if (rc != MFACTL_OK) {
+        return (rc == -1) ? MFACTL_OK : rc;
+    }
+
+    if (i == argc) {
+        mfactl_usage(stderr);
+        return MFACTL_USAGE;
+    }
+
+    v = mfactl_find(argc, argv, &i);
+    if (v == NULL) {
+        return MFACTL_USAGE;
+    }
+
+    help = 0;
+
+    rc = mfactl_verb_args(&ctl, v, argc - i, argv + i, &help);
+
+    if (rc == MFACTL_OK && help) {
+        mfactl_verb_help(v);
+
+    } else if (rc == MFACTL_OK) {
+        mfactl_login(&ctl);
+        rc = v->run(&ctl);
+    }
+
+    mfactl_disconnect(&ctl);
+    free(ctl.args);
+
+    return rc;
+}
+
+
+/* the options before the verb; -1 when --help was answered */
+
+static int
+mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
+{
+    long         n;
+    const char  *opt, *val, *p;
+
+    for ( /* void */ ; *i < argc; (*i)++) {
+        opt = argv[*i];
+
+        if (opt[0] != '-') {
+            return MFACTL_OK;
+        }
+
+        if (strcmp(opt, "--help") == 0) {
+            mfactl_usage(stdout);
+            return -1;
+        }
+
+        if (strcmp(opt, "--json") == 0) {
+            ctl->json = 1;
+            continue;
+        }
+
+        if (strcmp(opt, "-h") != 0 && strcmp(opt, "-p") != 0
+            && strcmp(opt, "-s") != 0 && strcmp(opt, "-n") != 0
+            && strcmp(opt, "--prefix") != 0)
+        {
+            mfactl_error("unknown option \"%s\" (see mfactl --help)", opt);
+            return MFACTL_USAGE;
+        }
+
+        if (*i + 1 == argc) {
+            mfactl_error("option \"%s\" needs a value", opt);
+            return MFACTL_USAGE;
+        }
+
+        val = argv[++(*i)];
+
+        if (opt[1] == 'h') {
+            ctl->host = val;
+
+        } else if (opt[1] == 's') {
+            ctl->socket = val;
+
+        } else if (opt[1] == 'p') {
+            if (mfactl_number_arg(opt, val, 65535, &n) != MFACTL_OK) {
+                return MFACTL_USAGE;
+            }
+
+            if (n == 0) {
+                mfactl_error("option \"-p\" needs a port number from 1 to "
+                             "65535");
+                return MFACTL_USAGE;
+            }
+
+            ctl->port = (int) n;
+
+        } else if (opt[1] == 'n') {
+            if (mfactl_number_arg(opt, val, 1 << 20, &n) != MFACTL_OK) {
+                return MFACTL_USAGE;
+            }
+
+            ctl->db = (int) n;
+
+        } else {
+            for (p = val; *p; p++) {
+                if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f) {
+                    break;
+                }
+            }
+
+            if (*p || p == val || p - val > MFACTL_PREFIX_MAX) {
+                mfactl_error("invalid --prefix \"%s\": 1 to %d printable "
+                             "ASCII bytes without spaces, as "
+                             "mfa_redis_prefix", val, MFACTL_PREFIX_MAX);
+                return MFACTL_USAGE;
+            }
+
+            ctl->prefix = val;
+        }
+    }
+
+    return MFACTL_OK;
+}
+
+
+static const mfactl_verb_t *
+mfactl_find(int argc, char **argv, int *i)
+{
+    const char           *group, *name;
+    const mfactl_verb_t  *v;
+
+    group = argv[(*i)++];
+    name = (*i < argc) ? argv[*i] : NULL;
+
+    for (v = mfactl_verbs; v->group; v++) {
+        if (strcmp(v->group, group) != 0) {
+            continue;
+        }
+
+        if (v->name == NULL) {
+            return v;
+        }
+
+        if (name != NULL && strcmp(v->name, name) == 0) {
+            (*i)++;
+            return v;
+        }
+    }
+
+    for (v = mfactl_verbs; v->group; v++) {
+        if (strcmp(v->group, group) == 0) {
+            break;
+        }
+    }
+
+    if (v->group == NULL) {
+        mfactl_error("unknown verb \"%s\" (see mfactl --help)", group);
+        return NULL;
+    }
+
+    if (name != NULL && strcmp(name, "--help") == 0) {
+        mfactl_group_usage(stdout, group);
+        exit(MFACTL_OK);
+    }
+
+    if (name == NULL) {
+        mfactl_error("\"%s\" needs a verb:", group);
+
+    } else {
+        mfactl_error("unknown verb \"%s %s\":", group, name);
+    }
+
+    mfactl_group_usage(stderr, group);
+
+    return NULL;
+}
+
+
+/* the verb's positional arguments and its options, anywhere after it */
+
+static int
+mfactl_verb_args(mfactl_t *ctl, const mfactl_verb_t *v, int argc,
+    char **argv, int *help)
+{
+    int          i, rest;
+    const char  *a;
+
+    ctl->args = calloc(argc + 1, sizeof(char *));
+    if (ctl->args == NULL) {
+        mfactl_error("out of memory");
+        return MFACTL_USAGE;
+    }
+
+    rest = 0;
+
+    for (i = 0; i < argc; i++) {
+        a = argv[i];
+
+        if (rest || a[0] != '-' || a[1] == '\0') {
+            ctl->args[ctl->nargs++] = argv[i];
+            continue;
+        }
+
+        if (strcmp(a, "--") == 0) {
+            rest = 1;
+
+        } else if (strcmp(a, "--help") == 0) {
+            *help = 1;
+
+        } else if (strcmp(a, "--json") == 0) {
+            ctl->json = 1;
+
+        } else if ((v->opts & MFACTL_OPT_DRY_RUN)
+                   && strcmp(a, "--dry-run") == 0)
+        {
+            ctl->dry_run = 1;
+
+        } else if ((v->opts & MFACTL_OPT_FOLLOW)
+                   && strcmp(a, "--follow") == 0)
+        {
+            ctl->follow = 1;
+
+        } else if (((v->opts & MFACTL_OPT_COUNT) && strcmp(a, "-n") == 0)
+                   || ((v->opts & MFACTL_OPT_KEYS)
+                       && (strcmp(a, "--key") == 0
+                           || strcmp(a, "--old") == 0)))
+        {
+            if (i + 1 == argc) {
+                mfactl_error("option \"%s\" needs a value", a);
+                return MFACTL_USAGE;
+            }
+
+            i++;
+
+            if (a[1] == 'n') {
+                if (mfactl_number_arg(a, argv[i], 1000000, &ctl->count)
+                    != MFACTL_OK)
+                {
+                    return MFACTL_USAGE;
+                }
+
+            } else if (a[2] == 'k') {
+                ctl->key = argv[i];
+
+            } else if (ctl->nold == MFACTL_OLD_MAX) {
+                mfactl_error("at most %d --old keys", MFACTL_OLD_MAX);
+                return MFACTL_USAGE;
+
+            } else {
+                ctl->old[ctl->nold++] = argv[i];
+            }
+
+        } else {
+            mfactl_error("unknown option \"%s\" for \"%s\" (usage: mfactl "
+                         "%s)", a, v->name ? v->name : v->group, v->usage);
+            return MFACTL_USAGE;
+        }
+    }
+
+    if (*help) {
+        return MFACTL_OK;
+    }
+
+    if (ctl->nargs < v->min_args || ctl->nargs > v->max_args) {
+        mfactl_error("%s arguments (usage: mfactl %s)",
+                     ctl->nargs < v->min_args ? "missing" : "too many",
+                     v->usage);
+        return MFACTL_USAGE;
+    }
+
+    if ((v->opts & MFACTL_OPT_KEYS) && ctl->key == NULL) {
+        mfactl_error("missing --key NEW (usage: mfactl %s)", v->usage);
+        return MFACTL_USAGE;
+    }
+
+    return MFACTL_OK;
+}
+
+
+static int
+mfactl_number_arg(const char *opt, const char *s, long max, long *n)
+{
+    char  *end;
+
+    errno = 0;
+    *n = strtol(s, &end, 10);
+
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || *n > max) {
+        mfactl_error("option \"%s\" needs a number from 0 to %ld, not \"%s\"",
+                     opt, max, s);
+        return MFACTL_USAGE;
+    }
+
+    return MFACTL_OK;
+}
+
+
+/* who runs mfactl: the login behind sudo, $USER, or the uid's name */
+
+static void
+mfactl_login(mfactl_t *ctl)
+{
+    const char     *login;
+    struct passwd  *pw;
+
+    login = getenv("SUDO_USER");
+
+    if (login == NULL || login[0] == '\0') {
+        login = getenv("USER");
+    }
+
+    if (login == NULL || login[0] == '\0') {
+        pw = getpwuid(getuid());
+        login = (pw != NULL) ? pw->pw_name : "unknown";
+    }
+
+    snprintf(ctl->by, sizeof(ctl->by), "mfactl:%s", login);
+}
+
+
+static void
+mfactl_usage(FILE *f)
+{
+    const mfactl_verb_t  *v;
+
+    fprintf(f, "Usage: mfactl [options] <verb> [arguments]\n\n"
+               "The admin CLI of ngx_http_mfa_module (TOTP 2FA in nginx).\n\n"
+               "Verbs:\n");
+
+    for (v = mfactl_verbs; v->group; v++) {
+        fprintf(f, "  mfactl %s\n", v->usage);
+    }
+
+    fprintf(f, "\n%s", mfactl_connection_help);
+}
+
+
+static void
+mfactl_group_usage(FILE *f, const char *group)
+{
+    const mfactl_verb_t  *v;
+
+    for (v = mfactl_verbs; v->group; v++) {
+        if (strcmp(v->group, group) == 0) {
+            fprintf(f, "  mfactl %s\n", v->usage);
+        }
+    }
+}
+
+
+static void
+mfactl_verb_help(const mfactl_verb_t *v)
+{
+    printf("Usage: mfactl [options] %s [--json]\n\n%s\n%s", v->usage,
+           v->help, mfactl_connection_help);
+}

@@ -1,0 +1,382 @@
+
+/*
+ * mfactl: the Redis connection (hiredis, synchronous), commands from
+ * argument vectors, pipelines and transactions, the key names and the
+ * audit entries.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mfactl.h"
+
+
+#define MFACTL_ARGS_MAX       32
+#define MFACTL_CONNECT_TIMEOUT  2
+#define MFACTL_TIMEOUT          10
+
+
+static int mfactl_auth(mfactl_t *ctl);
+static void mfactl_where(mfactl_t *ctl, char *buf, size_t size);
+static int mfactl_appendv(mfactl_t *ctl, va_list args);
+static int mfactl_lost(mfactl_t *ctl);
+
+
+int
+mfactl_connect(mfactl_t *ctl)
+{
+    char            where[MFACTL_KEY_LEN], db[16];
+    redisReply     *r;
+    struct timeval  tv;
+
+    tv.tv_sec = MFACTL_CONNECT_TIMEOUT;
+    tv.tv_usec = 0;
+
+    if (ctl->socket != NULL) {
+        ctl->redis = redisConnectUnixWithTimeout(ctl->socket, tv);
+
+    } else {
+        ctl->redis = redisConnectWithTimeout(ctl->host, ctl->port, tv);
+    }
+
+    mfactl_where(ctl, where, sizeof(where));
+
+    if (ctl->redis == NULL) {
+        mfactl_error("cannot reach Redis at %s: out of memory", where);
+        return MFACTL_REDIS;
+    }
+
+    if (ctl->redis->err) {
+        mfactl_error("cannot reach Redis at %s: %s", where,
+                     ctl->redis->errstr);
+        return MFACTL_REDIS;
+    }
+
+    tv.tv_sec = MFACTL_TIMEOUT;
+    redisSetTimeout(ctl->redis, tv);
+
+    if (mfactl_auth(ctl) != MFACTL_OK) {
+        return MFACTL_REDIS;
+    }
+
+    if (ctl->db != 0) {
+        snprintf(db, sizeof(db), "%d", ctl->db);
+
+        r = mfactl_command(ctl, "SELECT", db, NULL);
+        if (r == NULL) {
+            return MFACTL_REDIS;
+        }
+
+        freeReplyObject(r);
+    }
+
+    return MFACTL_OK;
+}
+
+
+static int
+mfactl_auth(mfactl_t *ctl)
+{
+    int           argc;
+    char          where[MFACTL_KEY_LEN];
+    const char   *pass, *user, *argv[3];
+    redisReply   *r;
+
+    pass = getenv("MFA_REDIS_PASSWORD");
+    user = getenv("MFA_REDIS_USER");
+
+    if (pass == NULL) {
+        return MFACTL_OK;
+    }
+
+    argc = 0;
+    argv[argc++] = "AUTH";
+
+    if (user != NULL && user[0] != '\0') {
+        argv[argc++] = user;
+    }
+
+    argv[argc++] = pass;
+
+    r = redisCommandArgv(ctl->redis, argc, argv, NULL);
+
+    mfactl_where(ctl, where, sizeof(where));
+
+    if (r == NULL) {
+        mfactl_error("cannot reach Redis at %s: %s", where,
+                     ctl->redis->errstr);
+        return MFACTL_REDIS;
+    }
+
+    if (r->type == REDIS_REPLY_ERROR) {
+        mfactl_error("Redis at %s refused the password from "
+                     "MFA_REDIS_PASSWORD: %s", where, r->str);
+        freeReplyObject(r);
+        return MFACTL_REDIS;
+    }
+
+    freeReplyObject(r);
+
+    return MFACTL_OK;
+}
+
+
+void
+mfactl_disconnect(mfactl_t *ctl)
+{
+    if (ctl->redis != NULL) {
+        redisFree(ctl->redis);
+        ctl->redis = NULL;
+    }
+}
+
+
+static void
+mfactl_where(mfactl_t *ctl, char *buf, size_t size)
+{
+    if (ctl->socket != NULL) {
+        snprintf(buf, size, "unix:%s", ctl->socket);
+
+    } else {
+        snprintf(buf, size, "%s:%d", ctl->host, ctl->port);
+    }
+}
+
+
+/* appends a command of NULL-terminated strings */
+
+static int
+mfactl_appendv(mfactl_t *ctl, va_list args)
+{
+    int          argc;
+    const char  *a, *argv[MFACTL_ARGS_MAX];
+
+    argc = 0;
+
+    while ((a = va_arg(args, const char *)) != NULL) {
+        if (argc == MFACTL_ARGS_MAX) {
+            mfactl_error("internal error: too many arguments");
+            return MFACTL_REDIS;
+        }
+
+        argv[argc++] = a;
+    }
+
+    return mfactl_append_argv(ctl, argc, argv);
+}
+
+
+redisReply *
+mfactl_command(mfactl_t *ctl, ...)
+{
+    int      rc;
+    va_list  args;
+
+    va_start(args, ctl);
+    rc = mfactl_appendv(ctl, args);
+    va_end(args);
+
+    return (rc == MFACTL_OK) ? mfactl_reply(ctl) : NULL;
+}
+
+
+redisReply *
+mfactl_command_argv(mfactl_t *ctl, int argc, const char **argv)
+{
+    if (mfactl_append_argv(ctl, argc, argv) != MFACTL_OK) {
+        return NULL;
+    }
+
+    return mfactl_reply(ctl);
+}
+
+
+int
+mfactl_append(mfactl_t *ctl, ...)
+{
+    int      rc;
+    va_list  args;
+
+    va_start(args, ctl);
+    rc = mfactl_appendv(ctl, args);
+    va_end(args);
+
+    return rc;
+}
+
+
+int
+mfactl_append_argv(mfactl_t *ctl, int argc, const char **argv)
+{
+    if (redisAppendCommandArgv(ctl->redis, argc, argv, NULL) != REDIS_OK) {
+        return mfactl_lost(ctl);
+    }
+
+    ctl->pending++;
+
+    return MFACTL_OK;
+}
+
+
+redisReply *
+mfactl_reply(mfactl_t *ctl)
+{
+    void        *reply;
+    redisReply  *r;
+
+    if (redisGetReply(ctl->redis, &reply) != REDIS_OK) {
+        mfactl_lost(ctl);
+        return NULL;
+    }
+
+    ctl->pending--;
+    r = reply;
+
+    if (r->type == REDIS_REPLY_ERROR) {
+        mfactl_error("Redis refused a command: %s", r->str);
+        freeReplyObject(r);
+        return NULL;
+    }
+
+    return r;
+}
+
+
+static int
+mfactl_lost(mfactl_t *ctl)
+{
+    char  where[MFACTL_KEY_LEN];
+
+    mfactl_where(ctl, where, sizeof(where));
+    mfactl_error("lost the connection to Redis at %s: %s", where,
+                 ctl->redis->errstr[0] ? ctl->redis->errstr : "no reply");
+
+    return MFACTL_REDIS;
+}
+
+
+int
+mfactl_multi(mfactl_t *ctl)
+{
+    return mfactl_append(ctl, "MULTI", NULL);
+}
+
+
+/* reads every reply of the transaction; returns EXEC's */
+
+redisReply *
+mfactl_exec(mfactl_t *ctl)
+{
+    int          failed;
+    size_t       i;
+    redisReply  *r;
+
+    if (mfactl_append(ctl, "EXEC", NULL) != MFACTL_OK) {
+        return NULL;
+    }
+
+    failed = 0;
+
+    while (ctl->pending > 1) {
+        r = mfactl_reply(ctl);
+
+        if (r == NULL) {
+            if (ctl->redis->err) {
+                return NULL;
+            }
+
+            failed = 1;
+            continue;
+        }
+
+        freeReplyObject(r);
+    }
+
+    r = mfactl_reply(ctl);
+
+    if (r != NULL && (failed || r->type != REDIS_REPLY_ARRAY)) {
+        mfactl_error("Redis did not run the transaction");
+        freeReplyObject(r);
+        return NULL;
+    }
+
+    for (i = 0; r != NULL && i < r->elements; i++) {
+        if (r->element[i]->type == REDIS_REPLY_ERROR) {
+            mfactl_error("Redis refused a command: %s", r->element[i]->str);
+            freeReplyObject(r);
+            return NULL;
+        }
+    }
+
+    return r;
+}
+
+
+int
+mfactl_audit_append(mfactl_t *ctl, const char *event, const char *user,
+    const char *company, const char **extra)
+{
+    int          argc;
+    char         key[MFACTL_KEY_LEN], now[24], max[24];
+    const char  *argv[MFACTL_ARGS_MAX];
+
+    mfactl_key(ctl, key, MFA_KEY_AUDIT, "", "");
+    snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
+    snprintf(max, sizeof(max), "%d", MFA_AUDIT_MAX);
+
+    argc = 0;
+    argv[argc++] = "XADD";
+    argv[argc++] = key;
+    argv[argc++] = "MAXLEN";
+    argv[argc++] = "~";
+    argv[argc++] = max;
+    argv[argc++] = "*";
+    argv[argc++] = "event";
+    argv[argc++] = event;
+    argv[argc++] = "user";
+    argv[argc++] = user;
+    argv[argc++] = "company";
+    argv[argc++] = company;
+    argv[argc++] = "addr";
+    argv[argc++] = "mfactl";
+    argv[argc++] = "time";
+    argv[argc++] = now;
+    argv[argc++] = "by";
+    argv[argc++] = ctl->by;
+
+    while (extra != NULL && *extra != NULL && argc < MFACTL_ARGS_MAX - 1) {
+        argv[argc++] = *extra++;
+        argv[argc++] = *extra++;
+    }
+
+    return mfactl_append_argv(ctl, argc, argv);
+}
+
+
+void
+mfactl_key(mfactl_t *ctl, char *key, const char *a, const char *id,
+    const char *b)
+{
+    snprintf(key, MFACTL_KEY_LEN, "%s%s%s%s", ctl->prefix, a, id, b);
+}
+
+
+int
+mfactl_exists(mfactl_t *ctl, const char *key1, const char *key2)
+{
+    long long    n;
+    redisReply  *r;
+
+    r = mfactl_command(ctl, "EXISTS", key1, key2, NULL);
+    if (r == NULL) {
+        return -1;
+    }
+
+    n = (r->type == REDIS_REPLY_INTEGER) ? r->integer : 0;
+    freeReplyObject(r);
+
+    return n > 0;
+}
