@@ -134,7 +134,7 @@ int mfactl_str_cmp(const void *a, const void *b);
 
 /* mfactl_member.c: the members of a company and their 2FA status */
 typedef struct {
-    char       *uid;
+    char       *uid;        /* first: sorted with mfactl_str_cmp() */
     long long   since;      /* 0: not enrolled */
     long long   until;      /* locked out until, 0: not */
 } mfactl_member_t;

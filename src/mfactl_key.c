@@ -158,7 +158,7 @@ mfactl_write_key(const char *path, const uint8_t *key)
     }
 
     mfa_key_from_bytes(&k, key);
-    printf("wrote a new key, id %02x, to %s\n", k.id, path);
+    printf("wrote a new key, id %u, to %s\n", (unsigned) k.id, path);
     OPENSSL_cleanse(&k, sizeof(k));
 
     return MFACTL_OK;
@@ -194,7 +194,7 @@ mfactl_key_rotate(mfactl_t *ctl)
         goto done;
     }
 
-    snprintf(id, sizeof(id), "%02x", rot.keys[0].id);
+    snprintf(id, sizeof(id), "%u", (unsigned) rot.keys[0].id);
     snprintf(counts[0], sizeof(counts[0]), "%lld", rot.resealed);
     snprintf(counts[1], sizeof(counts[1]), "%lld", rot.current);
     snprintf(counts[2], sizeof(counts[2]), "%lld", rot.changed);
@@ -227,8 +227,8 @@ mfactl_key_rotate(mfactl_t *ctl)
     freeReplyObject(r);
 
     if (ctl->json) {
-        rc = mfactl_json_print(json_pack("{s:s, s:I, s:I, s:I, s:I}",
-                                         "key_id", id,
+        rc = mfactl_json_print(json_pack("{s:i, s:I, s:I, s:I, s:I}",
+                                         "key_id", (int) rot.keys[0].id,
                                          "resealed", (json_int_t) rot.resealed,
                                          "current", (json_int_t) rot.current,
                                          "changed", (json_int_t) rot.changed,
@@ -284,9 +284,9 @@ mfactl_rotate_keys(mfactl_t *ctl, mfactl_rotation_t *rot)
 
             } else {
                 mfactl_error("key files \"%s\" and \"%s\" have the same key "
-                             "id %02x: make another new key",
+                             "id %u: make another new key",
                              ctl->key, i < 0 ? ctl->key : ctl->old[i],
-                             k->id);
+                             (unsigned) k->id);
             }
 
             return MFACTL_USAGE;

@@ -125,7 +125,7 @@ mfactl_user_show(mfactl_t *ctl)
     printf("  generation: %lld\n", gen);
 
     if (key_id >= 0) {
-        printf("  secret: sealed under key id %02x\n", key_id);
+        printf("  secret: sealed under key id %d\n", key_id);
     }
 
     printf("  recovery codes left: %lld\n", left);
