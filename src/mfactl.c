@@ -458,7 +458,7 @@ mfactl_number_arg(const char *opt, const char *s, long max, long *n)
 }
 
 
-/* who runs mfactl: the login behind sudo, $USER, or the uid's name */
+/* who runs mfactl (the login behind sudo, $USER, or the uid's name), when */
 
 static void
 mfactl_login(mfactl_t *ctl)
@@ -478,6 +478,7 @@ mfactl_login(mfactl_t *ctl)
     }
 
     snprintf(ctl->by, sizeof(ctl->by), "mfactl:%s", login);
+    snprintf(ctl->now, sizeof(ctl->now), "%lld", (long long) time(NULL));
 }
 
 

@@ -32,6 +32,9 @@
 #define MFACTL_OLD_MAX     8
 #define MFACTL_TIME_LEN    32
 
+/* a record the module cannot read (another type, not a number) */
+#define MFACTL_UNREADABLE  -1
+
 /* the options a verb takes besides --json and --help */
 #define MFACTL_OPT_DRY_RUN  0x01
 #define MFACTL_OPT_COUNT    0x02
@@ -62,8 +65,9 @@ typedef struct {
     const char     *old[MFACTL_OLD_MAX];
     int             nold;
 
-    /* "mfactl:<login>", for the audit trail */
+    /* "mfactl:<login>" and the Unix time, for the audit trail */
     char            by[MFACTL_BY_LEN];
+    char            now[24];
 } mfactl_t;
 
 
@@ -97,6 +101,8 @@ redisReply *mfactl_command_argv(mfactl_t *ctl, int argc, const char **argv);
 int mfactl_append(mfactl_t *ctl, ...);
 int mfactl_append_argv(mfactl_t *ctl, int argc, const char **argv);
 redisReply *mfactl_reply(mfactl_t *ctl);
+/* the next reply, error replies included: NULL only for a lost connection */
+redisReply *mfactl_reply_any(mfactl_t *ctl);
 
 /* MULTI, the appended commands, then mfactl_exec() for EXEC's array */
 int mfactl_multi(mfactl_t *ctl);
@@ -109,6 +115,11 @@ redisReply *mfactl_exec(mfactl_t *ctl);
  */
 int mfactl_audit_append(mfactl_t *ctl, const char *event, const char *user,
     const char *company, const char **extra);
+/* the entry's fields only, into argv (MFACTL_AUDIT_ARGS); returns argc */
+int mfactl_audit_fields(mfactl_t *ctl, const char **argv, const char *event,
+    const char *user, const char *company, const char **extra);
+
+#define MFACTL_AUDIT_ARGS  24
 
 /* <prefix><a><id><b> into key (MFACTL_KEY_LEN bytes) */
 void mfactl_key(mfactl_t *ctl, char *key, const char *a, const char *id,
@@ -128,6 +139,8 @@ void mfactl_error(const char *fmt, ...)
 void mfactl_time(time_t t, char *buf);
 /* a reply string as a number, or dflt when absent or not a number */
 long long mfactl_number(const redisReply *r, long long dflt);
+/* an enrolment time: 0 when absent, MFACTL_UNREADABLE when not a number */
+long long mfactl_since(const redisReply *r);
 int mfactl_json_print(json_t *doc);
 int mfactl_str_cmp(const void *a, const void *b);
 
@@ -135,7 +148,7 @@ int mfactl_str_cmp(const void *a, const void *b);
 /* mfactl_member.c: the members of a company and their 2FA status */
 typedef struct {
     char       *uid;        /* first: sorted with mfactl_str_cmp() */
-    long long   since;      /* 0: not enrolled */
+    long long   since;      /* 0: not enrolled, or MFACTL_UNREADABLE */
     long long   until;      /* locked out until, 0: not */
 } mfactl_member_t;
 

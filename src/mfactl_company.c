@@ -41,7 +41,7 @@ int
 mfactl_company_require(mfactl_t *ctl)
 {
     int               rc, on;
-    char              key[MFACTL_KEY_LEN], now[24];
+    char              key[MFACTL_KEY_LEN];
     const char       *cid, *extra[3];
     json_t           *doc;
     redisReply       *r;
@@ -65,7 +65,6 @@ mfactl_company_require(mfactl_t *ctl)
 
     if (!ctl->dry_run) {
         mfactl_key(ctl, key, MFA_KEY_COMPANY, cid, "");
-        snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
 
         extra[0] = "value";
         extra[1] = on ? "1" : "0";
@@ -76,7 +75,7 @@ mfactl_company_require(mfactl_t *ctl)
         if (mfactl_multi(ctl) != MFACTL_OK
             || mfactl_append(ctl, "HSET", key, MFA_FIELD_REQUIRE_2FA,
                              extra[1], MFA_FIELD_CHANGED_BY, ctl->by,
-                             MFA_FIELD_CHANGED_AT, now, NULL) != MFACTL_OK
+                             MFA_FIELD_CHANGED_AT, ctl->now, NULL) != MFACTL_OK
             || mfactl_audit_append(ctl, "policy", "", cid, extra)
                != MFACTL_OK)
         {
@@ -150,10 +149,13 @@ mfactl_company_show(mfactl_t *ctl)
         list = json_array();
 
         for (i = 0; i < ms.n; i++) {
-            json_array_append_new(list, json_pack("{s:s, s:b, s:I, s:I}",
+            json_array_append_new(list, json_pack("{s:s, s:b, s:b, s:I, s:I}",
                                   "user", ms.m[i].uid,
-                                  "enrolled", ms.m[i].since != 0,
-                                  "since", (json_int_t) ms.m[i].since,
+                                  "enrolled", ms.m[i].since > 0,
+                                  "unreadable",
+                                  ms.m[i].since == MFACTL_UNREADABLE,
+                                  "since", (json_int_t) (ms.m[i].since > 0
+                                                         ? ms.m[i].since : 0),
                                   "locked_until",
                                   (json_int_t) ms.m[i].until));
         }
@@ -344,10 +346,10 @@ mfactl_member_in(const mfactl_member_t *m, int which)
     switch (which) {
 
     case MFACTL_ENROLLED:
-        return m->since != 0;
+        return m->since > 0;
 
     case MFACTL_NOT_ENROLLED:
-        return m->since == 0;
+        return m->since <= 0;
 
     case MFACTL_LOCKED:
         return m->until != 0;

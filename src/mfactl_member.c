@@ -147,15 +147,16 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
     for (i = 0; i < ms->n; i++) {
         m = &ms->m[i];
 
-        r = mfactl_reply(ctl);
-        m->since = mfactl_number(r, 0);
+        /* a record of another type is shown, not an error */
+        r = mfactl_reply_any(ctl);
+        m->since = mfactl_since(r);
         freeReplyObject(r);
 
         if (r == NULL) {
             return MFACTL_REDIS;
         }
 
-        r = mfactl_reply(ctl);
+        r = mfactl_reply_any(ctl);
         m->until = mfactl_number(r, 0);
         freeReplyObject(r);
 
@@ -167,7 +168,7 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
             m->until = 0;
         }
 
-        ms->enrolled += (m->since != 0);
+        ms->enrolled += (m->since > 0);
         ms->locked += (m->until != 0);
     }
 
@@ -195,9 +196,13 @@ mfactl_member_state(const mfactl_member_t *m, time_t now, char *buf,
     int   n;
     char  t[MFACTL_TIME_LEN];
 
-    if (m->since != 0) {
+    if (m->since > 0) {
         mfactl_time((time_t) m->since, t);
         n = snprintf(buf, size, "enrolled since %s", t);
+
+    } else if (m->since == MFACTL_UNREADABLE) {
+        n = snprintf(buf, size, "UNREADABLE record, denied (user reset "
+                     "repairs it)");
 
     } else {
         n = snprintf(buf, size, "not enrolled");

@@ -82,6 +82,17 @@ mfactl_number(const redisReply *r, long long dflt)
 }
 
 
+long long
+mfactl_since(const redisReply *r)
+{
+    if (r == NULL || r->type == REDIS_REPLY_NIL) {
+        return 0;
+    }
+
+    return mfactl_number(r, MFACTL_UNREADABLE);
+}
+
+
 int
 mfactl_json_print(json_t *doc)
 {

@@ -6,6 +6,7 @@
  */
 
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,13 @@
 #include "mfactl.h"
 
 
-#define MFACTL_ARGS_MAX       32
+#define MFACTL_ARGS_MAX         32
 #define MFACTL_CONNECT_TIMEOUT  2
 #define MFACTL_TIMEOUT          10
 
 
-static int mfactl_auth(mfactl_t *ctl);
+static int mfactl_hello(mfactl_t *ctl);
+static int mfactl_timed_out(mfactl_t *ctl);
 static void mfactl_where(mfactl_t *ctl, char *buf, size_t size);
 static int mfactl_appendv(mfactl_t *ctl, va_list args);
 static int mfactl_lost(mfactl_t *ctl);
@@ -55,10 +57,10 @@ mfactl_connect(mfactl_t *ctl)
         return MFACTL_REDIS;
     }
 
-    tv.tv_sec = MFACTL_TIMEOUT;
+    /* a Redis that accepts but does not answer is not reached either */
     redisSetTimeout(ctl->redis, tv);
 
-    if (mfactl_auth(ctl) != MFACTL_OK) {
+    if (mfactl_hello(ctl) != MFACTL_OK) {
         return MFACTL_REDIS;
     }
 
@@ -73,12 +75,17 @@ mfactl_connect(mfactl_t *ctl)
         freeReplyObject(r);
     }
 
+    tv.tv_sec = MFACTL_TIMEOUT;
+    redisSetTimeout(ctl->redis, tv);
+
     return MFACTL_OK;
 }
 
 
+/* AUTH with MFA_REDIS_PASSWORD (and MFA_REDIS_USER), or PING */
+
 static int
-mfactl_auth(mfactl_t *ctl)
+mfactl_hello(mfactl_t *ctl)
 {
     int           argc;
     char          where[MFACTL_KEY_LEN];
@@ -88,32 +95,48 @@ mfactl_auth(mfactl_t *ctl)
     pass = getenv("MFA_REDIS_PASSWORD");
     user = getenv("MFA_REDIS_USER");
 
-    if (pass == NULL) {
-        return MFACTL_OK;
-    }
-
     argc = 0;
-    argv[argc++] = "AUTH";
 
-    if (user != NULL && user[0] != '\0') {
-        argv[argc++] = user;
+    if (pass == NULL) {
+        argv[argc++] = "PING";
+
+    } else {
+        argv[argc++] = "AUTH";
+
+        if (user != NULL && user[0] != '\0') {
+            argv[argc++] = user;
+        }
+
+        argv[argc++] = pass;
     }
-
-    argv[argc++] = pass;
 
     r = redisCommandArgv(ctl->redis, argc, argv, NULL);
 
     mfactl_where(ctl, where, sizeof(where));
 
     if (r == NULL) {
-        mfactl_error("cannot reach Redis at %s: %s", where,
-                     ctl->redis->errstr);
+        if (mfactl_timed_out(ctl)) {
+            mfactl_error("cannot reach Redis at %s: no answer within %d s",
+                         where, MFACTL_CONNECT_TIMEOUT);
+
+        } else {
+            mfactl_error("cannot reach Redis at %s: %s", where,
+                         ctl->redis->errstr);
+        }
+
         return MFACTL_REDIS;
     }
 
     if (r->type == REDIS_REPLY_ERROR) {
-        mfactl_error("Redis at %s refused the password from "
-                     "MFA_REDIS_PASSWORD: %s", where, r->str);
+        if (pass == NULL) {
+            mfactl_error("Redis at %s needs a password: set "
+                         "MFA_REDIS_PASSWORD (%s)", where, r->str);
+
+        } else {
+            mfactl_error("Redis at %s refused the password from "
+                         "MFA_REDIS_PASSWORD: %s", where, r->str);
+        }
+
         freeReplyObject(r);
         return MFACTL_REDIS;
     }
@@ -121,6 +144,14 @@ mfactl_auth(mfactl_t *ctl)
     freeReplyObject(r);
 
     return MFACTL_OK;
+}
+
+
+static int
+mfactl_timed_out(mfactl_t *ctl)
+{
+    return ctl->redis->err == REDIS_ERR_IO
+           && strcmp(ctl->redis->errstr, strerror(EAGAIN)) == 0;
 }
 
 
@@ -224,18 +255,11 @@ mfactl_append_argv(mfactl_t *ctl, int argc, const char **argv)
 redisReply *
 mfactl_reply(mfactl_t *ctl)
 {
-    void        *reply;
     redisReply  *r;
 
-    if (redisGetReply(ctl->redis, &reply) != REDIS_OK) {
-        mfactl_lost(ctl);
-        return NULL;
-    }
+    r = mfactl_reply_any(ctl);
 
-    ctl->pending--;
-    r = reply;
-
-    if (r->type == REDIS_REPLY_ERROR) {
+    if (r != NULL && r->type == REDIS_REPLY_ERROR) {
         mfactl_error("Redis refused a command: %s", r->str);
         freeReplyObject(r);
         return NULL;
@@ -245,14 +269,37 @@ mfactl_reply(mfactl_t *ctl)
 }
 
 
+redisReply *
+mfactl_reply_any(mfactl_t *ctl)
+{
+    void  *reply;
+
+    if (redisGetReply(ctl->redis, &reply) != REDIS_OK) {
+        mfactl_lost(ctl);
+        return NULL;
+    }
+
+    ctl->pending--;
+
+    return reply;
+}
+
+
 static int
 mfactl_lost(mfactl_t *ctl)
 {
     char  where[MFACTL_KEY_LEN];
 
     mfactl_where(ctl, where, sizeof(where));
-    mfactl_error("lost the connection to Redis at %s: %s", where,
-                 ctl->redis->errstr[0] ? ctl->redis->errstr : "no reply");
+
+    if (mfactl_timed_out(ctl)) {
+        mfactl_error("no answer from Redis at %s within %d s", where,
+                     MFACTL_TIMEOUT);
+
+    } else {
+        mfactl_error("lost the connection to Redis at %s: %s", where,
+                     ctl->redis->errstr[0] ? ctl->redis->errstr : "no reply");
+    }
 
     return MFACTL_REDIS;
 }
@@ -320,20 +367,33 @@ mfactl_audit_append(mfactl_t *ctl, const char *event, const char *user,
     const char *company, const char **extra)
 {
     int          argc;
-    char         key[MFACTL_KEY_LEN], now[24], max[24];
-    const char  *argv[MFACTL_ARGS_MAX];
+    char         key[MFACTL_KEY_LEN], max[24];
+    const char  *argv[6 + MFACTL_AUDIT_ARGS];
 
     mfactl_key(ctl, key, MFA_KEY_AUDIT, "", "");
-    snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
     snprintf(max, sizeof(max), "%d", MFA_AUDIT_MAX);
 
+    argv[0] = "XADD";
+    argv[1] = key;
+    argv[2] = "MAXLEN";
+    argv[3] = "~";
+    argv[4] = max;
+    argv[5] = "*";
+
+    argc = 6 + mfactl_audit_fields(ctl, argv + 6, event, user, company,
+                                   extra);
+
+    return mfactl_append_argv(ctl, argc, argv);
+}
+
+
+int
+mfactl_audit_fields(mfactl_t *ctl, const char **argv, const char *event,
+    const char *user, const char *company, const char **extra)
+{
+    int  argc;
+
     argc = 0;
-    argv[argc++] = "XADD";
-    argv[argc++] = key;
-    argv[argc++] = "MAXLEN";
-    argv[argc++] = "~";
-    argv[argc++] = max;
-    argv[argc++] = "*";
     argv[argc++] = "event";
     argv[argc++] = event;
     argv[argc++] = "user";
@@ -343,16 +403,18 @@ mfactl_audit_append(mfactl_t *ctl, const char *event, const char *user,
     argv[argc++] = "addr";
     argv[argc++] = "mfactl";
     argv[argc++] = "time";
-    argv[argc++] = now;
+    argv[argc++] = ctl->now;
     argv[argc++] = "by";
     argv[argc++] = ctl->by;
 
-    while (extra != NULL && *extra != NULL && argc < MFACTL_ARGS_MAX - 1) {
+    while (extra != NULL && *extra != NULL
+           && argc + 2 <= MFACTL_AUDIT_ARGS)
+    {
         argv[argc++] = *extra++;
         argv[argc++] = *extra++;
     }
 
-    return mfactl_append_argv(ctl, argc, argv);
+    return argc;
 }
 
 

@@ -17,6 +17,40 @@
 #define MFACTL_SEALED_MAX  256
 
 
+/*
+ * The reset, atomically.  KEYS: the user, recovery codes, guard, audit;
+ * ARGV: now, the audit's MAXLEN, then the audit entry's fields.  A record
+ * the module cannot read (another type, a gen that is not an integer) is
+ * replaced, with now as its generation: higher than any the user had, so
+ * that no verified session survives.  Returns {was enrolled, gen,
+ * replaced}.
+ */
+static const char  mfactl_reset_script[] =
+    "local ukey, now = KEYS[1], tonumber(ARGV[1])\n"
+    "local t = redis.call('TYPE', ukey)['ok']\n"
+    "local was, broken, gen = 0, 0, nil\n"
+    "if t ~= 'hash' and t ~= 'none' then\n"
+    "  redis.call('DEL', ukey)\n"
+    "  broken = 1\n"
+    "else\n"
+    "  was = redis.call('HEXISTS', ukey, '" MFA_FIELD_SINCE "')\n"
+    "  redis.call('HDEL', ukey, '" MFA_FIELD_SECRET "', '" MFA_FIELD_SINCE
+        "', '" MFA_FIELD_STEP "')\n"
+    "  local old = redis.call('HGET', ukey, '" MFA_FIELD_GEN "')\n"
+    "  if old and not string.match(old, '^%d+$') then broken = 1 end\n"
+    "end\n"
+    "if broken == 1 then\n"
+    "  gen = now\n"
+    "  redis.call('HSET', ukey, '" MFA_FIELD_GEN "', gen)\n"
+    "else\n"
+    "  gen = redis.call('HINCRBY', ukey, '" MFA_FIELD_GEN "', 1)\n"
+    "end\n"
+    "redis.call('DEL', KEYS[2], KEYS[3])\n"
+    "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*',\n"
+    "           unpack(ARGV, 3))\n"
+    "return {was, gen, broken}\n";
+
+
 static int mfactl_user_open(mfactl_t *ctl, const char *uid);
 static int mfactl_user_key_id(const redisReply *secret);
 static json_t *mfactl_user_companies(mfactl_t *ctl, const redisReply *set);
@@ -66,21 +100,36 @@ mfactl_user_show(mfactl_t *ctl)
         return rc;
     }
 
-    user = mfactl_reply(ctl);
+    /* a record of another type is shown as unreadable */
+    user = mfactl_reply_any(ctl);
     r = mfactl_reply(ctl);
     guard = mfactl_reply(ctl);
     set = mfactl_reply(ctl);
 
     if (user == NULL || r == NULL || guard == NULL || set == NULL
-        || user->type != REDIS_REPLY_ARRAY || user->elements != 3
         || guard->type != REDIS_REPLY_ARRAY || guard->elements != 2)
     {
         goto done;
     }
 
-    since = mfactl_number(user->element[0], 0);
-    gen = mfactl_number(user->element[1], 0);
-    key_id = mfactl_user_key_id(user->element[2]);
+    since = MFACTL_UNREADABLE;
+    gen = 0;
+    key_id = -1;
+
+    if (user->type == REDIS_REPLY_ARRAY && user->elements == 3) {
+        since = mfactl_since(user->element[0]);
+        gen = mfactl_number(user->element[1], MFACTL_UNREADABLE);
+        key_id = mfactl_user_key_id(user->element[2]);
+
+        if (gen == MFACTL_UNREADABLE
+            && user->element[1]->type != REDIS_REPLY_NIL)
+        {
+            since = MFACTL_UNREADABLE;
+        }
+
+        gen = (gen < 0) ? 0 : gen;
+    }
+
     left = mfactl_number(r, 0);
     n = mfactl_number(guard->element[0], 0);
     until = mfactl_number(guard->element[1], 0);
@@ -95,9 +144,11 @@ mfactl_user_show(mfactl_t *ctl)
     }
 
     if (ctl->json) {
-        doc = json_pack("{s:s, s:b, s:I, s:I, s:I, s:O, s:I, s:I}",
-                        "user", uid, "enrolled", since != 0,
-                        "since", (json_int_t) since, "gen", (json_int_t) gen,
+        doc = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:O, s:I, s:I}",
+                        "user", uid, "enrolled", since > 0,
+                        "unreadable", since == MFACTL_UNREADABLE,
+                        "since", (json_int_t) (since > 0 ? since : 0),
+                        "gen", (json_int_t) gen,
                         "recovery_codes_left", (json_int_t) left,
                         "companies", companies,
                         "locked_until", (json_int_t) until,
@@ -114,9 +165,13 @@ mfactl_user_show(mfactl_t *ctl)
 
     printf("user %s\n", uid);
 
-    if (since != 0) {
+    if (since > 0) {
         mfactl_time((time_t) since, t);
         printf("  2FA: enrolled since %s\n", t);
+
+    } else if (since == MFACTL_UNREADABLE) {
+        printf("  2FA: UNREADABLE record, the user is denied; \"mfactl user "
+               "reset %s\" repairs it\n", uid);
 
     } else {
         printf("  2FA: not enrolled\n");
@@ -245,11 +300,11 @@ mfactl_user_key_id(const redisReply *secret)
 int
 mfactl_user_reset(mfactl_t *ctl)
 {
-    int          rc, was;
+    int          rc, argc, was, broken;
     char         ukey[MFACTL_KEY_LEN], rkey[MFACTL_KEY_LEN];
-    char         gkey[MFACTL_KEY_LEN];
+    char         gkey[MFACTL_KEY_LEN], akey[MFACTL_KEY_LEN], max[24];
     long long    gen;
-    const char  *uid;
+    const char  *uid, *argv[9 + MFACTL_AUDIT_ARGS];
     redisReply  *r;
 
     uid = ctl->args[0];
@@ -262,38 +317,51 @@ mfactl_user_reset(mfactl_t *ctl)
     mfactl_key(ctl, ukey, MFA_KEY_USER, uid, "");
     mfactl_key(ctl, rkey, MFA_KEY_USER, uid, MFA_KEY_USER_RECOVERY);
     mfactl_key(ctl, gkey, MFA_KEY_USER, uid, MFA_KEY_USER_GUARD);
+    mfactl_key(ctl, akey, MFA_KEY_AUDIT, "", "");
+    snprintf(max, sizeof(max), "%d", MFA_AUDIT_MAX);
 
-    if (mfactl_multi(ctl) != MFACTL_OK
-        || mfactl_append(ctl, "HDEL", ukey, MFA_FIELD_SECRET, MFA_FIELD_SINCE,
-                         MFA_FIELD_STEP, NULL) != MFACTL_OK
-        || mfactl_append(ctl, "HINCRBY", ukey, MFA_FIELD_GEN, "1", NULL)
-           != MFACTL_OK
-        || mfactl_append(ctl, "DEL", rkey, gkey, NULL) != MFACTL_OK
-        || mfactl_audit_append(ctl, "reset", uid, "", NULL) != MFACTL_OK)
-    {
+    argc = 0;
+    argv[argc++] = "EVAL";
+    argv[argc++] = mfactl_reset_script;
+    argv[argc++] = "4";
+    argv[argc++] = ukey;
+    argv[argc++] = rkey;
+    argv[argc++] = gkey;
+    argv[argc++] = akey;
+    argv[argc++] = ctl->now;
+    argv[argc++] = max;
+    argc += mfactl_audit_fields(ctl, argv + argc, "reset", uid, "", NULL);
+
+    r = mfactl_command_argv(ctl, argc, argv);
+    if (r == NULL) {
         return MFACTL_REDIS;
     }
 
-    r = mfactl_exec(ctl);
-    if (r == NULL) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+        mfactl_error("unexpected reply from the reset script");
+        freeReplyObject(r);
         return MFACTL_REDIS;
     }
 
     was = r->element[0]->integer > 0;
     gen = r->element[1]->integer;
+    broken = r->element[2]->integer > 0;
     freeReplyObject(r);
 
     if (ctl->json) {
-        return mfactl_json_print(json_pack("{s:s, s:b, s:b, s:I}",
+        return mfactl_json_print(json_pack("{s:s, s:b, s:b, s:b, s:I}",
                                            "user", uid, "reset", 1,
                                            "was_enrolled", was,
+                                           "repaired", broken,
                                            "gen", (json_int_t) gen));
     }
 
     printf("user %s: 2FA reset%s; generation %lld, every verified session "
            "ended; recovery codes and lockout deleted.\n"
            "The user enrols again at the next request if a company "
-           "requires 2FA.\n", uid, was ? "" : " (was not enrolled)", gen);
+           "requires 2FA.\n", uid,
+           broken ? " (the unreadable record was replaced)"
+                  : was ? "" : " (was not enrolled)", gen);
 
     return MFACTL_OK;
 }

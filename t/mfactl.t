@@ -163,6 +163,19 @@ ok($took < 4, sprintf('... within the connect timeout (%.1f s)', $took));
 like($err, qr/^mfactl: cannot reach Redis at 192\.0\.2\.1:6379: /,
      '... naming it');
 
+# a server that accepts connections and never answers
+my $mute = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                 Listen => 5, Proto => 'tcp')
+    or die "listen: $!\n";
+$start = time;
+($rc, $out, $err) = mfactl_raw({}, '-p', $mute->sockport, 'user', 'show', 'bob');
+$took = time - $start;
+is($rc, 3, 'a server that never answers: exit 3');
+ok($took >= 1.5 && $took < 4, sprintf('... after about 2 s (%.1f s)', $took));
+is($err, 'mfactl: cannot reach Redis at 127.0.0.1:' . $mute->sockport
+         . ": no answer within 2 s\n", '... says so');
+close $mute;
+
 ###########################################################################
 # company require: --dry-run, on, off
 
@@ -186,7 +199,7 @@ is($out, "company acme: 2FA would be required (it was: not required)\n"
    '... lists exactly the members without 2FA');
 is($t->redis('EXISTS', 'mfa:company:acme'), 0, '... sets no policy');
 is($t->redis('XLEN', 'mfa:audit'), $audit_len, '... writes no audit entry');
-my @writes = grep { $_->[0] !~ /^(SMEMBERS|HGET|HMGET|EXISTS|SELECT)$/ } @cmds;
+my @writes = grep { $_->[0] !~ /^(PING|SMEMBERS|HGET|HMGET|EXISTS|SELECT)$/ } @cmds;
 is(scalar(@writes), 0, '... sends Redis no write command')
     or diag(explain(\@writes));
 
@@ -346,8 +359,8 @@ is($t->redis('EXISTS', 'mfa:user:carol:recovery', 'mfa:user:carol:guard'), 0,
 my ($vuid, $vgen) = split / /, $t->redis('GET', "mfa:verified:$digest");
 isnt($vgen, $t->redis('HGET', 'mfa:user:carol', 'gen'),
      '... the verified session\'s generation no longer matches');
-@seq = map { $_->[0] } grep { $_->[0] =~ /^(MULTI|HDEL|HINCRBY|DEL|XADD|EXEC)$/ } @cmds;
-is("@seq", 'MULTI HDEL HINCRBY DEL XADD EXEC', '... in one transaction');
+@seq = map { $_->[0] } grep { $_->[0] =~ /^(EVAL|HDEL|HINCRBY|DEL|XADD)$/ } @cmds;
+is("@seq", 'EVAL HDEL HINCRBY DEL XADD', '... in one script run');
 is(set_of('mfa:user:carol:companies'), 'acme,beta', '... memberships kept');
 $a = last_audit();
 is("$a->{event} $a->{user} $a->{addr} $a->{by}", 'reset carol mfactl mfactl:ops-ann',
@@ -355,8 +368,37 @@ is("$a->{event} $a->{user} $a->{addr} $a->{by}", 'reset carol mfactl mfactl:ops-
 
 $doc = mfactl_json($t, 'user', 'reset', 'carol');
 is_deeply($doc, { user => 'carol', reset => JSON::PP::true,
-                  was_enrolled => JSON::PP::false, gen => 3 },
+                  was_enrolled => JSON::PP::false,
+                  repaired => JSON::PP::false, gen => 3 },
           '--json reset: not enrolled any more, gen 3');
+
+# records the module cannot read: shown as such, repaired by a reset
+$t->redis('SET', 'mfa:user:kim', 'garbage');
+$t->redis('SADD', 'mfa:company:acme:members', 'kim');
+$t->redis('HSET', 'mfa:user:lee', 'gen', 'x7', 'since', int(time),
+          'secret', fake_sealed(3));
+($rc, $out) = admin('user', 'show', 'kim');
+ok($rc == 0 && $out =~ /2FA: UNREADABLE record, the user is denied; "mfactl user reset kim" repairs it/,
+   'user show, a record of another type: unreadable');
+ok(mfactl_json($t, 'user', 'show', 'lee')->{unreadable},
+   '--json user show, a gen that is not a number: unreadable');
+($rc, $out) = admin('company', 'show', 'acme');
+like($out, qr/^    kim +UNREADABLE record, denied/m, 'company show: unreadable');
+($rc, $out) = admin('company', 'report', 'acme');
+like($out, qr/^not enrolled: 4\n  bob .*\n  carol .*\n  dave .*\n  kim /m,
+     'company report: counted as not enrolled');
+$before = int(time);
+($rc, $out) = admin('user', 'reset', 'kim');
+like($out, qr/^user kim: 2FA reset \(the unreadable record was replaced\)/,
+     'user reset of a record of another type: replaced');
+my $kim = hash_of('mfa:user:kim');
+ok(keys %$kim == 1 && $kim->{gen} >= $before,
+   '... a hash again, its generation the time (above any before)');
+$doc = mfactl_json($t, 'user', 'reset', 'lee');
+ok($doc->{repaired} && $doc->{gen} >= $before && $doc->{was_enrolled},
+   'user reset of a non-integer gen: repaired');
+is_deeply(hash_of('mfa:user:lee'), { gen => $doc->{gen} }, '... secret gone');
+$t->redis('SREM', 'mfa:company:acme:members', 'kim');
 
 ###########################################################################
 # user unlock
@@ -469,6 +511,31 @@ like($lines[1], qr/ unlocked user=alice company="" addr=mfactl by=mfactl:ops-ann
      '... then mfactl\'s own entry');
 like($lines[2], qr/ verified user=late company=acme addr=::1$/, '... then the next');
 
+# --json --follow: one JSON object a line
+$pid = fork() // die "fork: $!";
+if ($pid == 0) {
+    open STDOUT, '>', "$follow_out.json";
+    open STDERR, '>', "$follow_out.err";
+    delete $ENV{MFA_REDIS_PASSWORD};
+    exec(mfactl_bin(), '-p', $t->redis_port, '--json', 'audit', '-n', '2',
+         '--follow') or POSIX::_exit(127);
+}
+sleep 0.5;
+$t->redis('XADD', 'mfa:audit', '*', 'event', 'enrolled', 'user', 'newbie',
+          'company', 'acme', 'addr', '::1', 'time', int(time));
+$deadline = time + 5;
+sleep 0.1 while time < $deadline
+    && ($t->read_file('follow.out.json') // '') !~ /newbie/;
+kill 'INT', $pid;
+waitpid($pid, 0);
+is($? >> 8, 0, 'audit --json --follow: exit 0 on SIGINT');
+@lines = split /\n/, $t->read_file('follow.out.json');
+my @docs = map { eval { JSON::PP->new->decode($_) } } @lines;
+is(scalar(@docs), 3, '... 3 lines, each a JSON object');
+is_deeply([ map { $_->{user} } @docs ], [ 'alice', 'late', 'newbie' ],
+          '... the last 2, then the new one');
+is($docs[2]{event}, 'enrolled', '... with its fields');
+
 ###########################################################################
 # genkey
 
@@ -542,7 +609,8 @@ $p->redis('SADD', 'mfa:user:ivy:companies', 'acme');
 ($rc, $out, $err) = mfactl_raw({ MFA_REDIS_PASSWORD => undef },
                                '-p', $p->redis_port, 'user', 'show', 'ivy');
 is($rc, 3, 'a password is needed, none given: exit 3');
-like($err, qr/^mfactl: Redis refused a command: NOAUTH/, '... NOAUTH');
+like($err, qr/^mfactl: Redis at 127\.0\.0\.1:\d+ needs a password: set MFA_REDIS_PASSWORD \(NOAUTH/,
+     '... says so');
 ($rc, $out, $err) = mfactl_raw({ MFA_REDIS_PASSWORD => 'wrong' },
                                '-p', $p->redis_port, 'user', 'show', 'ivy');
 is($rc, 3, 'a wrong password: exit 3');
