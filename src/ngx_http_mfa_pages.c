@@ -657,6 +657,8 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     uint8_t                    key[MFA_KEY_LEN];
     ngx_int_t                  ok;
     mfa_str_t                  site;
+    mfa_key_t                 *keys;
+    ngx_uint_t                 i;
     const mfa_form_field_t    *token;
     ngx_http_mfa_main_conf_t  *mmcf;
 
@@ -675,12 +677,17 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     token = mfa_form_get(pg->form, "csrf");
+    keys = mmcf->keys->elts;
+    ok = 0;
 
-    mfa_key_derive(mmcf->keys->elts, "csrf", key);
+    /* forms are signed with the first key; one shown before a key
+       rotation was signed with a key now listed after it */
 
-    ok = (token != NULL
-          && mfa_token_check(key, "csrf", pg->digest.data, pg->digest.len,
-                             token->value, token->value_len, ngx_time()));
+    for (i = 0; token != NULL && !ok && i < mmcf->keys->nelts; i++) {
+        mfa_key_derive(&keys[i], "csrf", key);
+        ok = mfa_token_check(key, "csrf", pg->digest.data, pg->digest.len,
+                             token->value, token->value_len, ngx_time());
+    }
 
     OPENSSL_cleanse(key, sizeof(key));
 
@@ -1082,6 +1089,20 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     if (st->failed || st->nres < 2 || st->res[0].len != 1) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    if (st->res[0].data[0] == '3' && !pg->reread) {
+        /* the secret changed since it was read: read it again, once */
+
+        pg->reread = 1;
+
+        if (ngx_http_mfa_store_start(r, st, "read", &pg->digest) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_code_check);
         return;
     }
 

@@ -88,6 +88,7 @@ struct ngx_http_mfa_page_s {
                                      [NGX_HTTP_MFA_HASH_HEX];
     u_char                      step[NGX_INT64_LEN];
     unsigned                    require:1;  /* the policy to set */
+    unsigned                    reread:1;   /* the secret was read again */
     unsigned                    post:1;     /* a POST or a PUT */
     unsigned                    api:1;      /* JSON in and out */
     unsigned                    token:1;    /* the API's bearer token */

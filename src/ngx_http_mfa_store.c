@@ -48,7 +48,8 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  *   then "enroll"|"verify"|"disable"|"regenerate", 16 n, 17.. n hashes a
  *   recovery code may have, then the hashes of new recovery codes):
  *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
- *   lockout} when locked out before trying.
+ *   lockout} when locked out before trying, {3, 0} when the secret changed
+ *   since it was read (a key rotation, a disable): nothing is counted.
  * "company" (12 the company's key, 13 its members key, 14 the user key
  *   prefix, 15 the most members listed): {exists, require_2fa,
  *   changed_by, changed_at, members known, members in all, {id, since,
@@ -164,7 +165,9 @@ static const char  ngx_http_mfa_store_script[] =
 "local ok, used = false, false\n"
 "if kind == 'pending' then\n"
 "  ok = not u[1] and pending() == expect\n"
-"elseif u[1] and u[2] == expect then\n"
+"elseif kind == 'totp' or kind == 'recovery' then\n"
+"  -- the code was checked against another secret: not the user's fault\n"
+"  if not u[1] or u[2] ~= expect then return {3, 0} end\n"
 "  if kind == 'totp' then\n"
 "    ok = tonumber(step) > (tonumber(u[3]) or -1)\n"
 "  elseif kind == 'recovery' then\n"
