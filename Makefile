@@ -6,7 +6,10 @@
 #   make test       deps, build, then every test suite
 #   make unit       C unit tests of the pure core (lua-free-tests/)
 #   make prove      integration tests (t/): real nginx, real redis-server
+#   make browser    end-to-end tests in Chromium (t/browser/)
 #   make fuzz       libFuzzer targets (fuzz/), then a short run of each
+#   make demo       Redis, a sample dashboard and nginx with the module
+#   make screenshots  the browser tests, refreshing docs/screenshots/
 #   make bench      the benchmark (bench/run; BENCH_ARGS=--quick for short)
 
 SHELL        := /bin/bash
@@ -43,8 +46,8 @@ MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
 ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
-.PHONY: all module mfactl deps test unit prove test-asan fuzz fuzz-build \
-        bench clean
+.PHONY: all module mfactl deps test unit prove test-asan browser \
+        screenshots fuzz fuzz-build demo bench clean
 
 all: module mfactl
 
@@ -65,7 +68,9 @@ $(NGX_BUILD)/Makefile: config
 
 $(MODULE): $(NGX_BUILD)/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_http_mfa_module.so $@
+	@# replaced, not overwritten: a running nginx keeps the file it loaded
+	cp $(NGX_BUILD)/objs/ngx_http_mfa_module.so $@.tmp
+	mv -f $@.tmp $@
 
 # the admin CLI: the pure core plus hiredis, no nginx
 mfactl: $(MFACTL)
@@ -76,9 +81,10 @@ $(MFACTL): $(MFACTL_SRCS) src/mfactl.h $(CORE_SRCS) $(CORE_HDRS)
 	    $(LIBS_CORE)
 
 test: deps
-	$(MAKE) module
+	$(MAKE) module mfactl
 	$(MAKE) unit
 	$(MAKE) prove
+	$(MAKE) browser
 	$(MAKE) test-asan
 	$(MAKE) fuzz
 
@@ -98,11 +104,25 @@ prove: module mfactl
 
 # the module built with AddressSanitizer, loaded into Debian's nginx with
 # libasan preloaded; the harness fails a test file on any sanitizer report
-test-asan:
+test-asan: mfactl
 	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="-fsanitize=address" \
 	    MFA_CC_OPT="-fsanitize=address -fno-omit-frame-pointer -O1 -g" module
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
-	    TEST_NGINX_ASAN=$(ASAN_LIB) prove -r t/
+	    TEST_NGINX_ASAN=$(ASAN_LIB) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
+	    prove -r t/
+
+# Debian's Chromium driven by npm playwright-core; the screenshots go to
+# build/screenshots (make screenshots: to docs/screenshots, for the README)
+SHOTS        ?= $(CURDIR)/$(BUILD)/screenshots
+
+browser: module mfactl
+	npm ci --prefix t/browser --no-audit --no-fund --loglevel=error
+	npm ci --prefix examples/dashboard --no-audit --no-fund --loglevel=error
+	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) TEST_SCREENSHOT_DIR=$(SHOTS) \
+	    node --test t/browser/
+
+screenshots:
+	$(MAKE) browser SHOTS=$(CURDIR)/docs/screenshots
 
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
@@ -123,6 +143,10 @@ fuzz: fuzz-build
 	    || { tail -50 $(BUILD)/fuzz/$$name.log; exit 1; }; \
 	    tail -1 $(BUILD)/fuzz/$$name.log; \
 	done
+
+# installs and builds what is missing itself; Ctrl-C stops everything
+demo:
+	./scripts/demo.sh
 
 bench: deps
 	bench/run $(BENCH_ARGS)

@@ -40,13 +40,8 @@ cd "$REPO"
 # --- what is needed ------------------------------------------------------
 
 if [ "${DEMO_SKIP_DEPS:-}" != 1 ]; then
+    # the Debian packages, node and npm included
     ./scripts/install-deps.sh
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        say "installing node and npm"
-        sudo=""
-        [ "$(id -u)" = 0 ] || sudo=sudo
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q nodejs npm
-    fi
     # npm ci only when the lock file changed since the last install
     if [ ! -f "$DASH/node_modules/.package-lock.json" ] \
        || [ "$DASH/package-lock.json" -nt "$DASH/node_modules/.package-lock.json" ]

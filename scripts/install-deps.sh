@@ -5,7 +5,17 @@ set -eu
 
 PKGS="build-essential nginx nginx-dev libpcre2-dev zlib1g-dev libssl-dev
 libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
-libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl"
+libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl
+chromium"
+
+# Node.js for the browser tests and the demo dashboard: Debian's, unless a
+# node (and its npm) is already there, from NodeSource for instance
+if ! command -v node >/dev/null 2>&1; then
+    PKGS="$PKGS nodejs"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    PKGS="$PKGS npm"
+fi
 
 missing=""
 for p in $PKGS; do
