@@ -29,6 +29,8 @@
 static void ngx_http_mfa_store_done(void *data, redisReply *reply);
 static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, redisReply *reply);
+static ngx_int_t ngx_http_mfa_store_str(ngx_http_request_t *r, ngx_str_t *s,
+    redisReply *e);
 static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, redisReply *reply);
 
@@ -446,15 +448,10 @@ ngx_http_mfa_store_copy(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
             break;
 
         case REDIS_REPLY_STRING:
-            /* NUL-terminated, for the core */
-            s->data = ngx_pnalloc(r->pool, e->len + 1);
-            if (s->data == NULL) {
+            if (ngx_http_mfa_store_str(r, s, e) != NGX_OK) {
                 return NGX_ERROR;
             }
 
-            ngx_memcpy(s->data, e->str, e->len);
-            s->data[e->len] = '\0';
-            s->len = e->len;
             break;
 
         case REDIS_REPLY_ARRAY:
@@ -481,7 +478,25 @@ ngx_http_mfa_store_copy(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
 }
 
 
-/* the one array a reply may hold: strings, NUL-terminated */
+/* a string of the reply, copied NUL-terminated for the core */
+
+static ngx_int_t
+ngx_http_mfa_store_str(ngx_http_request_t *r, ngx_str_t *s, redisReply *e)
+{
+    s->data = ngx_pnalloc(r->pool, e->len + 1);
+    if (s->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(s->data, e->str, e->len);
+    s->data[e->len] = '\0';
+    s->len = e->len;
+
+    return NGX_OK;
+}
+
+
+/* the one array a reply may hold: strings (others are left empty) */
 
 static ngx_int_t
 ngx_http_mfa_store_list(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
@@ -500,18 +515,11 @@ ngx_http_mfa_store_list(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
         e = reply->element[i];
         s = &st->list[i];
 
-        if (e->type != REDIS_REPLY_STRING) {
-            continue;
-        }
-
-        s->data = ngx_pnalloc(r->pool, e->len + 1);
-        if (s->data == NULL) {
+        if (e->type == REDIS_REPLY_STRING
+            && ngx_http_mfa_store_str(r, s, e) != NGX_OK)
+        {
             return NGX_ERROR;
         }
-
-        ngx_memcpy(s->data, e->str, e->len);
-        s->data[e->len] = '\0';
-        s->len = e->len;
     }
 
     st->nlist = reply->elements;
