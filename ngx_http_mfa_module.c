@@ -582,6 +582,11 @@ ngx_http_mfa_cleanup(void *data)
         ngx_http_mfa_redis_detach(ctx->query);
         ctx->query = NULL;
     }
+
+    if (ctx->query2 != NULL) {
+        ngx_http_mfa_redis_detach(ctx->query2);
+        ctx->query2 = NULL;
+    }
 }
 
 

@@ -29,6 +29,8 @@
 
 /* the arguments of the lookup command */
 #define NGX_HTTP_MFA_ARGS           14
+/* MGET session marker, HMGET user gen since */
+#define NGX_HTTP_MFA_FAST_ARGS      7
 
 
 typedef struct {
@@ -83,6 +85,16 @@ typedef struct {
     /* the command's arguments, kept for a retry after NOSCRIPT */
     const char                  *argv[NGX_HTTP_MFA_ARGS];
     size_t                       argvlen[NGX_HTTP_MFA_ARGS];
+    /*
+     * The fast path, for a session verified before by this worker: MGET
+     * of the session and its verified marker, then HMGET of the user's
+     * gen and since, pipelined; "fast" holds the MGET's strings.
+     */
+    ngx_http_mfa_redis_query_t  *query2;
+    const char                  *fast_argv[NGX_HTTP_MFA_FAST_ARGS];
+    size_t                       fast_argvlen[NGX_HTTP_MFA_FAST_ARGS];
+    ngx_str_t                    fast[2];
+    ngx_str_t                    fast_user;
     mfa_gate_decision_t          decision;
     /* what the decision was made from */
     mfa_gate_input_t             in;
@@ -94,6 +106,7 @@ typedef struct {
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     retried:1;
+    unsigned                     fast_failed:1;
     unsigned                     headers_set:1;
     /* a lookup for the pages: the verified-decision cache is not used */
     unsigned                     no_cache:1;

@@ -96,6 +96,27 @@ ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
 }
 
 
+ngx_int_t
+ngx_http_mfa_cache_user(void *conf, ngx_str_t *key, ngx_str_t *user)
+{
+    ngx_http_mfa_cache_entry_t  *e;
+
+    e = ngx_http_mfa_cache_slot(key);
+
+    if (e == NULL || e->conf != conf || e->user_len == 0
+        || e->key_len != key->len
+        || ngx_memcmp(e->key, key->data, key->len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    user->data = e->user;
+    user->len = e->user_len;
+
+    return NGX_OK;
+}
+
+
 void
 ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t ttl)

@@ -29,6 +29,13 @@ ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
 void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t ttl);
 
+/*
+ * The user a session was last verified for, whether or not the decision
+ * expired: only a hint, for the lookup's fast path, which checks it.
+ */
+ngx_int_t ngx_http_mfa_cache_user(void *conf, ngx_str_t *key,
+    ngx_str_t *user);
+
 /* expires this worker's decisions for a user */
 void ngx_http_mfa_cache_forget(ngx_str_t *user);
 

@@ -12,7 +12,7 @@ use Exporter qw(import);
 
 use MfaTest;
 
-our @EXPORT = qw(gate_conf session enrol verify saw %NAV %XHR);
+our @EXPORT = qw(gate_conf session enrol verify digest saw %NAV %XHR);
 
 our %NAV = (Accept => 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8');
 our %XHR = (Accept => 'application/json',
@@ -85,8 +85,13 @@ sub enrol {
 sub verify {
     my ($t, $sid, $uid, $gen) = @_;
 
-    my $digest = substr(hmac_sha256_hex($sid, 'mfa-session'), 0, 32);
-    $t->redis('SET', "mfa:verified:$digest", "$uid $gen");
+    $t->redis('SET', 'mfa:verified:' . digest($sid), "$uid $gen");
+}
+
+# the digest that stands for a session id in the module's keys
+sub digest {
+    my ($sid) = @_;
+    return substr(hmac_sha256_hex($sid, 'mfa-session'), 0, 32);
 }
 
 # a request header as the upstream saw it, undef when absent or when the
