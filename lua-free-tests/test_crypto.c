@@ -777,6 +777,19 @@ test_session_digest(void **state)
 
     mfa_session_digest("s3cr3t-session-iD", 17, b);
     assert_memory_not_equal(a, b, MFA_SESSION_DIGEST_LEN);
+
+    /* the keyed MAC is reused call after call: still the documented HMAC */
+
+    for (i = 0; i < 200; i++) {
+        uint8_t  id[64];
+
+        assert_int_equal(RAND_bytes(id, (int) (i % sizeof(id)) + 1), 1);
+        mfa_session_digest((char *) id, i % sizeof(id) + 1, b);
+        assert_non_null(HMAC(EVP_sha256(), "mfa-session", 11, id,
+                             i % sizeof(id) + 1, md, &len));
+        mfa_test_hex(md, sizeof(md), want);
+        assert_memory_equal(b, want, MFA_SESSION_DIGEST_LEN);
+    }
 }
 
 

@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -25,6 +26,7 @@
 static int mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
     const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
+static EVP_MAC_CTX *mfa_session_mac(void);
 static void mfa_token_mac(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, const uint8_t *expiry,
     uint8_t *mac);
@@ -311,17 +313,69 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 }
 
 
+/* HMAC-SHA256 keyed with "mfa-session", ready for EVP_MAC_init() */
+
+static EVP_MAC_CTX *
+mfa_session_mac(void)
+{
+    EVP_MAC      *mac;
+    OSSL_PARAM    params[2];
+    EVP_MAC_CTX  *ctx;
+
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL) {
+        return NULL;
+    }
+
+    ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);
+
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *) "SHA256",
+                                                 0);
+    params[1] = OSSL_PARAM_construct_end();
+
+    if (EVP_MAC_init(ctx, (const unsigned char *) "mfa-session", 11, params)
+        != 1)
+    {
+        EVP_MAC_CTX_free(ctx);
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
 void
 mfa_session_digest(const char *id, size_t len, char *out)
 {
-    size_t   i;
+    size_t   i, n;
     uint8_t  md[MFA_HMAC_LEN];
 
-    static const char  hex[] = "0123456789abcdef";
+    static const char    hex[] = "0123456789abcdef";
+    static EVP_MAC_CTX  *ctx;
 
-    /* a public key: the id itself is the secret, a long random one */
+    /*
+     * A public key: the id itself is the secret, a long random one.  This
+     * runs for every gated request that asks Redis: the HMAC is fetched
+     * and keyed once per process, and each call re-initialises it with the
+     * same key (a one-shot HMAC() fetches the algorithm every time).
+     */
 
-    mfa_hmac_sha256((const uint8_t *) "mfa-session", 11, id, len, md);
+    if (ctx == NULL) {
+        ctx = mfa_session_mac();
+    }
+
+    if (ctx == NULL
+        || EVP_MAC_init(ctx, NULL, 0, NULL) != 1
+        || EVP_MAC_update(ctx, (const unsigned char *) id, len) != 1
+        || EVP_MAC_final(ctx, md, &n, sizeof(md)) != 1)
+    {
+        mfa_hmac_sha256((const uint8_t *) "mfa-session", 11, id, len, md);
+    }
 
     for (i = 0; i < MFA_SESSION_DIGEST_LEN / 2; i++) {
         out[2 * i] = hex[md[i] >> 4];
