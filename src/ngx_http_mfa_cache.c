@@ -6,9 +6,10 @@
  * at most a second (mfa_verified_cache) without asking Redis: a page and
  * its requests rarely spread over more than that.  Only verified outcomes
  * are kept, which a policy flip does not change; a disable, a reset or a
- * logout is seen within that second.  The table is direct-mapped by a hash
- * of the session id and key: a collision only evicts.  Entries match on
- * the location settings and the exact id and key, never on a hash alone.
+ * logout is seen within that second.  The table is 4-way set-associative
+ * by a hash of the session id and key: a new entry takes the place of the
+ * one closest to expiring in its set.  Entries match on the location
+ * settings and the exact id and key, never on a hash alone.
  */
 
 
@@ -18,8 +19,9 @@
 #include "ngx_http_mfa_cache.h"
 
 
-/* 32768 entries of 192 bytes: 6 MB a worker */
+/* 32768 entries of 192 bytes: 6 MB a worker, in sets of 4 */
 #define NGX_HTTP_MFA_CACHE_SLOTS     32768
+#define NGX_HTTP_MFA_CACHE_WAYS      4
 /* longer session ids and keys, or user ids, are simply not cached */
 #define NGX_HTTP_MFA_CACHE_KEY_MAX   104
 #define NGX_HTTP_MFA_CACHE_USER_MAX  64
@@ -35,7 +37,9 @@ typedef struct {
 } ngx_http_mfa_cache_entry_t;
 
 
-static ngx_http_mfa_cache_entry_t *ngx_http_mfa_cache_slot(ngx_str_t *key);
+static ngx_http_mfa_cache_entry_t *ngx_http_mfa_cache_set(ngx_str_t *key);
+static ngx_http_mfa_cache_entry_t *ngx_http_mfa_cache_find(void *conf,
+    ngx_str_t *key);
 
 
 /* per worker: allocated in init_process, freed in exit_process */
@@ -63,15 +67,45 @@ ngx_http_mfa_cache_exit(void)
 }
 
 
+/* the first entry of the key's set */
+
 static ngx_http_mfa_cache_entry_t *
-ngx_http_mfa_cache_slot(ngx_str_t *key)
+ngx_http_mfa_cache_set(ngx_str_t *key)
 {
     if (ngx_http_mfa_cache == NULL || key->len > NGX_HTTP_MFA_CACHE_KEY_MAX) {
         return NULL;
     }
 
     return &ngx_http_mfa_cache[ngx_murmur_hash2(key->data, key->len)
-                               % NGX_HTTP_MFA_CACHE_SLOTS];
+                               % (NGX_HTTP_MFA_CACHE_SLOTS
+                                  / NGX_HTTP_MFA_CACHE_WAYS)
+                               * NGX_HTTP_MFA_CACHE_WAYS];
+}
+
+
+/* the key's entry, expired or not, or NULL */
+
+static ngx_http_mfa_cache_entry_t *
+ngx_http_mfa_cache_find(void *conf, ngx_str_t *key)
+{
+    ngx_uint_t                   i;
+    ngx_http_mfa_cache_entry_t  *e;
+
+    e = ngx_http_mfa_cache_set(key);
+
+    if (e == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < NGX_HTTP_MFA_CACHE_WAYS; i++, e++) {
+        if (e->conf == conf && e->key_len == key->len && e->user_len != 0
+            && ngx_memcmp(e->key, key->data, key->len) == 0)
+        {
+            return e;
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -80,12 +114,9 @@ ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
 {
     ngx_http_mfa_cache_entry_t  *e;
 
-    e = ngx_http_mfa_cache_slot(key);
+    e = ngx_http_mfa_cache_find(conf, key);
 
-    if (e == NULL || e->conf != conf || e->key_len != key->len
-        || (ngx_msec_int_t) (e->expires - ngx_current_msec) <= 0
-        || ngx_memcmp(e->key, key->data, key->len) != 0)
-    {
+    if (e == NULL || (ngx_msec_int_t) (e->expires - ngx_current_msec) <= 0) {
         return NGX_DECLINED;
     }
 
@@ -101,12 +132,9 @@ ngx_http_mfa_cache_user(void *conf, ngx_str_t *key, ngx_str_t *user)
 {
     ngx_http_mfa_cache_entry_t  *e;
 
-    e = ngx_http_mfa_cache_slot(key);
+    e = ngx_http_mfa_cache_find(conf, key);
 
-    if (e == NULL || e->conf != conf || e->user_len == 0
-        || e->key_len != key->len
-        || ngx_memcmp(e->key, key->data, key->len) != 0)
-    {
+    if (e == NULL) {
         return NGX_DECLINED;
     }
 
@@ -121,12 +149,33 @@ void
 ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t ttl)
 {
-    ngx_http_mfa_cache_entry_t  *e;
+    ngx_uint_t                   i;
+    ngx_http_mfa_cache_entry_t  *e, *set;
 
-    e = ngx_http_mfa_cache_slot(key);
-
-    if (e == NULL || ttl == 0 || user->len > NGX_HTTP_MFA_CACHE_USER_MAX) {
+    if (ttl == 0 || user->len == 0
+        || user->len > NGX_HTTP_MFA_CACHE_USER_MAX)
+    {
         return;
+    }
+
+    e = ngx_http_mfa_cache_find(conf, key);
+
+    if (e == NULL) {
+        set = ngx_http_mfa_cache_set(key);
+
+        if (set == NULL) {
+            return;
+        }
+
+        /* the entry of the set closest to expiring, or expired longest */
+
+        e = set;
+
+        for (i = 1; i < NGX_HTTP_MFA_CACHE_WAYS; i++) {
+            if ((ngx_msec_int_t) (set[i].expires - e->expires) < 0) {
+                e = &set[i];
+            }
+        }
     }
 
     e->conf = conf;
