@@ -140,5 +140,25 @@ void ngx_http_mfa_lookup_init(void);
  */
 ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 
+/* what to read in the session, from the configuration; ctx may be NULL */
+void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
+    mfa_gate_spec_t *spec);
+
+/*
+ * The fast path's verdict from MGET (session, marker) and HMGET (gen,
+ * since) for a user: NGX_OK when still verified, in and id filled.
+ */
+ngx_int_t ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
+    ngx_str_t *user, redisReply *hmget, mfa_gate_input_t *in,
+    mfa_gate_identity_t *id);
+
+/*
+ * Confirms a cached verified decision in the background (MGET and HMGET):
+ * refreshed when still verified, dropped otherwise.  cache_key, the
+ * session key, the session id and the user are copied.
+ */
+void ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
+    ngx_str_t *session_key, ngx_str_t *id, ngx_str_t *user);
+
 
 #endif /* _NGX_HTTP_MFA_H_INCLUDED_ */

@@ -31,7 +31,9 @@ typedef struct {
     void         *conf;
     ngx_msec_t    expires;
     u_short       key_len;
+    u_short       ttl;
     u_char        user_len;
+    u_char        refreshing;
     u_char        key[NGX_HTTP_MFA_CACHE_KEY_MAX];
     u_char        user[NGX_HTTP_MFA_CACHE_USER_MAX];
 } ngx_http_mfa_cache_entry_t;
@@ -112,16 +114,28 @@ ngx_http_mfa_cache_find(void *conf, ngx_str_t *key)
 ngx_int_t
 ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
 {
+    ngx_msec_int_t               left;
     ngx_http_mfa_cache_entry_t  *e;
 
     e = ngx_http_mfa_cache_find(conf, key);
 
-    if (e == NULL || (ngx_msec_int_t) (e->expires - ngx_current_msec) <= 0) {
+    if (e == NULL) {
+        return NGX_DECLINED;
+    }
+
+    left = (ngx_msec_int_t) (e->expires - ngx_current_msec);
+
+    if (left <= 0) {
         return NGX_DECLINED;
     }
 
     user->data = e->user;
     user->len = e->user_len;
+
+    if (left < e->ttl / 2 && !e->refreshing) {
+        e->refreshing = 1;
+        return NGX_AGAIN;
+    }
 
     return NGX_OK;
 }
@@ -178,12 +192,37 @@ ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
         }
     }
 
+    ttl = ngx_min(ttl, NGX_HTTP_MFA_CACHE_MAX_TTL);
+
     e->conf = conf;
-    e->expires = ngx_current_msec + ngx_min(ttl, NGX_HTTP_MFA_CACHE_MAX_TTL);
+    e->expires = ngx_current_msec + ttl;
+    e->ttl = (u_short) ttl;
+    e->refreshing = 0;
     e->key_len = (u_short) key->len;
     e->user_len = (u_char) user->len;
     ngx_memcpy(e->key, key->data, key->len);
     ngx_memcpy(e->user, user->data, user->len);
+}
+
+
+/* a refresh found the session no longer verified, or could not tell */
+
+void
+ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire)
+{
+    ngx_http_mfa_cache_entry_t  *e;
+
+    e = ngx_http_mfa_cache_find(conf, key);
+
+    if (e == NULL) {
+        return;
+    }
+
+    e->refreshing = 0;
+
+    if (expire) {
+        e->expires = ngx_current_msec;
+    }
 }
 
 

@@ -22,9 +22,14 @@ void ngx_http_mfa_cache_exit(void);
 /*
  * The user of a session that was verified less than "ttl" ago, for the
  * same location settings ("conf") and the same "key" (the session id and
- * the session key): NGX_OK and the user, or NGX_DECLINED.
+ * the session key): NGX_OK and the user, or NGX_DECLINED.  NGX_AGAIN (with
+ * the user) once half the time is gone: the caller starts a refresh, which
+ * ends with ngx_http_mfa_cache_put() or ngx_http_mfa_cache_drop().
  */
 ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
+
+/* the refresh failed (expire 0) or found the session changed (expire 1) */
+void ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire);
 
 void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t ttl);

@@ -54,8 +54,7 @@ static void ngx_http_mfa_fast_first(void *data, redisReply *reply);
 static void ngx_http_mfa_fast_done(void *data, redisReply *reply);
 static void ngx_http_mfa_lookup_failed(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
-static void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf,
-    ngx_http_mfa_ctx_t *ctx, mfa_gate_spec_t *spec);
+
 static ngx_int_t ngx_http_mfa_lookup_state(redisReply *reply,
     mfa_gate_state_t *st);
 static mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
@@ -197,6 +196,7 @@ ngx_int_t
 ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
     u_char                    *p;
+    ngx_int_t                  rc;
     ngx_str_t                  id, key, company, user;
     mfa_gate_input_t           in;
     ngx_http_mfa_loc_conf_t   *mlcf;
@@ -243,7 +243,15 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         *p++ = '\n';
         ngx_memcpy(p, key.data, key.len);
 
-        if (ngx_http_mfa_cache_get(mlcf, &ctx->cache_key, &user) == NGX_OK) {
+        rc = ngx_http_mfa_cache_get(mlcf, &ctx->cache_key, &user);
+
+        if (rc == NGX_OK || rc == NGX_AGAIN) {
+
+            if (rc == NGX_AGAIN) {
+                /* half its time gone: confirmed again in the background */
+                ngx_http_mfa_refresh(r, &ctx->cache_key, &key, &id, &user);
+            }
+
             ngx_memcpy(ctx->identity.user.data, user.data, user.len);
             ctx->identity.user.data[user.len] = '\0';
             ctx->identity.user.len = user.len;
@@ -451,9 +459,9 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 }
 
 
-/* what to read in the session, from the configuration */
+/* what to read in the session, from the configuration; ctx may be NULL */
 
-static void
+void
 ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec)
 {
@@ -466,8 +474,10 @@ ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     spec->paths[MFA_PATH_ADMIN].data = (char *) mlcf->session_admin.data;
     spec->paths[MFA_PATH_ADMIN].len = mlcf->session_admin.len;
 
-    spec->company.data = ctx->argv[NGX_HTTP_MFA_ARG_COMPANY];
-    spec->company.len = ctx->argvlen[NGX_HTTP_MFA_ARG_COMPANY];
+    if (ctx != NULL) {
+        spec->company.data = ctx->argv[NGX_HTTP_MFA_ARG_COMPANY];
+        spec->company.len = ctx->argvlen[NGX_HTTP_MFA_ARG_COMPANY];
+    }
 }
 
 
@@ -588,9 +598,7 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
     ngx_http_mfa_ctx_t  *ctx = data;
 
     ngx_str_t                 user;
-    mfa_err_t                 err;
     mfa_gate_spec_t           spec;
-    mfa_gate_state_t          st;
     mfa_gate_input_t          in;
     ngx_http_request_t       *r;
     ngx_http_mfa_loc_conf_t  *mlcf;
@@ -606,22 +614,9 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
         return;
     }
 
-    if (ctx->fast_failed || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 2)
-    {
+    if (ctx->fast_failed) {
         goto script;
     }
-
-    ngx_memzero(&st, sizeof(mfa_gate_state_t));
-    st.session = MFA_RECORD_OK;
-    st.record.data = (char *) ctx->fast[0].data;
-    st.record.len = ctx->fast[0].len;
-    st.verified.data = (char *) ctx->fast[1].data;
-    st.verified.len = ctx->fast[1].len;
-    st.user.data = (char *) ctx->fast_user.data;
-    st.user.len = ctx->fast_user.len;
-    st.gen = ngx_http_mfa_reply_str(reply->element[0]);
-    st.since = ngx_http_mfa_reply_str(reply->element[1]);
 
     ngx_memzero(&in, sizeof(mfa_gate_input_t));
     in.enabled = 1;
@@ -629,11 +624,9 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
 
     ngx_http_mfa_spec(mlcf, ctx, &spec);
 
-    /* the company is not read here: its complaint is not this path's */
-    mfa_gate_read(&spec, &st, &in, &ctx->identity, &err);
-
-    if (in.session != MFA_RECORD_OK || in.user != MFA_RECORD_OK
-        || !in.verified)
+    if (ngx_http_mfa_fast_verified(&spec, ctx->fast, &ctx->fast_user, reply,
+                                   &in, &ctx->identity)
+        != NGX_OK)
     {
         goto script;
     }
@@ -655,6 +648,50 @@ script:
     if (ngx_http_mfa_lookup_send(r, ctx, 0) != NGX_OK) {
         ngx_http_mfa_lookup_failed(r, ctx);
     }
+}
+
+
+/*
+ * The fast path's verdict, shared with the background refresh: NGX_OK
+ * when the session (MGET's first string) is still the user's, enrolled
+ * and verified (the marker, MGET's second) for the generation HMGET read.
+ */
+
+ngx_int_t
+ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
+    ngx_str_t *user, redisReply *hmget, mfa_gate_input_t *in,
+    mfa_gate_identity_t *id)
+{
+    mfa_err_t         err;
+    mfa_gate_state_t  st;
+
+    if (hmget->type != REDIS_REPLY_ARRAY || hmget->elements != 2) {
+        return NGX_DECLINED;
+    }
+
+    ngx_memzero(&st, sizeof(mfa_gate_state_t));
+    st.session = MFA_RECORD_OK;
+    st.record.data = (char *) mget[0].data;
+    st.record.len = mget[0].len;
+    st.verified.data = (char *) mget[1].data;
+    st.verified.len = mget[1].len;
+    st.user.data = (char *) user->data;
+    st.user.len = user->len;
+    st.gen = ngx_http_mfa_reply_str(hmget->element[0]);
+    st.since = ngx_http_mfa_reply_str(hmget->element[1]);
+
+    /* the company is not read here: its complaint is not this path's */
+    mfa_gate_read(spec, &st, in, id, &err);
+
+    if (in->session != MFA_RECORD_OK || in->user != MFA_RECORD_OK
+        || !in->verified)
+    {
+        return NGX_DECLINED;
+    }
+
+    in->policy = MFA_RECORD_OK;
+
+    return NGX_OK;
 }
 
 

@@ -1,0 +1,215 @@
+
+/*
+ * ngx_http_mfa_module: refreshing a cached verified decision ahead of its
+ * expiry.
+ *
+ * A request served from the verified-decision cache after half of the
+ * entry's time confirms the session in the background with the fast
+ * path's two commands (MGET of the session and its marker, HMGET of the
+ * user's gen and since), so that an active session does not wait for
+ * Redis when its entry would expire.  No decision is ever older than
+ * mfa_verified_cache: a refresh that finds the session changed drops the
+ * entry, one that gets no answer leaves it to expire.  The refresh owns
+ * copies of everything it needs: the request may be gone when Redis
+ * answers.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_mfa.h"
+#include "ngx_http_mfa_cache.h"
+#include "mfa_keys.h"
+
+
+typedef struct {
+    ngx_http_mfa_loc_conf_t     *conf;
+    ngx_log_t                   *log;
+    ngx_str_t                    cache_key;
+    ngx_str_t                    user;
+    /* the MGET's strings, allocated by its callback */
+    ngx_str_t                    mget[2];
+    const char                  *argv[NGX_HTTP_MFA_FAST_ARGS];
+    size_t                       argvlen[NGX_HTTP_MFA_FAST_ARGS];
+    unsigned                     changed:1;     /* session or marker gone */
+    unsigned                     lost:1;        /* no answer */
+} ngx_http_mfa_refresh_t;
+
+
+static void ngx_http_mfa_refresh_first(void *data, redisReply *reply);
+static void ngx_http_mfa_refresh_done(void *data, redisReply *reply);
+static void ngx_http_mfa_refresh_free(ngx_http_mfa_refresh_t *t);
+
+
+void
+ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
+    ngx_str_t *session_key, ngx_str_t *id, ngx_str_t *user)
+{
+    u_char                      *p;
+    size_t                       len;
+    ngx_http_mfa_refresh_t      *t;
+    ngx_http_mfa_redis_query_t  *first;
+    ngx_http_mfa_loc_conf_t     *mlcf;
+    ngx_http_mfa_main_conf_t    *mmcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
+    len = sizeof(ngx_http_mfa_refresh_t) + cache_key->len + user->len
+          + session_key->len + mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN
+          + mmcf->key_user.len + user->len;
+
+    t = ngx_alloc(len, ngx_cycle->log);
+    if (t == NULL) {
+        ngx_http_mfa_cache_drop(mlcf, cache_key, 0);
+        return;
+    }
+
+    ngx_memzero(t, sizeof(ngx_http_mfa_refresh_t));
+    t->conf = mlcf;
+    t->log = ngx_cycle->log;
+
+    p = (u_char *) (t + 1);
+
+    t->cache_key.data = p;
+    t->cache_key.len = cache_key->len;
+    p = ngx_cpymem(p, cache_key->data, cache_key->len);
+
+    t->user.data = p;
+    t->user.len = user->len;
+    p = ngx_cpymem(p, user->data, user->len);
+
+    t->argv[0] = "MGET";
+    t->argvlen[0] = 4;
+    t->argv[1] = (char *) p;
+    t->argvlen[1] = session_key->len;
+    p = ngx_cpymem(p, session_key->data, session_key->len);
+    t->argv[2] = (char *) p;
+    t->argvlen[2] = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
+    p = ngx_cpymem(p, mmcf->key_verified.data, mmcf->key_verified.len);
+    mfa_session_digest((char *) id->data, id->len, (char *) p);
+    p += MFA_SESSION_DIGEST_LEN;
+
+    t->argv[3] = "HMGET";
+    t->argvlen[3] = 5;
+    t->argv[4] = (char *) p;
+    t->argvlen[4] = mmcf->key_user.len + user->len;
+    p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
+    ngx_memcpy(p, user->data, user->len);
+    t->argv[5] = MFA_FIELD_GEN;
+    t->argvlen[5] = sizeof(MFA_FIELD_GEN) - 1;
+    t->argv[6] = MFA_FIELD_SINCE;
+    t->argvlen[6] = sizeof(MFA_FIELD_SINCE) - 1;
+
+    first = ngx_http_mfa_redis_send(t->log, 3, t->argv, t->argvlen,
+                                    ngx_http_mfa_refresh_first, t);
+    if (first == NULL) {
+        goto failed;
+    }
+
+    if (ngx_http_mfa_redis_send(t->log, 4, &t->argv[3], &t->argvlen[3],
+                                ngx_http_mfa_refresh_done, t)
+        == NULL)
+    {
+        ngx_http_mfa_redis_detach(first);
+        goto failed;
+    }
+
+    return;
+
+failed:
+
+    ngx_http_mfa_cache_drop(mlcf, &t->cache_key, 0);
+    ngx_free(t);
+}
+
+
+static void
+ngx_http_mfa_refresh_first(void *data, redisReply *reply)
+{
+    ngx_http_mfa_refresh_t  *t = data;
+
+    ngx_uint_t   i;
+    redisReply  *e;
+
+    if (reply == NULL) {
+        t->lost = 1;
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+        t->changed = 1;
+        return;
+    }
+
+    for (i = 0; i < 2; i++) {
+        e = reply->element[i];
+
+        if (e->type != REDIS_REPLY_STRING) {
+            t->changed = 1;
+            return;
+        }
+
+        t->mget[i].data = ngx_alloc(e->len + 1, t->log);
+        if (t->mget[i].data == NULL) {
+            t->lost = 1;
+            return;
+        }
+
+        ngx_memcpy(t->mget[i].data, e->str, e->len);
+        t->mget[i].len = e->len;
+    }
+}
+
+
+static void
+ngx_http_mfa_refresh_done(void *data, redisReply *reply)
+{
+    ngx_http_mfa_refresh_t  *t = data;
+
+    mfa_gate_spec_t      spec;
+    mfa_gate_input_t     in;
+    mfa_gate_identity_t  id;
+
+    if (reply == NULL || t->lost) {
+        /* nothing learnt: the entry expires in its time */
+        ngx_http_mfa_cache_drop(t->conf, &t->cache_key, 0);
+        ngx_http_mfa_refresh_free(t);
+        return;
+    }
+
+    ngx_memzero(&in, sizeof(mfa_gate_input_t));
+    ngx_http_mfa_spec(t->conf, NULL, &spec);
+
+    if (!t->changed
+        && ngx_http_mfa_fast_verified(&spec, t->mget, &t->user, reply, &in,
+                                      &id)
+           == NGX_OK)
+    {
+        ngx_http_mfa_cache_put(t->conf, &t->cache_key, &t->user,
+                               t->conf->verified_cache);
+
+    } else {
+        /* logged out, disabled, another user: the script decides next */
+        ngx_http_mfa_cache_drop(t->conf, &t->cache_key, 1);
+    }
+
+    ngx_http_mfa_refresh_free(t);
+}
+
+
+static void
+ngx_http_mfa_refresh_free(ngx_http_mfa_refresh_t *t)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        if (t->mget[i].data != NULL) {
+            ngx_free(t->mget[i].data);
+        }
+    }
+
+    ngx_free(t);
+}
