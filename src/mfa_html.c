@@ -343,6 +343,7 @@ static void mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_back(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when);
 static void mfa_html_message(const mfa_page_t *p, mfa_buf_t *b);
 static double mfa_lang_q(const char *s, size_t len);
@@ -806,9 +807,8 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_str(b, "settings\">");
         mfa_buf_text(b, p, T_SETTINGS_ENABLE);
         mfa_buf_str(b, "</a>");
-        mfa_buf_str(b, "</p>\n<p class=\"alt\">");
-        mfa_html_link(b, "back", NULL, p->return_url, T(p, T_BACK));
         mfa_buf_str(b, "</p>\n");
+        mfa_html_back(p, b);
         return;
     }
 
@@ -846,7 +846,17 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
     mfa_html_code(p, b, "disable-code", T_SETTINGS_CODE, 0);
     mfa_buf_str(b, "<br><button type=\"submit\" class=\"danger\">");
     mfa_buf_text(b, p, T_SETTINGS_DISABLE);
-    mfa_buf_str(b, "</button></form></section>\n<p class=\"alt\">");
+    mfa_buf_str(b, "</button></form></section>\n");
+    mfa_html_back(p, b);
+}
+
+
+/* the link back to the dashboard, at the foot of a page */
+
+static void
+mfa_html_back(const mfa_page_t *p, mfa_buf_t *b)
+{
+    mfa_buf_str(b, "<p class=\"alt\">");
     mfa_html_link(b, "back", NULL, p->return_url, T(p, T_BACK));
     mfa_buf_str(b, "</p>\n");
 }
@@ -925,6 +935,7 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_str(b, "<p id=\"members-unknown\">");
         mfa_buf_text(b, p, T_ADMIN_MEMBERS_UNKNOWN);
         mfa_buf_str(b, "</p></section>\n");
+        mfa_html_back(p, b);
         return;
     }
 
@@ -980,6 +991,7 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
     }
 
     mfa_buf_str(b, "</tbody></table></section>\n");
+    mfa_html_back(p, b);
 }
 
 
