@@ -442,6 +442,7 @@ test_read_json(void **state)
     assert_string_equal(r.id.user.data, "42");
     assert_true(r.id.company.found);
     assert_string_equal(r.id.company.data, "7");
+    assert_true(r.id.own_company);
     assert_true(r.id.admin.found);
     assert_string_equal(r.id.admin.data, "true");
 
@@ -674,6 +675,23 @@ test_read_policy(void **state)
     read_run(&r);
     assert_int_equal(r.in.policy, MFA_RECORD_OK);
     assert_string_equal(r.id.company.data, "acme");
+
+    /* ... and then the admin flag, the session's, is not for it */
+    assert_false(r.id.own_company);
+
+    read_init(&r);
+    SET(r.spec.company, "7");
+    read_run(&r);
+    assert_string_equal(r.id.company.data, "7");
+    assert_true(r.id.own_company);
+
+    read_init(&r);
+    SET(r.st.record, "{\"user\":{\"id\":\"42\"}}");
+    r.st.company.data = NULL;
+    r.st.company.len = 0;
+    read_run(&r);
+    assert_false(r.id.company.found);
+    assert_false(r.id.own_company);
 
     read_init(&r);
     memset(big, 'c', sizeof(big));

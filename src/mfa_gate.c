@@ -82,6 +82,7 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     id->user.found = 0;
     id->company.found = 0;
     id->admin.found = 0;
+    id->own_company = 0;
 
     if (st->session == MFA_RECORD_ABSENT) {
         return;
@@ -149,7 +150,14 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
         return;
     }
 
+    id->own_company = id->company.found;
+
     if (spec->company.len != 0) {
+        id->own_company = id->company.found
+                          && id->company.len == spec->company.len
+                          && memcmp(id->company.data, spec->company.data,
+                                    spec->company.len) == 0;
+
         if (spec->company.len >= sizeof(id->company.data)) {
             mfa_err_set(err, "\"mfa_company\" value is too long");
             in->policy = MFA_RECORD_INVALID;

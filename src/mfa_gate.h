@@ -96,8 +96,11 @@ typedef struct {
 /* who the request is for, read from the session */
 typedef struct {
     mfa_session_value_t  user;
-    mfa_session_value_t  company;
-    mfa_session_value_t  admin;
+    mfa_session_value_t  company;       /* the active company */
+    mfa_session_value_t  admin;         /* the session's admin flag */
+    /* the active company is the session's own, not one "mfa_company"
+       named otherwise: only then does the admin flag apply to it */
+    int                  own_company;
 } mfa_gate_identity_t;
 
 

@@ -223,8 +223,13 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return NGX_DONE;
     }
 
+    /*
+     * The admin flag is the session's, for the session's own company: a
+     * company named by the request (mfa_company) is not one it administers.
+     */
+
     if (!id->admin.found || !mfa_value_truthy(id->admin.data, id->admin.len)
-        || !id->company.found
+        || !id->company.found || !id->own_company
         || (pg->api && (pg->company.len != id->company.len
                         || ngx_strncmp(pg->company.data, id->company.data,
                                        id->company.len) != 0)))

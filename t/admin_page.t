@@ -15,7 +15,9 @@ use Test::More;
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t, server => 'mfa_session_admin is_admin;'));
+# "?company=" names the active company (empty: the session's)
+$t->run(gate_conf($t, server => 'mfa_session_admin is_admin;
+        mfa_company $arg_company;'));
 
 sub admin_session {
     my ($sid, $uid, $cid, $admin) = @_;
@@ -110,5 +112,23 @@ like($r->body, qr{<p id="members-unknown">}, 'no members set: said so');
 # French
 $r = page_get($t, 'B', '/_mfa/admin', 'Accept-Language' => 'fr');
 like($r->body, qr{Exiger la 2FA pour tous}, 'in French');
+
+# an admin of one company, a company named by the request: not an admin
+# of that one, even enrolled and verified
+admin_session('M', 'mallory', 'evil', 'true');
+$t->redis('SADD', 'mfa:company:victim:members', 'vic');
+$t->redis('HSET', 'mfa:company:victim', 'require_2fa', 1);
+enrol_via_pages($t, 'M');
+$r = page_get($t, 'M', '/_mfa/admin?company=victim');
+is($r->status, 403, "mfa_company naming another company: not that company's admin");
+$r = page_post($t, 'M', '/_mfa/admin?company=victim',
+               { csrf => csrf_of(page_get($t, 'M', '/_mfa/enroll')),
+                 require_2fa => 0 });
+is($r->status, 403, 'and cannot switch its mandate off');
+is($t->redis('HGET', 'mfa:company:victim', 'require_2fa'), 1, 'still on');
+$r = page_get($t, 'M', '/_mfa/admin?company=evil');
+is($r->status, 200, 'naming its own company: the admin page');
+$r = page_get($t, 'M', '/_mfa/admin');
+is($r->status, 200, 'naming none: its own company');
 
 $t->done_testing();

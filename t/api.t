@@ -22,7 +22,8 @@ $t->start_upstream();
 $t->write_file('api.token', "$token\n");
 chmod 0600, $t->path('api.token');
 $t->run(gate_conf($t, http => 'mfa_api_token_file %%TESTDIR%%/api.token;',
-                  server => 'mfa_session_admin is_admin;'));
+                  server => 'mfa_session_admin is_admin;
+        mfa_company $arg_company;'));
 
 my %JSON = (Accept => 'application/json');
 
@@ -148,6 +149,15 @@ $r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
          body => '{"require_2fa":false}', headers => { 'Sec-Fetch-Site' => 'same-origin' });
 is($r->status, 200, 'enrolled, same-origin: 200');
 is(json_of($r)->{require_2fa}, JSON::PP::false, 'off');
+
+# an admin of another company, naming this one as the active company
+$t->redis('SET', 'sess:M', '{"user":{"id":"mal"},"company_id":"evil","is_admin":true}');
+$t->redis('HSET', 'mfa:company:acme', 'require_2fa', 1);
+enrol_via_pages($t, 'M');
+$r = api(PUT => '/_mfa/api/companies/acme/policy?company=acme', sid => 'M',
+         body => '{"require_2fa":false}');
+is($r->status, 403, "mfa_company naming another company: not that company's admin");
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 1, 'nothing changed');
 
 # the token never reaches the log (nginx's own debug lines print headers)
 unlike(join('', grep { !/\[debug\]/ } split /^/, $t->error_log),
