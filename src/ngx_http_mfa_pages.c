@@ -794,7 +794,7 @@ ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
 static void
 ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    char                       otpauth[NGX_HTTP_MFA_URL_MAX];
+    char                       otpauth[NGX_HTTP_MFA_OTPAUTH_MAX];
     char                       b32[mfa_base32_encoded_len(
                                        NGX_HTTP_MFA_SEALED_MAX) + 1];
     size_t                     len, n;

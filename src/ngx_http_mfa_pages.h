@@ -19,12 +19,18 @@
 
 
 #define NGX_HTTP_MFA_PAGE_SIZE      (64 * 1024)
+/* more room on the admin page for each member: its id escaped, a row */
+#define NGX_HTTP_MFA_MEMBER_SIZE(len)  (6 * (len) + 256)
 #define NGX_HTTP_MFA_JSON_SIZE      1024
 #define NGX_HTTP_MFA_SECRET_LEN     20
 #define NGX_HTTP_MFA_SEALED_MAX     128
 #define NGX_HTTP_MFA_CSRF_TTL       3600
 #define NGX_HTTP_MFA_NONCE_LEN      16
-#define NGX_HTTP_MFA_URL_MAX        512
+/*
+ * an otpauth URI: the issuer (64 bytes) twice and the account (128)
+ * percent-encoded, the secret and the parameters
+ */
+#define NGX_HTTP_MFA_OTPAUTH_MAX    1536
 /* recovery-code hashes tried per attempt: one per configured key */
 #define NGX_HTTP_MFA_MAX_KEYS       8
 #define NGX_HTTP_MFA_HASH_HEX       (MFA_RECOVERY_HASH_LEN * 2)

@@ -64,10 +64,12 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
                                          NGX_HTTP_MFA_NONCE_LEN) + 1];
     char                       csrf[MFA_TOKEN_LEN + 1];
     u_char                    *wait;
+    size_t                     size;
     mfa_buf_t                  b;
     mfa_err_t                  err;
     ngx_int_t                  rc;
     ngx_str_t                  body, type;
+    ngx_uint_t                 i;
     ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
 
@@ -105,7 +107,13 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     page->logout_url = mlcf->logout_url.len
                        ? ngx_http_mfa_pages_cstr(r, &mlcf->logout_url) : NULL;
 
-    body.data = ngx_pnalloc(r->pool, NGX_HTTP_MFA_PAGE_SIZE);
+    size = NGX_HTTP_MFA_PAGE_SIZE;
+
+    for (i = 0; i < page->nmembers; i++) {
+        size += NGX_HTTP_MFA_MEMBER_SIZE(ngx_strlen(page->members[i].id));
+    }
+
+    body.data = ngx_pnalloc(r->pool, size);
     csp = ngx_pnalloc(r->pool, sizeof(csp_fmt) + sizeof(nonce));
 
     if (body.data == NULL || csp == NULL || page->pages == NULL) {
@@ -113,7 +121,7 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
         return;
     }
 
-    mfa_buf_init(&b, (char *) body.data, NGX_HTTP_MFA_PAGE_SIZE);
+    mfa_buf_init(&b, (char *) body.data, size);
 
     if (mfa_html_render(page, &b, &err) != MFA_OK) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,

@@ -22,10 +22,14 @@
 #include "mfa_keys.h"
 
 
+/* an IPv6 /64 network: "xxxx:...::/64" */
+#define NGX_HTTP_MFA_ADDR_KEY_LEN  (NGX_INET6_ADDRSTRLEN + 3)
+
 #define ngx_http_mfa_stringify(n)  #n
 #define ngx_http_mfa_number(n)     ngx_http_mfa_stringify(n)
 
 
+static u_char *ngx_http_mfa_store_addr(ngx_connection_t *c, u_char *p);
 static void ngx_http_mfa_store_done(void *data, redisReply *reply);
 static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, redisReply *reply);
@@ -89,7 +93,13 @@ static const char  ngx_http_mfa_store_script[] =
 "  return math.max(left, 0)\n"
 "end\n"
 "local function fail()\n"
-"  local n = redis.call('HINCRBY', gkey, 'n', 1)\n"
+"  -- a counter that is not a number counts as at the cap: fail closed\n"
+"  local v = redis.call('HGET', gkey, 'n')\n"
+"  local n = 1\n"
+"  if v then\n"
+"    n = (tonumber(v) or " ngx_http_mfa_number(MFA_GUARD_CAP) " - 1) + 1\n"
+"  end\n"
+"  redis.call('HSET', gkey, 'n', n)\n"
 "  local lock = 0\n"
 "  if n >= " ngx_http_mfa_number(MFA_GUARD_CAP) " then\n"
 "    lock = " ngx_http_mfa_number(MFA_GUARD_CAP_LOCK) "\n"
@@ -160,9 +170,13 @@ static const char  ngx_http_mfa_store_script[] =
 "          pending(), u[4]}\n"
 "end\n"
 "if op ~= 'attempt' then return redis.error_reply('unknown op') end\n"
-"local left = lockleft()\n"
-"if left > 0 then return {2, left} end\n"
 "local kind, expect, step, after = ARGV[12], ARGV[13], ARGV[14], ARGV[15]\n"
+"-- enrolment checks a code of a secret the session was shown: nothing to\n"
+"-- guess, so a lockout does not stop it\n"
+"if kind ~= 'pending' then\n"
+"  local left = lockleft()\n"
+"  if left > 0 then return {2, left} end\n"
+"end\n"
 "local ncand = tonumber(ARGV[16])\n"
 "local ok, used = false, false\n"
 "if kind == 'pending' then\n"
@@ -232,7 +246,7 @@ ngx_int_t
 ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     const char *op, ngx_str_t *digest)
 {
-    u_char                    *p;
+    u_char                    *p, *start;
     size_t                     len;
     ngx_str_t                 *addr;
     ngx_http_mfa_ctx_t        *ctx;
@@ -254,7 +268,8 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
           + 2 * NGX_TIME_T_LEN
           + mmcf->key_pending.len + digest->len
           + mmcf->key_verified.len + digest->len
-          + mmcf->key_addr.len + addr->len;
+          + mmcf->key_addr.len
+          + ngx_max(addr->len, NGX_HTTP_MFA_ADDR_KEY_LEN);
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
@@ -296,15 +311,47 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
 
     ngx_http_mfa_store_arg(st, mmcf->key_audit.data, mmcf->key_audit.len);
 
-    ngx_http_mfa_store_arg(st, p, mmcf->key_addr.len + addr->len);
+    start = p;
     p = ngx_cpymem(p, mmcf->key_addr.data, mmcf->key_addr.len);
-    p = ngx_cpymem(p, addr->data, addr->len);
+    p = ngx_http_mfa_store_addr(r->connection, p);
+    ngx_http_mfa_store_arg(st, start, p - start);
 
     ngx_http_mfa_store_arg(st, company->data,
                            company->found ? company->len : 0);
     ngx_http_mfa_store_arg(st, addr->data, addr->len);
 
     return NGX_OK;
+}
+
+
+/*
+ * What the per-address limit counts: the client's IPv4 address, or the
+ * /64 network of an IPv6 one (one site, or one customer of an ISP, holds
+ * a whole /64).  IPv4-mapped IPv6 addresses count as IPv4.
+ */
+
+static u_char *
+ngx_http_mfa_store_addr(ngx_connection_t *c, u_char *p)
+{
+#if (NGX_HAVE_INET6)
+    u_char                net[16];
+    struct sockaddr_in6  *sin6;
+
+    if (c->sockaddr->sa_family == AF_INET6) {
+        sin6 = (struct sockaddr_in6 *) c->sockaddr;
+
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            ngx_memcpy(net, sin6->sin6_addr.s6_addr, 8);
+            ngx_memzero(net + 8, 8);
+
+            p += ngx_inet6_ntop(net, p, NGX_INET6_ADDRSTRLEN);
+
+            return ngx_cpymem(p, "/64", 3);
+        }
+    }
+#endif
+
+    return ngx_cpymem(p, c->addr_text.data, c->addr_text.len);
 }
 
 

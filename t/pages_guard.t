@@ -16,7 +16,9 @@ use Test::More;
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t));
+# the client address from X-Real-IP, as behind a trusted proxy
+$t->run(gate_conf($t, server => 'set_real_ip_from 127.0.0.1;
+        real_ip_header X-Real-IP;'));
 
 session($t, 'E', 'carol', 'acme');
 my ($secret, @codes) = enrol_via_pages($t, 'E');
@@ -111,6 +113,42 @@ $res = page_post($t, 'A0', '/_mfa/challenge',
 is($res->status, 429, 'the address is locked: even a right code');
 @events = map { $_->{event} } audit($t);
 ok((grep { $_ eq 'addr_lockout' } @events), 'audit: addr_lockout');
+$t->redis('DEL', 'mfa:addr:127.0.0.1');
+
+# IPv6: a /64 is one address for the limit; IPv4-mapped ones stay apart
+sub try_from {
+    my ($sid, $addr, $code) = @_;
+    session($t, $sid, 'carol', 'acme');
+    my $page = page_get($t, $sid, '/_mfa/challenge', 'X-Real-IP' => $addr);
+    return page_post($t, $sid, '/_mfa/challenge',
+                     { csrf => csrf_of($page), return => '/', code => $code },
+                     'X-Real-IP' => $addr);
+}
+try_from('I1', '2001:db8:1:2::a', $bad);
+try_from('I2', '2001:db8:1:2:ffff::b', $bad);
+is($t->redis('GET', 'mfa:addr:2001:db8:1:2::/64'), 2,
+   'two addresses of one IPv6 /64: one counter');
+try_from('I3', '2001:db8:1:3::a', $bad);
+is($t->redis('GET', 'mfa:addr:2001:db8:1:3::/64'), 1, 'another /64: its own');
+$t->redis('DEL', 'mfa:user:carol:guard');
+
+# a counter damaged in Redis fails closed: locked out, not uncounted
+$t->redis('HSET', 'mfa:user:carol:guard', 'n', 'x');
+$r[0] = try_code('D1', $bad);
+is($r[0]->status, 429, 'a counter that is not a number: the failure locks out');
+my $left = $t->redis('HGET', 'mfa:user:carol:guard', 'until') - time;
+ok($left > 86000, "for a day, as at the cap ($left s)");
+$t->redis('DEL', 'mfa:user:carol:guard');
+
+# locked out by address, a user can still finish an enrolment
+session($t, 'NEW', 'nina', 'acme');
+$t->redis('SET', 'mfa:addr:127.0.0.1', 50, 'EX', 900);
+$page = page_get($t, 'NEW', '/_mfa/enroll');
+my $nsecret = secret_of($page);
+$res = page_post($t, 'NEW', '/_mfa/enroll',
+                 { csrf => csrf_of($page), return => '/', code => totp($nsecret) });
+my @ncodes = codes_of($res);
+is(scalar @ncodes, 10, 'enrolment is not stopped by a lockout');
 $t->redis('DEL', 'mfa:addr:127.0.0.1');
 
 my $log = join '', grep { /mfa/ } split /^/, $t->error_log;
