@@ -144,6 +144,17 @@ ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec);
 
+/* the fast path's commands: MGET session marker; HMGET user gen since */
+void ngx_http_mfa_fast_args(const char **argv, size_t *argvlen,
+    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key);
+
+/*
+ * The MGET's two strings, copied into the pool (or the heap, pool NULL):
+ * NGX_OK, NGX_DECLINED when one is absent or not a string, NGX_ERROR.
+ */
+ngx_int_t ngx_http_mfa_fast_copy(redisReply *reply, ngx_str_t *out,
+    ngx_pool_t *pool, ngx_log_t *log);
+
 /*
  * The fast path's verdict from MGET (session, marker) and HMGET (gen,
  * since) for a user: NGX_OK when still verified, in and id filled.

@@ -494,6 +494,7 @@ ngx_http_mfa_fast_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_str_t *user)
 {
     u_char                    *p;
+    ngx_str_t                  session_key, verified_key, user_key;
     ngx_http_mfa_main_conf_t  *mmcf;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
@@ -509,23 +510,18 @@ ngx_http_mfa_fast_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ctx->fast_user.len = user->len;
     p = ngx_cpymem(p, user->data, user->len);
 
-    ctx->fast_argv[0] = "MGET";
-    ctx->fast_argvlen[0] = 4;
-    ctx->fast_argv[1] = ctx->argv[NGX_HTTP_MFA_ARG_SESSION_KEY];
-    ctx->fast_argvlen[1] = ctx->argvlen[NGX_HTTP_MFA_ARG_SESSION_KEY];
-    ctx->fast_argv[2] = ctx->argv[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
-    ctx->fast_argvlen[2] = ctx->argvlen[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
-
-    ctx->fast_argv[3] = "HMGET";
-    ctx->fast_argvlen[3] = 5;
-    ctx->fast_argv[4] = (char *) p;
-    ctx->fast_argvlen[4] = mmcf->key_user.len + user->len;
+    user_key.data = p;
+    user_key.len = mmcf->key_user.len + user->len;
     p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
     ngx_memcpy(p, user->data, user->len);
-    ctx->fast_argv[5] = MFA_FIELD_GEN;
-    ctx->fast_argvlen[5] = sizeof(MFA_FIELD_GEN) - 1;
-    ctx->fast_argv[6] = MFA_FIELD_SINCE;
-    ctx->fast_argvlen[6] = sizeof(MFA_FIELD_SINCE) - 1;
+
+    session_key.data = (u_char *) ctx->argv[NGX_HTTP_MFA_ARG_SESSION_KEY];
+    session_key.len = ctx->argvlen[NGX_HTTP_MFA_ARG_SESSION_KEY];
+    verified_key.data = (u_char *) ctx->argv[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
+    verified_key.len = ctx->argvlen[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
+
+    ngx_http_mfa_fast_args(ctx->fast_argv, ctx->fast_argvlen, &session_key,
+                           &verified_key, &user_key);
 
     ctx->fast_failed = 0;
 
@@ -557,38 +553,76 @@ ngx_http_mfa_fast_first(void *data, redisReply *reply)
 {
     ngx_http_mfa_ctx_t  *ctx = data;
 
-    ngx_uint_t           i;
-    redisReply          *e;
-    ngx_http_request_t  *r;
-
-    r = ctx->request;
     ctx->query = NULL;
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 2)
+    if (reply == NULL
+        || ngx_http_mfa_fast_copy(reply, ctx->fast, ctx->request->pool, NULL)
+           != NGX_OK)
     {
+        /* no answer, or absent or not strings: for the script to decide */
         ctx->fast_failed = 1;
-        return;
+    }
+}
+
+
+/* the fast path's commands: MGET session marker; HMGET user gen since */
+
+void
+ngx_http_mfa_fast_args(const char **argv, size_t *argvlen,
+    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key)
+{
+    argv[0] = "MGET";
+    argvlen[0] = 4;
+    argv[1] = (char *) session_key->data;
+    argvlen[1] = session_key->len;
+    argv[2] = (char *) verified_key->data;
+    argvlen[2] = verified_key->len;
+
+    argv[3] = "HMGET";
+    argvlen[3] = 5;
+    argv[4] = (char *) user_key->data;
+    argvlen[4] = user_key->len;
+    argv[5] = MFA_FIELD_GEN;
+    argvlen[5] = sizeof(MFA_FIELD_GEN) - 1;
+    argv[6] = MFA_FIELD_SINCE;
+    argvlen[6] = sizeof(MFA_FIELD_SINCE) - 1;
+}
+
+
+/*
+ * The MGET's two strings, copied into the pool (or the heap, pool NULL):
+ * NGX_OK, NGX_DECLINED when one is absent or not a string, NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_mfa_fast_copy(redisReply *reply, ngx_str_t *out, ngx_pool_t *pool,
+    ngx_log_t *log)
+{
+    ngx_uint_t   i;
+    redisReply  *e;
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+        return NGX_DECLINED;
     }
 
     for (i = 0; i < 2; i++) {
         e = reply->element[i];
 
         if (e->type != REDIS_REPLY_STRING) {
-            /* absent (or not a string): for the script to decide */
-            ctx->fast_failed = 1;
-            return;
+            return NGX_DECLINED;
         }
 
-        ctx->fast[i].data = ngx_pnalloc(r->pool, e->len);
-        if (ctx->fast[i].data == NULL) {
-            ctx->fast_failed = 1;
-            return;
+        out[i].data = pool ? ngx_pnalloc(pool, e->len + 1)
+                           : ngx_alloc(e->len + 1, log);
+        if (out[i].data == NULL) {
+            return NGX_ERROR;
         }
 
-        ngx_memcpy(ctx->fast[i].data, e->str, e->len);
-        ctx->fast[i].len = e->len;
+        ngx_memcpy(out[i].data, e->str, e->len);
+        out[i].len = e->len;
     }
+
+    return NGX_OK;
 }
 
 

@@ -49,6 +49,7 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
 {
     u_char                      *p;
     size_t                       len;
+    ngx_str_t                    session, verified, user_key;
     ngx_http_mfa_refresh_t      *t;
     ngx_http_mfa_redis_query_t  *first;
     ngx_http_mfa_loc_conf_t     *mlcf;
@@ -81,27 +82,23 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
     t->user.len = user->len;
     p = ngx_cpymem(p, user->data, user->len);
 
-    t->argv[0] = "MGET";
-    t->argvlen[0] = 4;
-    t->argv[1] = (char *) p;
-    t->argvlen[1] = session_key->len;
+    session.data = p;
+    session.len = session_key->len;
     p = ngx_cpymem(p, session_key->data, session_key->len);
-    t->argv[2] = (char *) p;
-    t->argvlen[2] = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
+
+    verified.data = p;
+    verified.len = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
     p = ngx_cpymem(p, mmcf->key_verified.data, mmcf->key_verified.len);
     mfa_session_digest((char *) id->data, id->len, (char *) p);
     p += MFA_SESSION_DIGEST_LEN;
 
-    t->argv[3] = "HMGET";
-    t->argvlen[3] = 5;
-    t->argv[4] = (char *) p;
-    t->argvlen[4] = mmcf->key_user.len + user->len;
+    user_key.data = p;
+    user_key.len = mmcf->key_user.len + user->len;
     p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
     ngx_memcpy(p, user->data, user->len);
-    t->argv[5] = MFA_FIELD_GEN;
-    t->argvlen[5] = sizeof(MFA_FIELD_GEN) - 1;
-    t->argv[6] = MFA_FIELD_SINCE;
-    t->argvlen[6] = sizeof(MFA_FIELD_SINCE) - 1;
+
+    ngx_http_mfa_fast_args(t->argv, t->argvlen, &session, &verified,
+                           &user_key);
 
     first = ngx_http_mfa_redis_send(t->log, 3, t->argv, t->argvlen,
                                     ngx_http_mfa_refresh_first, t);
@@ -131,35 +128,23 @@ ngx_http_mfa_refresh_first(void *data, redisReply *reply)
 {
     ngx_http_mfa_refresh_t  *t = data;
 
-    ngx_uint_t   i;
-    redisReply  *e;
-
     if (reply == NULL) {
         t->lost = 1;
         return;
     }
 
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+    switch (ngx_http_mfa_fast_copy(reply, t->mget, NULL, t->log)) {
+
+    case NGX_OK:
+        break;
+
+    case NGX_DECLINED:
         t->changed = 1;
-        return;
-    }
+        break;
 
-    for (i = 0; i < 2; i++) {
-        e = reply->element[i];
-
-        if (e->type != REDIS_REPLY_STRING) {
-            t->changed = 1;
-            return;
-        }
-
-        t->mget[i].data = ngx_alloc(e->len + 1, t->log);
-        if (t->mget[i].data == NULL) {
-            t->lost = 1;
-            return;
-        }
-
-        ngx_memcpy(t->mget[i].data, e->str, e->len);
-        t->mget[i].len = e->len;
+    default:
+        t->lost = 1;
+        break;
     }
 }
 
