@@ -54,6 +54,8 @@ static void ngx_http_mfa_fast_first(void *data, redisReply *reply);
 static void ngx_http_mfa_fast_done(void *data, redisReply *reply);
 static void ngx_http_mfa_lookup_failed(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
+static void ngx_http_mfa_lookup_finish(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, mfa_gate_input_t *in);
 
 static ngx_int_t ngx_http_mfa_lookup_state(redisReply *reply,
     mfa_gate_state_t *st);
@@ -384,7 +386,6 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 {
     ngx_http_mfa_ctx_t  *ctx = data;
 
-    ngx_str_t                 user;
     mfa_err_t                 err;
     mfa_gate_spec_t           spec;
     mfa_gate_state_t          st;
@@ -443,11 +444,29 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
         }
     }
 
-    ngx_http_mfa_lookup_decide(r, ctx, &in);
+    ngx_http_mfa_lookup_finish(r, ctx, &in);
+}
+
+
+/*
+ * A lookup's answer: the decision, a verified one kept in the cache, and
+ * the request woken up.
+ */
+
+static void
+ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    mfa_gate_input_t *in)
+{
+    ngx_str_t                 user;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    ngx_http_mfa_lookup_decide(r, ctx, in);
 
     if (ctx->cache_key.len && ctx->decision.action == MFA_GATE_THROUGH
-        && in.verified && ctx->identity.user.found)
+        && in->verified && ctx->identity.user.found)
     {
+        mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
         user.data = (u_char *) ctx->identity.user.data;
         user.len = ctx->identity.user.len;
         ngx_http_mfa_cache_put(mlcf, &ctx->cache_key, &user,
@@ -631,7 +650,6 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
 {
     ngx_http_mfa_ctx_t  *ctx = data;
 
-    ngx_str_t                 user;
     mfa_gate_spec_t           spec;
     mfa_gate_input_t          in;
     ngx_http_request_t       *r;
@@ -665,15 +683,7 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
         goto script;
     }
 
-    in.policy = MFA_RECORD_OK;
-    ngx_http_mfa_lookup_decide(r, ctx, &in);
-
-    user.data = (u_char *) ctx->identity.user.data;
-    user.len = ctx->identity.user.len;
-    ngx_http_mfa_cache_put(mlcf, &ctx->cache_key, &user, mlcf->verified_cache);
-
-    ctx->waiting = 0;
-    ngx_http_mfa_wake(r);
+    ngx_http_mfa_lookup_finish(r, ctx, &in);
 
     return;
 
@@ -723,7 +733,7 @@ ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
         return NGX_DECLINED;
     }
 
-    in->policy = MFA_RECORD_OK;
+    /* enrolled and verified: the policy, unread here, does not matter */
 
     return NGX_OK;
 }
@@ -745,10 +755,7 @@ ngx_http_mfa_lookup_failed(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     in.lookup_failed = 1;
     in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
 
-    ngx_http_mfa_lookup_decide(r, ctx, &in);
-
-    ctx->waiting = 0;
-    ngx_http_mfa_wake(r);
+    ngx_http_mfa_lookup_finish(r, ctx, &in);
 }
 
 
