@@ -182,7 +182,6 @@ ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 static ngx_int_t
 ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    mfa_str_t                 site;
     ngx_http_mfa_ctx_t       *ctx;
     mfa_gate_identity_t      *id;
 
@@ -247,11 +246,7 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return NGX_DONE;
     }
 
-    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
-
-    if (pg->api && pg->post && site.data != NULL
-        && !(site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0))
-    {
+    if (pg->api && pg->post && ngx_http_mfa_pages_cross_site(r, 0)) {
         ngx_http_mfa_pages_json(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                 "cross-site requests are refused");
         return NGX_DONE;

@@ -656,7 +656,6 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     uint8_t                    key[MFA_KEY_LEN];
     ngx_int_t                  ok;
-    mfa_str_t                  site;
     mfa_key_t                 *keys;
     ngx_uint_t                 i;
     const mfa_form_field_t    *token;
@@ -664,15 +663,7 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
-    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
-
-    if (site.data != NULL
-        && !(site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
-        && !(site.len == 4 && ngx_strncmp(site.data, "none", 4) == 0))
-    {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: POST to the pages refused: Sec-Fetch-Site: %*s",
-                      ngx_min(site.len, 32), site.data);
+    if (ngx_http_mfa_pages_cross_site(r, 1)) {
         return NGX_ERROR;
     }
 
@@ -701,6 +692,37 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     return NGX_OK;
 }
 
+
+/*
+ * Whether the browser says the request comes from another site
+ * (Sec-Fetch-Site); "none" (typed or bookmarked) is accepted when
+ * allow_none is set.  Logged when refused.
+ */
+
+ngx_uint_t
+ngx_http_mfa_pages_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
+{
+    mfa_str_t  site;
+
+    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
+
+    if (site.data == NULL
+        || (site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
+        || (allow_none && site.len == 4
+            && ngx_strncmp(site.data, "none", 4) == 0))
+    {
+        return 0;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "mfa: request to the pages refused: Sec-Fetch-Site: %*s",
+                  ngx_min(site.len, 32), site.data);
+
+    return 1;
+}
+
+
+/* sends the prepared store operation; "next" runs with its reply */
 
 void
 ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,

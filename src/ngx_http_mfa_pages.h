@@ -101,6 +101,10 @@ struct ngx_http_mfa_page_s {
 };
 
 
+/* the request comes from another site, per Sec-Fetch-Site (logged) */
+ngx_uint_t ngx_http_mfa_pages_cross_site(ngx_http_request_t *r,
+    ngx_uint_t allow_none);
+
 /* sends the prepared store operation; "next" runs with its reply */
 void ngx_http_mfa_pages_query(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
