@@ -112,6 +112,57 @@ test_seal_open_round_trip(void **state)
 }
 
 
+/* the text form Redis keeps: base64url of the sealed value */
+
+static void
+test_sealed_text(void **state)
+{
+    char       text[MFA_SEALED_TEXT_MAX + 1], big[MFA_SEALED_TEXT_MAX + 2];
+    size_t     n, len, tlen;
+    uint8_t    sealed[MFA_SEALED_MAX], out[MFA_SEALED_MAX];
+    uint8_t    plain[MFA_SEALED_MAX];
+    mfa_err_t  err;
+    mfa_key_t  key;
+
+    key = random_key();
+
+    assert_int_equal(mfa_seal_text(&key, (const uint8_t *) PLAIN, PLAIN_LEN,
+                                   "42", 2, text, &tlen), MFA_OK);
+    assert_int_equal(tlen, strlen(text));
+    assert_int_equal(tlen, mfa_base64url_encoded_len(PLAIN_LEN
+                                                     + MFA_SEAL_OVERHEAD));
+    assert_int_equal(mfa_sealed_text_key_id(text, tlen), key.id);
+
+    assert_int_equal(mfa_sealed_from_text(text, tlen, sealed, &n), MFA_OK);
+    assert_int_equal(n, PLAIN_LEN + MFA_SEAL_OVERHEAD);
+    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+                     MFA_OK);
+    assert_memory_equal(out, PLAIN, PLAIN_LEN);
+
+    /* the largest plaintext fits, one byte more does not */
+
+    mfa_test_random(plain, sizeof(plain));
+    assert_int_equal(mfa_seal_text(&key, plain,
+                                   MFA_SEALED_MAX - MFA_SEAL_OVERHEAD, "u", 1,
+                                   text, &tlen), MFA_OK);
+    assert_int_equal(tlen, MFA_SEALED_TEXT_MAX);
+    assert_int_equal(mfa_sealed_from_text(text, tlen, sealed, &n), MFA_OK);
+    assert_int_equal(n, MFA_SEALED_MAX);
+    assert_int_equal(mfa_seal_text(&key, plain,
+                                   MFA_SEALED_MAX - MFA_SEAL_OVERHEAD + 1,
+                                   "u", 1, text, &tlen), MFA_TOO_LARGE);
+
+    /* not base64url, too long, not a sealed value */
+
+    assert_int_not_equal(mfa_sealed_from_text("a b", 3, sealed, &n), MFA_OK);
+    memset(big, 'A', sizeof(big));
+    assert_int_equal(mfa_sealed_from_text(big, sizeof(big), sealed, &n),
+                     MFA_TOO_LARGE);
+    assert_int_equal(mfa_sealed_text_key_id(big, sizeof(big)), -1);
+    assert_int_equal(mfa_sealed_text_key_id("AAAA", 4), -1);
+}
+
+
 static void
 test_open_tampered(void **state)
 {
@@ -813,6 +864,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_seal_open_round_trip),
+        cmocka_unit_test(test_sealed_text),
         cmocka_unit_test(test_open_tampered),
         cmocka_unit_test(test_open_malformed),
         cmocka_unit_test(test_open_wrong_key),

@@ -313,6 +313,56 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 }
 
 
+int
+mfa_seal_text(const mfa_key_t *key, const uint8_t *plain, size_t len,
+    const void *ad, size_t ad_len, char *out, size_t *out_len)
+{
+    int      rc;
+    size_t   n;
+    uint8_t  sealed[MFA_SEALED_MAX];
+
+    if (len > MFA_SEALED_MAX - MFA_SEAL_OVERHEAD) {
+        return MFA_TOO_LARGE;
+    }
+
+    rc = mfa_seal(key, plain, len, ad, ad_len, sealed, &n);
+
+    if (rc == MFA_OK) {
+        *out_len = mfa_base64url_encode(sealed, n, out);
+        out[*out_len] = '\0';
+    }
+
+    return rc;
+}
+
+
+int
+mfa_sealed_from_text(const char *text, size_t len, uint8_t *sealed,
+    size_t *sealed_len)
+{
+    if (len > MFA_SEALED_TEXT_MAX) {
+        return MFA_TOO_LARGE;
+    }
+
+    return mfa_base64url_decode(text, len, sealed, MFA_SEALED_MAX,
+                                sealed_len);
+}
+
+
+int
+mfa_sealed_text_key_id(const char *text, size_t len)
+{
+    size_t   n;
+    uint8_t  sealed[MFA_SEALED_MAX];
+
+    if (mfa_sealed_from_text(text, len, sealed, &n) != MFA_OK) {
+        return -1;
+    }
+
+    return mfa_sealed_key_id(sealed, n);
+}
+
+
 /* HMAC-SHA256 keyed with "mfa-session", ready for EVP_MAC_init() */
 
 static EVP_MAC_CTX *

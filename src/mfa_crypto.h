@@ -10,6 +10,7 @@
 
 
 #include "mfa_core.h"
+#include "mfa_base64.h"
 
 
 #define MFA_KEY_LEN          32
@@ -72,6 +73,27 @@ int mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 
 /* the key id a sealed value names, or -1 */
 int mfa_sealed_key_id(const uint8_t *sealed, size_t len);
+
+/*
+ * Sealed values as Redis keeps them: base64url text.  A sealed value is at
+ * most MFA_SEALED_MAX bytes, its text MFA_SEALED_TEXT_MAX characters.
+ */
+#define MFA_SEALED_MAX       256
+#define MFA_SEALED_TEXT_MAX  mfa_base64url_encoded_len(MFA_SEALED_MAX)
+
+/*
+ * mfa_seal(), then base64url into out (MFA_SEALED_TEXT_MAX + 1 bytes),
+ * NUL-terminated; plain is at most MFA_SEALED_MAX - MFA_SEAL_OVERHEAD.
+ */
+int mfa_seal_text(const mfa_key_t *key, const uint8_t *plain, size_t len,
+    const void *ad, size_t ad_len, char *out, size_t *out_len);
+
+/* a sealed text back to the sealed value (MFA_SEALED_MAX bytes) */
+int mfa_sealed_from_text(const char *text, size_t len, uint8_t *sealed,
+    size_t *sealed_len);
+
+/* the key id a sealed text names, or -1 */
+int mfa_sealed_text_key_id(const char *text, size_t len);
 
 /*
  * Signed, expiring tokens (CSRF tokens, signed values):

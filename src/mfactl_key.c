@@ -18,14 +18,10 @@
 #include <openssl/crypto.h>
 
 #include "mfactl.h"
-#include "mfa_base64.h"
 #include "mfa_crypto.h"
 #include "mfa_session.h"
 
 
-#define MFACTL_SEALED_MAX   256
-#define MFACTL_SECRET_MAX   (MFACTL_SEALED_MAX - MFA_SEAL_OVERHEAD)
-#define MFACTL_B64_MAX      (mfa_base64url_encoded_len(MFACTL_SEALED_MAX) + 1)
 #define MFACTL_SCAN_COUNT   "500"
 
 
@@ -397,7 +393,8 @@ mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
     const char *old)
 {
     int          rc;
-    char         b64[MFACTL_B64_MAX], value[MFACTL_B64_MAX + MFA_ID_MAX + 2];
+    char         b64[MFA_SEALED_TEXT_MAX + 1];
+    char         value[MFA_SEALED_TEXT_MAX + MFA_ID_MAX + 2];
     redisReply  *r;
 
     rc = mfactl_reseal(rot, uid, uid_len, sealed, len, b64);
@@ -453,12 +450,10 @@ mfactl_reseal(mfactl_rotation_t *rot, const char *uid, size_t uid_len,
 {
     int        rc;
     size_t     n, plain_len;
-    uint8_t    raw[MFACTL_SEALED_MAX], plain[MFACTL_SEALED_MAX];
+    uint8_t    raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
     mfa_err_t  err;
 
-    if (len > mfa_base64url_encoded_len(MFACTL_SEALED_MAX)
-        || mfa_base64url_decode(sealed, len, raw, sizeof(raw), &n) != MFA_OK)
-    {
+    if (mfa_sealed_from_text(sealed, len, raw, &n) != MFA_OK) {
         mfactl_error("the secret of user \"%.*s\" is not base64url",
                      (int) uid_len, uid);
         return MFA_ERROR;
@@ -476,16 +471,10 @@ mfactl_reseal(mfactl_rotation_t *rot, const char *uid, size_t uid_len,
         return MFA_ERROR;
     }
 
-    rc = MFA_ERROR;
+    rc = mfa_seal_text(&rot->keys[0], plain, plain_len, uid, uid_len, out,
+                       &n);
 
-    if (plain_len <= MFACTL_SECRET_MAX
-        && mfa_seal(&rot->keys[0], plain, plain_len, uid, uid_len, raw, &n)
-           == MFA_OK)
-    {
-        out[mfa_base64url_encode(raw, n, out)] = '\0';
-        rc = MFA_OK;
-
-    } else {
+    if (rc != MFA_OK) {
         mfactl_error("cannot seal the secret of user \"%.*s\"",
                      (int) uid_len, uid);
     }

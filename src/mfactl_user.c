@@ -10,11 +10,7 @@
 #include <string.h>
 
 #include "mfactl.h"
-#include "mfa_base64.h"
 #include "mfa_crypto.h"
-
-
-#define MFACTL_SEALED_MAX  256
 
 
 /*
@@ -283,17 +279,11 @@ mfactl_user_companies(mfactl_t *ctl, const redisReply *set)
 static int
 mfactl_user_key_id(const redisReply *secret)
 {
-    size_t   n;
-    uint8_t  raw[MFACTL_SEALED_MAX];
-
-    if (secret->type != REDIS_REPLY_STRING
-        || mfa_base64url_decode(secret->str, secret->len, raw, sizeof(raw),
-                                &n) != MFA_OK)
-    {
+    if (secret->type != REDIS_REPLY_STRING) {
         return -1;
     }
 
-    return mfa_sealed_key_id(raw, n);
+    return mfa_sealed_text_key_id(secret->str, secret->len);
 }
 
 

@@ -14,7 +14,6 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa_pages.h"
-#include "mfa_base64.h"
 
 
 /*
@@ -29,7 +28,7 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 {
     int                rc;
     size_t             len;
-    uint8_t            secret[NGX_HTTP_MFA_SEALED_MAX];
+    uint8_t            secret[MFA_SEALED_MAX];
     mfa_totp_params_t  params;
 
     if (ngx_http_mfa_pages_open(r, sealed, secret, &len) != NGX_OK) {
@@ -58,7 +57,7 @@ ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
     uint8_t *secret, size_t *len)
 {
     size_t                     n;
-    uint8_t                    raw[NGX_HTTP_MFA_SEALED_MAX];
+    uint8_t                    raw[MFA_SEALED_MAX];
     mfa_err_t                  err;
     ngx_http_mfa_ctx_t        *ctx;
     mfa_session_value_t       *user;
@@ -68,8 +67,8 @@ ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
     user = &ctx->identity.user;
 
-    if (mfa_base64url_decode((char *) sealed->data, sealed->len, raw,
-                             sizeof(raw), &n) != MFA_OK)
+    if (mfa_sealed_from_text((char *) sealed->data, sealed->len, raw, &n)
+        != MFA_OK)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "mfa: the secret of user \"%s\" is not base64url",

@@ -21,7 +21,6 @@
 #include "ngx_http_mfa_pages.h"
 #include "ngx_http_mfa_cache.h"
 #include "mfa_base32.h"
-#include "mfa_base64.h"
 #include "mfa_otpauth.h"
 #include "mfa_url.h"
 
@@ -746,11 +745,9 @@ ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 static void
 ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    u_char                     *b64;
+    char                       *text;
     size_t                      len;
     uint8_t                     secret[NGX_HTTP_MFA_SECRET_LEN];
-    uint8_t                     sealed[NGX_HTTP_MFA_SECRET_LEN
-                                       + MFA_SEAL_OVERHEAD];
     ngx_int_t                   rc;
     ngx_http_mfa_ctx_t         *ctx;
     mfa_session_value_t        *user;
@@ -760,11 +757,21 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
     user = &ctx->identity.user;
 
+    text = ngx_pnalloc(r->pool, MFA_SEALED_TEXT_MAX + 1);
+
+    if (text == NULL
+        || ngx_http_mfa_store_start(r, &pg->store, "pending", &pg->digest)
+           != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     rc = NGX_ERROR;
 
     if (mfa_random(secret, sizeof(secret)) == MFA_OK
-        && mfa_seal(mmcf->keys->elts, secret, sizeof(secret), user->data,
-                    user->len, sealed, &len) == MFA_OK)
+        && mfa_seal_text(mmcf->keys->elts, secret, sizeof(secret), user->data,
+                         user->len, text, &len) == MFA_OK)
     {
         rc = NGX_OK;
     }
@@ -778,18 +785,7 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    b64 = ngx_pnalloc(r->pool, mfa_base64url_encoded_len(len));
-
-    if (b64 == NULL
-        || ngx_http_mfa_store_start(r, &pg->store, "pending", &pg->digest)
-           != NGX_OK)
-    {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    len = mfa_base64url_encode(sealed, len, (char *) b64);
-    ngx_http_mfa_store_arg(&pg->store, b64, len);
+    ngx_http_mfa_store_arg(&pg->store, text, len);
 
     ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_pending_done);
 }
@@ -818,9 +814,9 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     char                       otpauth[NGX_HTTP_MFA_OTPAUTH_MAX];
     char                       b32[mfa_base32_encoded_len(
-                                       NGX_HTTP_MFA_SEALED_MAX) + 1];
+                                       MFA_SEALED_MAX) + 1];
     size_t                     len, n;
-    uint8_t                    secret[NGX_HTTP_MFA_SEALED_MAX];
+    uint8_t                    secret[MFA_SEALED_MAX];
     mfa_err_t                  err;
     mfa_page_t                 page;
     mfa_totp_params_t          params;

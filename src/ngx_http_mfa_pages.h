@@ -23,7 +23,6 @@
 #define NGX_HTTP_MFA_MEMBER_SIZE(len)  (6 * (len) + 256)
 #define NGX_HTTP_MFA_JSON_SIZE      1024
 #define NGX_HTTP_MFA_SECRET_LEN     20
-#define NGX_HTTP_MFA_SEALED_MAX     128
 #define NGX_HTTP_MFA_CSRF_TTL       3600
 #define NGX_HTTP_MFA_NONCE_LEN      16
 /*
