@@ -82,7 +82,7 @@ typedef struct {
     /* the settings the decision was made with */
     ngx_http_mfa_loc_conf_t     *conf;
     ngx_http_mfa_redis_query_t  *query;
-    /* the command's arguments, kept for a retry after NOSCRIPT */
+    /* the command's arguments, kept for the EVAL after a NOSCRIPT */
     const char                  *argv[NGX_HTTP_MFA_ARGS];
     size_t                       argvlen[NGX_HTTP_MFA_ARGS];
     /*
@@ -105,7 +105,6 @@ typedef struct {
     ngx_str_t                    cache_key;
     unsigned                     waiting:1;
     unsigned                     done:1;
-    unsigned                     retried:1;
     unsigned                     fast_failed:1;
     unsigned                     headers_set:1;
     /* a lookup for the pages: the verified-decision cache is not used */

@@ -46,7 +46,7 @@ enum {
 
 
 static ngx_int_t ngx_http_mfa_lookup_send(ngx_http_request_t *r,
-    ngx_http_mfa_ctx_t *ctx, ngx_uint_t eval);
+    ngx_http_mfa_ctx_t *ctx);
 static void ngx_http_mfa_lookup_done(void *data, redisReply *reply);
 static ngx_int_t ngx_http_mfa_fast_send(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_str_t *user);
@@ -332,7 +332,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         return NGX_AGAIN;
     }
 
-    if (ngx_http_mfa_lookup_send(r, ctx, 0) != NGX_OK) {
+    if (ngx_http_mfa_lookup_send(r, ctx) != NGX_OK) {
         in.lookup_failed = 1;
         ngx_http_mfa_lookup_decide(r, ctx, &in);
         return NGX_OK;
@@ -356,26 +356,19 @@ ngx_http_mfa_arg(ngx_http_mfa_ctx_t *ctx, ngx_uint_t n, void *data,
 
 
 static ngx_int_t
-ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
-    ngx_uint_t eval)
+ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
-    if (eval) {
-        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMMAND, "EVAL", 4);
-        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCRIPT,
-                         (void *) ngx_http_mfa_script,
-                         sizeof(ngx_http_mfa_script) - 1);
+    ngx_str_t  script, sha;
 
-    } else {
-        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_COMMAND, "EVALSHA", 7);
-        ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCRIPT,
-                         ngx_http_mfa_script_sha,
-                         sizeof(ngx_http_mfa_script_sha));
-    }
+    script.data = (u_char *) ngx_http_mfa_script;
+    script.len = sizeof(ngx_http_mfa_script) - 1;
+    sha.data = ngx_http_mfa_script_sha;
+    sha.len = sizeof(ngx_http_mfa_script_sha);
 
-    ctx->query = ngx_http_mfa_redis_send(r->connection->log,
-                                         NGX_HTTP_MFA_ARGS, ctx->argv,
-                                         ctx->argvlen,
-                                         ngx_http_mfa_lookup_done, ctx);
+    ctx->query = ngx_http_mfa_redis_script(r->connection->log, &script, &sha,
+                                           NGX_HTTP_MFA_ARGS, ctx->argv,
+                                           ctx->argvlen,
+                                           ngx_http_mfa_lookup_done, ctx);
 
     return ctx->query != NULL ? NGX_OK : NGX_ERROR;
 }
@@ -402,21 +395,6 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
     in.enabled = 1;
     in.has_session_id = 1;
     in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
-
-    if (reply != NULL && reply->type == REDIS_REPLY_ERROR
-        && reply->len > 8 && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0
-        && !ctx->retried)
-    {
-        /* the script is not cached (Redis restarted): send it once */
-
-        ctx->retried = 1;
-
-        if (ngx_http_mfa_lookup_send(r, ctx, 1) == NGX_OK) {
-            return;
-        }
-
-        reply = NULL;
-    }
 
     if (reply == NULL) {
         in.lookup_failed = 1;
@@ -689,7 +667,7 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
 
 script:
 
-    if (ngx_http_mfa_lookup_send(r, ctx, 0) != NGX_OK) {
+    if (ngx_http_mfa_lookup_send(r, ctx) != NGX_OK) {
         ngx_http_mfa_lookup_failed(r, ctx);
     }
 }

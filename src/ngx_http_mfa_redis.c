@@ -51,6 +51,13 @@ struct ngx_http_mfa_redis_query_s {
     ngx_http_mfa_redis_handler_pt   handler;
     void                           *data;
     ngx_event_t                     timer;
+    /* a script's: the command, to send again with EVAL after NOSCRIPT */
+    const char                     *script;
+    size_t                          script_len;
+    int                             argc;
+    const char                    **argv;
+    size_t                         *argvlen;
+    unsigned                        retried:1;
 };
 
 
@@ -69,8 +76,12 @@ static void ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac,
     int status);
 static void ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac,
     void *r, void *privdata);
+static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
+    int argc, const char **argv, const size_t *argvlen);
 static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
+static ngx_uint_t ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q,
+    redisReply *reply);
 static ngx_int_t ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_read_handler(ngx_event_t *ev);
 static void ngx_http_mfa_redis_write_handler(ngx_event_t *ev);
@@ -419,14 +430,7 @@ ngx_http_mfa_redis_query_t *
 ngx_http_mfa_redis_send(ngx_log_t *log, int argc, const char **argv,
     const size_t *argvlen, ngx_http_mfa_redis_handler_pt handler, void *data)
 {
-    ngx_http_mfa_redis_t        *rd;
     ngx_http_mfa_redis_query_t  *q;
-
-    rd = ngx_http_mfa_redis;
-
-    if (rd == NULL || rd->ac == NULL) {
-        return NULL;
-    }
 
     q = ngx_alloc(sizeof(ngx_http_mfa_redis_query_t), log);
     if (q == NULL) {
@@ -438,12 +442,57 @@ ngx_http_mfa_redis_send(ngx_log_t *log, int argc, const char **argv,
     q->handler = handler;
     q->data = data;
 
-    if (redisAsyncCommandArgv(rd->ac, ngx_http_mfa_redis_reply, q, argc,
-                              argv, argvlen)
-        != REDIS_OK)
-    {
+    if (ngx_http_mfa_redis_issue(q, argc, argv, argvlen) != NGX_OK) {
         ngx_free(q);
         return NULL;
+    }
+
+    return q;
+}
+
+
+ngx_http_mfa_redis_query_t *
+ngx_http_mfa_redis_script(ngx_log_t *log, ngx_str_t *script, ngx_str_t *sha,
+    int argc, const char **argv, size_t *argvlen,
+    ngx_http_mfa_redis_handler_pt handler, void *data)
+{
+    ngx_http_mfa_redis_query_t  *q;
+
+    argv[0] = "EVALSHA";
+    argvlen[0] = 7;
+    argv[1] = (char *) sha->data;
+    argvlen[1] = sha->len;
+
+    q = ngx_http_mfa_redis_send(log, argc, argv, argvlen, handler, data);
+
+    if (q != NULL) {
+        q->script = (char *) script->data;
+        q->script_len = script->len;
+        q->argc = argc;
+        q->argv = argv;
+        q->argvlen = argvlen;
+    }
+
+    return q;
+}
+
+
+/* appends the command and starts the query's timer */
+
+static ngx_int_t
+ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_http_mfa_redis;
+
+    if (rd == NULL || rd->ac == NULL
+        || redisAsyncCommandArgv(rd->ac, ngx_http_mfa_redis_reply, q, argc,
+                                 argv, argvlen)
+           != REDIS_OK)
+    {
+        return NGX_ERROR;
     }
 
     /* not cancelable: a graceful shutdown waits for the answer */
@@ -454,7 +503,7 @@ ngx_http_mfa_redis_send(ngx_log_t *log, int argc, const char **argv,
 
     ngx_add_timer(&q->timer, rd->conf->timeout);
 
-    return q;
+    return NGX_OK;
 }
 
 
@@ -484,11 +533,38 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
     }
 
+    if (q->data != NULL && ngx_http_mfa_redis_noscript(q, r)) {
+        /* the script is not cached (Redis restarted): sent once, whole */
+
+        q->retried = 1;
+        q->argv[0] = "EVAL";
+        q->argvlen[0] = 4;
+        q->argv[1] = q->script;
+        q->argvlen[1] = q->script_len;
+
+        if (ngx_http_mfa_redis_issue(q, q->argc, q->argv, q->argvlen)
+            == NGX_OK)
+        {
+            return;
+        }
+
+        r = NULL;
+    }
+
     if (q->data != NULL) {
         q->handler(q->data, r);
     }
 
     ngx_free(q);
+}
+
+
+static ngx_uint_t
+ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q, redisReply *reply)
+{
+    return q->script != NULL && !q->retried && reply != NULL
+           && reply->type == REDIS_REPLY_ERROR && reply->len > 8
+           && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0;
 }
 
 

@@ -49,6 +49,17 @@ ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_send(ngx_log_t *log,
     int argc, const char **argv, const size_t *argvlen,
     ngx_http_mfa_redis_handler_pt handler, void *data);
 
+/*
+ * Runs a Lua script with EVALSHA; if Redis does not know it (NOSCRIPT,
+ * after a restart or SCRIPT FLUSH), sends it once more with EVAL before
+ * the handler hears of it.  argv[0] and argv[1] are the command and the
+ * script's digest, filled here; argv and argvlen must live as long as the
+ * query is attached.
+ */
+ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_script(ngx_log_t *log,
+    ngx_str_t *script, ngx_str_t *sha, int argc, const char **argv,
+    size_t *argvlen, ngx_http_mfa_redis_handler_pt handler, void *data);
+
 /* the owner goes away: the reply, when it comes, is dropped */
 void ngx_http_mfa_redis_detach(ngx_http_mfa_redis_query_t *q);
 

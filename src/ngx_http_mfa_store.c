@@ -278,7 +278,6 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
 
     st->argc = NGX_HTTP_MFA_STORE_NUMKEYS;
     st->failed = 0;
-    st->retried = 0;
     st->list = NULL;
     st->nlist = 0;
 
@@ -377,31 +376,22 @@ ngx_int_t
 ngx_http_mfa_store_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_http_mfa_store_t *st)
 {
+    ngx_str_t  script, sha;
+
     if (st->failed) {
         return NGX_ERROR;
     }
 
-    if (st->retried) {
-        st->argv[NGX_HTTP_MFA_STORE_COMMAND] = "EVAL";
-        st->argvlen[NGX_HTTP_MFA_STORE_COMMAND] = 4;
-        st->argv[NGX_HTTP_MFA_STORE_SCRIPT] = ngx_http_mfa_store_script;
-        st->argvlen[NGX_HTTP_MFA_STORE_SCRIPT] =
-                                        sizeof(ngx_http_mfa_store_script) - 1;
-
-    } else {
-        st->argv[NGX_HTTP_MFA_STORE_COMMAND] = "EVALSHA";
-        st->argvlen[NGX_HTTP_MFA_STORE_COMMAND] = 7;
-        st->argv[NGX_HTTP_MFA_STORE_SCRIPT] =
-                                         (char *) ngx_http_mfa_store_sha;
-        st->argvlen[NGX_HTTP_MFA_STORE_SCRIPT] =
-                                         sizeof(ngx_http_mfa_store_sha);
-    }
+    script.data = (u_char *) ngx_http_mfa_store_script;
+    script.len = sizeof(ngx_http_mfa_store_script) - 1;
+    sha.data = ngx_http_mfa_store_sha;
+    sha.len = sizeof(ngx_http_mfa_store_sha);
 
     st->ctx = ctx;
     ctx->request = r;
-    ctx->query = ngx_http_mfa_redis_send(r->connection->log, st->argc,
-                                         st->argv, st->argvlen,
-                                         ngx_http_mfa_store_done, st);
+    ctx->query = ngx_http_mfa_redis_script(r->connection->log, &script, &sha,
+                                           st->argc, st->argv, st->argvlen,
+                                           ngx_http_mfa_store_done, st);
 
     if (ctx->query == NULL) {
         st->failed = 1;
@@ -425,21 +415,6 @@ ngx_http_mfa_store_done(void *data, redisReply *reply)
     ctx = st->ctx;
     r = ctx->request;
     ctx->query = NULL;
-
-    if (reply != NULL && reply->type == REDIS_REPLY_ERROR
-        && reply->len > 8 && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0
-        && !st->retried)
-    {
-        /* the script is not cached (Redis restarted): send it once */
-
-        st->retried = 1;
-
-        if (ngx_http_mfa_store_send(r, ctx, st) == NGX_OK) {
-            return;
-        }
-
-        reply = NULL;
-    }
 
     if (reply == NULL) {
         st->failed = 1;

@@ -47,7 +47,6 @@ typedef struct {
     ngx_str_t           *list;
     ngx_uint_t           nlist;
     unsigned             failed:1;      /* no reply, or an error reply */
-    unsigned             retried:1;
 } ngx_http_mfa_store_t;
 
 

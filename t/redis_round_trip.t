@@ -1,7 +1,8 @@
 # One Redis round trip per request: N gated requests send exactly N
 # commands to Redis (one EVALSHA each; what the script itself runs is not
 # a round trip), an internal redirect does not ask again, and the script
-# is sent once more with EVAL only when Redis lost it (SCRIPT FLUSH).
+# is sent once more with EVAL only when Redis lost it (SCRIPT FLUSH), the
+# pages' script as well.
 
 use strict;
 use warnings;
@@ -98,5 +99,19 @@ $seen = monitored(sub {
 is_deeply([ map { /"(EVAL(?:SHA)?)"/ ? $1 : '?' } @$seen ],
           [qw(EVALSHA EVAL EVALSHA)],
           'NOSCRIPT: retried once with EVAL, then EVALSHA');
+
+# the pages' script too: the settings page reads the gate, then the user
+$t->redis('SCRIPT', 'FLUSH');
+
+$seen = monitored(sub {
+    my $r = get('/_mfa/settings');
+    is($r->status, 200, 'after SCRIPT FLUSH: the settings page');
+    like($r->body, qr{<strong id="codes-left">0</strong>},
+         'with what the pages\' script read');
+});
+
+is_deeply([ map { /"(EVAL(?:SHA)?)"/ ? $1 : () } @$seen ],
+          [qw(EVALSHA EVAL EVALSHA EVAL)],
+          "NOSCRIPT: each of the two scripts retried once with EVAL");
 
 $t->done_testing();
