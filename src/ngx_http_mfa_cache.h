@@ -11,9 +11,11 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
+#include "mfa_cache.h"
+
 
 /* the longest a verified decision may be reused: SPEC section 2.4 */
-#define NGX_HTTP_MFA_CACHE_MAX_TTL  1000
+#define NGX_HTTP_MFA_CACHE_MAX_TTL  MFA_CACHE_MAX_TTL
 
 
 ngx_int_t ngx_http_mfa_cache_init(ngx_cycle_t *cycle);
