@@ -103,6 +103,8 @@ typedef struct {
     ngx_http_mfa_page_t         *page;
     /* the session id and key, for the verified-decision cache */
     ngx_str_t                    cache_key;
+    /* when Redis was asked: a decision is kept from then on */
+    ngx_msec_t                   asked;
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     fast_failed:1;

@@ -90,12 +90,23 @@ ngx_http_mfa_cache_user(void *conf, ngx_str_t *key, ngx_str_t *user)
 }
 
 
+/*
+ * Kept from the time Redis was asked, not from its answer: Redis read the
+ * session somewhere in between, and no decision may outlive that reading
+ * by more than the ttl.
+ */
+
 void
 ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
-    ngx_msec_t ttl)
+    ngx_msec_t asked, ngx_msec_t ttl)
 {
+    if (ngx_current_msec - asked >= ttl) {
+        /* the answer came too late to be kept at all */
+        return;
+    }
+
     mfa_cache_put(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                  ngx_http_mfa_cache_str(user), ngx_current_msec, ttl);
+                  ngx_http_mfa_cache_str(user), asked, ttl);
 }
 
 

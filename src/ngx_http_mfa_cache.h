@@ -33,8 +33,9 @@ ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
 /* the refresh failed (expire 0) or found the session changed (expire 1) */
 void ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire);
 
+/* a decision Redis gave for a question asked at "asked" */
 void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
-    ngx_msec_t ttl);
+    ngx_msec_t asked, ngx_msec_t ttl);
 
 /*
  * The user a session was last verified for, whether or not the decision

@@ -317,6 +317,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
                      sizeof(ngx_http_mfa_number(MFA_SCOPE_ANY_MAX)) - 1);
 
     ctx->request = r;
+    ctx->asked = ngx_current_msec;
 
     /*
      * A session this worker saw verified before, whose decision expired:
@@ -447,7 +448,7 @@ ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
         user.data = (u_char *) ctx->identity.user.data;
         user.len = ctx->identity.user.len;
-        ngx_http_mfa_cache_put(mlcf, &ctx->cache_key, &user,
+        ngx_http_mfa_cache_put(mlcf, &ctx->cache_key, &user, ctx->asked,
                                mlcf->verified_cache);
     }
 

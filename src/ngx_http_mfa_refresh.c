@@ -29,6 +29,7 @@ typedef struct {
     ngx_log_t                   *log;
     ngx_str_t                    cache_key;
     ngx_str_t                    user;
+    ngx_msec_t                   asked;
     /* the MGET's strings, allocated by its callback */
     ngx_str_t                    mget[2];
     const char                  *argv[NGX_HTTP_MFA_FAST_ARGS];
@@ -71,6 +72,7 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
     ngx_memzero(t, sizeof(ngx_http_mfa_refresh_t));
     t->conf = mlcf;
     t->log = ngx_cycle->log;
+    t->asked = ngx_current_msec;
 
     p = (u_char *) (t + 1);
 
@@ -173,7 +175,7 @@ ngx_http_mfa_refresh_done(void *data, redisReply *reply)
                                       &id)
            == NGX_OK)
     {
-        ngx_http_mfa_cache_put(t->conf, &t->cache_key, &t->user,
+        ngx_http_mfa_cache_put(t->conf, &t->cache_key, &t->user, t->asked,
                                t->conf->verified_cache);
 
     } else {

@@ -10,6 +10,7 @@ use lib 't/lib';
 use MfaTest;
 use GateTest;
 use Test::More;
+use POSIX ();
 use Time::HiRes qw(sleep);
 
 my $t = MfaTest->new();
@@ -24,7 +25,8 @@ for my $bad ('2s', '0', 'x', '1001ms') {
          "mfa_verified_cache $bad: the message says why");
 }
 
-$t->run(gate_conf($t));
+# a Redis timeout longer than the cache, for the slow answer below
+$t->run(gate_conf($t, timeout => '3s'));
 
 sub get {
     my ($sid) = @_;
@@ -64,6 +66,41 @@ $t->redis('HINCRBY', 'mfa:user:7', 'gen', 1);
 $t->redis('HSET', 'mfa:company:acme', 'require_2fa', '1');
 sleep 1.1;
 is(get('v')->status, 302, 'after the second: the disable applies');
+
+# a decision counts from when Redis was asked: an answer slower than the
+# cache's second is used once, not kept
+session($t, 'slow', '9', 'acme');
+enrol($t, '9', 1);
+verify($t, 'slow', '9', 1);
+$before = evalsha();
+
+pipe(my $started, my $go) or die "pipe: $!\n";
+my $busy = fork();
+die "fork: $!\n" unless defined $busy;
+
+if ($busy == 0) {
+    # Redis serves no one else while a script runs: 2.5 s of it
+    close $started;
+    delete $t->{redis_sock};
+    syswrite $go, "1";
+    $t->redis('EVAL', <<'LUA', 0, 2500000);
+local t0 = redis.call('TIME')
+repeat
+  local t = redis.call('TIME')
+until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) >= tonumber(ARGV[1])
+return 1
+LUA
+    POSIX::_exit(0);
+}
+
+close $go;
+sysread $started, my $byte, 1;
+sleep 0.3;                                    # the script is running
+$r = get('slow');
+waitpid $busy, 0;
+is($r->status, 200, 'an answer after 2 s: through');
+is(get('slow')->status, 200, 'and the next request too');
+is(evalsha() - $before, 2, 'which asked Redis again: the late answer was not kept');
 
 # outcomes other than verified are never reused
 session($t, 'n', '8', 'open');
