@@ -3,7 +3,8 @@
  * Fuzz target for the verified-decision table (src/mfa_cache.c): the
  * input is a sequence of puts, gets, drops and forgets on a table of four
  * sets, so that keys collide, fill both their sets and move, with time
- * going forward between them.
+ * going forward between them and puts dated up to 63 ms back, as the
+ * module dates a decision from when it asked Redis.
  *
  * A shadow of what was put last for each key checks that the table never
  * answers with another user than the last one put for that key, never
@@ -33,6 +34,8 @@ typedef struct {
 } fuzz_shadow_t;
 
 
+/* the module's location settings: entries of another scope never match */
+static int   fuzz_scope;
 static char  fuzz_long_key[MFA_CACHE_KEY_MAX + 1];
 static char  fuzz_long_user[MFA_CACHE_USER_MAX + 1];
 
@@ -78,12 +81,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int            rc;
     size_t         i, pos;
-    unsigned       k, u, ttl;
+    unsigned       k, u, ttl, back;
     uint64_t       now;
     mfa_str_t      user;
     mfa_cache_t    c;
     fuzz_shadow_t  shadow[FUZZ_KEYS];
-    static int     scope;
 
     if (mfa_cache_init(&c, FUZZ_SLOTS) != MFA_OK) {
         return 0;
@@ -104,31 +106,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         case 0:
             ttl = (unsigned) data[pos + 3] * 8;
+            back = data[pos + 2] >> 2;
 
-            mfa_cache_put(&c, &scope, fuzz_key(k), fuzz_user(u), now, ttl);
+            if (back >= ttl) {
+                break;             /* the module keeps no late answer */
+            }
 
-            if (ttl == 0 || u == FUZZ_USERS - 1) {
+            /* a decision counts from when Redis was asked, "back" ago */
+            mfa_cache_put(&c, &fuzz_scope, fuzz_key(k), fuzz_user(u),
+                          now - back, ttl);
+
+            if (u == FUZZ_USERS - 1) {
                 break;             /* refused: what was there stays */
             }
 
             if (k == FUZZ_KEYS - 1) {
-                FUZZ_CHECK(mfa_cache_get(&c, &scope, fuzz_key(k), now, &user)
+                FUZZ_CHECK(mfa_cache_get(&c, &fuzz_scope, fuzz_key(k), now,
+                                         &user)
                            == MFA_CACHE_MISS);
                 break;
             }
 
             shadow[k].user = (int) u;
-            shadow[k].expires = now + (ttl < MFA_CACHE_MAX_TTL
-                                       ? ttl : MFA_CACHE_MAX_TTL);
+            shadow[k].expires = now - back + (ttl < MFA_CACHE_MAX_TTL
+                                              ? ttl : MFA_CACHE_MAX_TTL);
 
             /* found at once, for that user */
-            FUZZ_CHECK(mfa_cache_get(&c, &scope, fuzz_key(k), now, &user)
-                       == MFA_CACHE_HIT);
+            FUZZ_CHECK(mfa_cache_get(&c, &fuzz_scope, fuzz_key(k), now, &user)
+                       != MFA_CACHE_MISS);
             FUZZ_CHECK(fuzz_same(user, fuzz_user(u)));
             break;
 
         case 1:
-            rc = mfa_cache_get(&c, &scope, fuzz_key(k), now, &user);
+            rc = mfa_cache_get(&c, &fuzz_scope, fuzz_key(k), now, &user);
 
             if (rc != MFA_CACHE_MISS) {
                 FUZZ_CHECK(shadow[k].user >= 0);
@@ -139,7 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
 
         case 2:
-            if (mfa_cache_user(&c, &scope, fuzz_key(k), &user) == MFA_OK) {
+            if (mfa_cache_user(&c, &fuzz_scope, fuzz_key(k), &user) == MFA_OK) {
                 FUZZ_CHECK(shadow[k].user >= 0);
                 FUZZ_CHECK(fuzz_same(user, fuzz_user(shadow[k].user)));
             }
@@ -147,12 +157,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
 
         case 3:
-            mfa_cache_drop(&c, &scope, fuzz_key(k), now, data[pos + 2] & 1);
+            mfa_cache_drop(&c, &fuzz_scope, fuzz_key(k), now,
+                           data[pos + 2] & 1);
 
-            if ((data[pos + 2] & 1) && shadow[k].user >= 0
-                && shadow[k].expires > now)
-            {
-                shadow[k].expires = now;
+            if (data[pos + 2] & 1) {
+                FUZZ_CHECK(mfa_cache_get(&c, &fuzz_scope, fuzz_key(k), now,
+                                         &user)
+                           == MFA_CACHE_MISS);
+
+                if (shadow[k].user >= 0 && shadow[k].expires > now) {
+                    shadow[k].expires = now;
+                }
             }
 
             break;

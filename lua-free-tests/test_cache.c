@@ -13,10 +13,11 @@
 #include "mfa_cache.h"
 
 
-#define NOW       1000000
-#define TTL       1000
-#define MANY      10000
-#define MANY_SLOTS 32768
+#define NOW         1000000
+#define TTL         1000
+#define MANY        10000
+#define MANY_SLOTS  32768
+#define FULL        16
 
 
 static int  scope_a, scope_b;
@@ -100,7 +101,9 @@ static void
 test_refresh_once(void **state)
 {
     mfa_cache_t  c;
-    mfa_str_t    user, key = MFA_TEST_STR("s1\nk1");
+    mfa_str_t    user, key;
+
+    key = MFA_TEST_STR("s1\nk1");
 
     assert_int_equal(mfa_cache_init(&c, 64), MFA_OK);
 
@@ -144,7 +147,9 @@ static void
 test_user_hint(void **state)
 {
     mfa_cache_t  c;
-    mfa_str_t    user, key = MFA_TEST_STR("s1\nk1");
+    mfa_str_t    user, key;
+
+    key = MFA_TEST_STR("s1\nk1");
 
     assert_int_equal(mfa_cache_init(&c, 64), MFA_OK);
 
@@ -343,6 +348,72 @@ test_replacement(void **state)
  * every turn.
  */
 
+/*
+ * A table filled to its last entry, so that keys move to their other set:
+ * every key answers with its own user or not at all, and each is there
+ * once (a second copy would answer once other keys took the place of the
+ * first, dropped one).
+ */
+
+static void
+test_moves_keep_one_entry(void **state)
+{
+    char         buf[32], name[8];
+    unsigned     i, kept;
+    mfa_cache_t  c;
+    mfa_str_t    user;
+
+    assert_int_equal(mfa_cache_init(&c, FULL), MFA_OK);
+
+    for (i = 0; i < FULL; i++) {
+        snprintf(name, sizeof(name), "u%u", i);
+        /* the later a key comes, the sooner it expires */
+        mfa_cache_put(&c, &scope_a, session_key(buf, sizeof(buf), i),
+                      (mfa_str_t) { name, strlen(name) }, NOW + FULL - i,
+                      TTL);
+    }
+
+    kept = 0;
+
+    for (i = 0; i < FULL; i++) {
+        snprintf(name, sizeof(name), "u%u", i);
+
+        if (mfa_cache_get(&c, &scope_a, session_key(buf, sizeof(buf), i),
+                          NOW + FULL, &user)
+            == MFA_CACHE_HIT)
+        {
+            assert_user(user, name);
+            kept++;
+        }
+
+        mfa_cache_drop(&c, &scope_a, session_key(buf, sizeof(buf), i),
+                       NOW + FULL, 1);
+        assert_int_equal(mfa_cache_get(&c, &scope_a,
+                                       session_key(buf, sizeof(buf), i),
+                                       NOW + FULL, &user),
+                         MFA_CACHE_MISS);
+    }
+
+    /* a full table keeps most of what it can hold */
+    assert_true(kept >= FULL - MFA_CACHE_WAYS);
+
+    /* other keys take the expired places: none of the dropped comes back */
+    for (i = 0; i < FULL; i++) {
+        mfa_cache_put(&c, &scope_a, session_key(buf, sizeof(buf), 100 + i),
+                      MFA_TEST_STR("other"), NOW + FULL + 1, TTL);
+    }
+
+    for (i = 0; i < FULL; i++) {
+        assert_int_equal(mfa_cache_get(&c, &scope_a,
+                                       session_key(buf, sizeof(buf), i),
+                                       NOW + FULL + 1, &user),
+                         MFA_CACHE_MISS);
+    }
+
+    mfa_cache_free(&c);
+}
+
+
 static void
 test_a_third_full_keeps_all(void **state)
 {
@@ -390,6 +461,7 @@ main(void)
         cmocka_unit_test(test_never_kept),
         cmocka_unit_test(test_bad_size),
         cmocka_unit_test(test_replacement),
+        cmocka_unit_test(test_moves_keep_one_entry),
         cmocka_unit_test(test_a_third_full_keeps_all),
     };
 

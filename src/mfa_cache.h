@@ -9,8 +9,8 @@
  * own other set if that has room, and otherwise the one closest to
  * expiring is replaced.  Entries match on a scope (the caller's
  * location settings) and the exact key, never on a hash alone.  Times are
- * milliseconds on the caller's clock; nothing here reads a clock or
- * allocates after mfa_cache_init().
+ * milliseconds on the caller's clock, which must not wrap; nothing here
+ * reads a clock or allocates after mfa_cache_init().
  */
 
 
@@ -63,7 +63,11 @@ int mfa_cache_get(mfa_cache_t *c, const void *scope, mfa_str_t key,
 int mfa_cache_user(mfa_cache_t *c, const void *scope, mfa_str_t key,
     mfa_str_t *user);
 
-/* ttl 0 keeps nothing; a ttl over MFA_CACHE_MAX_TTL is cut to it */
+/*
+ * A decision made at "now", which may be a little in the past (when the
+ * question was asked); it also decides which entries count as free.  ttl
+ * 0 keeps nothing; a ttl over MFA_CACHE_MAX_TTL is cut to it.
+ */
 void mfa_cache_put(mfa_cache_t *c, const void *scope, mfa_str_t key,
     mfa_str_t user, uint64_t now, uint64_t ttl);
 

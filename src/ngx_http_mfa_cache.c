@@ -25,8 +25,37 @@
     ((mfa_str_t) { (const char *) (s)->data, (s)->len })
 
 
+static uint64_t ngx_http_mfa_cache_now(void);
+
+
 /* per worker: allocated in init_process, freed in exit_process */
 static mfa_cache_t  ngx_http_mfa_cache;
+
+
+/*
+ * nginx's clock in 64 bits, as the table keeps times: where ngx_msec_t
+ * has 32 bits it wraps every 49.7 days, and an entry kept before the wrap
+ * would look alive again after it.
+ */
+
+static uint64_t
+ngx_http_mfa_cache_now(void)
+{
+#if (NGX_PTR_SIZE == 4)
+    static uint64_t    wraps;
+    static ngx_msec_t  last;
+
+    if (ngx_current_msec < last) {
+        wraps += (uint64_t) 1 << 32;
+    }
+
+    last = ngx_current_msec;
+
+    return wraps + ngx_current_msec;
+#else
+    return ngx_current_msec;
+#endif
+}
 
 
 ngx_int_t
@@ -58,7 +87,7 @@ ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
     mfa_str_t  u;
 
     rc = mfa_cache_get(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                       ngx_current_msec, &u);
+                       ngx_http_mfa_cache_now(), &u);
 
     if (rc == MFA_CACHE_MISS) {
         return NGX_DECLINED;
@@ -100,13 +129,18 @@ void
 ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
     ngx_msec_t asked, ngx_msec_t ttl)
 {
-    if (ngx_current_msec - asked >= ttl) {
+    ngx_msec_t  ago;
+
+    ago = ngx_current_msec - asked;
+
+    if (ago >= ttl) {
         /* the answer came too late to be kept at all */
         return;
     }
 
     mfa_cache_put(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                  ngx_http_mfa_cache_str(user), asked, ttl);
+                  ngx_http_mfa_cache_str(user),
+                  ngx_http_mfa_cache_now() - ago, ttl);
 }
 
 
@@ -114,7 +148,7 @@ void
 ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire)
 {
     mfa_cache_drop(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                   ngx_current_msec, expire != 0);
+                   ngx_http_mfa_cache_now(), expire != 0);
 }
 
 
@@ -128,5 +162,5 @@ void
 ngx_http_mfa_cache_forget(ngx_str_t *user)
 {
     mfa_cache_forget(&ngx_http_mfa_cache, ngx_http_mfa_cache_str(user),
-                     ngx_current_msec);
+                     ngx_http_mfa_cache_now());
 }
