@@ -52,6 +52,8 @@ static ngx_int_t ngx_http_mfa_fast_send(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_str_t *user);
 static void ngx_http_mfa_fast_first(void *data, redisReply *reply);
 static void ngx_http_mfa_fast_done(void *data, redisReply *reply);
+static void ngx_http_mfa_lookup_input(ngx_http_request_t *r,
+    mfa_gate_input_t *in);
 static void ngx_http_mfa_lookup_failed(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
 static void ngx_http_mfa_lookup_finish(ngx_http_request_t *r,
@@ -392,10 +394,7 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
-    ngx_memzero(&in, sizeof(mfa_gate_input_t));
-    in.enabled = 1;
-    in.has_session_id = 1;
-    in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
+    ngx_http_mfa_lookup_input(r, &in);
 
     if (reply == NULL) {
         in.lookup_failed = 1;
@@ -649,10 +648,7 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
         goto script;
     }
 
-    ngx_memzero(&in, sizeof(mfa_gate_input_t));
-    in.enabled = 1;
-    in.has_session_id = 1;
-
+    ngx_http_mfa_lookup_input(r, &in);
     ngx_http_mfa_spec(mlcf, ctx, &spec);
 
     if (ngx_http_mfa_fast_verified(&spec, ctx->fast, &ctx->fast_user, reply,
@@ -718,21 +714,31 @@ ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
 }
 
 
+/* what every answer about a session with an id is decided from */
+
+static void
+ngx_http_mfa_lookup_input(ngx_http_request_t *r, mfa_gate_input_t *in)
+{
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    ngx_memzero(in, sizeof(mfa_gate_input_t));
+    in->enabled = 1;
+    in->has_session_id = 1;
+    in->fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
+}
+
+
 /* Redis could not be asked: "mfa_fail" decides */
 
 static void
 ngx_http_mfa_lookup_failed(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
-    mfa_gate_input_t          in;
-    ngx_http_mfa_loc_conf_t  *mlcf;
+    mfa_gate_input_t  in;
 
-    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
-
-    ngx_memzero(&in, sizeof(mfa_gate_input_t));
-    in.enabled = 1;
-    in.has_session_id = 1;
+    ngx_http_mfa_lookup_input(r, &in);
     in.lookup_failed = 1;
-    in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
 
     ngx_http_mfa_lookup_finish(r, ctx, &in);
 }
