@@ -22,61 +22,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { clickAndWait, launchChromium, location, screenshot, sleep, story,
+         text, totp } from './lib/browser.mjs';
+import { REPO, RedisClient, canConnect, freePort } from './lib/servers.mjs';
 
-import { REPO, RedisClient, freePort } from './lib/servers.mjs';
-
-const CHROMIUM = process.env.TEST_CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.TEST_SCREENSHOT_DIR
-    || path.join(REPO, 'docs', 'screenshots');
 const VIEWPORT = { width: 1000, height: 720 };
 const BASE32_160 = /^[A-Z2-7]{32}$/;
 
 const { companies, users } = createRequire(import.meta.url)(
     path.join(REPO, 'examples', 'dashboard', 'users.js'));
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const totp = (secret) => execFileSync('oathtool', ['--totp', '-b', secret],
-                                      { encoding: 'utf8' }).trim();
-
-function location(page) {
-    const u = new URL(page.url());
-    return { path: u.pathname, pathQuery: u.pathname + u.search,
-             returnTo: u.searchParams.get('return') };
-}
-
-async function text(page, selector) {
-    return (await page.locator(selector).first().textContent() ?? '').trim();
-}
-
 // the footer of every dashboard page: the headers nginx's gate added
 async function gate(page) {
     return { user: await text(page, '#mfa-user'),
              status: await text(page, '#mfa-status') };
-}
-
-async function clickAndWait(page, selector) {
-    const [response] = await Promise.all([
-        page.waitForNavigation({ waitUntil: 'load' }),
-        page.locator(selector).first().click(),
-    ]);
-    return response;
-}
-
-async function screenshot(page, name) {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-}
-
-// is 127.0.0.1:port accepting connections?
-async function listening(port) {
-    const net = await import('node:net');
-    return new Promise((resolve) => {
-        const sock = net.connect({ host: '127.0.0.1', port });
-        sock.once('connect', () => { sock.destroy(); resolve(true); });
-        sock.once('error', () => resolve(false));
-    });
 }
 
 // the processes whose command line (or environment) names `needle`
@@ -158,19 +117,13 @@ describe('make demo, played in a real browser', { timeout: 400000 }, () => {
     let demo;
     let redis;
     let browser;
-    let failed = false;
+    const { step } = story();
     const s = {};
 
     before(async () => {
         demo = await startDemo();
         redis = await new RedisClient(Number(demo.redis_port)).connect();
-        browser = await chromium.launch({
-            executablePath: CHROMIUM,
-            headless: true,
-            args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-                   '--no-first-run', '--disable-background-networking',
-                   '--disable-component-update', '--disable-sync'],
-        });
+        browser = await launchChromium();
     });
 
     after(async () => {
@@ -196,21 +149,6 @@ describe('make demo, played in a real browser', { timeout: 400000 }, () => {
         await page.locator('#username').fill(user);
         await page.locator('#password').fill(users[user].password);
         return clickAndWait(page, '#login-form button[type=submit]');
-    }
-
-    function step(name, fn) {
-        it(name, async (t) => {
-            if (failed) {
-                t.skip('an earlier step failed');
-                return;
-            }
-            try {
-                await fn(t);
-            } catch (err) {
-                failed = true;
-                throw err;
-            }
-        });
     }
 
     step('1. the demo is up: banner, companies and members seeded', async () => {
@@ -394,7 +332,7 @@ describe('make demo, played in a real browser', { timeout: 400000 }, () => {
         assert.equal(exit.code, 130, `demo.sh exit: ${JSON.stringify(exit)}\n${demo.err}`);
         assert.match(demo.err, /demo: stopped/);
         for (const port of [demo.port, demo.redis_port, demo.dashboard_port]) {
-            assert.equal(await listening(Number(port)), false, `port ${port} closed`);
+            assert.equal(await canConnect(Number(port)), false, `port ${port} closed`);
         }
         assert.deepEqual(processesWith(demo.dir), [], 'no nginx left');
         assert.deepEqual(nginxPids.filter((pid) => isNginx(pid)), [],

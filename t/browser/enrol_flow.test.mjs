@@ -12,31 +12,18 @@
 // enrolment page in French.  Screenshots go to docs/screenshots/.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { clickAndWait, launchChromium, location, screenshot, sleep, story,
+         text, totp } from './lib/browser.mjs';
+import { createSession, startStack } from './lib/servers.mjs';
 
-import { REPO, createSession, startStack } from './lib/servers.mjs';
-
-const CHROMIUM = process.env.TEST_CHROMIUM || '/usr/bin/chromium';
-// TEST_SCREENSHOT_DIR: elsewhere than the committed docs/screenshots/
-const SHOTS = process.env.TEST_SCREENSHOT_DIR
-    || path.join(REPO, 'docs', 'screenshots');
 const VIEWPORT = { width: 900, height: 1000 };
 const PERIOD = 30;
 
 const RECOVERY_CODE = /^[23456789abcdefghjkmnpqrstuvwxyz]{5}-[23456789abcdefghjkmnpqrstuvwxyz]{5}$/;
 const BASE32_160 = /^[A-Z2-7]{32}$/;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function totp(secret) {
-    return execFileSync('oathtool', ['--totp', '-b', secret],
-                        { encoding: 'utf8' }).trim();
-}
 
 const currentStep = () => Math.floor(Date.now() / 1000 / PERIOD);
 
@@ -55,16 +42,6 @@ function wrongCode(code) {
     return code.slice(0, -1) + String((last + 1) % 10);
 }
 
-function location(page) {
-    const u = new URL(page.url());
-    return { path: u.pathname, pathQuery: u.pathname + u.search,
-             returnTo: u.searchParams.get('return') };
-}
-
-async function text(page, selector) {
-    return (await page.locator(selector).first().textContent() ?? '').trim();
-}
-
 // what the dashboard stand-in shows: the URI it was asked for and the
 // X-MFA-* headers it received
 async function dashboard(page) {
@@ -75,26 +52,12 @@ async function dashboard(page) {
     };
 }
 
-// clicks and waits for the navigation that follows (redirects included);
-// returns the response of the page finally shown
-async function clickAndWait(page, selector) {
-    const [response] = await Promise.all([
-        page.waitForNavigation({ waitUntil: 'load' }),
-        page.locator(selector).click(),
-    ]);
-    return response;
-}
-
-async function screenshot(page, name) {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-}
-
 describe('enrolment under a company mandate, in a real browser',
          { timeout: 240000 }, () => {
     let stack;
     let browser;
-    let failed = false;
+    const run = story();
+    const step = run.step;
     const contexts = [];
 
     // shared between the steps of the story
@@ -107,13 +70,7 @@ describe('enrolment under a company mandate, in a real browser',
 
     before(async () => {
         stack = await startStack();
-        browser = await chromium.launch({
-            executablePath: CHROMIUM,
-            headless: true,
-            args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-                   '--no-first-run', '--disable-background-networking',
-                   '--disable-component-update', '--disable-sync'],
-        });
+        browser = await launchChromium();
     });
 
     after(async () => {
@@ -121,7 +78,7 @@ describe('enrolment under a company mandate, in a real browser',
             await ctx.close().catch(() => {});
         }
         await browser?.close().catch(() => {});
-        await stack?.stop({ keep: failed }).catch(() => {});
+        await stack?.stop({ keep: run.failed }).catch(() => {});
     });
 
     async function newContext(sid, options = {}) {
@@ -138,22 +95,6 @@ describe('enrolment under a company mandate, in a real browser',
         await ctx.addCookies([{ name: 'sid', value: sid, domain: '127.0.0.1',
                                 path: '/', httpOnly: true }]);
         return ctx;
-    }
-
-    // a step of the story: skipped once an earlier step has failed
-    function step(name, fn) {
-        it(name, async (t) => {
-            if (failed) {
-                t.skip('an earlier step failed');
-                return;
-            }
-            try {
-                await fn(t);
-            } catch (err) {
-                failed = true;
-                throw err;
-            }
-        });
     }
 
     step('1. a dashboard session for alice of company acme', async () => {
@@ -363,7 +304,7 @@ describe('enrolment under a company mandate, in a real browser',
         for (const ctx of contexts.splice(0)) {
             await ctx.close().catch(() => {});
         }
-        await stack.stop({ keep: failed });
+        await stack.stop({ keep: run.failed });
         assert.equal(stack.quitInTime, true, 'nginx exited on QUIT in time');
         assert.deepEqual(stack.logProblems, []);
     });

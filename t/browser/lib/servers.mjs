@@ -99,7 +99,8 @@ export async function freePort(taken = new Set()) {
     throw new Error('no free loopback port');
 }
 
-function canConnect(port) {
+// is 127.0.0.1:port accepting connections?
+export function canConnect(port) {
     return new Promise((resolve) => {
         const sock = net.connect({ host: '127.0.0.1', port });
         sock.setTimeout(1000);
