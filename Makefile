@@ -88,8 +88,8 @@ test: deps
 	$(MAKE) test-asan
 	$(MAKE) fuzz
 
-$(BUILD)/unit/%: lua-free-tests/%.c lua-free-tests/mfa_test.h $(CORE_SRCS) \
-                 $(CORE_HDRS)
+$(BUILD)/unit/%: lua-free-tests/%.c lua-free-tests/mfa_test.h \
+                 lua-free-tests/markup_check.h $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CORE) -o $@ $< $(CORE_SRCS) $(LIBS_CORE) -lcmocka
 
@@ -124,7 +124,8 @@ browser: module mfactl
 screenshots:
 	$(MAKE) browser SHOTS=$(CURDIR)/docs/screenshots
 
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(CORE_SRCS) $(CORE_HDRS)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h lua-free-tests/markup_check.h \
+                 $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ifuzz -o $@ $< \
 	    $(CORE_SRCS) $(LIBS_CORE)

@@ -35,6 +35,7 @@
 
 #include "mfa_html.h"
 #include "fuzz.h"
+#include "../lua-free-tests/markup_check.h"
 
 
 #define FUZZ_HDR       21
@@ -44,7 +45,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_markup(const char *html, size_t len);
 static void fuzz_clean(char *s, size_t len);
 static void fuzz_count(const char *s, size_t len, size_t *n);
 
@@ -56,177 +56,6 @@ static const mfa_page_e  fuzz_pages[] = {
 
 static char  fuzz_full[FUZZ_BIG];
 static char  fuzz_same[FUZZ_BIG];
-
-
-/* 1 when the markup reads as intended (see above) */
-
-static int
-fuzz_markup(const char *html, size_t len)
-{
-    char         c;
-    size_t       i, n, k, depth;
-    const char  *name, *end, *q;
-    char         stack[64][16];
-
-    static const char  *voids[] = { "meta", "input", "br" };
-    static const char  *entities[] = {
-        "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"
-    };
-
-    depth = 0;
-    end = html + len;
-
-    for (i = 0; i < len; i++) {
-        c = html[i];
-
-        if (c == '&') {
-            for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++) {
-                n = strlen(entities[k]);
-
-                if (len - i >= n && memcmp(html + i, entities[k], n) == 0) {
-                    break;
-                }
-            }
-
-            if (k == sizeof(entities) / sizeof(entities[0])) {
-                return 0;
-            }
-
-            continue;
-        }
-
-        if (c == '>' || c == '"' || c == '\'') {
-            return 0;
-        }
-
-        if (c != '<') {
-            continue;
-        }
-
-        if (len - i >= 15 && memcmp(html + i, "<!DOCTYPE html>", 15) == 0) {
-            i += 14;
-            continue;
-        }
-
-        q = html + i + 1;
-
-        if (q < end && *q == '/') {
-            q++;
-        }
-
-        name = q;
-
-        while (q < end
-               && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')))
-        {
-            q++;
-        }
-
-        n = (size_t) (q - name);
-
-        if (n == 0 || n >= 16) {
-            return 0;
-        }
-
-        if (html[i + 1] == '/') {
-            if (q >= end || *q != '>' || depth == 0
-                || strlen(stack[depth - 1]) != n
-                || memcmp(stack[depth - 1], name, n) != 0)
-            {
-                return 0;
-            }
-
-            depth--;
-            i = (size_t) (q - html);
-            continue;
-        }
-
-        for ( ;; ) {
-            if (q < end && *q == '>') {
-                break;
-            }
-
-            if (end - q >= 2 && q[0] == '/' && q[1] == '>') {
-                break;
-            }
-
-            if (q >= end || *q != ' ') {
-                return 0;
-            }
-
-            for (q++, k = 0;
-                 q < end && ((*q >= 'a' && *q <= 'z')
-                             || (*q >= 'A' && *q <= 'Z') || *q == '-');
-                 q++, k++)
-            {
-                /* void */
-            }
-
-            if (k == 0) {
-                return 0;
-            }
-
-            if (q < end && *q == '=') {
-                if (end - q < 2 || q[1] != '"') {
-                    return 0;
-                }
-
-                for (q += 2; q < end && *q != '"'; q++) {
-                    if (*q == '<' || *q == '>' || *q == '\'') {
-                        return 0;
-                    }
-                }
-
-                if (q >= end) {
-                    return 0;
-                }
-
-                q++;
-            }
-        }
-
-        if (*q == '/') {
-            i = (size_t) (q + 1 - html);
-            continue;
-        }
-
-        i = (size_t) (q - html);
-
-        for (k = 0; k < sizeof(voids) / sizeof(voids[0]); k++) {
-            if (strlen(voids[k]) == n && memcmp(voids[k], name, n) == 0) {
-                break;
-            }
-        }
-
-        if (k < sizeof(voids) / sizeof(voids[0])) {
-            continue;
-        }
-
-        if (depth == sizeof(stack) / sizeof(stack[0])) {
-            return 0;
-        }
-
-        memcpy(stack[depth], name, n);
-        stack[depth][n] = '\0';
-        depth++;
-
-        /* CSS: no "<" before its end tag */
-
-        if (n == 5 && memcmp(name, "style", 5) == 0) {
-            for (k = i + 1; k < len && html[k] != '<'; k++) {
-                /* void */
-            }
-
-            if (len - k < 8 || memcmp(html + k, "</style>", 8) != 0) {
-                return 0;
-            }
-
-            i = k - 1;
-        }
-    }
-
-    return depth == 0;
-}
 
 
 /* the same length, none of the characters HTML cares about */
@@ -271,6 +100,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int           rc, rc_same, rc_full;
+    char          why[128];
     char         *str[FUZZ_STRINGS], *clean[FUZZ_STRINGS], *mem, *qr_text;
     char        (*codes)[MFA_RECOVERY_LEN + 1];
     char        (*codes_clean)[MFA_RECOVERY_LEN + 1];
@@ -367,7 +197,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                || (rc_full == MFA_ERROR && page.page == MFA_PAGE_ENROLL));
 
     if (rc_full == MFA_OK) {
-        FUZZ_CHECK(fuzz_markup(fuzz_full, full_len));
+        FUZZ_CHECK(markup_check(fuzz_full, full_len, why, sizeof(why)));
     }
 
     /* 2. the strings without & < > " ' */

@@ -15,6 +15,7 @@
 #include "mfa_buf.h"
 #include "mfa_html.h"
 #include "mfa_qr.h"
+#include "markup_check.h"
 
 
 #define PAGE_MAX  (256 * 1024)
@@ -49,7 +50,6 @@ static size_t render(const mfa_page_t *p);
 static size_t count(const char *haystack, const char *needle);
 static const char *element(const char *html, const char *id, char *buf,
     size_t size);
-static int attr_char(char c);
 static void check_markup(const char *html, size_t len);
 static void check_page(const mfa_page_t *p, const char *html, size_t len);
 static void check_forms(const char *html, const char *csrf_html,
@@ -177,186 +177,15 @@ element(const char *html, const char *id, char *buf, size_t size)
 }
 
 
-/* SVG has camelCase attributes (viewBox) */
-
-static int
-attr_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-
-
-/*
- * The markup is what a parser reads as intended: tags balanced, attribute
- * values double-quoted with no < > " ' inside, no > " ' in text, and every
- * "&" the start of one of the five escapes mfa_buf_html() writes.  A value
- * that escaped the escaping breaks one of these.
- */
+/* the markup is what a parser reads as intended (markup_check.h) */
 
 static void
 check_markup(const char *html, size_t len)
 {
-    char         stack[64][16];
-    size_t       i, n, depth, k;
-    const char  *name, *end, *q;
+    char  why[128];
 
-    static const char  *voids[] = { "meta", "input", "br" };
-    static const char  *entities[] = {
-        "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"
-    };
-
-    depth = 0;
-    end = html + len;
-
-    for (i = 0; i < len; i++) {
-
-        if (html[i] == '&') {
-            for (k = 0; k < mfa_test_nelts(entities); k++) {
-                n = strlen(entities[k]);
-
-                if (len - i >= n && memcmp(html + i, entities[k], n) == 0) {
-                    break;
-                }
-            }
-
-            if (k == mfa_test_nelts(entities)) {
-                fail_msg("bare \"&\" at %zu: \"%.20s\"", i, html + i);
-            }
-
-            continue;
-        }
-
-        if (html[i] == '>' || html[i] == '"' || html[i] == '\'') {
-            fail_msg("raw '%c' in text at %zu: \"%.20s\"", html[i], i,
-                     html + i);
-        }
-
-        if (html[i] != '<') {
-            continue;
-        }
-
-        if (len - i >= 15 && memcmp(html + i, "<!DOCTYPE html>", 15) == 0) {
-            i += 14;
-            continue;
-        }
-
-        q = html + i + 1;
-
-        if (*q == '/') {
-            q++;
-        }
-
-        name = q;
-
-        while (q < end
-               && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')))
-        {
-            q++;
-        }
-
-        n = (size_t) (q - name);
-
-        if (n == 0 || n >= 16) {
-            fail_msg("not a tag at %zu: \"%.20s\"", i, html + i);
-        }
-
-        if (html[i + 1] == '/') {
-            if (q >= end || *q != '>') {
-                fail_msg("bad closing tag at %zu", i);
-            }
-
-            if (depth == 0 || strlen(stack[depth - 1]) != n
-                || memcmp(stack[depth - 1], name, n) != 0)
-            {
-                fail_msg("</%.*s> at %zu closes <%s>", (int) n, name, i,
-                         depth ? stack[depth - 1] : "(nothing)");
-            }
-
-            depth--;
-            i = (size_t) (q - html);
-            continue;
-        }
-
-        /* attributes: name, or name="value" */
-
-        for ( ;; ) {
-            if (q < end && *q == '>') {
-                break;
-            }
-
-            if (end - q >= 2 && q[0] == '/' && q[1] == '>') {
-                break;
-            }
-
-            if (q >= end || *q != ' ') {
-                fail_msg("bad attribute at %zu: \"%.30s\"", i, html + i);
-            }
-
-            q++;
-
-            if (q >= end || !attr_char(*q)) {
-                fail_msg("bad attribute name at %zu: \"%.30s\"", i,
-                         html + i);
-            }
-
-            while (q < end && attr_char(*q)) {
-                q++;
-            }
-
-            if (q < end && *q == '=') {
-                if (end - q < 2 || q[1] != '"') {
-                    fail_msg("unquoted attribute at %zu", i);
-                }
-
-                for (q += 2; q < end && *q != '"'; q++) {
-                    if (*q == '<' || *q == '>' || *q == '\'') {
-                        fail_msg("raw '%c' in an attribute at %zu: \"%.30s\"",
-                                 *q, i, html + i);
-                    }
-                }
-
-                if (q >= end) {
-                    fail_msg("unterminated attribute at %zu", i);
-                }
-
-                q++;
-            }
-        }
-
-        if (*q == '/') {
-            i = (size_t) (q + 1 - html);
-            continue;
-        }
-
-        i = (size_t) (q - html);
-
-        for (k = 0; k < mfa_test_nelts(voids); k++) {
-            if (strlen(voids[k]) == n && memcmp(voids[k], name, n) == 0) {
-                break;
-            }
-        }
-
-        if (k < mfa_test_nelts(voids)) {
-            continue;
-        }
-
-        assert_true(depth < mfa_test_nelts(stack));
-        memcpy(stack[depth], name, n);
-        stack[depth][n] = '\0';
-        depth++;
-
-        /* the style element's text is CSS: it must hold no "<" */
-
-        if (n == 5 && memcmp(name, "style", 5) == 0) {
-            q = strstr(html + i, "</style>");
-            assert_non_null(q);
-            assert_null(memchr(html + i, '<', (size_t) (q - html) - i));
-            i = (size_t) (q - html) - 1;
-        }
-    }
-
-    if (depth != 0) {
-        fail_msg("<%s> not closed", stack[depth - 1]);
+    if (!markup_check(html, len, why, sizeof(why))) {
+        fail_msg("%s", why);
     }
 }
 
