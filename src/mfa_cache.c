@@ -32,6 +32,8 @@ static size_t mfa_cache_sets(mfa_cache_t *c, mfa_str_t key,
     mfa_cache_entry_t **sets);
 static mfa_cache_entry_t *mfa_cache_find(mfa_cache_t *c, const void *scope,
     mfa_str_t key);
+static mfa_cache_entry_t *mfa_cache_find_in(mfa_cache_entry_t **sets,
+    size_t n, const void *scope, mfa_str_t key);
 static mfa_cache_entry_t *mfa_cache_room(mfa_cache_t *c,
     mfa_cache_entry_t **sets, size_t n, uint64_t now);
 
@@ -103,10 +105,23 @@ mfa_cache_sets(mfa_cache_t *c, mfa_str_t key, mfa_cache_entry_t **sets)
 static mfa_cache_entry_t *
 mfa_cache_find(mfa_cache_t *c, const void *scope, mfa_str_t key)
 {
-    size_t              i, n, s;
-    mfa_cache_entry_t  *e, *sets[2];
+    size_t              n;
+    mfa_cache_entry_t  *sets[2];
 
     n = mfa_cache_sets(c, key, sets);
+
+    return mfa_cache_find_in(sets, n, scope, key);
+}
+
+
+/* the key's entry in its "n" sets, or NULL */
+
+static mfa_cache_entry_t *
+mfa_cache_find_in(mfa_cache_entry_t **sets, size_t n, const void *scope,
+    mfa_str_t key)
+{
+    size_t              i, s;
+    mfa_cache_entry_t  *e;
 
     for (s = 0; s < n; s++) {
         e = sets[s];
@@ -186,15 +201,15 @@ mfa_cache_put(mfa_cache_t *c, const void *scope, mfa_str_t key,
         return;
     }
 
-    e = mfa_cache_find(c, scope, key);
+    n = mfa_cache_sets(c, key, sets);
+
+    if (n == 0) {
+        return;
+    }
+
+    e = mfa_cache_find_in(sets, n, scope, key);
 
     if (e == NULL) {
-        n = mfa_cache_sets(c, key, sets);
-
-        if (n == 0) {
-            return;
-        }
-
         /* of both sets, the entry closest to expiring, or expired longest */
 
         e = sets[0];
