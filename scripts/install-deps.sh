@@ -8,6 +8,12 @@ libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
 libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl
 chromium"
 
+# the test apps of t/apps/ (the node ones come from npm, see the Makefile):
+# Flask with Flask-Session, Django with django-redis, PHP-FPM with
+# php-redis (which brings php-igbinary, loaded with it)
+PKGS="$PKGS python3-flask python3-flask-session python3-django
+python3-django-redis python3-redis php-fpm php-redis"
+
 # Node.js for the browser tests and the demo dashboard: Debian's, unless a
 # node (and its npm) is already there, from NodeSource for instance
 if ! command -v node >/dev/null 2>&1; then

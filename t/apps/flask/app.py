@@ -1,0 +1,74 @@
+"""Flask 2.2 + Flask-Session 0.3.2 (RedisSessionInterface), JSON records.
+
+Cookie "session" = <uuid>, or with FLASK_SIGNER=1 (SESSION_USE_SIGNER)
+<uuid> + "." + itsdangerous signature (salt "flask-session", key derivation
+"hmac", SHA-1, base64url unpadded); the record is the JSON string at
+"session:<uuid>".  Served by werkzeug's threaded server.
+"""
+
+import json
+import os
+
+from flask import Flask, jsonify, request, session
+from flask_session import Session
+from redis import Redis
+
+USERS = {'bob': ('bob-pw', 'acme'), 'carol': ('carol-pw', 'globex')}
+
+
+def read_secret(env):
+    """The file's bytes, less one trailing newline."""
+    if not os.environ.get(env):
+        return None
+    with open(os.environ[env], 'rb') as f:
+        data = f.read()
+    return data[:-1] if data.endswith(b'\n') else data
+
+
+app = Flask(__name__)
+app.secret_key = read_secret('SECRET_FILE')
+app.config.update(
+    SESSION_TYPE='redis',
+    SESSION_REDIS=Redis(host='127.0.0.1', port=int(os.environ['REDIS_PORT']),
+                        db=0),
+    SESSION_KEY_PREFIX='session:',
+    SESSION_USE_SIGNER=os.environ.get('FLASK_SIGNER') == '1',
+)
+if app.config['SESSION_USE_SIGNER'] and not app.secret_key:
+    raise SystemExit('flask: FLASK_SIGNER=1 needs SECRET_FILE')
+Session(app)
+# JSON records instead of pickle: json.dumps(dict(session)) / json.loads
+app.session_interface.serializer = json
+
+
+@app.post('/login')
+def login():
+    user, password = request.form.get('user'), request.form.get('password')
+    if user not in USERS or USERS[user][0] != password:
+        return jsonify(error='bad password'), 403
+    session['user'] = {'id': user}
+    session['company_id'] = USERS[user][1]
+    return jsonify(user=user)
+
+
+@app.get('/whoami')
+def whoami():
+    return jsonify(user=(session.get('user') or {}).get('id'),
+                   cookie=request.headers.get('Cookie'))
+
+
+@app.get('/anon')
+def anon():
+    session['visits'] = session.get('visits', 0) + 1
+    return jsonify(user=None)
+
+
+@app.post('/logout')
+def logout():
+    session.clear()  # empty and modified: the record and cookie are deleted
+    return jsonify(user=None)
+
+
+if __name__ == '__main__':
+    app.run(host='127.0.0.1', port=int(os.environ['PORT']), threaded=True,
+            debug=False, use_reloader=False)

@@ -1,0 +1,429 @@
+package AppsTest;
+
+# The small real web apps of t/apps/ for the integration tests: one
+# behaviour (POST /login, GET /whoami, GET /anon, POST /logout) on six
+# session stacks, each reading its cookie and its Redis session exactly as
+# its framework does.  Core Perl only; works with an MfaTest object.
+#
+#   my $t = MfaTest->new();
+#   $t->start_redis();
+#   my $secret = $t->write_file('app.secret', 'x' x 40 . "\n");
+#   my $port = AppsTest::start_app($t, 'express', secret => $secret);
+#   my $c = AppsTest::login($t, $port, 'bob', 'bob-pw');  # {sid => 's%3A..'}
+#   AppsTest::whoami($t, $port, $c)->{user};              # 'bob'
+#   my $id = AppsTest::session_id('express', $c);
+#   AppsTest::record($t, 'express', $id)->{company_id};   # 'acme'
+#   AppsTest::stop_app($t, 'express');                    # or at the end
+#
+# Stacks (see t/apps/README): express, fastify, koa, flask, django, php.
+# An app listens on $t->port("app_<stack>") and uses redis-server on
+# $t->redis_port (start_redis first).  php is php-fpm: start_app returns
+# its FastCGI port, and nginx reaches it with php_fastcgi($t) in a
+# location; login/whoami/call then go to nginx's port.
+#
+# Every app runs in its own process group, logs to app-<stack>.log in the
+# test directory, and is killed (the whole group) by stop_app, stop_all,
+# when the MfaTest object goes away, or at END, even when the test died.
+#
+# Environment: TEST_NODE_BINARY (node), TEST_PYTHON_BINARY
+# (/usr/bin/python3: Debian's, which has flask and django),
+# TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2).
+
+use strict;
+use warnings;
+
+use Carp qw(croak);
+use Cwd qw(abs_path);
+use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha256_base64);
+use File::Basename qw(dirname);
+use File::Spec;
+use IO::Socket::INET;
+use JSON::PP ();
+use POSIX qw(:sys_wait_h _exit);
+use Scalar::Util qw(weaken);
+use Time::HiRes qw(sleep time);
+
+use MfaTest;
+
+my $REPO = abs_path(File::Spec->catdir(dirname(__FILE__), '..', '..'));
+my $APPS = "$REPO/t/apps";
+
+my %COOKIE = (
+    express => 'sid',
+    fastify => 'sessionId',
+    koa     => 'koa.sess',
+    flask   => 'session',
+    django  => 'sessionid',
+    php     => 'PHPSESSID',
+);
+
+my @GUARDS;     # one per MfaTest object that started an app (weak)
+
+sub stacks { return qw(express fastify koa flask django php) }
+
+sub cookie_name {
+    my ($stack) = @_;
+    return $COOKIE{$stack} // croak "unknown stack \"$stack\"";
+}
+
+sub app_port { my ($t, $stack) = @_; return $t->port("app_$stack") }
+
+sub php_script { return "$APPS/php/index.php" }
+
+sub app_log {
+    my ($t, $stack) = @_;
+    return $t->read_file("app-$stack.log") // '';
+}
+
+###########################################################################
+# processes
+
+sub _guard {
+    my ($t) = @_;
+
+    return $t->{apps_guard} //= do {
+        my $g = bless { owner => $$, procs => {} }, 'AppsTest::Guard';
+        push @GUARDS, $g;
+        weaken($GUARDS[-1]);
+        $g;
+    };
+}
+
+sub _command {
+    my ($t, $stack, $port) = @_;
+
+    my $node = $ENV{TEST_NODE_BINARY} // 'node';
+    my $python = $ENV{TEST_PYTHON_BINARY} // '/usr/bin/python3';
+
+    if ($stack =~ /^(?:express|fastify|koa)$/) {
+        die "no $APPS/node_modules: run "
+            . "\"npm ci --prefix t/apps --no-audit --no-fund\"\n"
+            unless -d "$APPS/node_modules";
+        return ($node, "$APPS/$stack/app.js");
+    }
+
+    return ($python, "$APPS/$stack/app.py") if $stack =~ /^(?:flask|django)$/;
+
+    # php-fpm in the foreground, as root (-R), without the machine's
+    # php.ini (-n): only Debian's igbinary and redis extensions (redis.so
+    # needs igbinary's symbols), the rest in a pool written here
+    my $dir = $t->testdir();
+    my $redis = $t->redis_port();
+
+    $t->write_file('php-fpm.conf', <<"EOF");
+[global]
+pid = $dir/php-fpm.pid
+error_log = /proc/self/fd/2
+daemonize = no
+
+[app]
+listen = 127.0.0.1:$port
+listen.allowed_clients = 127.0.0.1
+pm = static
+pm.max_children = 4
+catch_workers_output = yes
+decorate_workers_output = no
+clear_env = yes
+env[REDIS_PORT] = $redis
+php_admin_value[session.save_handler] = redis
+php_admin_value[session.save_path] = "tcp://127.0.0.1:$redis"
+php_admin_flag[session.use_strict_mode] = on
+php_admin_flag[display_errors] = off
+php_admin_flag[log_errors] = on
+EOF
+
+    return ($ENV{TEST_PHP_FPM_BINARY} // '/usr/sbin/php-fpm8.2',
+            '-n', '-d', 'extension=igbinary.so', '-d', 'extension=redis.so',
+            '-F', '-O', '-R', '-y', "$dir/php-fpm.conf");
+}
+
+# start_app($t, $stack, secret => $file, secret_old => $file, signer => 1,
+#           env => {NAME => value}, timeout => 20): the port, once the app
+# accepts connections; dies with the app's log if it does not.
+# secret: SECRET_FILE (a path, or a name in the test directory);
+# secret_old: SECRET_FILE_OLD (express, fastify, koa: an older secret that
+# still verifies); signer: FLASK_SIGNER=1 (flask)
+sub start_app {
+    my ($t, $stack, %opt) = @_;
+
+    cookie_name($stack);
+
+    my $g = _guard($t);
+    croak "$stack is already running" if $g->{procs}{$stack};
+
+    my $port = app_port($t, $stack);
+    my $log = $t->path("app-$stack.log");
+
+    my %env = (PORT => $port, REDIS_PORT => $t->redis_port(),
+               %{$opt{env} // {}});
+    $env{SECRET_FILE} = $t->path($opt{secret}) if defined $opt{secret};
+    $env{SECRET_FILE_OLD} = $t->path($opt{secret_old})
+        if defined $opt{secret_old};
+    $env{FLASK_SIGNER} = '1' if $opt{signer};
+
+    my @cmd = _command($t, $stack, $port);
+
+    my $pid = fork();
+    die "fork: $!\n" unless defined $pid;
+
+    if ($pid == 0) {
+        setpgrp(0, 0);
+        open STDOUT, '>>', $log;
+        open STDERR, '>&', \*STDOUT;
+        delete @ENV{qw(SECRET_FILE SECRET_FILE_OLD FLASK_SIGNER)};
+        @ENV{keys %env} = values %env;
+        chdir $APPS;
+        exec @cmd or do { print STDERR "exec $cmd[0]: $!\n"; _exit(127) };
+    }
+
+    $g->{procs}{$stack} = $pid;
+
+    my $deadline = time() + ($opt{timeout} // 20);
+
+    while (time() < $deadline) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            my $status = $?;
+            delete $g->{procs}{$stack};
+            die "$stack exited at start (wait status $status):\n"
+                . app_log($t, $stack);
+        }
+
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+            PeerPort => $port, Proto => 'tcp', Timeout => 1);
+
+        if ($s) {
+            close $s;
+            return $port;
+        }
+
+        sleep 0.05;
+    }
+
+    stop_app($t, $stack);
+    die "$stack did not listen on $port within "
+        . ($opt{timeout} // 20) . " s:\n" . app_log($t, $stack);
+}
+
+sub _kill_group {
+    my ($pid) = @_;
+
+    kill 'TERM', -$pid;
+
+    my $deadline = time() + 5;
+
+    while (time() < $deadline) {
+        my $r = waitpid($pid, WNOHANG);
+        last if $r == $pid || $r == -1;
+        sleep 0.02;
+    }
+
+    # what is left of the group (php-fpm's workers, or a leader that did
+    # not exit on TERM)
+    kill 'KILL', -$pid;
+    waitpid($pid, 0);
+}
+
+sub stop_app {
+    my ($t, $stack) = @_;
+
+    my $g = $t->{apps_guard} or return;
+    my $pid = delete $g->{procs}{$stack} or return;
+
+    _kill_group($pid);
+}
+
+sub stop_all {
+    my ($t) = @_;
+    my $g = $t->{apps_guard} or return;
+    stop_app($t, $_) for keys %{$g->{procs}};
+}
+
+sub AppsTest::Guard::DESTROY {
+    my ($g) = @_;
+
+    local ($?, $@, $!);
+    return if $$ != $g->{owner};
+
+    _kill_group(delete $g->{procs}{$_}) for keys %{$g->{procs}};
+}
+
+# before MfaTest's END (which stops redis and nginx): this END is compiled
+# after it, so it runs first
+END {
+    local $?;
+    for my $g (grep { defined } @GUARDS) {
+        AppsTest::Guard::DESTROY($g);
+    }
+}
+
+###########################################################################
+# nginx in front of php-fpm
+
+# the directives of a location that hands every request to the php app
+sub php_fastcgi {
+    my ($t) = @_;
+
+    my $port = app_port($t, 'php');
+    my $script = php_script();
+
+    return <<"EOF" . <<'EOF';
+            fastcgi_pass 127.0.0.1:$port;
+            fastcgi_param SCRIPT_FILENAME $script;
+EOF
+            fastcgi_param REQUEST_METHOD $request_method;
+            fastcgi_param REQUEST_URI $request_uri;
+            fastcgi_param QUERY_STRING $query_string;
+            fastcgi_param CONTENT_TYPE $content_type;
+            fastcgi_param CONTENT_LENGTH $content_length;
+            fastcgi_param SERVER_PROTOCOL $server_protocol;
+            fastcgi_param SERVER_NAME $server_name;
+            fastcgi_param SERVER_PORT $server_port;
+            fastcgi_param REMOTE_ADDR $remote_addr;
+EOF
+}
+
+###########################################################################
+# requests
+
+# call($t, $port, $method, $path, cookie => $c, form => {...}, headers =>
+# {...}): an MfaTest::Response.  $c: a hash {name => value} (one Cookie
+# header, names sorted) or a string (the Cookie header as is); none: no
+# Cookie header.  form ({name => value} or [name => value, ...]): a POST
+# of it, urlencoded, whatever $method says
+sub call {
+    my ($t, $port, $method, $path, %o) = @_;
+
+    my %h = %{$o{headers} // {}};
+
+    if (defined $o{cookie}) {
+        $h{Cookie} = ref $o{cookie}
+            ? MfaTest::cookie_header(%{$o{cookie}}) : $o{cookie};
+    }
+
+    return $t->http_post_form($path, $o{form}, port => $port, headers => \%h)
+        if $o{form};
+
+    return $t->http($method => $path, port => $port, headers => \%h,
+                    ($method eq 'POST' ? (body => '') : ()));
+}
+
+# login($t, $port, $user, $password): the cookies the answer set, {name =>
+# value}; in list context (cookies, response)
+sub login {
+    my ($t, $port, $user, $password) = @_;
+
+    my $r = call($t, $port, POST => '/login',
+                 form => [user => $user, password => $password]);
+    my $c = $r->status ? $r->cookies : {};
+
+    return wantarray ? ($c, $r) : $c;
+}
+
+# whoami($t, $port, $cookie): the answer's JSON ({user => ..., cookie =>
+# ...}), undef if none; in list context (json, response)
+sub whoami {
+    my ($t, $port, $cookie) = @_;
+
+    my $r = call($t, $port, GET => '/whoami', cookie => $cookie);
+    my $j = $r->status ? $r->json : undef;
+
+    return wantarray ? ($j, $r) : $j;
+}
+
+###########################################################################
+# the session each stack keeps
+
+sub uri_unescape {
+    my ($s) = @_;
+    $s =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+    return $s;
+}
+
+# encodeURIComponent, as express-session's cookie module applies it
+sub uri_escape_component {
+    my ($s) = @_;
+    $s =~ s/([^A-Za-z0-9\-_.!~*'()])/sprintf('%%%02X', ord $1)/ge;
+    return $s;
+}
+
+# the session id in the cookies one app set ({name => value}), undef if
+# the app's cookie is not there
+sub session_id {
+    my ($stack, $cookies) = @_;
+
+    my $v = $cookies->{cookie_name($stack)};
+    return undef unless defined $v && length $v;
+
+    if ($stack eq 'express') {
+        $v = uri_unescape($v);
+        return $v =~ /^s:(.*)\.[^.]*$/ ? $1 : undef;
+    }
+
+    # fastify: always signed; flask: signed with FLASK_SIGNER (a uuid has
+    # no ".")
+    return $v =~ /^(.*)\.[^.]*$/ ? $1 : $v if $stack =~ /^(?:fastify|flask)$/;
+
+    return $v;
+}
+
+# the Redis key of the JSON record of a session (php: the app's JSON
+# mirror; php_key() is PHP's own record)
+sub redis_key {
+    my ($stack, $id) = @_;
+
+    return {
+        express => "sess:$id",
+        fastify => "sess:$id",
+        koa     => $id,
+        flask   => "session:$id",
+        django  => ":1:django.contrib.sessions.cache$id",
+        php     => "phpjson:$id",
+    }->{$stack} // croak "unknown stack \"$stack\"";
+}
+
+sub php_key { return "PHPREDIS_SESSION:$_[0]" }
+
+# the JSON record of a session, decoded; undef if there is none or it is
+# not JSON
+sub record {
+    my ($t, $stack, $id) = @_;
+
+    my $v = $t->redis('GET', redis_key($stack, $id));
+    return undef unless defined $v && !ref $v;
+    return eval { JSON::PP->new->decode($v) };
+}
+
+# the cookies an app sets for session $id, signed with $secret (bytes) as
+# its framework signs them: {name => value}
+sub sign {
+    my ($stack, $id, $secret) = @_;
+
+    if ($stack eq 'express') {
+        # cookie-signature: base64 HMAC-SHA256, "=" cut; then
+        # encodeURIComponent of the whole value
+        return { sid => uri_escape_component(
+                     's:' . $id . '.' . hmac_sha256_base64($id, $secret)) };
+    }
+
+    if ($stack eq 'fastify') {
+        return { sessionId => $id . '.' . hmac_sha256_base64($id, $secret) };
+    }
+
+    if ($stack eq 'koa') {
+        # keygrip: HMAC-SHA1 of "name=value", base64 with / + = made _ - ''
+        (my $sig = hmac_sha1_base64("koa.sess=$id", $secret)) =~ tr{/+}{_-};
+        return { 'koa.sess' => $id, 'koa.sess.sig' => $sig };
+    }
+
+    if ($stack eq 'flask') {
+        # itsdangerous Signer(secret, salt='flask-session',
+        # key_derivation='hmac'): key = HMAC-SHA1(salt, secret)
+        my $key = hmac_sha1('flask-session', $secret);
+        (my $sig = hmac_sha1_base64($id, $key)) =~ tr{/+}{_-};
+        return { session => "$id.$sig" };
+    }
+
+    croak "$stack does not sign its cookie";
+}
+
+1;
