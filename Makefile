@@ -43,6 +43,8 @@ MFA_CC_OPT   ?= $(shell dpkg-buildflags --get CFLAGS 2>/dev/null) \
                 $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
 MFA_LD_OPT   ?= $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
 
+APPS_NPM     := t/apps/node_modules/.package-lock.json
+
 ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
@@ -53,10 +55,17 @@ all: module mfactl
 
 deps:
 	./scripts/install-deps.sh
+	$(MAKE) $(APPS_NPM)
+
+# the node apps of t/apps/ (express, fastify, koa), again when the lock
+# file changes
+$(APPS_NPM): t/apps/package-lock.json
+	npm ci --prefix t/apps --no-audit --no-fund --loglevel=error
+	touch $@
 
 module: $(MODULE)
 
-$(NGX_BUILD)/Makefile: config
+$(NGX_BUILD)/objs/Makefile: config
 	rm -rf $(NGX_BUILD)
 	mkdir -p $(BUILD)
 	cp -r $(NGX_SRC) $(NGX_BUILD)
@@ -66,7 +75,7 @@ $(NGX_BUILD)/Makefile: config
 	        "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR) \
 	        > configure.log 2>&1 || { cat configure.log; exit 1; }
 
-$(MODULE): $(NGX_BUILD)/Makefile $(MODULE_SRCS)
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
 	@# replaced, not overwritten: a running nginx keeps the file it loaded
 	cp $(NGX_BUILD)/objs/ngx_http_mfa_module.so $@.tmp
@@ -98,13 +107,13 @@ unit: $(UNIT_BINS)
 	    echo "== $$t"; $$t || failed=1; \
 	done; exit $$failed
 
-prove: module mfactl
+prove: module mfactl $(APPS_NPM)
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
 	    prove -r t/
 
 # the module built with AddressSanitizer, loaded into Debian's nginx with
 # libasan preloaded; the harness fails a test file on any sanitizer report
-test-asan: mfactl
+test-asan: mfactl $(APPS_NPM)
 	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="-fsanitize=address" \
 	    MFA_CC_OPT="-fsanitize=address -fno-omit-frame-pointer -O1 -g" module
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
