@@ -1,18 +1,40 @@
 
 /*
- * Base64url without padding.
+ * Base64url without padding, and the standard alphabet's encoding without
+ * padding that Node.js cookie signatures use.
  */
 
 
 #include "mfa_base64.h"
 
 
-static const char  mfa_b64_alphabet[] =
+static size_t mfa_base64_encode_with(const char *alphabet,
+    const uint8_t *in, size_t len, char *out);
+
+
+static const char  mfa_b64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char  mfa_b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 
 size_t
 mfa_base64url_encode(const uint8_t *in, size_t len, char *out)
+{
+    return mfa_base64_encode_with(mfa_b64url_alphabet, in, len, out);
+}
+
+
+size_t
+mfa_base64_encode(const uint8_t *in, size_t len, char *out)
+{
+    return mfa_base64_encode_with(mfa_b64_alphabet, in, len, out);
+}
+
+
+static size_t
+mfa_base64_encode_with(const char *alphabet, const uint8_t *in, size_t len,
+    char *out)
 {
     size_t    i, n;
     unsigned  bits;
@@ -27,13 +49,13 @@ mfa_base64url_encode(const uint8_t *in, size_t len, char *out)
         bits += 8;
 
         while (bits >= 6) {
-            out[n++] = mfa_b64_alphabet[(buf >> (bits - 6)) & 0x3f];
+            out[n++] = alphabet[(buf >> (bits - 6)) & 0x3f];
             bits -= 6;
         }
     }
 
     if (bits > 0) {
-        out[n++] = mfa_b64_alphabet[(buf << (6 - bits)) & 0x3f];
+        out[n++] = alphabet[(buf << (6 - bits)) & 0x3f];
     }
 
     return n;

@@ -16,6 +16,8 @@
 
 
 size_t mfa_base64url_encode(const uint8_t *in, size_t len, char *out);
+/* the standard alphabet ("+", "/"), without padding */
+size_t mfa_base64_encode(const uint8_t *in, size_t len, char *out);
 
 /* strict: only the url alphabet, no padding, no white space */
 int mfa_base64url_decode(const char *in, size_t len, uint8_t *out,

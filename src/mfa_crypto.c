@@ -161,6 +161,16 @@ mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
 }
 
 
+void
+mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
+    size_t msg_len, uint8_t *out)
+{
+    unsigned  len;
+
+    HMAC(EVP_sha1(), key, (int) key_len, msg, msg_len, out, &len);
+}
+
+
 static int
 mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,

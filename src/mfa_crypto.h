@@ -53,6 +53,10 @@ void mfa_key_derive(const mfa_key_t *master, const char *label,
 
 void mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
+/* for the signatures of other software's cookies only (koa, Flask) */
+#define MFA_SHA1_LEN         20
+void mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
+    size_t msg_len, uint8_t *out);
 
 /*
  * AES-256-GCM with a fresh random nonce; the associated data (the user

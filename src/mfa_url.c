@@ -10,14 +10,13 @@
 #include "mfa_url.h"
 
 
-static int mfa_hex_value(char c);
 static int mfa_url_bad_char(unsigned char c);
 
 
 static const char  mfa_hex_upper[] = "0123456789ABCDEF";
 
 
-static int
+int
 mfa_hex_value(char c)
 {
     if (c >= '0' && c <= '9') {

@@ -33,6 +33,9 @@ typedef struct {
 } mfa_form_t;
 
 
+/* the value of a hex digit in either case, or -1 */
+int mfa_hex_value(char c);
+
 /*
  * Percent-encodes everything but RFC 3986 unreserved characters.
  * With out == NULL only returns the length the result needs.
