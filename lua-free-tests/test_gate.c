@@ -128,7 +128,7 @@ test_decide_anonymous(void **state)
     in.lookup_failed = 1;
     assert_decision(&in, MFA_GATE_THROUGH, "anonymous", 0);
 
-    /* no such session in Redis */
+    /* no such session in Redis: the upstream gets no session cookie */
 
     in = input();
     in.session = MFA_RECORD_ABSENT;
@@ -136,6 +136,54 @@ test_decide_anonymous(void **state)
     in.verified = 0;
     in.required = 1;
     assert_decision(&in, MFA_GATE_THROUGH, "anonymous", 0);
+    assert_false(decide(&in).session);
+
+    /* a visitor's record without a user: it keeps its session */
+
+    in.visitor = 1;
+    assert_decision(&in, MFA_GATE_THROUGH, "anonymous", 0);
+    assert_true(decide(&in).session);
+}
+
+
+static void
+test_decide_session_cookie(void **state)
+{
+    mfa_gate_input_t  in;
+
+    /* through with a session: the upstream gets its cookie */
+
+    in = input();
+    assert_true(decide(&in).session);
+
+    in.user = MFA_RECORD_ABSENT;
+    in.verified = 0;
+    assert_decision(&in, MFA_GATE_THROUGH, "not_required", 0);
+    assert_true(decide(&in).session);
+
+    in = input();
+    in.lookup_failed = 1;
+    in.fail_open = 1;
+    assert_decision(&in, MFA_GATE_THROUGH, "unchecked", 1);
+    assert_true(decide(&in).session);
+
+    /* no session id, or not through: no cookie to pass */
+
+    in = input();
+    in.has_session_id = 0;
+    assert_false(decide(&in).session);
+
+    in = input();
+    in.verified = 0;
+    assert_false(decide(&in).session);
+
+    in = input();
+    in.session = MFA_RECORD_INVALID;
+    assert_false(decide(&in).session);
+
+    in = input();
+    in.enabled = 0;
+    assert_false(decide(&in).session);
 }
 
 
@@ -343,6 +391,16 @@ test_decide_invariants(void **state)
                         assert_int_equal(d.action, in.fail_open
                                                    ? MFA_GATE_THROUGH
                                                    : MFA_GATE_UNAVAILABLE);
+                    }
+
+                    /* the session cookie goes on only with a session,
+                       checked or (fail open) not readable */
+                    if (d.session) {
+                        assert_int_equal(d.action, MFA_GATE_THROUGH);
+                        assert_true(in.enabled && !in.own_page
+                                    && in.has_session_id);
+                        assert_true(in.lookup_failed
+                                    || in.session == MFA_RECORD_OK);
                     }
 
                     /* the shape of the answer */
@@ -576,10 +634,42 @@ test_read_session(void **state)
     assert_int_equal(r.in.session, MFA_RECORD_ABSENT);
     assert_false(r.id.user.found);
 
+    assert_true(r.in.visitor);
+
     read_init(&r);
     SET(r.st.record, "{\"user\":{\"id\":null}}");
     read_run(&r);
     assert_int_equal(r.in.session, MFA_RECORD_ABSENT);
+    assert_true(r.in.visitor);
+
+    /* wrong types deny: a string where the path needs an object, a
+       boolean for an id */
+    read_init(&r);
+    SET(r.st.record, "{\"user\":\"victim\",\"company\":\"7\"}");
+    read_run(&r);
+    assert_int_equal(r.in.session, MFA_RECORD_INVALID);
+    assert_false(r.in.visitor);
+    assert_true(mfa_test_contains(r.err.msg, "meets a string"));
+
+    read_init(&r);
+    SET(r.st.record, "{\"user\":{\"id\":true},\"company\":\"7\"}");
+    SET(r.st.user, "true");
+    read_run(&r);
+    assert_int_equal(r.in.session, MFA_RECORD_INVALID);
+    assert_true(mfa_test_contains(r.err.msg, "user is a boolean"));
+
+    read_init(&r);
+    SET(r.st.record, "{\"user\":{\"id\":\"42\"},\"company\":false}");
+    SET(r.st.company, "false");
+    read_run(&r);
+    assert_int_equal(r.in.session, MFA_RECORD_INVALID);
+    assert_true(mfa_test_contains(r.err.msg, "company is a boolean"));
+
+    /* a boolean where a flag is expected is fine */
+    read_init(&r);
+    read_run(&r);
+    assert_true(r.id.admin.boolean);
+    assert_int_equal(r.in.session, MFA_RECORD_OK);
 
     /* a user id that cannot be part of a key */
     read_init(&r);
@@ -960,6 +1050,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_decide_untouched),
         cmocka_unit_test(test_decide_anonymous),
+        cmocka_unit_test(test_decide_session_cookie),
         cmocka_unit_test(test_decide_enrolled),
         cmocka_unit_test(test_decide_not_enrolled),
         cmocka_unit_test(test_decide_lookup_failed),

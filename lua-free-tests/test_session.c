@@ -115,17 +115,28 @@ test_json_arrays(void **state)
     assert_found(roles, "m.0.1", "2");
     assert_found(roles, "m.1.1.x", "y");
     assert_not_found(roles, "roles.2");
-    assert_not_found(roles, "roles.x");
-    assert_not_found(roles, "roles.-1");
-    assert_not_found(roles, "roles.0x");
-    assert_not_found(roles, "roles.99999999999999999999");
+
+    /* a name where the record has an array: a record of another shape */
+    assert_json_error(roles, "roles.x", "\"x\" is no index");
+    assert_json_error(roles, "roles.-1", "array");
+    assert_json_error(roles, "roles.0x", "array");
+    assert_json_error(roles, "roles.99999999999999999999", "array");
 }
 
 
 static void
 test_json_booleans_and_null(void **state)
 {
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
     assert_found("{\"admin\":true}", "admin", "true");
+    assert_int_equal(json_get("{\"admin\":true}", "admin", &v, &err),
+                     MFA_OK);
+    assert_true(v.boolean);
+    assert_int_equal(json_get("{\"admin\":\"true\"}", "admin", &v, &err),
+                     MFA_OK);
+    assert_false(v.boolean);
     assert_found("{\"admin\":false}", "admin", "false");
     assert_found("{\"s\":{\"admin\":true}}", "s.admin", "true");
 
@@ -135,10 +146,15 @@ test_json_booleans_and_null(void **state)
     assert_not_found("{\"user\":{}}", "user.id");
     assert_not_found("{\"other\":1}", "user");
 
-    /* a path through a scalar finds nothing */
-    assert_not_found("{\"user\":\"42\"}", "user.id");
-    assert_not_found("{\"user\":42}", "user.id");
+    /* a path through null finds nothing; through a scalar it is an
+       error: the record does not have the shape configured */
     assert_not_found("{\"user\":null}", "user.id");
+    assert_json_error("{\"user\":\"victim\"}", "user.id",
+                      "meets a string where it expects an object with "
+                      "\"id\"");
+    assert_json_error("{\"user\":42}", "user.id", "meets a number");
+    assert_json_error("{\"user\":false}", "user.id", "meets a boolean");
+    assert_json_error("{\"a\":{\"b\":\"x\"}}", "a.b.c", "\"a.b.c\"");
 }
 
 

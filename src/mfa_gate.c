@@ -78,6 +78,7 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     in->policy = MFA_RECORD_OK;
     in->verified = 0;
     in->required = 0;
+    in->visitor = 0;
 
     id->user.found = 0;
     id->company.found = 0;
@@ -139,6 +140,14 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
 
     if (!id->user.found) {
         in->session = MFA_RECORD_ABSENT;
+        in->visitor = 1;
+        return;
+    }
+
+    if (id->user.boolean || id->company.boolean) {
+        mfa_err_set(err, "the session's %s is a boolean, not an id",
+                    id->user.boolean ? "user" : "company");
+        in->session = MFA_RECORD_INVALID;
         return;
     }
 
@@ -236,6 +245,7 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     out->action = MFA_GATE_THROUGH;
     out->status = NULL;
     out->reason = NULL;
+    out->session = 0;
 
     if (!in->enabled || in->own_page) {
         return;
@@ -249,6 +259,7 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     if (in->lookup_failed) {
         if (in->fail_open) {
             out->status = "unchecked";
+            out->session = 1;
             out->reason = "2FA state could not be read, let through "
                           "by \"mfa_fail open\"";
             return;
@@ -262,7 +273,9 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     switch (in->session) {
 
     case MFA_RECORD_ABSENT:
+        /* a visitor's record is the dashboard's to use, no record is not */
         out->status = "anonymous";
+        out->session = in->visitor;
         return;
 
     case MFA_RECORD_INVALID:
@@ -284,6 +297,7 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     case MFA_RECORD_OK:
         if (in->verified) {
             out->status = "verified";
+            out->session = 1;
 
         } else {
             out->action = MFA_GATE_CHALLENGE;
@@ -307,6 +321,7 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     }
 
     out->status = "not_required";
+    out->session = 1;
 }
 
 

@@ -53,6 +53,8 @@ typedef struct {
     unsigned      verified:1;       /* this session passed the challenge
                                        for the current enrolment */
     unsigned      required:1;       /* the policy in scope requires 2FA */
+    unsigned      visitor:1;        /* the session record exists but
+                                       names no user */
     mfa_record_e  session;          /* the dashboard's session record */
     mfa_record_e  user;             /* the user's 2FA record: absent means
                                        not enrolled */
@@ -66,6 +68,9 @@ typedef struct {
     const char         *status;
     /* why, for the log, when denied or unavailable */
     const char         *reason;
+    /* through with the session it was decided on: the upstream gets the
+       session cookie; else it gets no copy of it */
+    unsigned            session:1;
 } mfa_gate_decision_t;
 
 

@@ -62,6 +62,7 @@ mfa_session_lookup(json_t *root, const char *path, size_t len,
     const char  *s;
 
     value->found = 0;
+    value->boolean = 0;
     value->len = 0;
     v = root;
 
@@ -87,15 +88,19 @@ mfa_session_lookup(json_t *root, const char *path, size_t len,
                 /* void */
             }
 
-            v = (k > 0 && name[k] == '\0')
-                ? json_array_get(v, (size_t) strtoul(name, NULL, 10))
-                : NULL;
+            if (k == 0 || name[k] != '\0') {
+                goto wrong_type;
+            }
+
+            v = json_array_get(v, (size_t) strtoul(name, NULL, 10));
 
         } else {
-            v = NULL;
+            /* "user":"victim" under "user.id": not a visitor, a record
+               the gate cannot read */
+            goto wrong_type;
         }
 
-        if (v == NULL) {
+        if (v == NULL || json_is_null(v)) {
             return MFA_NOT_FOUND;
         }
     }
@@ -123,12 +128,10 @@ mfa_session_lookup(json_t *root, const char *path, size_t len,
 
     case JSON_TRUE:
     case JSON_FALSE:
+        value->boolean = 1;
         value->len = json_is_true(v) ? 4 : 5;
         memcpy(value->data, json_is_true(v) ? "true" : "false", value->len);
         break;
-
-    case JSON_NULL:
-        return MFA_NOT_FOUND;
 
     default:
         mfa_err_set(err, "session value at \"%.*s\" is not a string, an "
@@ -140,6 +143,21 @@ mfa_session_lookup(json_t *root, const char *path, size_t len,
     value->found = 1;
 
     return MFA_OK;
+
+wrong_type:
+
+    if (json_is_array(v)) {
+        mfa_err_set(err, "session path \"%.*s\" meets an array where "
+                    "\"%s\" is no index", (int) len, path, name);
+
+    } else {
+        mfa_err_set(err, "session path \"%.*s\" meets a %s where it "
+                    "expects an object with \"%s\"", (int) len, path,
+                    json_is_string(v) ? "string" : json_is_boolean(v)
+                    ? "boolean" : "number", name);
+    }
+
+    return MFA_ERROR;
 }
 
 
@@ -206,6 +224,7 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
 
     for (i = 0; i < n; i++) {
         values[i].found = 0;
+        values[i].boolean = 0;
         values[i].len = 0;
 
         if (fields[i].data == NULL) {

@@ -19,6 +19,8 @@
 
 typedef struct {
     int         found;
+    /* a JSON boolean: an admin flag, never an id */
+    int         boolean;
     size_t      len;
     char        data[MFA_SESSION_VALUE_MAX];
 } mfa_session_value_t;
@@ -27,9 +29,11 @@ typedef struct {
 /*
  * Looks up each dot path ("user.id", "passport.user", "roles.0") in a
  * JSON document.  A string is taken as it is, an integer in decimal,
- * true/false as "true"/"false"; a missing path or null is "not found".
- * Returns MFA_ERROR, naming the problem, when the document is not JSON or
- * a value has another type or is too long.
+ * true/false as "true"/"false" (boolean set); a missing name, an index
+ * beyond an array or null is "not found".  Returns MFA_ERROR, naming the
+ * problem, when the document is not JSON, the path meets a scalar where
+ * it needs an object or a name where it needs an index, or a value has
+ * another type or is too long.
  */
 int mfa_session_json_get(const char *json, size_t len,
     const mfa_str_t *paths, size_t n, mfa_session_value_t *values,
