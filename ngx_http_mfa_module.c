@@ -36,13 +36,11 @@ typedef struct {
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
-static ngx_uint_t ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a,
+static ngx_int_t ngx_http_mfa_same_binding(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf);
+static ngx_uint_t ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     ngx_http_mfa_loc_conf_t *b);
 static void ngx_http_mfa_cleanup(void *data);
-static ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
-static ngx_uint_t ngx_http_mfa_own_header(ngx_table_elt_t *h);
-static ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r,
-    ngx_list_t *list, ngx_str_t *key, u_char *value, size_t len);
 static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
 
@@ -58,6 +56,13 @@ static char *ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf,
+    mfa_cookie_spec_t *spec, ngx_str_t *param);
+static char *ngx_http_mfa_set_session_id(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_uint_t ngx_http_mfa_names_var(ngx_str_t *value, const char *name);
 static char *ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -85,6 +90,7 @@ static ngx_int_t ngx_http_mfa_key_prefix(ngx_conf_t *cf,
 static void *ngx_http_mfa_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+static ngx_int_t ngx_http_mfa_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_mfa_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_mfa_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mfa_exit_process(ngx_cycle_t *cycle);
@@ -226,9 +232,16 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, enable),
       NULL },
 
+    { ngx_string("mfa_session_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_mfa_session_cookie,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("mfa_session_id"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_mfa_set_value,
+      ngx_http_mfa_set_session_id,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, session_id),
       NULL },
@@ -350,7 +363,7 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_mfa_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_mfa_preconfiguration,         /* preconfiguration */
     ngx_http_mfa_init,                     /* postconfiguration */
 
     ngx_http_mfa_create_main_conf,         /* create main configuration */
@@ -395,11 +408,17 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_mfa_get_ctx(r);
 
-    if (ctx != NULL && ctx->done && ctx->conf != mlcf
-        && !ngx_http_mfa_same_gate(ctx->conf, mlcf))
-    {
-        /* an internal redirect to a location gated otherwise: decide again */
-        ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+    if (ctx != NULL && ctx->done) {
+        rc = ngx_http_mfa_same_binding(r, ctx, mlcf);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            /* an internal redirect to a location that decides otherwise */
+            ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+        }
     }
 
     if (ctx == NULL || !(ctx->done || ctx->waiting)) {
@@ -459,8 +478,11 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 {
-    ngx_http_mfa_ctx_t       *ctx;
-    ngx_http_mfa_loc_conf_t  *mlcf, *main;
+    ngx_int_t                   rc;
+    ngx_http_mfa_ctx_t         *ctx;
+    ngx_http_phase_handler_t   *ph;
+    ngx_http_mfa_loc_conf_t    *mlcf, *main;
+    ngx_http_core_main_conf_t  *cmcf;
 
     if (r == r->main) {
         return NGX_DECLINED;
@@ -474,21 +496,49 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_mfa_get_ctx(r);
 
-    if (ctx != NULL && ctx->done
+    if (ctx != NULL && ctx->page == NULL && ctx->done
         && ctx->decision.action == MFA_GATE_THROUGH)
     {
-        return NGX_DECLINED;
+        /*
+         * from a request the gate let through: for the same session, key
+         * and company only, and with the Cookie header the gate wrote
+         * (the subrequest may have copied the request's before)
+         */
+
+        rc = ngx_http_mfa_same_binding(r, ctx, mlcf);
+
+        if (rc == NGX_OK) {
+            return (ngx_http_mfa_cookie_rewrite(r, ctx) == NGX_OK)
+                   ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: subrequest \"%V\" into a location that decides "
+                      "on another session or company than its request",
+                      &r->uri);
+
+        return NGX_HTTP_FORBIDDEN;
     }
 
     /*
-     * a gated main request not decided yet is still in its access phase:
+     * a gated main request still in its access phase, not decided yet:
      * the subrequest is an access check of its own ("auth_request"), and
-     * the gate still runs for the main request afterwards
+     * the gate still runs for the main request afterwards; later phases
+     * ("mirror", SSI) and the module's pages (refused or not) are past
+     * the gate
      */
 
     main = ngx_http_get_module_loc_conf(r->main, ngx_http_mfa_module);
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+    ph = &cmcf->phase_engine.handlers[r->main->phase_handler];
 
-    if (ctx == NULL && main->enable) {
+    if (ctx == NULL && main->enable
+        && ph->checker == ngx_http_core_access_phase)
+    {
         return NGX_DECLINED;
     }
 
@@ -530,21 +580,87 @@ ngx_http_mfa_get_ctx(ngx_http_request_t *r)
 }
 
 
-/* whether two locations would decide a request the same way */
+/*
+ * Whether the decision in ctx holds here (after an internal redirect, in
+ * a subrequest): the same session id, session key and company, as this
+ * location evaluates them, and the same settings.  NGX_OK or NGX_DECLINED.
+ */
+
+static ngx_int_t
+ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_loc_conf_t *mlcf)
+{
+    ngx_str_t      id, key, company;
+    mfa_cookie_t  *cookie;
+
+    if (!ngx_http_mfa_same_settings(ctx->conf, mlcf)) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_mfa_session_id(r, mlcf, &id, &cookie) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (id.len != ctx->sid.len
+        || ngx_memcmp(id.data, ctx->sid.data, id.len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (id.len == 0) {
+        /* no session: nothing else was read */
+        return NGX_OK;
+    }
+
+    /* the same id: $mfa_session_id in these is that id */
+
+    ngx_str_null(&company);
+
+    if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK
+        || (mlcf->company != NULL
+            && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK))
+    {
+        return NGX_ERROR;
+    }
+
+    if (key.len != ctx->key.len
+        || ngx_memcmp(key.data, ctx->key.data, key.len) != 0
+        || company.len != ctx->company.len
+        || ngx_memcmp(company.data, ctx->company.data, company.len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+#define ngx_http_mfa_same_str(a, b)                                           \
+    ((a).len == (b).len && ngx_memcmp((a).data, (b).data, (a).len) == 0)
+
+
+/* the settings a decision depends on, by value */
 
 static ngx_uint_t
-ngx_http_mfa_same_gate(ngx_http_mfa_loc_conf_t *a, ngx_http_mfa_loc_conf_t *b)
+ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
+    ngx_http_mfa_loc_conf_t *b)
 {
-    return a->session_id == b->session_id
-           && a->session_key == b->session_key
-           && a->company == b->company
-           && a->session_format == b->session_format
+    if ((a->cookie == NULL) != (b->cookie == NULL)
+        || (a->cookie != NULL
+            && (a->cookie->flavour != b->cookie->flavour
+                || !ngx_http_mfa_same_str(a->cookie->name, b->cookie->name))))
+    {
+        return 0;
+    }
+
+    return a->session_format == b->session_format
            && a->policy_scope == b->policy_scope
            && a->fail == b->fail
-           && a->verified_cache == b->verified_cache
-           && a->session_user.data == b->session_user.data
-           && a->session_company.data == b->session_company.data
-           && a->pages.data == b->pages.data;
+           && (a->company == NULL) == (b->company == NULL)
+           && ngx_http_mfa_same_str(a->session_user, b->session_user)
+           && ngx_http_mfa_same_str(a->session_company, b->session_company)
+           && ngx_http_mfa_same_str(a->session_admin, b->session_admin)
+           && ngx_http_mfa_same_str(a->pages, b->pages);
 }
 
 
@@ -587,196 +703,6 @@ ngx_http_mfa_cleanup(void *data)
         ngx_http_mfa_redis_detach(ctx->query2);
         ctx->query2 = NULL;
     }
-}
-
-
-/* client-sent copies of the headers the gate sets are never passed on */
-
-static ngx_int_t
-ngx_http_mfa_strip_headers(ngx_http_request_t *r)
-{
-    ngx_uint_t        i, n, found;
-    ngx_array_t       keep;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *e;
-
-    n = 0;
-    found = 0;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            n++;
-
-            if (ngx_http_mfa_own_header(&h[i])) {
-                found = 1;
-            }
-        }
-    }
-
-    if (!found) {
-        return NGX_OK;
-    }
-
-    if (ngx_array_init(&keep, r->pool, n, sizeof(ngx_table_elt_t)) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (!ngx_http_mfa_own_header(&h[i])) {
-                e = ngx_array_push(&keep);
-                *e = h[i];
-            }
-        }
-    }
-
-    /* the list is rebuilt in place: its "last" points into itself */
-
-    if (ngx_list_init(&r->headers_in.headers, r->pool, n + 2,
-                      sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    e = keep.elts;
-
-    for (i = 0; i < keep.nelts; i++) {
-        h = ngx_list_push(&r->headers_in.headers);
-        if (h == NULL) {
-            return NGX_ERROR;
-        }
-
-        *h = e[i];
-    }
-
-    return NGX_OK;
-}
-
-
-/*
- * "X-MFA-User" and "X-MFA-Status" in any case, and with "_" for "-", which
- * FastCGI and uwsgi back ends read alike ("underscores_in_headers on")
- */
-
-static ngx_uint_t
-ngx_http_mfa_own_header(ngx_table_elt_t *h)
-{
-    size_t       i;
-    u_char       c;
-    const char  *name;
-
-    if (h->key.len == sizeof("X-MFA-User") - 1) {
-        name = "x-mfa-user";
-
-    } else if (h->key.len == sizeof("X-MFA-Status") - 1) {
-        name = "x-mfa-status";
-
-    } else {
-        return 0;
-    }
-
-    for (i = 0; i < h->key.len; i++) {
-        c = ngx_tolower(h->key.data[i]);
-
-        if (c == '_') {
-            c = '-';
-        }
-
-        if (c != (u_char) name[i]) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-static ngx_int_t
-ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_list_t *list,
-    ngx_str_t *key, u_char *value, size_t len)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(list);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key = *key;
-    h->value.len = len;
-    h->value.data = ngx_pnalloc(r->pool, len);
-    if (h->value.data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(h->value.data, value, len);
-
-    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
-    if (h->lowcase_key == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = ngx_hash_strlow(h->lowcase_key, key->data, key->len);
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_mfa_set_header(ngx_http_request_t *r, char *key, char *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value.data = (u_char *) value;
-    h->value.len = ngx_strlen(value);
-
-    return NGX_OK;
-}
-
-
-mfa_str_t
-ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
-{
-    size_t            len;
-    mfa_str_t         v;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    len = ngx_strlen(name);
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (h[i].key.len == len
-                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-            {
-                v.data = (char *) h[i].value.data;
-                v.len = h[i].value.len;
-                return v;
-            }
-        }
-    }
-
-    v.data = NULL;
-    v.len = 0;
-
-    return v;
 }
 
 
@@ -861,8 +787,14 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         ctx->headers_set = 1;
         id = &ctx->identity;
 
+        /* the dashboard sees the session decided on, or none */
+
+        if (ngx_http_mfa_cookie_rewrite(r, ctx) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         if (id->user.found
-            && ngx_http_mfa_add_header(r, &r->headers_in.headers,
+            && ngx_http_mfa_add_header(r,
                                        &user_header, (u_char *) id->user.data,
                                        id->user.len)
                != NGX_OK)
@@ -870,7 +802,7 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (ngx_http_mfa_add_header(r, &r->headers_in.headers,
+        if (ngx_http_mfa_add_header(r,
                                     &status_header,
                                     (u_char *) ctx->decision.status,
                                     ngx_strlen(ctx->decision.status))
@@ -1309,6 +1241,225 @@ ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * mfa_session_cookie NAME [FRAMEWORK] [secret_file=PATH ...]: the session
+ * cookie, read by its framework's rules, its signature checked with the
+ * framework's secrets (the first current, the others older ones).
+ */
+
+static char *
+ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_loc_conf_t *mlcf = conf;
+
+    int                 flavour;
+    char               *rv;
+    ngx_str_t          *value;
+    ngx_uint_t          i;
+    mfa_cookie_spec_t  *spec;
+
+    if (mlcf->cookie != NULL) {
+        return "is duplicate";
+    }
+
+    if (mlcf->session_id != NULL) {
+        return "cannot be used with \"mfa_session_id\" in the same block";
+    }
+
+    value = cf->args->elts;
+
+    if (!mfa_cookie_name_valid((char *) value[1].data, value[1].len)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" \"%V\" is not a cookie "
+                           "name (1 to %d characters, no space, control "
+                           "character or separator)", &value[1],
+                           MFA_COOKIE_NAME_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    spec = ngx_pcalloc(cf->pool, sizeof(mfa_cookie_spec_t));
+    if (spec == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    spec->name.data = (char *) value[1].data;
+    spec->name.len = value[1].len;
+    spec->flavour = MFA_COOKIE_PLAIN;
+
+    i = 2;
+
+    if (cf->args->nelts > 2
+        && ngx_strncmp(value[2].data, "secret_file=", 12) != 0)
+    {
+        flavour = mfa_cookie_flavour((char *) value[2].data, value[2].len);
+
+        if (flavour < 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mfa_session_cookie\" has an unknown "
+                               "framework \"%V\": plain, express, fastify, "
+                               "koa, flask, django or php", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        spec->flavour = (mfa_cookie_flavour_e) flavour;
+        i = 3;
+    }
+
+    for ( /* void */ ; i < cf->args->nelts; i++) {
+        rv = ngx_http_mfa_session_cookie_secret(cf, spec, &value[i]);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    if (mfa_cookie_signed(spec->flavour) && spec->nsecrets == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" \"%s\" cookies are "
+                           "signed: give the app's secret with "
+                           "\"secret_file=\", so that the gate checks the "
+                           "signature as the app does",
+                           mfa_cookie_flavour_name(spec->flavour));
+        return NGX_CONF_ERROR;
+    }
+
+    mlcf->cookie = spec;
+
+    return NGX_CONF_OK;
+}
+
+
+/* "secret_file=PATH": one signing secret of the framework's */
+
+static char *
+ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
+    ngx_str_t *param)
+{
+    u_char     *p;
+    size_t      n;
+    ngx_str_t   file;
+    u_char      buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+
+    if (param->len <= 12 || ngx_strncmp(param->data, "secret_file=", 12) != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" has an unknown "
+                           "parameter \"%V\" (expected "
+                           "\"secret_file=PATH\")", param);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!mfa_cookie_can_sign(spec->flavour)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" \"%s\" cookies are not "
+                           "signed: \"secret_file=\" has no use",
+                           mfa_cookie_flavour_name(spec->flavour));
+        return NGX_CONF_ERROR;
+    }
+
+    if (spec->nsecrets == MFA_COOKIE_SECRETS_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" takes at most %d "
+                           "\"secret_file=\"", MFA_COOKIE_SECRETS_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    file.data = param->data + 12;
+    file.len = param->len - 12;
+
+    if (ngx_http_mfa_read_secret(cf, &file, buf, &n) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (n == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_cookie\" secret file \"%V\" is "
+                           "empty", &file);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, n);
+    if (p == NULL) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(p, buf, n);
+    ngx_explicit_memzero(buf, sizeof(buf));
+
+    spec->secrets[spec->nsecrets].data = (char *) p;
+    spec->secrets[spec->nsecrets].len = n;
+    spec->nsecrets++;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * mfa_session_id: an id the operator parses, from a header say; from a
+ * cookie, "mfa_session_cookie" reads it as the dashboard does
+ */
+
+static char *
+ngx_http_mfa_set_session_id(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_mfa_loc_conf_t *mlcf = conf;
+
+    ngx_str_t  *value;
+
+    if (mlcf->cookie != NULL) {
+        return "cannot be used with \"mfa_session_cookie\" in the same "
+               "block";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_mfa_names_var(&value[1], "cookie_")
+        || ngx_http_mfa_names_var(&value[1], "http_cookie"))
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"mfa_session_id\" \"%V\" reads a cookie "
+                           "the way nginx parses it, which is not the way "
+                           "the dashboard does: a cookie spelled otherwise "
+                           "reaches the dashboard unchecked; use "
+                           "\"mfa_session_cookie\"", &value[1]);
+    }
+
+    return ngx_http_mfa_set_value(cf, cmd, conf);
+}
+
+
+/* whether a value uses a variable whose name starts with name, any case */
+
+static ngx_uint_t
+ngx_http_mfa_names_var(ngx_str_t *value, const char *name)
+{
+    size_t   len;
+    u_char  *p, *last;
+
+    len = ngx_strlen(name);
+    last = value->data + value->len;
+
+    for (p = value->data; p < last; p++) {
+        if (*p != '$') {
+            continue;
+        }
+
+        if (p + 1 < last && p[1] == '{') {
+            p++;
+        }
+
+        if ((size_t) (last - p - 1) >= len
+            && ngx_strncasecmp(p + 1, (u_char *) name, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* a complex value that may not be an empty string */
 
 static char *
@@ -1677,6 +1828,7 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
+     *     conf->cookie = NULL;
      *     conf->session_id = NULL;
      *     conf->session_key = NULL;
      *     conf->session_user = { 0, NULL };
@@ -1713,7 +1865,8 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
 
-    if (conf->session_id == NULL) {
+    if (conf->cookie == NULL && conf->session_id == NULL) {
+        conf->cookie = prev->cookie;
         conf->session_id = prev->session_id;
     }
 
@@ -1760,11 +1913,21 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     } else if (mmcf->keys == NULL) {
         missing = "\"mfa_secret_key_file\" in the http block";
 
-    } else if (conf->session_id == NULL) {
-        missing = "\"mfa_session_id\"";
+    } else if (conf->cookie == NULL && conf->session_id == NULL) {
+        missing = "\"mfa_session_cookie\" (or \"mfa_session_id\")";
 
     } else if (conf->session_key == NULL) {
         missing = "\"mfa_session_key\"";
+
+    } else if (conf->cookie != NULL
+               && !ngx_http_mfa_names_var(&conf->session_key->value,
+                                          "mfa_session_id"))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "with \"mfa_session_cookie\", \"mfa_session_key\" "
+                           "\"%V\" must be made of $mfa_session_id, the id "
+                           "the gate checked", &conf->session_key->value);
+        return NGX_CONF_ERROR;
 
     } else if (conf->session_user.len == 0) {
         missing = "\"mfa_session_user\"";
@@ -1789,6 +1952,13 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"mfa on\" needs %s", missing);
 
     return NGX_CONF_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_mfa_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_mfa_add_variables(cf);
 }
 
 
@@ -1852,7 +2022,9 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
     ngx_http_mfa_lookup_init();
     ngx_http_mfa_store_init();
 
-    if (ngx_http_mfa_cache_init(cycle) != NGX_OK) {
+    if (ngx_http_mfa_cache_init(cycle) != NGX_OK
+        || ngx_http_mfa_cookie_init_process(cycle) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -1865,4 +2037,5 @@ ngx_http_mfa_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_mfa_redis_exit();
     ngx_http_mfa_cache_exit();
+    ngx_http_mfa_cookie_exit_process();
 }

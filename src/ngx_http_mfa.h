@@ -14,6 +14,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_mfa_redis.h"
+#include "mfa_cookie.h"
 #include "mfa_crypto.h"
 #include "mfa_gate.h"
 
@@ -54,6 +55,9 @@ typedef struct {
 
 typedef struct {
     ngx_flag_t                  enable;
+    /* "mfa_session_cookie": the cookie, its framework, its secrets */
+    mfa_cookie_spec_t          *cookie;
+    /* "mfa_session_id": an id the operator parses (a header) */
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
     ngx_uint_t                  session_format;
@@ -96,6 +100,15 @@ typedef struct {
     ngx_str_t                    fast[2];
     ngx_str_t                    fast_user;
     mfa_gate_decision_t          decision;
+    /*
+     * What the decision is bound to: the session id (checked), the
+     * session key and the company the request names, as evaluated; and
+     * the session cookie read, for the upstream's Cookie header.
+     */
+    ngx_str_t                    sid;
+    ngx_str_t                    key;
+    ngx_str_t                    company;
+    mfa_cookie_t                *cookie;
     /* what the decision was made from */
     mfa_gate_input_t             in;
     mfa_gate_identity_t          identity;
@@ -109,6 +122,7 @@ typedef struct {
     unsigned                     done:1;
     unsigned                     fast_failed:1;
     unsigned                     headers_set:1;
+    unsigned                     sid_set:1;
     /* a lookup for the pages: the verified-decision cache is not used */
     unsigned                     no_cache:1;
 } ngx_http_mfa_ctx_t;
@@ -120,10 +134,31 @@ extern ngx_module_t  ngx_http_mfa_module;
 ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
 ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
 
+/* headers: src/ngx_http_mfa_headers.c */
+ngx_uint_t ngx_http_mfa_own_header(ngx_table_elt_t *h);
+ngx_uint_t ngx_http_mfa_is_cookie(ngx_table_elt_t *h);
+ngx_int_t ngx_http_mfa_rebuild_headers(ngx_http_request_t *r,
+    ngx_uint_t (*drop)(ngx_table_elt_t *h), ngx_table_elt_t *add,
+    ngx_table_elt_t **added);
+ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
+ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
+    u_char *value, size_t len);
+/* a response header; key and value are not copied */
 ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
     char *value);
 /* a request header's value; data NULL when absent */
 mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
+
+/* the session cookie: src/ngx_http_mfa_cookie.c */
+ngx_int_t ngx_http_mfa_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_mfa_cookie_init_process(ngx_cycle_t *cycle);
+void ngx_http_mfa_cookie_exit_process(void);
+/* the id a decision is about, and the session cookie it was read from */
+ngx_int_t ngx_http_mfa_session_id(ngx_http_request_t *r,
+    ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id, mfa_cookie_t **cookie);
+/* the Cookie header for the upstream, after the decision */
+ngx_int_t ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx);
 /* sends a small response with "Cache-Control: no-store" */
 ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);

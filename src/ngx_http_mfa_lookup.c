@@ -213,9 +213,12 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     in.enabled = 1;
     in.fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
 
-    if (ngx_http_complex_value(r, mlcf->session_id, &id) != NGX_OK) {
+    if (ngx_http_mfa_session_id(r, mlcf, &id, &ctx->cookie) != NGX_OK) {
         return NGX_ERROR;
     }
+
+    ctx->sid = id;
+    ctx->sid_set = 1;
 
     if (id.len == 0) {
         ngx_http_mfa_lookup_decide(r, ctx, &in);
@@ -223,6 +226,8 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     }
 
     in.has_session_id = 1;
+
+    /* $mfa_session_id in them is the id just read */
 
     if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
         return NGX_ERROR;
@@ -235,6 +240,9 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     {
         return NGX_ERROR;
     }
+
+    ctx->key = key;
+    ctx->company = company;
 
     if (mlcf->verified_cache && !ctx->no_cache) {
         ctx->cache_key.len = id.len + 1 + key.len;
@@ -264,6 +272,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
             ctx->decision.action = MFA_GATE_THROUGH;
             ctx->decision.status = "verified";
             ctx->decision.reason = NULL;
+            ctx->decision.session = 1;
             ctx->done = 1;
 
             return NGX_OK;

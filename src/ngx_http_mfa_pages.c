@@ -490,7 +490,6 @@ static void
 ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     u_char                   *url;
-    ngx_str_t                 id;
     mfa_str_t                 action;
     ngx_uint_t                enrolled;
     ngx_http_mfa_ctx_t       *ctx;
@@ -522,12 +521,10 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (ngx_http_complex_value(r, mlcf->session_id, &id) != NGX_OK) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
+    /* the session id the lookup checked, and nothing else */
 
-    mfa_session_digest((char *) id.data, id.len, (char *) pg->digest_buf);
+    mfa_session_digest((char *) ctx->sid.data, ctx->sid.len,
+                       (char *) pg->digest_buf);
     pg->digest.data = pg->digest_buf;
     pg->digest.len = MFA_SESSION_DIGEST_LEN;
 

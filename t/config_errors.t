@@ -36,13 +36,18 @@ my $api_token = $t->write_file('api.token', ('a' x 40) . "\n", 0600);
 my $short_token = $t->write_file('short.token', "abc\n", 0600);
 my $spaced_token = $t->write_file('spaced.token', ('a' x 20) . ' ' . ('b' x 20), 0600);
 my $open_token = $t->write_file('open.token', ('a' x 40), 0640);
+my $app_secret = $t->write_file('app.secret', "keyboard cat\n", 0600);
+my $old_secret = $t->write_file('old.secret', "keyboard dog\n", 0400);
+my $open_secret = $t->write_file('open.secret', "keyboard cat\n", 0644);
+my $empty_secret = $t->write_file('empty.secret', "\n", 0600);
+my $no_secret = $t->path('no-such.secret');
 
 # the pieces of a complete configuration, by name: [context, directive]
 my %base = (
     redis           => [http     => 'mfa_redis 127.0.0.1:%%PORT_REDIS%%;'],
     key             => [http     => "mfa_secret_key_file $key;"],
-    session_id      => [server   => 'mfa_session_id $cookie_sid;'],
-    session_key     => [server   => 'mfa_session_key sess:$cookie_sid;'],
+    session         => [server   => 'mfa_session_cookie sid;'],
+    session_key     => [server   => 'mfa_session_key sess:$mfa_session_id;'],
     session_user    => [server   => 'mfa_session_user user.id;'],
     session_company => [server   => 'mfa_session_company company_id;'],
     mfa             => [location => 'mfa on;'],
@@ -103,8 +108,9 @@ http {
     server {
         listen 127.0.0.1:%%PORT_HTTP%%;
 
-        mfa_session_id       \$cookie_sid;
-        mfa_session_key      sess:\$cookie_sid;
+        mfa_session_cookie   sid express secret_file=$app_secret
+                                 secret_file=$old_secret;
+        mfa_session_key      sess:\$mfa_session_id;
         mfa_session_format   json;
         mfa_session_user     user.id;
         mfa_session_company  company_id;
@@ -131,6 +137,7 @@ http {
         location /api/ {
             mfa on;
             mfa_company \$http_x_company;
+            mfa_session_id \$http_x_session;
             mfa_fail open;
             mfa_session_format hash;
             mfa_policy_scope any;
@@ -173,7 +180,25 @@ my @accepted = (
     [set => { redis => 'mfa_redis unix:/run/redis/redis.sock;' }],
     [set => { session_user => 'mfa_session_user a.b.c;' }],
     [set => { key => "mfa_secret_key_file $old_key;" }],
-    [set => { mfa => 'mfa off;' }, omit => [qw(redis key session_id)]],
+    [set => { mfa => 'mfa off;' }, omit => [qw(redis key session)]],
+    [set => { session => 'mfa_session_cookie sid plain;' }],
+    [set => { session => "mfa_session_cookie sid express "
+                         . "secret_file=$app_secret;" }],
+    [set => { session => "mfa_session_cookie sessionId fastify "
+                         . "secret_file=$app_secret secret_file=$old_secret;" }],
+    [set => { session => 'mfa_session_cookie koa.sess koa;' }],
+    [set => { session => "mfa_session_cookie koa.sess koa "
+                         . "secret_file=$app_secret;" }],
+    [set => { session => 'mfa_session_cookie session flask;' }],
+    [set => { session => "mfa_session_cookie session flask "
+                         . "secret_file=$app_secret;" }],
+    [set => { session => 'mfa_session_cookie sessionid django;' }],
+    [set => { session => 'mfa_session_cookie PHPSESSID php;',
+              session_key => 'mfa_session_key phpjson:${mfa_session_id};' }],
+    [set => { session => 'mfa_session_cookie __Host-sid;' }],
+    [set => { session => 'mfa_session_id $http_x_session;',
+              session_key => 'mfa_session_key sess:$http_x_session;' }],
+    [location => 'mfa_session_id $http_x_session;'],
     [omit => ['session_company'], location => 'mfa_company $arg_company;'],
     [omit => ['session_company'], location => 'mfa_policy_scope any;'],
 );
@@ -261,8 +286,66 @@ my @refused = (
      { set => { session_user => 'mfa_session_user ' . ('n' x 300) . ';' } },
      qr/"mfa_session_user"/, qr/long|\b25[56]\b/],
     ['mfa_session_id "" (every request anonymous)',
-     { set => { session_id => 'mfa_session_id "";' } },
+     { set => { session => 'mfa_session_id "";' } },
      qr/"mfa_session_id"/, qr/empty/],
+    ['mfa_session_cookie "a b"', { set => { session =>
+                                            'mfa_session_cookie "a b";' } },
+     qr/"mfa_session_cookie"/, qr/"a b" is not a cookie name/],
+    ['mfa_session_cookie "s;d"', { set => { session =>
+                                            'mfa_session_cookie "s;d";' } },
+     qr/"mfa_session_cookie"/, qr/not a cookie name/],
+    ['mfa_session_cookie with a 129-byte name',
+     { set => { session => 'mfa_session_cookie ' . ('n' x 129) . ';' } },
+     qr/"mfa_session_cookie"/, qr/1 to 128/],
+    ['mfa_session_cookie sid rails', { set => { session =>
+                                         'mfa_session_cookie sid rails;' } },
+     qr/"mfa_session_cookie"/,
+     qr/unknown framework "rails".*plain, express, fastify, koa, flask, django/],
+    ['mfa_session_cookie express without its secret',
+     { set => { session => 'mfa_session_cookie sid express;' } },
+     qr/"mfa_session_cookie"/, qr/"express" cookies are signed.*secret_file=/],
+    ['mfa_session_cookie fastify without its secret',
+     { set => { session => 'mfa_session_cookie sessionId fastify;' } },
+     qr/"mfa_session_cookie"/, qr/"fastify" cookies are signed/],
+    ['mfa_session_cookie django with a secret',
+     { set => { session => "mfa_session_cookie sessionid django "
+                           . "secret_file=$app_secret;" } },
+     qr/"mfa_session_cookie"/, qr/"django" cookies are not signed/],
+    ['mfa_session_cookie with an unknown parameter',
+     { set => { session => 'mfa_session_cookie sid express secret=x;' } },
+     qr/"mfa_session_cookie"/, qr/unknown parameter "secret=x"/],
+    ['mfa_session_cookie with "secret_file="',
+     { set => { session => 'mfa_session_cookie sid express secret_file=;' } },
+     qr/"mfa_session_cookie"/, qr/unknown parameter "secret_file="/],
+    ['mfa_session_cookie: the secret file is missing',
+     { set => { session => "mfa_session_cookie sid express "
+                           . "secret_file=$no_secret;" } },
+     qr/"mfa_session_cookie"/, qr/cannot open "\Q$no_secret\E"/],
+    ['mfa_session_cookie: the secret file is readable by others',
+     { set => { session => "mfa_session_cookie sid express "
+                           . "secret_file=$open_secret;" } },
+     qr/"mfa_session_cookie"/, qr/\Q$open_secret\E.*group or others/],
+    ['mfa_session_cookie: the secret file is empty',
+     { set => { session => "mfa_session_cookie sid express "
+                           . "secret_file=$empty_secret;" } },
+     qr/"mfa_session_cookie"/, qr/\Q$empty_secret\E.*empty/],
+    ['mfa_session_cookie with 9 secret files',
+     { set => { session => 'mfa_session_cookie sid express '
+                           . "secret_file=$app_secret " x 9 . ';' } },
+     qr/"mfa_session_cookie"/, qr/at most 8/],
+    ['mfa_session_cookie and mfa_session_id in one block',
+     { server => 'mfa_session_id $http_x_session;' },
+     qr/"mfa_session_id"/, qr/cannot be used with "mfa_session_cookie"/],
+    ['mfa_session_id and mfa_session_cookie in one block',
+     { set => { session => 'mfa_session_id $http_x_session; '
+                           . 'mfa_session_cookie sid;' } },
+     qr/"mfa_session_cookie"/, qr/cannot be used with "mfa_session_id"/],
+    ['mfa_session_cookie twice', { server => 'mfa_session_cookie sid;' },
+     qr/"mfa_session_cookie"/, qr/duplicate/],
+    ['mfa_session_key not made of $mfa_session_id',
+     { set => { session_key => 'mfa_session_key sess:$cookie_sid;' } },
+     qr/"mfa_session_key" "sess:\$cookie_sid"/,
+     qr/must be made of \$mfa_session_id/],
     ['mfa_session_key "" (no session ever found)',
      { set => { session_key => 'mfa_session_key "";' } },
      qr/"mfa_session_key"/, qr/empty/],
@@ -325,8 +408,8 @@ my @refused = (
      qr/"mfa_redis"/, qr/"mfa on" needs/],
     ['"mfa on" without mfa_secret_key_file', { omit => ['key'] },
      qr/"mfa_secret_key_file"/, qr/"mfa on" needs/],
-    ['"mfa on" without mfa_session_id', { omit => ['session_id'] },
-     qr/"mfa_session_id"/, qr/"mfa on" needs/],
+    ['"mfa on" without a session cookie', { omit => ['session'] },
+     qr/"mfa_session_cookie" \(or "mfa_session_id"\)/, qr/"mfa on" needs/],
     ['"mfa on" without mfa_session_key', { omit => ['session_key'] },
      qr/"mfa_session_key"/, qr/"mfa on" needs/],
     ['"mfa on" without mfa_session_user', { omit => ['session_user'] },
@@ -361,6 +444,21 @@ my @refused = (
     ['mfa_pages in a location', { location => 'mfa_pages /_mfa/;' },
      qr/"mfa_pages"/, qr/not allowed here/],
 );
+
+# mfa_session_id with a cookie: accepted, with a warning that says why not
+
+for my $v ('$cookie_sid', 'sess-${cookie_sid}', '$HTTP_COOKIE') {
+    ($status, $out) = $t->nginx_t(conf(set => {
+        session => "mfa_session_id \"$v\";",
+        session_key => 'mfa_session_key sess:$mfa_session_id;' }));
+    is($status, 0, "mfa_session_id \"$v\": accepted") or diag($out);
+    like($out, qr/\[warn\] "mfa_session_id" "\Q$v\E" reads a cookie .*use "mfa_session_cookie"/,
+         "mfa_session_id \"$v\": warned");
+}
+
+($status, $out) = $t->nginx_t(conf(set => {
+    session => 'mfa_session_id $http_x_session;' }));
+unlike($out, qr/\[warn\]/, 'mfa_session_id from a header: no warning');
 
 for my $case (@refused) {
     my ($what, $changes, $names, $problem) = @$case;

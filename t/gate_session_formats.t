@@ -20,7 +20,7 @@ $t->run(gate_conf($t, redis => "unix:$sock", locations => <<'CONF'));
         location /h/ {
             mfa on;
             mfa_session_format hash;
-            mfa_session_key hsess:$cookie_sid;
+            mfa_session_key hsess:$mfa_session_id;
             mfa_session_user uid;
             mfa_session_company profile.company;
             proxy_pass http://dashboard;

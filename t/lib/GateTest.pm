@@ -19,7 +19,8 @@ our %XHR = (Accept => 'application/json',
             'X-Requested-With' => 'XMLHttpRequest');
 
 # the configuration; %opt adds directives: http, server, location,
-# locations (more location blocks), redis (address), timeout
+# locations (more location blocks), redis (address), timeout; session
+# replaces the server's "mfa_session_cookie sid;"
 sub gate_conf {
     my ($t, %opt) = @_;
 
@@ -29,6 +30,7 @@ sub gate_conf {
     my $timeout = $opt{timeout} // '300ms';
     my ($http, $server, $location, $locations) =
         map { $opt{$_} // '' } qw(http server location locations);
+    my $session = $opt{session} // 'mfa_session_cookie sid;';
 
     return <<"CONF";
 http {
@@ -42,8 +44,8 @@ http {
     server {
         listen 127.0.0.1:%%PORT_HTTP%%;
 
-        mfa_session_id       \$cookie_sid;
-        mfa_session_key      sess:\$cookie_sid;
+        $session
+        mfa_session_key      sess:\$mfa_session_id;
         mfa_session_user     user.id;
         mfa_session_company  company_id;
         $server

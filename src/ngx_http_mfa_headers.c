@@ -1,0 +1,251 @@
+
+/*
+ * ngx_http_mfa_module: the request and response headers the module reads,
+ * adds, removes and rewrites.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_mfa.h"
+
+
+static ngx_uint_t ngx_http_mfa_named(ngx_table_elt_t *h, const char *name,
+    size_t len);
+
+
+/* a header named so in any case, "_" standing for "-" */
+
+static ngx_uint_t
+ngx_http_mfa_named(ngx_table_elt_t *h, const char *name, size_t len)
+{
+    size_t  i;
+    u_char  c;
+
+    if (h->key.len != len) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = ngx_tolower(h->key.data[i]);
+
+        if (c == '_') {
+            c = '-';
+        }
+
+        if (c != (u_char) name[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * "X-MFA-User" and "X-MFA-Status" in any case, and with "_" for "-", which
+ * FastCGI and uwsgi back ends read alike ("underscores_in_headers on")
+ */
+
+ngx_uint_t
+ngx_http_mfa_own_header(ngx_table_elt_t *h)
+{
+    return ngx_http_mfa_named(h, "x-mfa-user", sizeof("x-mfa-user") - 1)
+           || ngx_http_mfa_named(h, "x-mfa-status",
+                                 sizeof("x-mfa-status") - 1);
+}
+
+
+ngx_uint_t
+ngx_http_mfa_is_cookie(ngx_table_elt_t *h)
+{
+    return h->key.len == sizeof("Cookie") - 1
+           && ngx_strncasecmp(h->key.data, (u_char *) "Cookie",
+                              sizeof("Cookie") - 1) == 0;
+}
+
+
+/*
+ * The request's header list without the headers drop() picks, and with
+ * add (when not NULL) at its end; *added points to add's place in it.
+ * The list is rebuilt in place, since its "last" points into itself.
+ */
+
+ngx_int_t
+ngx_http_mfa_rebuild_headers(ngx_http_request_t *r,
+    ngx_uint_t (*drop)(ngx_table_elt_t *h), ngx_table_elt_t *add,
+    ngx_table_elt_t **added)
+{
+    ngx_uint_t        i, n, found;
+    ngx_array_t       keep;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *e;
+
+    n = 0;
+    found = (add != NULL);
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            n++;
+
+            if (drop(&h[i])) {
+                found = 1;
+            }
+        }
+    }
+
+    if (!found) {
+        return NGX_OK;
+    }
+
+    if (ngx_array_init(&keep, r->pool, n + 1, sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (!drop(&h[i])) {
+                e = ngx_array_push(&keep);
+                *e = h[i];
+            }
+        }
+    }
+
+    if (add != NULL) {
+        e = ngx_array_push(&keep);
+        *e = *add;
+    }
+
+    if (ngx_list_init(&r->headers_in.headers, r->pool, n + 2,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    e = keep.elts;
+
+    for (i = 0; i < keep.nelts; i++) {
+        h = ngx_list_push(&r->headers_in.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        *h = e[i];
+
+        if (add != NULL && i == keep.nelts - 1) {
+            *added = h;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* client-sent copies of the headers the gate sets are never passed on */
+
+ngx_int_t
+ngx_http_mfa_strip_headers(ngx_http_request_t *r)
+{
+    return ngx_http_mfa_rebuild_headers(r, ngx_http_mfa_own_header, NULL,
+                                        NULL);
+}
+
+
+/* a request header for the upstream, value copied */
+
+ngx_int_t
+ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
+    u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_in.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->key = *key;
+    h->value.len = len;
+    h->value.data = ngx_pnalloc(r->pool, len);
+    if (h->value.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(h->value.data, value, len);
+
+    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
+    if (h->lowcase_key == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = ngx_hash_strlow(h->lowcase_key, key->data, key->len);
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_mfa_set_header(ngx_http_request_t *r, char *key, char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return NGX_OK;
+}
+
+
+mfa_str_t
+ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
+{
+    size_t            len;
+    mfa_str_t         v;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    len = ngx_strlen(name);
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].key.len == len
+                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+            {
+                v.data = (char *) h[i].value.data;
+                v.len = h[i].value.len;
+                return v;
+            }
+        }
+    }
+
+    v.data = NULL;
+    v.len = 0;
+
+    return v;
+}
