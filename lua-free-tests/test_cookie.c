@@ -325,6 +325,9 @@ test_express_written(void **state)
     assert_written(&s, "a=1, sid=x; b=\"2,sid=3\"; c=3", 0, "c=3");
     assert_written(&s, "sid", 0, "");
     assert_written(&s, "x=1;;; ;y=2", 0, "x=1; y=2");
+    /* one-byte chunks come out longer than they went in */
+    assert_written(&s, "a;b;c;d;e;f", 0, "a; b; c; d; e; f");
+    assert_written(&s, "a;b;c\nd;e", 0, "a; b; c; d; e");
     assert_written(&s, "sid.sig=1; sidx=2; s.id=3; xsid=4", 0,
                    "sid.sig=1; sidx=2; s.id=3; xsid=4");
 }

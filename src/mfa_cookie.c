@@ -1088,12 +1088,23 @@ size_t
 mfa_cookie_write_max(const mfa_str_t *headers, size_t n,
     const mfa_cookie_t *c)
 {
-    size_t  i, len;
+    size_t       i, len;
+    const char  *p, *end;
 
     len = 0;
 
+    /* every chunk with "; ", and a ";" takes one byte of its own */
+
     for (i = 0; i < n; i++) {
         len += headers[i].len + 2;
+        end = headers[i].data + headers[i].len;
+
+        for (p = headers[i].data;
+             (p = memchr(p, ';', (size_t) (end - p))) != NULL;
+             p++)
+        {
+            len++;
+        }
     }
 
     /* a chunk replaced by a canonical pair, and "; " before it */
