@@ -10,8 +10,9 @@
  *   result is the one of a reference lookup written from the header
  *   comment with jansson (objects by name, arrays by a decimal index of
  *   at most 9 digits; strings as they are, integers in decimal,
- *   true/false; null or a missing path not found; anything else, or a
- *   value too long, an error).
+ *   true/false; null or a missing path not found; a path that meets a
+ *   scalar before its end, or a name where an array is, an error; any
+ *   other value, or a value too long, an error).
  *
  *   mfa_session_json_get() on a fixed express-session record with the
  *   input as the path: the same invariants, and the reference result when
@@ -115,17 +116,23 @@ fuzz_ref_lookup(json_t *root, const char *path, size_t len,
                 }
             }
 
-            /* an index has 1 to 9 digits: no array is longer */
+            /* an index has 1 to 9 digits: no array is longer; a name
+               that is no index is a record of another shape */
 
-            v = (k > 0 && k == end - i && k <= 9)
-                ? json_array_get(v, (size_t) strtoull(name, NULL, 10))
-                : NULL;
+            if (!(k > 0 && k == end - i && k <= 9)) {
+                value->result = FUZZ_ERROR;
+                return;
+            }
+
+            v = json_array_get(v, (size_t) strtoull(name, NULL, 10));
 
         } else {
-            v = NULL;
+            /* a scalar where the path goes on: another shape */
+            value->result = FUZZ_ERROR;
+            return;
         }
 
-        if (v == NULL) {
+        if (v == NULL || json_is_null(v)) {
             return;
         }
     }
