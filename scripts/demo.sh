@@ -172,9 +172,14 @@ fi
 
 # --- the dashboard -------------------------------------------------------
 
+# the dashboard's session secret: the app signs its cookie with it, the
+# gate checks the signature with the same file
+(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' \
+    > "$TMP/session.secret")
+
 DASH_PORT=$(free_port)
 PORT="$DASH_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-    SESSION_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+    SESSION_SECRET=$(cat "$TMP/session.secret") \
     node "$DASH/server.js" > "$TMP/dashboard.log" 2>&1 &
 DASH_PID=$!
 wait_port dashboard "$DASH_PORT" "$DASH_PID"
@@ -212,12 +217,6 @@ http {
     mfa_secret_key_file  $TMP/mfa.key;
     mfa_issuer           "Demo Dashboard";
 
-    # express-session's signed cookie: sid=s%3A<id>.<signature>
-    map \$http_cookie \$dashboard_sid {
-        "~(?:^|;\\s*)sid=s%3A(?<sid>[^.;]+)\\."  \$sid;
-        default                                 "";
-    }
-
     upstream dashboard {
         server 127.0.0.1:$DASH_PORT;
         keepalive 8;
@@ -226,8 +225,10 @@ http {
     server {
         listen 127.0.0.1:$PORT;
 
-        mfa_session_id       \$dashboard_sid;
-        mfa_session_key      sess:\$dashboard_sid;
+        # express-session's signed cookie, read and checked as express
+        # does; the dashboard sees only the session the gate decided on
+        mfa_session_cookie   sid express secret_file=$TMP/session.secret;
+        mfa_session_key      sess:\$mfa_session_id;
         mfa_session_format   json;
         mfa_session_user     user.id;
         mfa_session_company  company_id;

@@ -387,8 +387,8 @@ http {
     server {
         listen 127.0.0.1:${port};
 
-        mfa_session_id $cookie_sid;
-        mfa_session_key sess:$cookie_sid;
+        mfa_session_cookie sid;
+        mfa_session_key sess:$mfa_session_id;
         mfa_session_format json;
         mfa_session_user user.id;
         mfa_session_company company_id;
