@@ -57,26 +57,36 @@ spec(mfa_cookie_flavour_e flavour, const char *name, const char *secret,
 }
 
 
-/* reads one or two headers ("\n" separates them); returns the rc */
+/* one or two Cookie headers, "\n" between them; returns how many */
 
-static int
-read_cookie(const mfa_cookie_spec_t *s, const char *header, mfa_cookie_t *c,
-    mfa_err_t *err)
+static size_t
+split_headers(const char *header, mfa_str_t *h)
 {
-    size_t       n;
-    mfa_str_t    h[2];
     const char  *nl;
 
     nl = strchr(header, '\n');
     h[0].data = header;
     h[0].len = nl ? (size_t) (nl - header) : strlen(header);
-    n = 1;
 
-    if (nl != NULL) {
-        h[1].data = nl + 1;
-        h[1].len = strlen(nl + 1);
-        n = 2;
+    if (nl == NULL) {
+        return 1;
     }
+
+    h[1].data = nl + 1;
+    h[1].len = strlen(nl + 1);
+
+    return 2;
+}
+
+
+static int
+read_cookie(const mfa_cookie_spec_t *s, const char *header, mfa_cookie_t *c,
+    mfa_err_t *err)
+{
+    size_t     n;
+    mfa_str_t  h[2];
+
+    n = split_headers(header, h);
 
     err->msg[0] = '\0';
     memset(c, 0x5a, sizeof(*c));
@@ -139,19 +149,9 @@ assert_written(const mfa_cookie_spec_t *s, const char *header, int session,
     size_t        len, n;
     mfa_str_t     h[2];
     mfa_err_t     err;
-    const char   *nl;
     mfa_cookie_t  c;
 
-    nl = strchr(header, '\n');
-    h[0].data = header;
-    h[0].len = nl ? (size_t) (nl - header) : strlen(header);
-    n = 1;
-
-    if (nl != NULL) {
-        h[1].data = nl + 1;
-        h[1].len = strlen(nl + 1);
-        n = 2;
-    }
+    n = split_headers(header, h);
 
     if (session) {
         assert_int_equal(mfa_cookie_read(s, h, n, &c, &err), MFA_OK);

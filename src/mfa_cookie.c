@@ -41,6 +41,8 @@ typedef struct {
 } mfa_cookie_raw_t;
 
 
+static void mfa_chunks_init(mfa_chunks_t *it, const mfa_str_t *headers,
+    size_t n);
 static int mfa_chunk_next(mfa_chunks_t *it, mfa_str_t *chunk);
 static mfa_str_t mfa_trim(mfa_str_t s, int (*is_space)(unsigned char c));
 static int mfa_sp_htab(unsigned char c);
@@ -143,6 +145,17 @@ mfa_cookie_name_valid(const char *name, size_t len)
     return 1;
 }
 
+
+static void
+mfa_chunks_init(mfa_chunks_t *it, const mfa_str_t *headers, size_t n)
+{
+    memset(it, 0, sizeof(mfa_chunks_t));
+    it->headers = headers;
+    it->n = n;
+}
+
+
+/* the next chunk, and its number (from 1) in it->index */
 
 static int
 mfa_chunk_next(mfa_chunks_t *it, mfa_str_t *chunk)
@@ -393,9 +406,7 @@ mfa_cookie_find(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
     mfa_chunks_t      it;
     mfa_cookie_raw_t  r;
 
-    memset(&it, 0, sizeof(mfa_chunks_t));
-    it.headers = headers;
-    it.n = n;
+    mfa_chunks_init(&it, headers, n);
     found = 0;
 
     while (mfa_chunk_next(&it, &s)) {
@@ -1125,9 +1136,7 @@ mfa_cookie_write(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
     mfa_str_t     s, chunk;
     mfa_chunks_t  it;
 
-    memset(&it, 0, sizeof(mfa_chunks_t));
-    it.headers = headers;
-    it.n = n;
+    mfa_chunks_init(&it, headers, n);
     len = 0;
 
     while (mfa_chunk_next(&it, &chunk)) {

@@ -8,17 +8,12 @@ WSGI server (django.core.servers.basehttp.run), without autoreload.
 """
 
 import os
+import sys
 
 from django.conf import settings
 
-
-def read_secret(env):
-    """The file's bytes, less one trailing newline."""
-    if not os.environ.get(env):
-        return None
-    with open(os.environ[env], 'rb') as f:
-        data = f.read()
-    return data[:-1] if data.endswith(b'\n') else data
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import USERS, read_secret  # noqa: E402
 
 
 settings.configure(
@@ -49,9 +44,6 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.http import require_GET, require_POST  # noqa
-
-USERS = {'bob': ('bob-pw', 'acme'), 'carol': ('carol-pw', 'globex')}
-
 
 @require_POST
 def login(request):

@@ -4,20 +4,11 @@
 // JSON string at "sess:<id>".
 'use strict';
 
-const fs = require('node:fs');
+const { USERS, secrets: appSecrets } = require('../common.js');
 const express = require('express');
 const session = require('express-session');
 const RedisStore = require('connect-redis').default;
 const { createClient } = require('redis');
-
-// the file's bytes, less one trailing "\n"
-function readSecret(env) {
-  if (!process.env[env]) return null;
-  const b = fs.readFileSync(process.env[env]);
-  return b.length && b[b.length - 1] === 0x0a ? b.subarray(0, -1) : b;
-}
-
-const USERS = { bob: ['bob-pw', 'acme'], carol: ['carol-pw', 'globex'] };
 
 const client = createClient({
   url: `redis://127.0.0.1:${process.env.REDIS_PORT}/0`,
@@ -26,8 +17,7 @@ client.on('error', (err) => console.error('redis:', err.message));
 client.connect();
 
 // the first secret signs, every one verifies (rotation)
-const secrets = [readSecret('SECRET_FILE'), readSecret('SECRET_FILE_OLD')]
-  .filter((s) => s !== null);
+const secrets = appSecrets();
 if (!secrets.length) throw new Error('express: SECRET_FILE is required');
 
 const app = express();

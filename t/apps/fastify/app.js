@@ -4,19 +4,10 @@
 // "sess:<id>".
 'use strict';
 
-const fs = require('node:fs');
+const { USERS, secrets: appSecrets } = require('../common.js');
 const Fastify = require('fastify');
 const RedisStore = require('connect-redis').default;
 const { createClient } = require('redis');
-
-// the file's bytes, less one trailing "\n"
-function readSecret(env) {
-  if (!process.env[env]) return null;
-  const b = fs.readFileSync(process.env[env]);
-  return b.length && b[b.length - 1] === 0x0a ? b.subarray(0, -1) : b;
-}
-
-const USERS = { bob: ['bob-pw', 'acme'], carol: ['carol-pw', 'globex'] };
 
 const client = createClient({
   url: `redis://127.0.0.1:${process.env.REDIS_PORT}/0`,
@@ -26,8 +17,7 @@ client.connect();
 
 // given as Buffers (the file's exact bytes), so @fastify/session does not
 // check the length itself: the same rule as its own for a string secret
-const secrets = [readSecret('SECRET_FILE'), readSecret('SECRET_FILE_OLD')]
-  .filter((s) => s !== null);
+const secrets = appSecrets();
 if (!secrets.length || secrets[0].length < 32) {
   throw new Error('fastify: SECRET_FILE must hold 32 bytes or more');
 }

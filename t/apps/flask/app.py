@@ -8,22 +8,14 @@ Cookie "session" = <uuid>, or with FLASK_SIGNER=1 (SESSION_USE_SIGNER)
 
 import json
 import os
+import sys
 
 from flask import Flask, jsonify, request, session
 from flask_session import Session
 from redis import Redis
 
-USERS = {'bob': ('bob-pw', 'acme'), 'carol': ('carol-pw', 'globex')}
-
-
-def read_secret(env):
-    """The file's bytes, less one trailing newline."""
-    if not os.environ.get(env):
-        return None
-    with open(os.environ[env], 'rb') as f:
-        data = f.read()
-    return data[:-1] if data.endswith(b'\n') else data
-
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import USERS, read_secret  # noqa: E402
 
 app = Flask(__name__)
 app.secret_key = read_secret('SECRET_FILE')

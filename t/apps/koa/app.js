@@ -4,23 +4,13 @@
 // key verifies); the record is the JSON string at the bare "<uuid>".
 'use strict';
 
-const fs = require('node:fs');
+const { USERS, secrets } = require('../common.js');
 const Koa = require('koa');
 const session = require('koa-session').default;
 const redisStore = require('koa-redis');
 
-// the file's bytes, less one trailing "\n"
-function readSecret(env) {
-  if (!process.env[env]) return null;
-  const b = fs.readFileSync(process.env[env]);
-  return b.length && b[b.length - 1] === 0x0a ? b.subarray(0, -1) : b;
-}
-
-const USERS = { bob: ['bob-pw', 'acme'], carol: ['carol-pw', 'globex'] };
-
 const app = new Koa();
-app.keys = [readSecret('SECRET_FILE'), readSecret('SECRET_FILE_OLD')]
-  .filter((k) => k !== null);
+app.keys = secrets();
 if (!app.keys.length) throw new Error('koa: SECRET_FILE is required');
 
 app.use(session({
