@@ -16,7 +16,9 @@ use Time::HiRes qw(sleep);
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t, server => 'mfa_verified_cache 5ms;',
+# the cache's time is long enough for Redis to answer within it (an answer
+# slower than that is not kept), even under AddressSanitizer on a busy machine
+$t->run(gate_conf($t, server => 'mfa_verified_cache 100ms;',
                   locations => <<'CONF'));
         location /c/ {
             mfa on;
@@ -27,7 +29,7 @@ CONF
 
 sub get {
     my ($sid, $uri) = @_;
-    sleep 0.02;                       # the cached decision has expired
+    sleep 0.15;                       # the cached decision has expired
     return $t->http(GET => $uri // '/r',
                     headers => { %NAV, Cookie => "sid=$sid" });
 }
