@@ -37,7 +37,8 @@ typedef struct {
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_same_binding(ngx_http_request_t *r,
-    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf);
+    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf,
+    mfa_cookie_t **cookie);
 static ngx_uint_t ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     ngx_http_mfa_loc_conf_t *b);
 static void ngx_http_mfa_cleanup(void *data);
@@ -397,6 +398,7 @@ static ngx_int_t
 ngx_http_mfa_handler(ngx_http_request_t *r)
 {
     ngx_int_t                 rc;
+    mfa_cookie_t             *cookie;
     ngx_http_mfa_ctx_t       *ctx;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
@@ -409,7 +411,7 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
     ctx = ngx_http_mfa_get_ctx(r);
 
     if (ctx != NULL && ctx->done) {
-        rc = ngx_http_mfa_same_binding(r, ctx, mlcf);
+        rc = ngx_http_mfa_same_binding(r, ctx, mlcf, &cookie);
 
         if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -479,6 +481,7 @@ static ngx_int_t
 ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
+    mfa_cookie_t               *cookie;
     ngx_http_mfa_ctx_t         *ctx;
     ngx_http_phase_handler_t   *ph;
     ngx_http_mfa_loc_conf_t    *mlcf, *main;
@@ -505,11 +508,14 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
          * (the subrequest may have copied the request's before)
          */
 
-        rc = ngx_http_mfa_same_binding(r, ctx, mlcf);
+        rc = ngx_http_mfa_same_binding(r, ctx, mlcf, &cookie);
 
         if (rc == NGX_OK) {
-            return (ngx_http_mfa_cookie_rewrite(r, ctx) == NGX_OK)
-                   ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
+            rc = ngx_http_mfa_cookie_rewrite(r, ctx->decision.session
+                                                ? cookie : NULL);
+
+            return (rc == NGX_OK) ? NGX_DECLINED
+                                  : NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         if (rc == NGX_ERROR) {
@@ -583,21 +589,21 @@ ngx_http_mfa_get_ctx(ngx_http_request_t *r)
 /*
  * Whether the decision in ctx holds here (after an internal redirect, in
  * a subrequest): the same session id, session key and company, as this
- * location evaluates them, and the same settings.  NGX_OK or NGX_DECLINED.
+ * location evaluates them from this request, and the same settings.
+ * NGX_OK or NGX_DECLINED; *cookie is the session cookie read here.
  */
 
 static ngx_int_t
 ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
-    ngx_http_mfa_loc_conf_t *mlcf)
+    ngx_http_mfa_loc_conf_t *mlcf, mfa_cookie_t **cookie)
 {
-    ngx_str_t      id, key, company;
-    mfa_cookie_t  *cookie;
+    ngx_str_t  id, key, company;
 
     if (!ngx_http_mfa_same_settings(ctx->conf, mlcf)) {
         return NGX_DECLINED;
     }
 
-    if (ngx_http_mfa_session_id(r, mlcf, &id, &cookie) != NGX_OK) {
+    if (ngx_http_mfa_session_id(r, mlcf, &id, cookie) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -789,7 +795,10 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
         /* the dashboard sees the session decided on, or none */
 
-        if (ngx_http_mfa_cookie_rewrite(r, ctx) != NGX_OK) {
+        if (ngx_http_mfa_cookie_rewrite(r, ctx->decision.session
+                                           ? ctx->cookie : NULL)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 

@@ -246,14 +246,17 @@ http {
 
         # the way out, and the company picker: a user whom one company's
         # mandate stops may still log out or choose a company without one
-        # (the dashboard only lets users pick their own companies)
+        # (the dashboard only lets users pick their own companies, and gives
+        # the session a new id when they do).  The dashboard gets the path
+        # nginx matched, not the one the client wrote ("/x/../logout"
+        # would reach it as written, and as another page).
         location = /logout {
             mfa off;
-            proxy_pass http://dashboard;
+            proxy_pass http://dashboard/logout;
         }
         location = /switch {
             mfa off;
-            proxy_pass http://dashboard;
+            proxy_pass http://dashboard/switch;
         }
     }
 }

@@ -156,9 +156,9 @@ void ngx_http_mfa_cookie_exit_process(void);
 /* the id a decision is about, and the session cookie it was read from */
 ngx_int_t ngx_http_mfa_session_id(ngx_http_request_t *r,
     ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id, mfa_cookie_t **cookie);
-/* the Cookie header for the upstream, after the decision */
+/* the Cookie header for the upstream: session c (NULL: none) */
 ngx_int_t ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r,
-    ngx_http_mfa_ctx_t *ctx);
+    mfa_cookie_t *c);
 /* sends a small response with "Cache-Control: no-store" */
 ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);

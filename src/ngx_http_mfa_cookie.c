@@ -204,18 +204,17 @@ ngx_http_mfa_session_id(ngx_http_request_t *r, ngx_http_mfa_loc_conf_t *mlcf,
 
 
 /*
- * The Cookie header the upstream gets: the session cookie decided on,
- * canonical, or (no session) no copy of it; the other cookies as they
- * came.  The request's Cookie headers become one, or none.
+ * The Cookie header the upstream gets: the session cookie c, read from
+ * this request's headers, canonical, or (c NULL) no copy of it; the other
+ * cookies as they came.  The request's Cookie headers become one, or none.
  */
 
 ngx_int_t
-ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
+ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r, mfa_cookie_t *c)
 {
     size_t                    n, len;
     u_char                   *p;
     mfa_str_t                *headers;
-    mfa_cookie_t             *c;
     ngx_table_elt_t          *h;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
@@ -230,8 +229,6 @@ ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     if (headers == NULL) {
         return (n == 0) ? NGX_OK : NGX_ERROR;
     }
-
-    c = ctx->decision.session ? ctx->cookie : NULL;
 
     p = ngx_pnalloc(r->pool, mfa_cookie_write_max(headers, n, c));
     if (p == NULL) {

@@ -243,17 +243,28 @@ ${buttons}
 <p class="hint"><a href="/logout">Log out</a></p></form>`, { bare: true }));
 });
 
+// a new session id for the new company, as at login: a request that the
+// gate decided for the old company while this one ran then finds no
+// session, instead of the new company's pages
 app.post('/switch', (req, res, next) => {
-    const u = users[req.session.user.id];
+    const user = req.session.user;
+    const u = users[user.id];
     const cid = String(req.body.company ?? '');
 
     if (!u.companies.includes(cid)) {
         return res.status(403).send(page(req, 'Forbidden',
             '<h1>Forbidden</h1><p>You are not a member of that company.</p>'));
     }
-    req.session.company_id = cid;
-    req.session.is_admin = u.admin.includes(cid);
-    req.session.save((err) => (err ? next(err) : res.redirect(303, localPath(req.body.next))));
+    req.session.regenerate((err) => {
+        if (err) {
+            return next(err);
+        }
+        req.session.user = user;
+        req.session.company_id = cid;
+        req.session.is_admin = u.admin.includes(cid);
+        req.session.save((err2) => (err2 ? next(err2)
+            : res.redirect(303, localPath(req.body.next))));
+    });
 });
 
 app.get('/', (req, res) => {
