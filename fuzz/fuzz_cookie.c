@@ -6,7 +6,7 @@
  *
  *   mfa_cookie_read() returns MFA_OK, MFA_NOT_FOUND or MFA_ERROR (with a
  *   message); with MFA_OK the id is 1 to MFA_COOKIE_ID_MAX printable
- *   ASCII bytes, NUL-terminated, and the canonical pairs fit.
+ *   ASCII bytes, NUL-terminated, and its canonical pairs fit.
  *
  *   mfa_cookie_write(), with the session read or without one, writes at
  *   most mfa_cookie_write_max() bytes, and what it writes holds no
@@ -32,7 +32,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_is_pair(const mfa_cookie_t *c, const char *s, size_t len);
+static int fuzz_is_pair(const mfa_cookie_spec_t *spec, const mfa_cookie_t *c,
+    const char *s, size_t len);
+static size_t fuzz_npairs(const mfa_cookie_t *c);
 static void fuzz_check_written(const mfa_cookie_spec_t *spec,
     const mfa_cookie_t *c, const char *out, size_t len);
 static size_t fuzz_split(const char *in, size_t len, mfa_str_t *headers);
@@ -77,18 +79,35 @@ fuzz_split(const char *in, size_t len, mfa_str_t *headers)
 }
 
 
-static int
-fuzz_is_pair(const mfa_cookie_t *c, const char *s, size_t len)
-{
-    size_t  i;
+/* whether s is one of c's canonical pairs */
 
-    for (i = 0; c != NULL && i < c->npairs; i++) {
-        if (c->pairs[i].len == len && memcmp(c->pairs[i].data, s, len) == 0) {
+static int
+fuzz_is_pair(const mfa_cookie_spec_t *spec, const mfa_cookie_t *c,
+    const char *s, size_t len)
+{
+    int     i;
+    char    pair[MFA_COOKIE_PAIR_MAX];
+    size_t  n;
+
+    for (i = 0; c != NULL && i < 2; i++) {
+        n = mfa_cookie_canonical(spec, c, i, pair);
+        FUZZ_CHECK(n <= MFA_COOKIE_PAIR_MAX);
+
+        if (n != 0 && n == len && memcmp(pair, s, len) == 0) {
             return 1;
         }
     }
 
     return 0;
+}
+
+
+/* how many canonical pairs c has */
+
+static size_t
+fuzz_npairs(const mfa_cookie_t *c)
+{
+    return (c == NULL) ? 0 : (c->sig_chunk != 0) ? 2 : 1;
 }
 
 
@@ -115,7 +134,7 @@ fuzz_check_written(const mfa_cookie_spec_t *spec, const mfa_cookie_t *c,
 
         FUZZ_CHECK(n > 0);
 
-        if (fuzz_is_pair(c, p, n)) {
+        if (fuzz_is_pair(spec, c, p, n)) {
             seen++;
 
         } else {
@@ -136,7 +155,7 @@ fuzz_check_written(const mfa_cookie_spec_t *spec, const mfa_cookie_t *c,
         p += n + 1;
     }
 
-    FUZZ_CHECK(seen == (c ? c->npairs : 0));
+    FUZZ_CHECK(seen == fuzz_npairs(c));
 }
 
 
@@ -185,14 +204,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == MFA_OK) {
         FUZZ_CHECK(c->id_len >= 1 && c->id_len <= MFA_COOKIE_ID_MAX);
         FUZZ_CHECK(c->id[c->id_len] == '\0');
-        FUZZ_CHECK(c->npairs == 1 || c->npairs == 2);
+        FUZZ_CHECK(c->chunk != 0 && c->chunk != c->sig_chunk);
+        FUZZ_CHECK(c->value_len <= MFA_COOKIE_VALUE_MAX);
+        FUZZ_CHECK(c->sig_len <= MFA_COOKIE_SIG_MAX);
 
         for (i = 0; i < c->id_len; i++) {
             FUZZ_CHECK(c->id[i] > 0x20 && c->id[i] < 0x7f);
-        }
-
-        for (i = 0; i < c->npairs; i++) {
-            FUZZ_CHECK(c->pairs[i].len <= MFA_COOKIE_PAIR_MAX);
         }
     }
 

@@ -69,9 +69,8 @@ static int mfa_cookie_encoded(mfa_cookie_flavour_e flavour,
     const char *value, size_t len);
 static int mfa_cookie_id(const mfa_cookie_spec_t *spec, mfa_cookie_t *c,
     const char *id, size_t len, mfa_err_t *err);
-static void mfa_cookie_pair(mfa_cookie_pair_t *pair, size_t chunk,
-    const mfa_str_t *name, const char *suffix, const char *value,
-    size_t len, int encode);
+static void mfa_cookie_keep(const mfa_cookie_spec_t *spec, mfa_cookie_t *c,
+    size_t chunk, const char *value, size_t len);
 static int mfa_cookie_mentions(const mfa_cookie_spec_t *spec,
     mfa_str_t chunk);
 static size_t mfa_cookie_fold(const char *name, size_t len, char *out,
@@ -815,30 +814,47 @@ mfa_cookie_id(const mfa_cookie_spec_t *spec, mfa_cookie_t *c, const char *id,
 }
 
 
-static void
-mfa_cookie_pair(mfa_cookie_pair_t *pair, size_t chunk, const mfa_str_t *name,
-    const char *suffix, const char *value, size_t len, int encode)
+size_t
+mfa_cookie_canonical(const mfa_cookie_spec_t *spec, const mfa_cookie_t *c,
+    int which, char *out)
 {
-    size_t  n, slen;
+    size_t  n;
 
-    slen = strlen(suffix);
-
-    memcpy(pair->data, name->data, name->len);
-    n = name->len;
-    memcpy(pair->data + n, suffix, slen);
-    n += slen;
-    pair->data[n++] = '=';
-
-    if (encode) {
-        n += mfa_percent_encode(value, len, pair->data + n);
-
-    } else {
-        memcpy(pair->data + n, value, len);
-        n += len;
+    if (which == 1 && c->sig_chunk == 0) {
+        return 0;
     }
 
-    pair->chunk = chunk;
-    pair->len = n;
+    memcpy(out, spec->name.data, spec->name.len);
+    n = spec->name.len;
+
+    if (which == 1) {
+        memcpy(out + n, ".sig=", 5);
+        memcpy(out + n + 5, c->sig, c->sig_len);
+        return n + 5 + c->sig_len;
+    }
+
+    out[n++] = '=';
+
+    if (c->encode) {
+        return n + mfa_percent_encode(c->value, c->value_len, out + n);
+    }
+
+    memcpy(out + n, c->value, c->value_len);
+
+    return n + c->value_len;
+}
+
+
+/* what the canonical session pair is made of */
+
+static void
+mfa_cookie_keep(const mfa_cookie_spec_t *spec, mfa_cookie_t *c, size_t chunk,
+    const char *value, size_t len)
+{
+    memcpy(c->value, value, len);
+    c->value_len = len;
+    c->encode = mfa_cookie_encoded(spec->flavour, value, len);
+    c->chunk = chunk;
 }
 
 
@@ -851,8 +867,12 @@ mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
     size_t            len, sig_len, chunk, sig_chunk, start, dot;
     mfa_cookie_raw_t  raw;
 
-    c->npairs = 0;
     c->id_len = 0;
+    c->value_len = 0;
+    c->encode = 0;
+    c->chunk = 0;
+    c->sig_len = 0;
+    c->sig_chunk = 0;
 
     if (!mfa_cookie_find(spec, headers, n, "", &raw, &chunk)) {
         return MFA_NOT_FOUND;
@@ -890,10 +910,10 @@ mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
             return MFA_ERROR;
         }
 
-        mfa_cookie_pair(&c->pairs[0], chunk, &spec->name, "", value, len, 0);
-        mfa_cookie_pair(&c->pairs[1], sig_chunk, &spec->name, ".sig", sig,
-                        sig_len, 0);
-        c->npairs = 2;
+        mfa_cookie_keep(spec, c, chunk, value, len);
+        memcpy(c->sig, sig, sig_len);
+        c->sig_len = sig_len;
+        c->sig_chunk = sig_chunk;
 
         return MFA_OK;
     }
@@ -903,9 +923,7 @@ mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
             return MFA_ERROR;
         }
 
-        mfa_cookie_pair(&c->pairs[0], chunk, &spec->name, "", value, len,
-                        mfa_cookie_encoded(spec->flavour, value, len));
-        c->npairs = 1;
+        mfa_cookie_keep(spec, c, chunk, value, len);
 
         return MFA_OK;
     }
@@ -947,9 +965,7 @@ mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
         return MFA_ERROR;
     }
 
-    mfa_cookie_pair(&c->pairs[0], chunk, &spec->name, "", value, len,
-                    mfa_cookie_encoded(spec->flavour, value, len));
-    c->npairs = 1;
+    mfa_cookie_keep(spec, c, chunk, value, len);
 
     return MFA_OK;
 }
@@ -1118,10 +1134,11 @@ mfa_cookie_write_max(const mfa_str_t *headers, size_t n,
         }
     }
 
-    /* a chunk replaced by a canonical pair, and "; " before it */
+    /* the chunks replaced by the canonical pairs, and "; " before each */
 
-    for (i = 0; c != NULL && i < c->npairs; i++) {
-        len += c->pairs[i].len + 2;
+    if (c != NULL) {
+        len += 2 * (MFA_COOKIE_NAME_MAX + 5 + 2)
+               + (c->encode ? 3 * c->value_len : c->value_len) + c->sig_len;
     }
 
     return len;
@@ -1132,7 +1149,8 @@ size_t
 mfa_cookie_write(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
     size_t n, const mfa_cookie_t *c, char *out)
 {
-    size_t        i, len;
+    int           which;
+    size_t        len;
     mfa_str_t     s, chunk;
     mfa_chunks_t  it;
 
@@ -1141,17 +1159,11 @@ mfa_cookie_write(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
 
     while (mfa_chunk_next(&it, &chunk)) {
 
-        for (i = 0; c != NULL && i < c->npairs; i++) {
-            if (c->pairs[i].chunk == it.index) {
-                break;
-            }
-        }
+        which = (c == NULL) ? -1
+                : (it.index == c->chunk) ? 0
+                : (it.index == c->sig_chunk) ? 1 : -1;
 
-        if (c != NULL && i < c->npairs) {
-            s.data = c->pairs[i].data;
-            s.len = c->pairs[i].len;
-
-        } else {
+        if (which < 0) {
             s = mfa_trim(chunk, mfa_sp_htab);
 
             if (s.len == 0 || mfa_cookie_mentions(spec, s)) {
@@ -1162,6 +1174,11 @@ mfa_cookie_write(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
         if (len != 0) {
             out[len++] = ';';
             out[len++] = ' ';
+        }
+
+        if (which >= 0) {
+            len += mfa_cookie_canonical(spec, c, which, out + len);
+            continue;
         }
 
         memcpy(out + len, s.data, s.len);

@@ -48,20 +48,21 @@ typedef struct {
 } mfa_cookie_spec_t;
 
 
-/* a pair for the upstream, and the pair of the request it replaces */
-typedef struct {
-    size_t                chunk;
-    size_t                len;
-    char                  data[MFA_COOKIE_PAIR_MAX];
-} mfa_cookie_pair_t;
-
-
+/* the session cookie read: what its canonical pairs are made of */
 typedef struct {
     size_t                id_len;
     char                  id[MFA_COOKIE_ID_MAX + 1];
-    /* the session cookie and, for koa, its signature cookie */
-    size_t                npairs;
-    mfa_cookie_pair_t     pairs[2];
+    /* the value as the framework reads it, and whether it sets it
+       percent-encoded */
+    size_t                value_len;
+    char                  value[MFA_COOKIE_VALUE_MAX];
+    unsigned              encode:1;
+    /* koa's signature cookie; sig_chunk 0 without one */
+    size_t                sig_len;
+    char                  sig[MFA_COOKIE_SIG_MAX];
+    /* the chunks (counted from 1 over all headers) they were read from */
+    size_t                chunk;
+    size_t                sig_chunk;
 } mfa_cookie_t;
 
 
@@ -79,7 +80,8 @@ int mfa_cookie_name_valid(const char *name, size_t len);
 
 /*
  * Finds the session cookie in the request's Cookie headers.  MFA_OK: c
- * holds the session id and the canonical pairs; MFA_NOT_FOUND: there is
+ * holds the session id and what its canonical pairs are made of;
+ * MFA_NOT_FOUND: there is
  * no session cookie; MFA_ERROR: there is one, but it names no session
  * (bad signature, not signed, characters the framework refuses), err
  * says which without quoting the cookie.
@@ -97,6 +99,14 @@ size_t mfa_cookie_write_max(const mfa_str_t *headers, size_t n,
     const mfa_cookie_t *c);
 size_t mfa_cookie_write(const mfa_cookie_spec_t *spec,
     const mfa_str_t *headers, size_t n, const mfa_cookie_t *c, char *out);
+
+/*
+ * A canonical pair of c as the framework sets it: 0 the session cookie,
+ * 1 koa's signature cookie.  out needs MFA_COOKIE_PAIR_MAX bytes; returns
+ * the length, 0 for a pair c does not have.
+ */
+size_t mfa_cookie_canonical(const mfa_cookie_spec_t *spec,
+    const mfa_cookie_t *c, int which, char *out);
 
 /*
  * Whether a cookie name is a spelling of the session cookie (or, for koa,

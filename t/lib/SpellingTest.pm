@@ -59,6 +59,7 @@ sub spellings {
         ? (split /=/, (canonical($f, $n, $id, $o{gone}))[0], 2)[1]
         : 'zzzz' . substr($id, 4);
     my $case = uc($n) ne $n ? uc($n) : lc($n);
+    my $dot = length($n) > 3 ? 3 : 1;      # PHP.SESSID, s.id
     my $rest = join '', map { "; $_" } @rest;
     my $one = sub { ['a=1; ' . $_[0] . $rest . '; x=keep%20me'] };
 
@@ -80,6 +81,8 @@ sub spellings {
         [name_case       => $one->("$case=$v")],
         [name_encoded    => $one->(encode_at($n, 0) . "=$v")],
         [name_quoted     => $one->("\"$n\"=$v")],
+        [name_dotted     => $one->(substr($n, 0, $dot) . '.'
+                                   . substr($n, $dot) . "=$v")],
     );
 
     my $decoded = AppsTest::uri_unescape($v);
