@@ -88,6 +88,7 @@ static void *ngx_http_mfa_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf);
 static ngx_int_t ngx_http_mfa_key_prefix(ngx_conf_t *cf,
     ngx_http_mfa_main_conf_t *mmcf, char *kind, ngx_str_t *key);
+static void *ngx_http_mfa_create_srv_conf(ngx_conf_t *cf);
 static void *ngx_http_mfa_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -370,7 +371,7 @@ static ngx_http_module_t  ngx_http_mfa_module_ctx = {
     ngx_http_mfa_create_main_conf,         /* create main configuration */
     ngx_http_mfa_init_main_conf,           /* init main configuration */
 
-    NULL,                                  /* create server configuration */
+    ngx_http_mfa_create_srv_conf,          /* create server configuration */
     NULL,                                  /* merge server configuration */
 
     ngx_http_mfa_create_loc_conf,          /* create location configuration */
@@ -400,11 +401,19 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
     ngx_int_t                 rc;
     mfa_cookie_t             *cookie;
     ngx_http_mfa_ctx_t       *ctx;
+    ngx_http_mfa_srv_conf_t  *mscf;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
     if (!mlcf->enable) {
+        /* no forged X-MFA-* in a server the gate protects, even here */
+        mscf = ngx_http_get_module_srv_conf(r, ngx_http_mfa_module);
+
+        if (mscf->gated && ngx_http_mfa_strip_headers(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return NGX_DECLINED;
     }
 
@@ -1825,6 +1834,15 @@ ngx_http_mfa_key_prefix(ngx_conf_t *cf, ngx_http_mfa_main_conf_t *mmcf,
 
 
 static void *
+ngx_http_mfa_create_srv_conf(ngx_conf_t *cf)
+{
+    /* set by ngx_pcalloc(): gated = 0 */
+
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_mfa_srv_conf_t));
+}
+
+
+static void *
 ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_mfa_loc_conf_t  *conf;
@@ -1869,6 +1887,7 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_mfa_loc_conf_t *conf = child;
 
     const char                *missing;
+    ngx_http_mfa_srv_conf_t   *mscf;
     ngx_http_mfa_main_conf_t  *mmcf;
     ngx_http_core_loc_conf_t  *clcf;
 
@@ -1912,6 +1931,10 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (!conf->enable) {
         return NGX_CONF_OK;
     }
+
+    /* locations are merged server by server: this one's server */
+    mscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_mfa_module);
+    mscf->gated = 1;
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mfa_module);
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);

@@ -78,6 +78,13 @@ typedef struct {
 } ngx_http_mfa_loc_conf_t;
 
 
+typedef struct {
+    /* some location of this server has "mfa on": client copies of the
+       X-MFA-* headers are removed in all of them, "mfa off" ones too */
+    ngx_flag_t                  gated;
+} ngx_http_mfa_srv_conf_t;
+
+
 typedef struct ngx_http_mfa_page_s  ngx_http_mfa_page_t;
 
 
