@@ -232,8 +232,19 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
             continue;
         }
 
-        mfa_err_set(err, "a company's \"require_2fa\" is neither \"0\" nor "
-                    "\"1\"");
+        if (mfa_str_is(&st->policies[i], "#")) {
+            mfa_err_set(err, "the user is in more than %d companies, the "
+                        "most \"mfa_policy_scope any\" reads", MFA_SCOPE_ANY_MAX);
+
+        } else if (mfa_str_is(&st->policies[i], "~")) {
+            mfa_err_set(err, "the company the request names is not one of "
+                        "the user's companies");
+
+        } else {
+            mfa_err_set(err, "a company's \"require_2fa\" is neither \"0\" "
+                        "nor \"1\", or the user's company set is not a set");
+        }
+
         in->policy = MFA_RECORD_INVALID;
     }
 }

@@ -10,10 +10,13 @@
 #define MFA_GATE_H
 
 
+#include "mfa_keys.h"
 #include "mfa_session.h"
 
 
-#define MFA_GATE_MAX_POLICIES  64
+/* the active company, a "not the user's" mark, the session's company, and
+   every company of the user's for "mfa_policy_scope any" */
+#define MFA_GATE_MAX_POLICIES  (MFA_SCOPE_ANY_MAX + 3)
 
 /* indexes of the session paths */
 #define MFA_PATH_USER          0
@@ -112,7 +115,9 @@ typedef struct {
 /*
  * Reads the session record with the configured paths and fills the
  * gate's input: the session, the user's 2FA record, the verified marker
- * (it must say "<user> <gen>") and the policies ("0", "1" or absent).
+ * (it must say "<user> <gen>") and the policies ("0", "1" or absent;
+ * "!" unreadable, "~" a company the request names that is not the user's,
+ * "#" more companies than "mfa_policy_scope any" reads).
  * Anything present but unreadable makes the part INVALID and says why in
  * err; the gate then denies.
  */

@@ -79,9 +79,10 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
  * {1, record, user, company, gen, since, verified, {policies}}, with nil
  * for what is absent and "!" for what has the wrong type.  The policies
  * are the active company's; with a company named by the request, also
- * the session's company's, and "!" when the user's company set is known
+ * the session's company's, and "~" when the user's company set is known
  * and does not hold it; with scope "any", or when no active company is
- * known, those of every company in the user's set.
+ * known, those of every company in the user's set, or "#" when it holds
+ * more than MFA_SCOPE_ANY_MAX.
  */
 
 static const char  ngx_http_mfa_script[] =
@@ -166,16 +167,20 @@ static const char  ngx_http_mfa_script[] =
 "  -- a company named by the request: one of the user's, when they are\n"
 "  -- known, and never a way around the session company's policy\n"
 "  local m = redis.pcall('SISMEMBER', ukey .. ':companies', cid)\n"
-"  if type(m) == 'table' or (m == 0 and\n"
-"      redis.pcall('EXISTS', ukey .. ':companies') == 1) then\n"
+"  if type(m) == 'table' then\n"
 "    policies[#policies + 1] = '!'\n"
+"  elseif m == 0 and\n"
+"      redis.pcall('EXISTS', ukey .. ':companies') == 1 then\n"
+"    policies[#policies + 1] = '~'\n"
 "  end\n"
 "  if valid(scid) then policy(scid) end\n"
 "end\n"
 "if scope == 'any' or not cid then\n"
 "  local m = redis.pcall('SMEMBERS', ukey .. ':companies')\n"
-"  if m.err or #m > maxc then\n"
+"  if m.err then\n"
 "    policies[#policies + 1] = '!'\n"
+"  elseif #m > maxc then\n"
+"    policies[#policies + 1] = '#'\n"
 "  else\n"
 "    for _, c in ipairs(m) do policy(c) end\n"
 "  end\n"
