@@ -156,8 +156,10 @@ ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
 /* a request header's value; data NULL when absent */
 mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
 
-/* the session cookie: src/ngx_http_mfa_cookie.c */
+/* $mfa_session_id, $mfa_status, $mfa_user, $mfa_company */
 ngx_int_t ngx_http_mfa_add_variables(ngx_conf_t *cf);
+
+/* the session cookie: src/ngx_http_mfa_cookie.c */
 ngx_int_t ngx_http_mfa_cookie_init_process(ngx_cycle_t *cycle);
 void ngx_http_mfa_cookie_exit_process(void);
 /* the id a decision is about, and the session cookie it was read from */

@@ -21,33 +21,11 @@ static mfa_str_t *ngx_http_mfa_cookie_headers(ngx_http_request_t *r,
     size_t *n);
 static ngx_int_t ngx_http_mfa_cookie_set(ngx_http_request_t *r,
     ngx_table_elt_t *h);
-static ngx_int_t ngx_http_mfa_session_id_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 /* the indexes of $http_cookie and $cookie_*, flushed after a rewrite */
 static ngx_uint_t  *ngx_http_mfa_cookie_vars;
 static ngx_uint_t   ngx_http_mfa_cookie_nvars;
-
-
-static ngx_str_t  ngx_http_mfa_session_id_name = ngx_string("mfa_session_id");
-
-
-ngx_int_t
-ngx_http_mfa_add_variables(ngx_conf_t *cf)
-{
-    ngx_http_variable_t  *var;
-
-    var = ngx_http_add_variable(cf, &ngx_http_mfa_session_id_name,
-                                NGX_HTTP_VAR_NOCACHEABLE);
-    if (var == NULL) {
-        return NGX_ERROR;
-    }
-
-    var->get_handler = ngx_http_mfa_session_id_variable;
-
-    return NGX_OK;
-}
 
 
 ngx_int_t
@@ -316,46 +294,6 @@ ngx_http_mfa_cookie_set(ngx_http_request_t *r, ngx_table_elt_t *h)
         r->variables[ngx_http_mfa_cookie_vars[i]].valid = 0;
         r->variables[ngx_http_mfa_cookie_vars[i]].not_found = 0;
     }
-
-    return NGX_OK;
-}
-
-
-/* $mfa_session_id: the checked id, empty without a session */
-
-static ngx_int_t
-ngx_http_mfa_session_id_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t                 id;
-    mfa_cookie_t             *cookie;
-    ngx_http_mfa_ctx_t       *ctx;
-    ngx_http_mfa_loc_conf_t  *mlcf;
-
-    ctx = ngx_http_mfa_get_ctx(r);
-
-    if (ctx != NULL && ctx->sid_set) {
-        id = ctx->sid;
-
-    } else {
-        /* outside the gate: a log format, an "mfa off" location */
-        mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
-
-        if (ngx_http_mfa_session_id(r, mlcf, &id, &cookie) != NGX_OK) {
-            return NGX_ERROR;
-        }
-    }
-
-    if (id.len == 0) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->len = id.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = id.data;
 
     return NGX_OK;
 }
