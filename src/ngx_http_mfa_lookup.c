@@ -850,18 +850,49 @@ static void
 ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_input_t *in)
 {
-    ngx_uint_t  level;
+    ngx_uint_t  level, kind;
+
+    /* [0] refused, [1] let through by "mfa_fail open" */
+    static ngx_msec_t  last[2];
+    static ngx_uint_t  unlogged[2];
 
     mfa_gate_decide(in, &ctx->decision);
     ctx->in = *in;
     ctx->done = 1;
 
-    if (ctx->decision.reason != NULL) {
-        level = (ctx->decision.action == MFA_GATE_THROUGH) ? NGX_LOG_WARN
-                                                           : NGX_LOG_ERR;
+    if (ctx->decision.reason == NULL) {
+        return;
+    }
+
+    level = (ctx->decision.action == MFA_GATE_THROUGH) ? NGX_LOG_WARN
+                                                       : NGX_LOG_ERR;
+
+    if (!in->lookup_failed) {
         ngx_log_error(level, r->connection->log, 0, "mfa: %s",
                       ctx->decision.reason);
+        return;
     }
+
+    /*
+     * Redis cannot be asked: every request would say so, and an outage
+     * under load would fill the disk.  One line a second for the refused
+     * and one for those let through, with the count; the Redis connection
+     * logs when it goes and when it is back.
+     */
+
+    kind = (ctx->decision.action == MFA_GATE_THROUGH);
+
+    if (last[kind] != 0 && ngx_current_msec - last[kind] < 1000) {
+        unlogged[kind]++;
+        return;
+    }
+
+    ngx_log_error(level, r->connection->log, 0,
+                  "mfa: %s (and for %ui more requests since the last such "
+                  "line)", ctx->decision.reason, unlogged[kind]);
+
+    last[kind] = ngx_current_msec;
+    unlogged[kind] = 0;
 }
 
 

@@ -43,6 +43,10 @@ typedef struct {
     ngx_event_t                 reconnect_timer;
     ngx_msec_t                  backoff;
     ngx_uint_t                  failures;
+    /* since when Redis cannot be asked (0: it can), and how many queries
+       failed meanwhile: one line when it is back, not one a query */
+    ngx_msec_t                  down_since;
+    ngx_uint_t                  failed;
     ngx_uint_t                  exiting;
 } ngx_http_mfa_redis_t;
 
@@ -65,6 +69,7 @@ static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd,
     const char *why);
 static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_down(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_t *rd,
     const char *why);
 static void ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev);
@@ -275,9 +280,13 @@ ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd, const char *why)
 }
 
 
+/* the connection is gone or could not be made: a reconnection later */
+
 static void
 ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd)
 {
+    ngx_http_mfa_redis_down(rd);
+
     if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
         return;
     }
@@ -291,6 +300,16 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd)
     }
 
     rd->backoff = ngx_min(rd->backoff * 2, NGX_HTTP_MFA_REDIS_BACKOFF_MAX);
+}
+
+
+static void
+ngx_http_mfa_redis_down(ngx_http_mfa_redis_t *rd)
+{
+    if (rd->down_since == 0) {
+        rd->down_since = ngx_current_msec ? ngx_current_msec : 1;
+        rd->failed = 0;
+    }
 }
 
 
@@ -361,13 +380,18 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
         return;
     }
 
-    if (rd->failures >= NGX_HTTP_MFA_REDIS_LOG_EVERY) {
+    if (rd->down_since != 0) {
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
-                      "mfa: connected to Redis at \"%V\" after %ui failed "
-                      "attempts", &rd->conf->addr, rd->failures);
+                      "mfa: Redis at \"%V\" is back after %M ms and %ui "
+                      "failed connection attempts; %ui queries failed "
+                      "meanwhile", &rd->conf->addr,
+                      ngx_current_msec - rd->down_since, rd->failures,
+                      rd->failed);
     }
 
     rd->failures = 0;
+    rd->down_since = 0;
+    rd->failed = 0;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
                    "mfa: connected to Redis at \"%V\"", &rd->conf->addr);
@@ -487,11 +511,16 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
 
     rd = ngx_http_mfa_redis;
 
-    if (rd == NULL || rd->ac == NULL
+    if (rd == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (rd->ac == NULL
         || redisAsyncCommandArgv(rd->ac, ngx_http_mfa_redis_reply, q, argc,
                                  argv, argvlen)
            != REDIS_OK)
     {
+        rd->failed++;
         return NGX_ERROR;
     }
 
@@ -529,8 +558,13 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 
     rd = ac->data;
 
-    if (r != NULL && rd != NULL) {
-        rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+    if (rd != NULL) {
+        if (r != NULL) {
+            rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+
+        } else {
+            rd->failed++;
+        }
     }
 
     if (q->data != NULL && ngx_http_mfa_redis_noscript(q, r)) {
