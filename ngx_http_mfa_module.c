@@ -76,6 +76,8 @@ static char *ngx_http_mfa_check_logout(ngx_conf_t *cf, void *post,
 static char *ngx_http_mfa_check_issuer(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_mfa_check_num(ngx_conf_t *cf, void *post, void *data);
+static char *ngx_http_mfa_check_size(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_mfa_check_sec(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_mfa_check_msec(ngx_conf_t *cf, void *post,
     void *data);
@@ -134,6 +136,12 @@ static ngx_http_mfa_bounds_t  ngx_http_mfa_digits_bounds = {
 
 static ngx_http_mfa_bounds_t  ngx_http_mfa_skew_bounds = {
     ngx_http_mfa_check_num, 0, MFA_TOTP_MAX_SKEW
+};
+
+
+/* a session record: 1 KB to 16 MB */
+static ngx_http_mfa_bounds_t  ngx_http_mfa_session_size_bounds = {
+    ngx_http_mfa_check_size, 1024, 16 * 1024 * 1024
 };
 
 
@@ -261,6 +269,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mfa_loc_conf_t, session_format),
       &ngx_http_mfa_session_formats },
+
+    { ngx_string("mfa_session_max_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mfa_loc_conf_t, session_max_size),
+      &ngx_http_mfa_session_size_bounds },
 
     { ngx_string("mfa_session_user"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -669,6 +684,7 @@ ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     }
 
     return a->session_format == b->session_format
+           && a->session_max_size == b->session_max_size
            && a->policy_scope == b->policy_scope
            && a->fail == b->fail
            && (a->company == NULL) == (b->company == NULL)
@@ -714,10 +730,7 @@ ngx_http_mfa_cleanup(void *data)
         ctx->query = NULL;
     }
 
-    if (ctx->query2 != NULL) {
-        ngx_http_mfa_redis_detach(ctx->query2);
-        ctx->query2 = NULL;
-    }
+    ngx_http_mfa_fast_detach(&ctx->fast);
 }
 
 
@@ -1705,6 +1718,21 @@ ngx_http_mfa_check_msec(ngx_conf_t *cf, void *post, void *data)
 
 
 static char *
+ngx_http_mfa_check_size(ngx_conf_t *cf, void *post, void *data)
+{
+    size_t  *sp = data;
+
+    ngx_http_mfa_bounds_t  *b = post;
+
+    if (*sp < (size_t) b->low || *sp > (size_t) b->high) {
+        return "must be from 1k to 16m";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
 ngx_http_mfa_out_of_bounds(ngx_conf_t *cf, ngx_http_mfa_bounds_t *b,
     const char *unit)
 {
@@ -1867,6 +1895,7 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
 
     conf->enable = NGX_CONF_UNSET;
     conf->session_format = NGX_CONF_UNSET_UINT;
+    conf->session_max_size = NGX_CONF_UNSET_SIZE;
     conf->policy_scope = NGX_CONF_UNSET_UINT;
     conf->fail = NGX_CONF_UNSET_UINT;
     conf->verified_ttl = NGX_CONF_UNSET;
@@ -1908,6 +1937,22 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_uint_value(conf->session_format, prev->session_format,
                               NGX_HTTP_MFA_FORMAT_JSON);
+    ngx_conf_merge_size_value(conf->session_max_size, prev->session_max_size,
+                              64 * 1024);
+
+    /* GETRANGE's inclusive end: a larger record comes back one byte
+       longer than the limit, without the rest */
+
+    if (conf->session_max_arg.data == NULL) {
+        conf->session_max_arg.data = ngx_pnalloc(cf->pool, NGX_SIZE_T_LEN);
+        if (conf->session_max_arg.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        conf->session_max_arg.len = ngx_sprintf(conf->session_max_arg.data,
+                                                "%uz", conf->session_max_size)
+                                    - conf->session_max_arg.data;
+    }
     ngx_conf_merge_str_value(conf->session_user, prev->session_user, "");
     ngx_conf_merge_str_value(conf->session_company, prev->session_company,
                              "");

@@ -89,6 +89,12 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
         return;
     }
 
+    if (st->session == MFA_RECORD_INVALID && st->too_large) {
+        mfa_err_set(err, "the session record is %zu bytes, more than "
+                    "\"mfa_session_max_size\": not read", st->too_large);
+        return;
+    }
+
     if (st->session == MFA_RECORD_INVALID) {
         mfa_err_set(err, "the session key holds a value of the wrong type");
         return;

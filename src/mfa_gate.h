@@ -88,7 +88,9 @@ typedef struct {
 /* what was read in Redis, in one round trip; data NULL means absent */
 typedef struct {
     mfa_record_e        session;         /* ABSENT, OK, or INVALID for a
-                                            key of the wrong type */
+                                            key of the wrong type or a
+                                            record too large */
+    size_t              too_large;       /* that record's size, unread */
     mfa_str_t           record;          /* json: the session string */
     mfa_str_t           fields[MFA_PATHS];  /* hash: the paths' fields */
     mfa_str_t           user;            /* the user id the keys used */

@@ -29,9 +29,10 @@
 #define NGX_HTTP_MFA_FAIL_OPEN      1
 
 /* the arguments of the lookup command */
-#define NGX_HTTP_MFA_ARGS           14
-/* MGET session marker, HMGET user gen since */
-#define NGX_HTTP_MFA_FAST_ARGS      7
+#define NGX_HTTP_MFA_ARGS           15
+/* GETRANGE session 0 max, GET marker, HMGET user gen since */
+#define NGX_HTTP_MFA_FAST_ARGS      10
+#define NGX_HTTP_MFA_FAST_QUERIES   3
 
 
 typedef struct {
@@ -61,6 +62,9 @@ typedef struct {
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
     ngx_uint_t                  session_format;
+    /* "mfa_session_max_size", and its value as the GETRANGE end */
+    size_t                      session_max_size;
+    ngx_str_t                   session_max_arg;
     ngx_str_t                   session_user;
     ngx_str_t                   session_company;
     ngx_str_t                   session_admin;
@@ -86,6 +90,27 @@ typedef struct {
 
 
 typedef struct ngx_http_mfa_page_s  ngx_http_mfa_page_t;
+typedef struct ngx_http_mfa_fast_s  ngx_http_mfa_fast_t;
+
+
+/* the fast path's pipelined commands: src/ngx_http_mfa_fast.c */
+struct ngx_http_mfa_fast_s {
+    const char                  *argv[NGX_HTTP_MFA_FAST_ARGS];
+    size_t                       argvlen[NGX_HTTP_MFA_FAST_ARGS];
+    ngx_http_mfa_redis_query_t  *query[NGX_HTTP_MFA_FAST_QUERIES];
+    /* the session record (at most "max" bytes) and the verified marker */
+    ngx_str_t                    str[2];
+    size_t                       max;
+    /* where the copies go: the request's pool, or the heap (NULL) */
+    ngx_pool_t                  *pool;
+    ngx_log_t                   *log;
+    /* the owner, called once with HMGET's reply (NULL: no answer) */
+    void                        *data;
+    void                       (*done)(ngx_http_mfa_fast_t *f,
+                                       redisReply *hmget);
+    unsigned                     failed:1;   /* for the script to decide */
+    unsigned                     lost:1;     /* no answer */
+};
 
 
 typedef struct {
@@ -96,15 +121,9 @@ typedef struct {
     /* the command's arguments, kept for the EVAL after a NOSCRIPT */
     const char                  *argv[NGX_HTTP_MFA_ARGS];
     size_t                       argvlen[NGX_HTTP_MFA_ARGS];
-    /*
-     * The fast path, for a session verified before by this worker: MGET
-     * of the session and its verified marker, then HMGET of the user's
-     * gen and since, pipelined; "fast" holds the MGET's strings.
-     */
-    ngx_http_mfa_redis_query_t  *query2;
-    const char                  *fast_argv[NGX_HTTP_MFA_FAST_ARGS];
-    size_t                       fast_argvlen[NGX_HTTP_MFA_FAST_ARGS];
-    ngx_str_t                    fast[2];
+    /* the fast path, for a session verified before by this worker, and
+       the user it was verified for */
+    ngx_http_mfa_fast_t          fast;
     ngx_str_t                    fast_user;
     mfa_gate_decision_t          decision;
     /*
@@ -127,7 +146,6 @@ typedef struct {
     ngx_msec_t                   asked;
     unsigned                     waiting:1;
     unsigned                     done:1;
-    unsigned                     fast_failed:1;
     unsigned                     headers_set:1;
     unsigned                     sid_set:1;
     /* a lookup for the pages: the verified-decision cache is not used */
@@ -189,24 +207,22 @@ ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec);
 
-/* the fast path's commands: MGET session marker; HMGET user gen since */
-void ngx_http_mfa_fast_args(const char **argv, size_t *argvlen,
-    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key);
-
+/* the fast path: src/ngx_http_mfa_fast.c */
+ngx_int_t ngx_http_mfa_fast_start(ngx_http_mfa_fast_t *f, ngx_log_t *log,
+    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key,
+    ngx_str_t *max);
+void ngx_http_mfa_fast_detach(ngx_http_mfa_fast_t *f);
+void ngx_http_mfa_fast_free(ngx_http_mfa_fast_t *f);
 /*
- * The MGET's two strings, copied into the pool (or the heap, pool NULL):
- * NGX_OK, NGX_DECLINED when one is absent or not a string, NGX_ERROR.
+ * The fast path's verdict once HMGET (gen, since) answered: NGX_OK when
+ * the session is still the user's, enrolled and verified; in and id filled.
  */
-ngx_int_t ngx_http_mfa_fast_copy(redisReply *reply, ngx_str_t *out,
-    ngx_pool_t *pool, ngx_log_t *log);
+ngx_int_t ngx_http_mfa_fast_verified(ngx_http_mfa_fast_t *f,
+    mfa_gate_spec_t *spec, ngx_str_t *user, redisReply *hmget,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id);
 
-/*
- * The fast path's verdict from MGET (session, marker) and HMGET (gen,
- * since) for a user: NGX_OK when still verified, in and id filled.
- */
-ngx_int_t ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
-    ngx_str_t *user, redisReply *hmget, mfa_gate_input_t *in,
-    mfa_gate_identity_t *id);
+/* a string reply as it is; data NULL for anything else */
+mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
 
 /*
  * Confirms a cached verified decision in the background (MGET and HMGET):

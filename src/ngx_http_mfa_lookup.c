@@ -41,7 +41,8 @@ enum {
     NGX_HTTP_MFA_ARG_COMPANY_PREFIX,
     NGX_HTTP_MFA_ARG_VERIFIED_KEY,
     NGX_HTTP_MFA_ARG_SCOPE,
-    NGX_HTTP_MFA_ARG_SCOPE_MAX
+    NGX_HTTP_MFA_ARG_SCOPE_MAX,
+    NGX_HTTP_MFA_ARG_SESSION_MAX
 };
 
 
@@ -50,8 +51,7 @@ static ngx_int_t ngx_http_mfa_lookup_send(ngx_http_request_t *r,
 static void ngx_http_mfa_lookup_done(void *data, redisReply *reply);
 static ngx_int_t ngx_http_mfa_fast_send(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_str_t *user);
-static void ngx_http_mfa_fast_first(void *data, redisReply *reply);
-static void ngx_http_mfa_fast_done(void *data, redisReply *reply);
+static void ngx_http_mfa_fast_done(ngx_http_mfa_fast_t *f, redisReply *reply);
 static void ngx_http_mfa_lookup_input(ngx_http_request_t *r,
     mfa_gate_input_t *in);
 static void ngx_http_mfa_lookup_failed(ngx_http_request_t *r,
@@ -61,7 +61,6 @@ static void ngx_http_mfa_lookup_finish(ngx_http_request_t *r,
 
 static ngx_int_t ngx_http_mfa_lookup_state(redisReply *reply,
     mfa_gate_state_t *st);
-static mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
 static void ngx_http_mfa_lookup_decide(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, mfa_gate_input_t *in);
 static void ngx_http_mfa_arg(ngx_http_mfa_ctx_t *ctx, ngx_uint_t n,
@@ -73,9 +72,11 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
  * KEYS[1] the session key; ARGV: 1 "json"|"hash", 2-4 the user, company
  * and admin paths ("" when unset), 5 the company given by "mfa_company",
  * 6 the user key prefix, 7 the company key prefix, 8 the verified key,
- * 9 "active"|"any", 10 the most companies "any" reads.
+ * 9 "active"|"any", 10 the most companies "any" reads, 11 the largest
+ * session record read ("mfa_session_max_size").
  *
- * Returns {0} without a session, {2} for a key of the wrong type, else
+ * Returns {0} without a session, {2} for a key of the wrong type, {3,
+ * size} for a record larger than that (nothing of it is read), else
  * {1, record, user, company, gen, since, verified, {policies}}, with nil
  * for what is absent and "!" for what has the wrong type.  The policies
  * are the active company's; with a company named by the request, also
@@ -88,8 +89,8 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
 static const char  ngx_http_mfa_script[] =
 "local fmt, upath, cpath, apath, cforce = "
     "ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
-"local ukp, ckp, vkey, scope, maxc = "
-    "ARGV[6], ARGV[7], ARGV[8], ARGV[9], tonumber(ARGV[10])\n"
+"local ukp, ckp, vkey, scope, maxc, maxs = ARGV[6], ARGV[7], ARGV[8], "
+    "ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])\n"
 "local function walk(v, path)\n"
 "  for name in string.gmatch(path, '[^.]+') do\n"
 "    if type(v) ~= 'table' then return nil end\n"
@@ -122,6 +123,9 @@ static const char  ngx_http_mfa_script[] =
 "end\n"
 "local record, uid, cid, scid\n"
 "if fmt == 'json' then\n"
+"  local size = redis.pcall('STRLEN', KEYS[1])\n"
+"  if type(size) == 'table' then return {2} end\n"
+"  if size > maxs then return {3, size} end\n"
 "  record = redis.pcall('GET', KEYS[1])\n"
 "  if type(record) == 'table' then return {2} end\n"
 "  if not record then return {0} end\n"
@@ -132,6 +136,11 @@ static const char  ngx_http_mfa_script[] =
 "  if t == 'none' then return {0} end\n"
 "  if t ~= 'hash' then return {2} end\n"
 "  local function field(p) return string.match(p, '^[^.]*') end\n"
+"  local size = 0\n"
+"  for _, p in ipairs({upath, cpath, apath}) do\n"
+"    size = size + redis.call('HSTRLEN', KEYS[1], field(p))\n"
+"  end\n"
+"  if size > maxs then return {3, size} end\n"
 "  record = redis.call('HMGET', KEYS[1], field(upath), field(cpath),\n"
 "                      field(apath))\n"
 "  local function hvalue(i, p)\n"
@@ -331,6 +340,8 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SCOPE_MAX,
                      ngx_http_mfa_number(MFA_SCOPE_ANY_MAX),
                      sizeof(ngx_http_mfa_number(MFA_SCOPE_ANY_MAX)) - 1);
+    ngx_http_mfa_arg(ctx, NGX_HTTP_MFA_ARG_SESSION_MAX,
+                     mlcf->session_max_arg.data, mlcf->session_max_arg.len);
 
     ctx->request = r;
     ctx->asked = ngx_current_msec;
@@ -493,11 +504,8 @@ ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
 
 
 /*
- * The fast path: MGET session marker, then HMGET "<user key>" gen since,
- * for the user the session was verified for last time.  It decides only
- * when the session is still that user's, enrolled and verified for the
- * current enrolment: the policies do not matter then (SPEC section 3).
- * Anything else falls back to the script, which decides every case.
+ * The fast path (src/ngx_http_mfa_fast.c), for the user the session was
+ * verified for last time; what it does not decide goes to the script.
  */
 
 static ngx_int_t
@@ -506,8 +514,10 @@ ngx_http_mfa_fast_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 {
     u_char                    *p;
     ngx_str_t                  session_key, verified_key, user_key;
+    ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
 
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
     /* the user id and its key: the cache entry may change meanwhile */
@@ -531,116 +541,22 @@ ngx_http_mfa_fast_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     verified_key.data = (u_char *) ctx->argv[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
     verified_key.len = ctx->argvlen[NGX_HTTP_MFA_ARG_VERIFIED_KEY];
 
-    ngx_http_mfa_fast_args(ctx->fast_argv, ctx->fast_argvlen, &session_key,
-                           &verified_key, &user_key);
+    ctx->fast.max = mlcf->session_max_size;
+    ctx->fast.pool = r->pool;
+    ctx->fast.log = r->connection->log;
+    ctx->fast.data = ctx;
+    ctx->fast.done = ngx_http_mfa_fast_done;
 
-    ctx->fast_failed = 0;
-
-    ctx->query = ngx_http_mfa_redis_send(r->connection->log, 3,
-                                         ctx->fast_argv, ctx->fast_argvlen,
-                                         ngx_http_mfa_fast_first, ctx);
-    if (ctx->query == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx->query2 = ngx_http_mfa_redis_send(r->connection->log, 4,
-                                          &ctx->fast_argv[3],
-                                          &ctx->fast_argvlen[3],
-                                          ngx_http_mfa_fast_done, ctx);
-    if (ctx->query2 == NULL) {
-        ngx_http_mfa_redis_detach(ctx->query);
-        ctx->query = NULL;
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
-}
-
-
-/* the MGET: the session and the marker, kept for the HMGET's reply */
-
-static void
-ngx_http_mfa_fast_first(void *data, redisReply *reply)
-{
-    ngx_http_mfa_ctx_t  *ctx = data;
-
-    ctx->query = NULL;
-
-    if (reply == NULL
-        || ngx_http_mfa_fast_copy(reply, ctx->fast, ctx->request->pool, NULL)
-           != NGX_OK)
-    {
-        /* no answer, or absent or not strings: for the script to decide */
-        ctx->fast_failed = 1;
-    }
-}
-
-
-/* the fast path's commands: MGET session marker; HMGET user gen since */
-
-void
-ngx_http_mfa_fast_args(const char **argv, size_t *argvlen,
-    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key)
-{
-    argv[0] = "MGET";
-    argvlen[0] = 4;
-    argv[1] = (char *) session_key->data;
-    argvlen[1] = session_key->len;
-    argv[2] = (char *) verified_key->data;
-    argvlen[2] = verified_key->len;
-
-    argv[3] = "HMGET";
-    argvlen[3] = 5;
-    argv[4] = (char *) user_key->data;
-    argvlen[4] = user_key->len;
-    argv[5] = MFA_FIELD_GEN;
-    argvlen[5] = sizeof(MFA_FIELD_GEN) - 1;
-    argv[6] = MFA_FIELD_SINCE;
-    argvlen[6] = sizeof(MFA_FIELD_SINCE) - 1;
-}
-
-
-/*
- * The MGET's two strings, copied into the pool (or the heap, pool NULL):
- * NGX_OK, NGX_DECLINED when one is absent or not a string, NGX_ERROR.
- */
-
-ngx_int_t
-ngx_http_mfa_fast_copy(redisReply *reply, ngx_str_t *out, ngx_pool_t *pool,
-    ngx_log_t *log)
-{
-    ngx_uint_t   i;
-    redisReply  *e;
-
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
-        return NGX_DECLINED;
-    }
-
-    for (i = 0; i < 2; i++) {
-        e = reply->element[i];
-
-        if (e->type != REDIS_REPLY_STRING) {
-            return NGX_DECLINED;
-        }
-
-        out[i].data = pool ? ngx_pnalloc(pool, e->len + 1)
-                           : ngx_alloc(e->len + 1, log);
-        if (out[i].data == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(out[i].data, e->str, e->len);
-        out[i].len = e->len;
-    }
-
-    return NGX_OK;
+    return ngx_http_mfa_fast_start(&ctx->fast, r->connection->log,
+                                   &session_key, &verified_key, &user_key,
+                                   &mlcf->session_max_arg);
 }
 
 
 static void
-ngx_http_mfa_fast_done(void *data, redisReply *reply)
+ngx_http_mfa_fast_done(ngx_http_mfa_fast_t *f, redisReply *reply)
 {
-    ngx_http_mfa_ctx_t  *ctx = data;
+    ngx_http_mfa_ctx_t  *ctx = f->data;
 
     mfa_gate_spec_t           spec;
     mfa_gate_input_t          in;
@@ -648,83 +564,29 @@ ngx_http_mfa_fast_done(void *data, redisReply *reply)
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     r = ctx->request;
-    ctx->query2 = NULL;
-
-    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
     if (reply == NULL) {
-        /* the connection failed: the MGET did too */
+        /* the connection failed: the script would too */
         ngx_http_mfa_lookup_failed(r, ctx);
         return;
     }
 
-    if (ctx->fast_failed) {
-        goto script;
-    }
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
     ngx_http_mfa_lookup_input(r, &in);
     ngx_http_mfa_spec(mlcf, ctx, &spec);
 
-    if (ngx_http_mfa_fast_verified(&spec, ctx->fast, &ctx->fast_user, reply,
-                                   &in, &ctx->identity)
-        != NGX_OK)
+    if (ngx_http_mfa_fast_verified(f, &spec, &ctx->fast_user, reply, &in,
+                                   &ctx->identity)
+        == NGX_OK)
     {
-        goto script;
+        ngx_http_mfa_lookup_finish(r, ctx, &in);
+        return;
     }
-
-    ngx_http_mfa_lookup_finish(r, ctx, &in);
-
-    return;
-
-script:
 
     if (ngx_http_mfa_lookup_send(r, ctx) != NGX_OK) {
         ngx_http_mfa_lookup_failed(r, ctx);
     }
-}
-
-
-/*
- * The fast path's verdict, shared with the background refresh: NGX_OK
- * when the session (MGET's first string) is still the user's, enrolled
- * and verified (the marker, MGET's second) for the generation HMGET read.
- */
-
-ngx_int_t
-ngx_http_mfa_fast_verified(mfa_gate_spec_t *spec, ngx_str_t *mget,
-    ngx_str_t *user, redisReply *hmget, mfa_gate_input_t *in,
-    mfa_gate_identity_t *id)
-{
-    mfa_err_t         err;
-    mfa_gate_state_t  st;
-
-    if (hmget->type != REDIS_REPLY_ARRAY || hmget->elements != 2) {
-        return NGX_DECLINED;
-    }
-
-    ngx_memzero(&st, sizeof(mfa_gate_state_t));
-    st.session = MFA_RECORD_OK;
-    st.record.data = (char *) mget[0].data;
-    st.record.len = mget[0].len;
-    st.verified.data = (char *) mget[1].data;
-    st.verified.len = mget[1].len;
-    st.user.data = (char *) user->data;
-    st.user.len = user->len;
-    st.gen = ngx_http_mfa_reply_str(hmget->element[0]);
-    st.since = ngx_http_mfa_reply_str(hmget->element[1]);
-
-    /* the company is not read here: its complaint is not this path's */
-    mfa_gate_read(spec, &st, in, id, &err);
-
-    if (in->session != MFA_RECORD_OK || in->user != MFA_RECORD_OK
-        || !in->verified)
-    {
-        return NGX_DECLINED;
-    }
-
-    /* enrolled and verified: the policy, unread here, does not matter */
-
-    return NGX_OK;
 }
 
 
@@ -758,7 +620,7 @@ ngx_http_mfa_lookup_failed(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 }
 
 
-static mfa_str_t
+mfa_str_t
 ngx_http_mfa_reply_str(redisReply *reply)
 {
     mfa_str_t  s;
@@ -799,6 +661,15 @@ ngx_http_mfa_lookup_state(redisReply *reply, mfa_gate_state_t *st)
 
     if (e->integer == 2) {
         st->session = MFA_RECORD_INVALID;
+        return NGX_OK;
+    }
+
+    if (e->integer == 3) {
+        /* too large to be read: its size */
+        st->session = MFA_RECORD_INVALID;
+        st->too_large = (reply->elements == 2
+                         && reply->element[1]->type == REDIS_REPLY_INTEGER)
+                        ? (size_t) reply->element[1]->integer : 1;
         return NGX_OK;
     }
 

@@ -5,9 +5,8 @@
  *
  * A request served from the verified-decision cache after half of the
  * entry's time confirms the session in the background with the fast
- * path's two commands (MGET of the session and its marker, HMGET of the
- * user's gen and since), so that an active session does not wait for
- * Redis when its entry would expire.  No decision is ever older than
+ * path's commands (src/ngx_http_mfa_fast.c), so that an active session
+ * does not wait for Redis when its entry would expire.  No decision is ever older than
  * mfa_verified_cache: a refresh that finds the session changed drops the
  * entry, one that gets no answer leaves it to expire.  The refresh owns
  * copies of everything it needs: the request may be gone when Redis
@@ -30,17 +29,12 @@ typedef struct {
     ngx_str_t                    cache_key;
     ngx_str_t                    user;
     ngx_msec_t                   asked;
-    /* the MGET's strings, allocated by its callback */
-    ngx_str_t                    mget[2];
-    const char                  *argv[NGX_HTTP_MFA_FAST_ARGS];
-    size_t                       argvlen[NGX_HTTP_MFA_FAST_ARGS];
-    unsigned                     changed:1;     /* session or marker gone */
-    unsigned                     lost:1;        /* no answer */
+    ngx_http_mfa_fast_t          fast;
 } ngx_http_mfa_refresh_t;
 
 
-static void ngx_http_mfa_refresh_first(void *data, redisReply *reply);
-static void ngx_http_mfa_refresh_done(void *data, redisReply *reply);
+static void ngx_http_mfa_refresh_done(ngx_http_mfa_fast_t *f,
+    redisReply *reply);
 static void ngx_http_mfa_refresh_free(ngx_http_mfa_refresh_t *t);
 
 
@@ -52,7 +46,6 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
     size_t                       len;
     ngx_str_t                    session, verified, user_key;
     ngx_http_mfa_refresh_t      *t;
-    ngx_http_mfa_redis_query_t  *first;
     ngx_http_mfa_loc_conf_t     *mlcf;
     ngx_http_mfa_main_conf_t    *mmcf;
 
@@ -99,26 +92,17 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
     p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
     ngx_memcpy(p, user->data, user->len);
 
-    ngx_http_mfa_fast_args(t->argv, t->argvlen, &session, &verified,
-                           &user_key);
+    t->fast.max = mlcf->session_max_size;
+    t->fast.log = t->log;
+    t->fast.data = t;
+    t->fast.done = ngx_http_mfa_refresh_done;
 
-    first = ngx_http_mfa_redis_send(t->log, 3, t->argv, t->argvlen,
-                                    ngx_http_mfa_refresh_first, t);
-    if (first == NULL) {
-        goto failed;
-    }
-
-    if (ngx_http_mfa_redis_send(t->log, 4, &t->argv[3], &t->argvlen[3],
-                                ngx_http_mfa_refresh_done, t)
-        == NULL)
+    if (ngx_http_mfa_fast_start(&t->fast, t->log, &session, &verified,
+                                &user_key, &mlcf->session_max_arg)
+        == NGX_OK)
     {
-        ngx_http_mfa_redis_detach(first);
-        goto failed;
+        return;
     }
-
-    return;
-
-failed:
 
     ngx_http_mfa_cache_drop(mlcf, &t->cache_key, 0);
     ngx_free(t);
@@ -126,41 +110,15 @@ failed:
 
 
 static void
-ngx_http_mfa_refresh_first(void *data, redisReply *reply)
+ngx_http_mfa_refresh_done(ngx_http_mfa_fast_t *f, redisReply *reply)
 {
-    ngx_http_mfa_refresh_t  *t = data;
-
-    if (reply == NULL) {
-        t->lost = 1;
-        return;
-    }
-
-    switch (ngx_http_mfa_fast_copy(reply, t->mget, NULL, t->log)) {
-
-    case NGX_OK:
-        break;
-
-    case NGX_DECLINED:
-        t->changed = 1;
-        break;
-
-    default:
-        t->lost = 1;
-        break;
-    }
-}
-
-
-static void
-ngx_http_mfa_refresh_done(void *data, redisReply *reply)
-{
-    ngx_http_mfa_refresh_t  *t = data;
+    ngx_http_mfa_refresh_t  *t = f->data;
 
     mfa_gate_spec_t      spec;
     mfa_gate_input_t     in;
     mfa_gate_identity_t  id;
 
-    if (reply == NULL || t->lost) {
+    if (f->lost) {
         /* nothing learnt: the entry expires in its time */
         ngx_http_mfa_cache_drop(t->conf, &t->cache_key, 0);
         ngx_http_mfa_refresh_free(t);
@@ -170,10 +128,8 @@ ngx_http_mfa_refresh_done(void *data, redisReply *reply)
     ngx_memzero(&in, sizeof(mfa_gate_input_t));
     ngx_http_mfa_spec(t->conf, NULL, &spec);
 
-    if (!t->changed
-        && ngx_http_mfa_fast_verified(&spec, t->mget, &t->user, reply, &in,
-                                      &id)
-           == NGX_OK)
+    if (ngx_http_mfa_fast_verified(f, &spec, &t->user, reply, &in, &id)
+        == NGX_OK)
     {
         ngx_http_mfa_cache_put(t->conf, &t->cache_key, &t->user, t->asked,
                                t->conf->verified_cache);
@@ -190,13 +146,6 @@ ngx_http_mfa_refresh_done(void *data, redisReply *reply)
 static void
 ngx_http_mfa_refresh_free(ngx_http_mfa_refresh_t *t)
 {
-    ngx_uint_t  i;
-
-    for (i = 0; i < 2; i++) {
-        if (t->mget[i].data != NULL) {
-            ngx_free(t->mget[i].data);
-        }
-    }
-
+    ngx_http_mfa_fast_free(&t->fast);
     ngx_free(t);
 }

@@ -1,6 +1,7 @@
 # The lookup's fast path: a session this worker let through as verified
 # before, once that decision expired (mfa_verified_cache), is confirmed
-# with MGET (session, marker) and HMGET (the user's gen and since) instead
+# with GETRANGE (the session, at most mfa_session_max_size), GET (the
+# marker) and HMGET (the user's gen and since) instead
 # of the script; it decides only "verified", and every other state falls
 # back to the script, so the decisions are the same as without it.
 
@@ -37,7 +38,7 @@ sub get {
 sub calls {
     my $info = $t->redis('INFO', 'commandstats');
     my %n = map { $_ => ($info =~ /^cmdstat_$_:calls=(\d+)/m ? $1 : 0) }
-            qw(evalsha eval mget hmget);
+            qw(evalsha eval getrange hmget);
     return \%n;
 }
 
@@ -58,15 +59,15 @@ verify($t, 's1', 'u1', 3);
 
 my ($r, $d) = sent('s1');
 is($r->status, 200, 'first request: through');
-ok($d->{evalsha} >= 1 && $d->{mget} == 0,
+ok($d->{evalsha} >= 1 && $d->{getrange} == 0,
    'the script decided it (EVALSHA, and EVAL the first time)');
 
 ($r, $d) = sent('s1');
 is($r->status, 200, 'again, the cached decision expired: through');
 is(saw($r, 'X-MFA-Status'), 'verified', 'as verified');
 is(saw($r, 'X-MFA-User'), 'u1', 'for the same user');
-is_deeply([ @$d{qw(evalsha eval mget hmget)} ], [ 0, 0, 1, 1 ],
-          'with one MGET and one HMGET, no script');
+is_deeply([ @$d{qw(evalsha eval getrange hmget)} ], [ 0, 0, 1, 1 ],
+          'with one GETRANGE (and one GET) and one HMGET, no script');
 
 # every change of state falls back to the script, which decides as ever
 
@@ -118,7 +119,7 @@ verify($t, 's3', 'u3', 1);
 is(get('s3', '/c/x')->status, 200, 'verified, mfa_company: through');
 ($r, $d) = sent('s3', '/c/x');
 is($r->status, 200, 'again, by the fast path');
-is($d->{mget}, 1, 'which was used');
+is($d->{getrange}, 1, 'which was used');
 
 # Redis gone during the fast path: mfa_fail decides
 get('s1');

@@ -1,6 +1,6 @@
 # Refreshing cached verified decisions ahead of time: a request served
 # from the cache after half of mfa_verified_cache confirms the session in
-# the background (MGET + HMGET), so an active session never waits for
+# the background (GETRANGE, GET, HMGET), so an active session never waits for
 # Redis; a session that changed is dropped, and no decision is ever older
 # than mfa_verified_cache.
 
@@ -25,7 +25,7 @@ sub get {
 sub calls {
     my $info = $t->redis('INFO', 'commandstats');
     return { map { $_ => ($info =~ /^cmdstat_$_:calls=(\d+)/m ? $1 : 0) }
-             qw(evalsha eval mget hmget) };
+             qw(evalsha eval getrange hmget) };
 }
 
 sub script_calls { my $c = calls(); $c->{evalsha} + $c->{eval} }
@@ -38,7 +38,7 @@ verify($t, 's1', 'u1', 1);
 my $t0 = time;
 is(get('s1')->status, 200, 'verified: through, the script asked');
 my $scripts = script_calls();
-my $mgets = calls()->{mget};
+my $getranges = calls()->{getrange};
 my $hmgets = calls()->{hmget};               # the script's count too
 
 sleep 0.25;                                   # past half of 400 ms
@@ -46,7 +46,7 @@ my $r = get('s1');
 is($r->status, 200, 'past half its time: still from the cache');
 is(saw($r, 'X-MFA-Status'), 'verified', 'as verified');
 sleep 0.05;
-is(calls()->{mget}, $mgets + 1, 'and one refresh was sent in the background');
+is(calls()->{getrange}, $getranges + 1, 'and one refresh was sent in the background');
 is(calls()->{hmget}, $hmgets + 1, 'with its HMGET');
 
 sleep 0.25;                                   # 550 ms after the first decision
@@ -56,7 +56,7 @@ is($r->status, 200, 'after the first entry would have expired: through');
 my $after = calls();
 is($after->{evalsha} + $after->{eval}, $before->{evalsha} + $before->{eval},
    'no script: the refresh renewed the entry');
-ok($after->{mget} - $before->{mget} <= 1,
+ok($after->{getrange} - $before->{getrange} <= 1,
    'served from the cache (at most one more refresh, in the background)');
 
 # a disable is seen within mfa_verified_cache, refresh or not
