@@ -10,7 +10,8 @@
  *   must agree with a bit-by-bit reference decoder written from RFC 4648
  *   and the header comments (base32: any case, " ", "-" and "=" ignored,
  *   1, 3 or 6 symbols in the last group refused; base64url: the url
- *   alphabet only, a length of 4n + 1 refused), MFA_TOO_LARGE exactly
+ *   alphabet only, a length of 4n + 1 refused, bits after the last byte
+ *   zero), MFA_TOO_LARGE exactly
  *   when the value does not fit, and the decoded bytes must round-trip
  *   through the encoder and the decoder again;
  *
@@ -149,6 +150,11 @@ fuzz_ref_decode(const char *in, size_t len, int base32, uint8_t *out, int *ok)
             *ok = 0;
             return 0;
         }
+
+    } else if (nbits % 8 != 0 && out[nbits / 8] != 0) {
+        /* bits after the last byte: not the canonical text */
+        *ok = 0;
+        return 0;
     }
 
     return nbits / 8;

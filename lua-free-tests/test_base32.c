@@ -427,6 +427,8 @@ test_base64url_rejects(void **state)
         "Zm9 v", "Zm9v\n", "Zm9v.", "Zm9v\xc3\xa9",
         /* 1 character mod 4 cannot end on a byte */
         "Z", "Zm9vY", "Zm9vYmFyZ",
+        /* bits after the last byte: "Zm8" is "fo", "Zm9" its twin */
+        "Zm9", "Zh", "AB", "AAB", "-_9",
     };
 
     for (i = 0; i < mfa_test_nelts(bad); i++) {
@@ -442,6 +444,14 @@ test_base64url_rejects(void **state)
                      MFA_ERROR);
     assert_int_equal(mfa_base64url_decode("", 0, out, 0, &n), MFA_OK);
     assert_int_equal(n, 0);
+
+    /* the canonical twins decode */
+    assert_int_equal(mfa_base64url_decode("Zm8", 3, out, sizeof(out), &n),
+                     MFA_OK);
+    assert_int_equal(n, 2);
+    assert_memory_equal(out, "fo", 2);
+    assert_int_equal(mfa_base64url_decode("Zg", 2, out, sizeof(out), &n),
+                     MFA_OK);
 }
 
 

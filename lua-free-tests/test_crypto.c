@@ -517,6 +517,11 @@ test_key_load_sizes(void **state)
     tmp_key_file(t, bytes, 0, 0600);
     assert_load_fails(t->path, "exactly 32 bytes");
 
+    /* 32 typed characters: a passphrase, not a key */
+    tmp_key_file(t, (const uint8_t *) "correct horse battery staple 123", 32,
+                 0600);
+    assert_load_fails(t->path, "printable characters");
+
     tmp_key_file(t, bytes, 64, 0600);
     assert_load_fails(t->path, "exactly 32 bytes");
 

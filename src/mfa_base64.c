@@ -114,6 +114,12 @@ mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
         }
     }
 
+    /* the bits left over must be zero: one text for one value */
+
+    if (bits > 0 && (buf & ((1u << bits) - 1)) != 0) {
+        return MFA_ERROR;
+    }
+
     *out_len = n;
 
     return MFA_OK;

@@ -19,7 +19,8 @@ size_t mfa_base64url_encode(const uint8_t *in, size_t len, char *out);
 /* the standard alphabet ("+", "/"), without padding */
 size_t mfa_base64_encode(const uint8_t *in, size_t len, char *out);
 
-/* strict: only the url alphabet, no padding, no white space */
+/* strict: only the url alphabet, no padding, no white space, and the
+   bits after the last byte zero (the one canonical text of a value) */
 int mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
     size_t out_size, size_t *out_len);
 

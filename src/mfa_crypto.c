@@ -23,6 +23,7 @@
 #include "mfa_crypto.h"
 
 
+static int mfa_key_printable(const uint8_t *buf);
 static int mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
     const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
@@ -47,6 +48,26 @@ int
 mfa_ct_equal(const void *a, const void *b, size_t len)
 {
     return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+
+/*
+ * 32 random bytes are all printable once in about 10^14 keys; 32 typed
+ * characters always are
+ */
+
+static int
+mfa_key_printable(const uint8_t *buf)
+{
+    size_t  i;
+
+    for (i = 0; i < MFA_KEY_LEN; i++) {
+        if (buf[i] < 0x20 || buf[i] > 0x7e) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -102,6 +123,13 @@ mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err)
     if (n != MFA_KEY_LEN) {
         mfa_err_set(err, "key file \"%s\" must hold exactly %d bytes "
                     "(\"mfactl genkey\" makes one)", path, MFA_KEY_LEN);
+        goto failed;
+    }
+
+    if (mfa_key_printable(buf)) {
+        mfa_err_set(err, "key file \"%s\" holds %d printable characters, "
+                    "a passphrase rather than random bytes (\"mfactl "
+                    "genkey\" makes a key)", path, MFA_KEY_LEN);
         goto failed;
     }
 

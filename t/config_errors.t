@@ -24,6 +24,8 @@ my $long_key = $t->write_key_file('long.key', length => 33);
 my $open_key = $t->write_key_file('open.key', mode => 0644);
 my $group_key = $t->write_key_file('group.key', mode => 0640);
 my $no_key = $t->path('no-such.key');
+my $typed_key = $t->write_file('typed.key', 'correct horse battery staple 123',
+                               0600);
 
 my $password = $t->write_file('redis.pass', "s3cret\n", 0600);
 my $acl_password = $t->write_file('redis-acl.pass', "mfa s3cret\n", 0400);
@@ -154,9 +156,11 @@ like($out, qr/test is successful/, 'complete configuration: test is successful')
 my @accepted = (
     [server => 'mfa_totp_digits 8;'],
     [server => 'mfa_totp_skew 0;'],
-    [server => 'mfa_totp_skew 10;'],
+    [server => 'mfa_totp_skew 4;'],
+    [server => 'mfa_totp_skew 10; mfa_totp_period 12s;'],
     [server => 'mfa_totp_period 1;'],
-    [server => 'mfa_totp_period 1h;'],
+    [server => 'mfa_totp_period 1h; mfa_totp_skew 0;'],
+    [server => 'mfa_totp_period 2m;'],
     [server => 'mfa_totp_algorithm sha256;'],
     [server => 'mfa_totp_algorithm sha512;'],
     [location => 'mfa_verified_ttl 60s;'],
@@ -229,6 +233,12 @@ my @refused = (
      qr/"mfa_totp_digits"/, qr/\b6\b.*\b8\b/],
     ['mfa_totp_skew 11', { server => 'mfa_totp_skew 11;' },
      qr/"mfa_totp_skew"/, qr/\b0\b.*\b10\b/],
+    ['mfa_totp_skew 5 (150 s)', { server => 'mfa_totp_skew 5;' },
+     qr/"mfa_totp_skew" 5 with "mfa_totp_period" 30 s/,
+     qr/up to 150 s old or early; at most 120 s/],
+    ['mfa_totp_period 1h with the default skew',
+     { server => 'mfa_totp_period 1h;' },
+     qr/"mfa_totp_skew" 1 with "mfa_totp_period" 3600 s/, qr/at most 120 s/],
     ['mfa_totp_period 0', { server => 'mfa_totp_period 0;' },
      qr/"mfa_totp_period"/, qr/\b1\s*s?\b.*\b(?:3600\s*s?|1\s*h)\b/],
     ['mfa_totp_period 2h', { server => 'mfa_totp_period 2h;' },
@@ -373,6 +383,9 @@ my @refused = (
     ['mfa_secret_key_file: 33 bytes',
      { set => { key => "mfa_secret_key_file $long_key;" } },
      qr/"mfa_secret_key_file"/, qr/\Q$long_key\E.*\b32 bytes\b/],
+    ['mfa_secret_key_file: 32 typed characters',
+     { set => { key => "mfa_secret_key_file $typed_key;" } },
+     qr/"mfa_secret_key_file"/, qr/\Q$typed_key\E.*printable characters, a passphrase/],
     ['mfa_secret_key_file: mode 0644',
      { set => { key => "mfa_secret_key_file $open_key;" } },
      qr/"mfa_secret_key_file"/, qr/\Q$open_key\E.*group or others/],
