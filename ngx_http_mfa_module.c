@@ -423,6 +423,10 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: access handler, \"%V\", mfa %s", &r->uri,
+                   mlcf->enable ? "on" : "off");
+
     if (!mlcf->enable) {
         /* no forged X-MFA-* in a server the gate protects, even here */
         mscf = ngx_http_get_module_srv_conf(r, ngx_http_mfa_module);
@@ -436,7 +440,10 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_mfa_get_ctx(r);
 
-    if (ctx != NULL && ctx->done) {
+    /* decided before an internal redirect: does it hold here? */
+
+    if (ctx != NULL && ctx->done && ctx->uri_changes != r->uri_changes) {
+        ctx->uri_changes = r->uri_changes;
         rc = ngx_http_mfa_same_binding(r, ctx, mlcf, &cookie);
 
         if (rc == NGX_ERROR) {
@@ -445,6 +452,9 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
         if (rc == NGX_DECLINED) {
             /* an internal redirect to a location that decides otherwise */
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "mfa: another session, key or company here: "
+                           "deciding again");
             ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
         }
     }
@@ -472,6 +482,7 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
         }
 
         ctx->conf = mlcf;
+        ctx->uri_changes = r->uri_changes;
 
         rc = ngx_http_mfa_lookup(r, ctx);
 
@@ -481,6 +492,8 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
 
         if (rc == NGX_AGAIN) {
             /* notice a client that goes away while Redis answers */
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "mfa: waiting for Redis");
             r->read_event_handler = ngx_http_test_reading;
             return NGX_AGAIN;
         }
@@ -491,6 +504,11 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
     }
 
     r->read_event_handler = ngx_http_block_reading;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: decided: action %d, status \"%s\"",
+                   ctx->decision.action,
+                   ctx->decision.status ? ctx->decision.status : "");
 
     return ngx_http_mfa_respond(r, ctx);
 }

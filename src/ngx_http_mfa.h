@@ -144,6 +144,8 @@ typedef struct {
     ngx_str_t                    cache_key;
     /* when Redis was asked: a decision is kept from then on */
     ngx_msec_t                   asked;
+    /* r->uri_changes when decided: one less after an internal redirect */
+    ngx_uint_t                   uri_changes;
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     headers_set:1;

@@ -164,6 +164,12 @@ ngx_http_mfa_session_id(ngx_http_request_t *r, ngx_http_mfa_loc_conf_t *mlcf,
     err.msg[0] = '\0';
     rc = mfa_cookie_read(mlcf->cookie, headers, n, c, &err);
 
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: session cookie \"%*s\": %s",
+                   mlcf->cookie->name.len, mlcf->cookie->name.data,
+                   rc == MFA_OK ? "read" : rc == MFA_NOT_FOUND ? "none"
+                                                              : "refused");
+
     if (rc == MFA_OK) {
         id->data = (u_char *) c->id;
         id->len = c->id_len;
@@ -221,6 +227,10 @@ ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r, mfa_cookie_t *c)
         /* the browser's header as it was: nothing to change */
         return NGX_OK;
     }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: Cookie header rewritten for the upstream, %s the "
+                   "session cookie, %uz bytes", c ? "with" : "without", len);
 
     if (len == 0) {
         return ngx_http_mfa_cookie_set(r, NULL);

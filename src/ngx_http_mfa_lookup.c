@@ -271,6 +271,11 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
         rc = ngx_http_mfa_cache_get(mlcf, &ctx->cache_key, &user);
 
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "mfa: verified cache %s",
+                       rc == NGX_OK ? "hit" : rc == NGX_AGAIN
+                       ? "hit, refreshing" : "miss");
+
         if (rc == NGX_OK || rc == NGX_AGAIN) {
 
             if (rc == NGX_AGAIN) {
@@ -356,6 +361,8 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         && ngx_http_mfa_cache_user(mlcf, &ctx->cache_key, &user) == NGX_OK
         && ngx_http_mfa_fast_send(r, ctx, &user) == NGX_OK)
     {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "mfa: fast path sent (GETRANGE, GET, HMGET)");
         ctx->waiting = 1;
         return NGX_AGAIN;
     }
@@ -398,6 +405,9 @@ ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
                                            ctx->argvlen,
                                            ngx_http_mfa_lookup_done, ctx);
 
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: lookup script %s", ctx->query ? "sent" : "not sent");
+
     return ctx->query != NULL ? NGX_OK : NGX_ERROR;
 }
 
@@ -416,6 +426,10 @@ ngx_http_mfa_lookup_done(void *data, redisReply *reply)
 
     r = ctx->request;
     ctx->query = NULL;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: lookup script answered: %s",
+                   reply == NULL ? "no answer" : "a reply");
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
@@ -564,6 +578,12 @@ ngx_http_mfa_fast_done(ngx_http_mfa_fast_t *f, redisReply *reply)
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     r = ctx->request;
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: fast path answered:%s%s%s",
+                   reply == NULL ? " no answer" : " a reply",
+                   f->failed ? ", for the script" : "",
+                   f->lost ? ", lost" : "");
 
     if (reply == NULL) {
         /* the connection failed: the script would too */
@@ -775,5 +795,8 @@ ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 static void
 ngx_http_mfa_wake(ngx_http_request_t *r)
 {
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: waking the request up");
+
     ngx_post_event(r->connection->write, &ngx_posted_events);
 }
