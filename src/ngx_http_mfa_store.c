@@ -61,7 +61,8 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  *   changed_by, changed_at, members known, members in all, {id, since,
  *   locked until, ...}} for the first members in alphabetical order.
  * "policy" (12, 13 as above, 14 "1"|"0", 15 who, 16 "1" to create the
- *   company when it is unknown): {1}, or {0} for an unknown company.
+ *   company when it is unknown): {1}, or {0} for an unknown company; a
+ *   value the company already has is neither written nor audited.
  * Argument 10, the company of the audit entry, is the target company for
  * these two.
  */
@@ -137,6 +138,11 @@ static const char  ngx_http_mfa_store_script[] =
 "  local exists = known or redis.call('EXISTS', ckey) == 1\n"
 "  if op == 'policy' then\n"
 "    if not exists and ARGV[16] ~= '1' then return {0} end\n"
+"    -- a write that changes nothing: nothing written, nothing audited\n"
+"    if exists and (redis.call('HGET', ckey, 'require_2fa') or '0')\n"
+"                  == ARGV[14] then\n"
+"      return {1}\n"
+"    end\n"
 "    redis.call('HSET', ckey, 'require_2fa', ARGV[14], 'changed_by',\n"
 "               ARGV[15], 'changed_at', now)\n"
 "    audit('policy', 'value', ARGV[14], 'by', ARGV[15])\n"

@@ -78,6 +78,16 @@ is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 1, 'in Redis');
 my $e = (audit($t))[-1];
 is_deeply([ @$e{qw(event company value by)} ], [ 'policy', 'acme', 1, 'api:token' ], 'audited');
 like(page_get($t, 'U', '/x')->header('Location') // '', qr{/_mfa/enroll}, 'applies at the next request');
+
+# the same value again: nothing written, nothing audited
+my $entries = () = audit($t);
+for (1 .. 5) {
+    $r = api(PUT => '/_mfa/api/companies/acme/policy', token => $token,
+             body => '{"require_2fa":true}');
+}
+is($r->status, 200, 'the same value again: 200');
+is(json_of($r)->{changed_at}, $j->{changed_at}, 'changed_at is the change\'s');
+is(scalar(() = audit($t)), $entries, 'no audit entry for a write that changes nothing');
 $r = api(GET => '/_mfa/api/status', sid => 'U');
 is(json_of($r)->{required}, JSON::PP::true, 'status: required');
 
