@@ -65,6 +65,12 @@
 
 /* the audit stream keeps about this many entries */
 #define MFA_AUDIT_MAX             100000
+/* stream <prefix>audit:<cid>: one company's entries, about this many, so
+   that no company's events push another's out */
+#define MFA_AUDIT_COMPANY_MAX     10000
+/* policy changes one actor may make a minute (<prefix>rate:policy:<who>) */
+#define MFA_KEY_RATE_POLICY       "rate:policy:"
+#define MFA_POLICY_RATE           20
 
 /* the most companies "mfa_policy_scope any" reads for one user */
 #define MFA_SCOPE_ANY_MAX         63

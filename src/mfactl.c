@@ -98,9 +98,11 @@ static const mfactl_verb_t  mfactl_verbs[] = {
       "the user's companies, in one transaction, with a \"member_removed\"\n"
       "audit entry.\n" },
 
-    { "audit", NULL, 0, 0, MFACTL_OPT_COUNT | MFACTL_OPT_FOLLOW, mfactl_audit,
-      "audit [-n N] [--follow]",
-      "The last entries of the audit stream <prefix>audit, oldest first, one\n"
+    { "audit", NULL, 0, 1, MFACTL_OPT_COUNT | MFACTL_OPT_FOLLOW, mfactl_audit,
+      "audit [<cid>] [-n N] [--follow]",
+      "The last entries of the audit stream <prefix>audit, or of one\n"
+      "company's <prefix>audit:<cid> (its entries only, kept apart so that\n"
+      "no other company's events push them out), oldest first, one\n"
       "a line: time (ISO 8601, UTC), event, then the other fields as\n"
       "name=value.  With --json, one JSON array (with --follow, one JSON\n"
       "object a line).\n"

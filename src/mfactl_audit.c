@@ -1,6 +1,7 @@
 
 /*
- * mfactl: the audit trail (stream <prefix>audit), the last entries
+ * mfactl: the audit trail (stream <prefix>audit, or a company's
+ * <prefix>audit:<cid>), the last entries,
  * oldest first, then optionally new ones as they come, until SIGINT.
  */
 
@@ -37,12 +38,22 @@ mfactl_audit(mfactl_t *ctl)
     json_t      *list;
     redisReply  *r;
 
+    if (ctl->nargs == 1 && mfactl_id("company", ctl->args[0]) != MFACTL_OK) {
+        return MFACTL_USAGE;
+    }
+
     rc = mfactl_connect(ctl);
     if (rc != MFACTL_OK) {
         return rc;
     }
 
-    mfactl_key(ctl, key, MFA_KEY_AUDIT, "", "");
+    if (ctl->nargs == 1) {
+        /* one company's stream */
+        mfactl_key(ctl, key, MFA_KEY_AUDIT, ":", ctl->args[0]);
+
+    } else {
+        mfactl_key(ctl, key, MFA_KEY_AUDIT, "", "");
+    }
     snprintf(count, sizeof(count), "%ld", ctl->count);
     strcpy(last, "$");
 

@@ -365,7 +365,7 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     const char *op)
 {
     u_char                    *p, *by;
-    size_t                     len;
+    size_t                     len, who;
     ngx_http_mfa_ctx_t        *ctx;
     ngx_http_mfa_store_t      *st;
     mfa_session_value_t       *user;
@@ -385,9 +385,12 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     st->argv[NGX_HTTP_MFA_STORE_COMPANY] = (char *) pg->company.data;
     st->argvlen[NGX_HTTP_MFA_STORE_COMPANY] = pg->company.len;
 
+    /* the keys, a number or "who" ("api:token", "admin:<uid>"), and
+       "who"'s rate key */
+    who = sizeof("api:token") + sizeof("admin:") + user->len;
     len = 2 * (mmcf->key_company.len + pg->company.len)
-          + sizeof(MFA_KEY_COMPANY_MEMBERS) - 1
-          + sizeof("admin:") - 1 + user->len + NGX_INT_T_LEN;
+          + sizeof(MFA_KEY_COMPANY_MEMBERS) - 1 + NGX_INT_T_LEN
+          + who + mmcf->prefix.len + sizeof(MFA_KEY_RATE_POLICY) + who;
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
@@ -428,6 +431,13 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     /* the admin page may set a company nothing knew yet; the API not */
     ngx_http_mfa_store_arg(st, pg->api ? "0" : "1", 1);
 
+    /* "<prefix>rate:policy:<who>": how many changes it made this minute */
+    ngx_http_mfa_store_arg(st, p, mmcf->prefix.len
+                                  + sizeof(MFA_KEY_RATE_POLICY) - 1
+                                  + (p - by));
+    ngx_sprintf(p, "%V" MFA_KEY_RATE_POLICY "%*s", &mmcf->prefix,
+                (size_t) (p - by), by);
+
     return NGX_OK;
 }
 
@@ -444,6 +454,25 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     if (st->failed || st->nres < 1) {
         ngx_http_mfa_admin_unavailable(r, pg);
+        return;
+    }
+
+    if (st->res[0].len == 1 && st->res[0].data[0] == '2') {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "mfa: policy change refused: more than %d a minute "
+                      "by one actor", MFA_POLICY_RATE);
+
+        if (pg->api) {
+            ngx_http_mfa_pages_json(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                    "too_many_changes",
+                                    "too many policy changes: try again in "
+                                    "a minute");
+
+        } else {
+            ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                       NGX_HTTP_TOO_MANY_REQUESTS);
+        }
+
         return;
     }
 

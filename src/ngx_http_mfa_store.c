@@ -61,8 +61,12 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  *   changed_by, changed_at, members known, members in all, {id, since,
  *   locked until, ...}} for the first members in alphabetical order.
  * "policy" (12, 13 as above, 14 "1"|"0", 15 who, 16 "1" to create the
- *   company when it is unknown): {1}, or {0} for an unknown company; a
+ *   company when it is unknown, 17 "who"'s rate key): {1}, or {0} for an
+ *   unknown company, or {2} when "who" made MFA_POLICY_RATE changes in
+ *   the last minute; a
  *   value the company already has is neither written nor audited.
+ * Every audit entry goes to <prefix>audit and, with a company, to
+ * <prefix>audit:<cid> too, each capped.
  * Argument 10, the company of the audit entry, is the target company for
  * these two.
  */
@@ -74,9 +78,14 @@ static const char  ngx_http_mfa_store_script[] =
 "local rkey = ukey .. '" MFA_KEY_USER_RECOVERY "'\n"
 "local gkey = ukey .. '" MFA_KEY_USER_GUARD "'\n"
 "local function audit(event, ...)\n"
+"  local f = {'event', event, 'user', uid, 'company', cid, 'addr', addr,\n"
+"             'time', now, ...}\n"
 "  redis.call('XADD', akey, 'MAXLEN', '~', "
-    ngx_http_mfa_number(MFA_AUDIT_MAX) ", '*', 'event', event,\n"
-"             'user', uid, 'company', cid, 'addr', addr, 'time', now, ...)\n"
+    ngx_http_mfa_number(MFA_AUDIT_MAX) ", '*', unpack(f))\n"
+"  if cid ~= '' then\n"
+"    redis.call('XADD', akey .. ':' .. cid, 'MAXLEN', '~', "
+    ngx_http_mfa_number(MFA_AUDIT_COMPANY_MAX) ", '*', unpack(f))\n"
+"  end\n"
 "end\n"
 "local function pending()\n"
 "  local v = redis.call('GET', pkey)\n"
@@ -143,6 +152,10 @@ static const char  ngx_http_mfa_store_script[] =
 "                  == ARGV[14] then\n"
 "      return {1}\n"
 "    end\n"
+"    -- a few changes a minute an actor: no one floods the audit trail\n"
+"    local n = redis.call('INCR', ARGV[17])\n"
+"    if n == 1 then redis.call('EXPIRE', ARGV[17], 60) end\n"
+"    if n > " ngx_http_mfa_number(MFA_POLICY_RATE) " then return {2} end\n"
 "    redis.call('HSET', ckey, 'require_2fa', ARGV[14], 'changed_by',\n"
 "               ARGV[15], 'changed_at', now)\n"
 "    audit('policy', 'value', ARGV[14], 'by', ARGV[15])\n"

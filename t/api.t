@@ -169,6 +169,35 @@ $r = api(PUT => '/_mfa/api/companies/acme/policy?company=acme', sid => 'M',
 is($r->status, 403, "mfa_company naming another company: not that company's admin");
 is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 1, 'nothing changed');
 
+# every entry about a company also goes to that company's own stream
+my @acme = map { +{ @{$_->[1]} } }
+           @{$t->redis('XRANGE', 'mfa:audit:acme', '-', '+')};
+ok(@acme >= 3, 'acme\'s own audit stream');
+is(scalar(grep { $_->{company} ne 'acme' } @acme), 0, 'with acme\'s entries only');
+is(scalar(grep { $_->{event} eq 'policy' } @acme),
+   scalar(grep { $_->{event} eq 'policy' && $_->{company} eq 'acme' } audit($t)),
+   'every acme policy change of the global stream');
+
+# an actor changes a policy at most 20 times a minute
+$t->redis('DEL', 'mfa:rate:policy:api:token');
+$t->redis('HSET', 'mfa:company:acme', 'require_2fa', 0);
+my $before = $t->redis('XLEN', 'mfa:audit:acme');
+my @codes;
+for my $i (1 .. 22) {
+    # on, off, ... off, then on twice: each a change
+    push @codes, api(PUT => '/_mfa/api/companies/acme/policy', token => $token,
+                     body => ($i % 2 || $i > 20) ? '{"require_2fa":true}'
+                                                 : '{"require_2fa":false}');
+}
+is(scalar(grep { $_->status == 200 } @codes), 20,
+   '20 changes in a minute: done');
+is_deeply([ map { $_->status } @codes[20, 21] ], [ 429, 429 ], 'then 429');
+is(json_of($codes[21])->{error}, 'too_many_changes', 'a JSON error');
+is($t->redis('XLEN', 'mfa:audit:acme'), $before + 20, 'and not audited');
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 0, 'nor written');
+like($t->error_log, qr/policy change refused: more than 20 a minute/, 'logged');
+$t->redis('DEL', 'mfa:rate:policy:api:token');
+
 # the token never reaches the log (nginx's own debug lines print headers)
 unlike(join('', grep { !/\[debug\]/ } split /^/, $t->error_log),
        qr/\Q$token\E/, 'the token is not logged');

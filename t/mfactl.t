@@ -471,6 +471,17 @@ like($lines[0], qr/ user=u24 /, '... the last 3');
 ($rc, $out) = admin('audit', '-n', '0');
 ok($rc == 0 && $out eq '', 'audit -n 0: nothing');
 
+# one company's stream (the module writes it beside the global one)
+$t->redis('XADD', 'mfa:audit:globex', '*', 'event', 'enrolled', 'user',
+          'gil', 'company', 'globex', 'addr', '10.0.0.9', 'time', 1);
+($rc, $out) = admin('audit', 'globex');
+is($rc, 0, 'audit <cid>: exit 0');
+like($out, qr/^\S+ enrolled user=gil company=globex addr=10\.0\.0\.9$/,
+     '... that company\'s stream only');
+($rc, $out, $err) = admin('audit', 'a:b');
+is($rc, 1, 'audit with a bad company id: usage');
+like($err, qr/invalid company id "a:b"/, '... says which');
+
 $doc = mfactl_json($t, 'audit', '-n', '2');
 is(scalar(@$doc), 2, 'audit --json: an array of 2');
 is_deeply([ map { $_->{user} } @$doc ], [ 'u25', 'odd one' ], '... oldest first');
