@@ -32,6 +32,11 @@ typedef struct {
 } tmp_t;
 
 
+/* what the tests' sealed values are bound to: an owner's secret */
+#define AD(owner)                                                             \
+    (&(mfa_seal_ad_t) { { "mfa:", 4 }, "secret", { (owner), strlen(owner) } })
+
+
 static mfa_key_t
 random_key(void)
 {
@@ -63,8 +68,7 @@ random_key_other_id(uint8_t id)
 static void
 seal(const mfa_key_t *key, const char *ad, uint8_t *out, size_t *out_len)
 {
-    assert_int_equal(mfa_seal(key, (const uint8_t *) PLAIN, PLAIN_LEN, ad,
-                              strlen(ad), out, out_len), MFA_OK);
+    assert_int_equal(mfa_seal(key, AD(ad), (const uint8_t *) PLAIN, PLAIN_LEN, out, out_len), MFA_OK);
     assert_int_equal(*out_len, PLAIN_LEN + MFA_SEAL_OVERHEAD);
 }
 
@@ -89,7 +93,7 @@ test_seal_open_round_trip(void **state)
     assert_false(mfa_test_memmem(sealed, n, PLAIN, 8));
 
     len = 0;
-    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
     assert_int_equal(len, PLAIN_LEN);
     assert_memory_equal(out, PLAIN, PLAIN_LEN);
@@ -99,13 +103,12 @@ test_seal_open_round_trip(void **state)
     for (plen = 0; plen <= sizeof(plain); plen += 7) {
         mfa_test_random(plain, plen);
 
-        assert_int_equal(mfa_seal(&key, plain, plen, "user", 4, sealed, &n),
+        assert_int_equal(mfa_seal(&key, AD("user"), plain, plen, sealed, &n),
                          MFA_OK);
         assert_int_equal(n, plen + MFA_SEAL_OVERHEAD);
 
         len = 999;
-        assert_int_equal(mfa_open(&key, 1, sealed, n, "user", 4, out, &len,
-                                  &err), MFA_OK);
+        assert_int_equal(mfa_open(&key, 1, AD("user"), sealed, n, out, &len, &err), MFA_OK);
         assert_int_equal(len, plen);
         assert_memory_equal(out, plain, plen);
     }
@@ -126,8 +129,7 @@ test_sealed_text(void **state)
 
     key = random_key();
 
-    assert_int_equal(mfa_seal_text(&key, (const uint8_t *) PLAIN, PLAIN_LEN,
-                                   "42", 2, text, &tlen), MFA_OK);
+    assert_int_equal(mfa_seal_text(&key, AD("42"), (const uint8_t *) PLAIN, PLAIN_LEN, text, &tlen), MFA_OK);
     assert_int_equal(tlen, strlen(text));
     assert_int_equal(tlen, mfa_base64url_encoded_len(PLAIN_LEN
                                                      + MFA_SEAL_OVERHEAD));
@@ -135,22 +137,18 @@ test_sealed_text(void **state)
 
     assert_int_equal(mfa_sealed_from_text(text, tlen, sealed, &n), MFA_OK);
     assert_int_equal(n, PLAIN_LEN + MFA_SEAL_OVERHEAD);
-    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
     assert_memory_equal(out, PLAIN, PLAIN_LEN);
 
     /* the largest plaintext fits, one byte more does not */
 
     mfa_test_random(plain, sizeof(plain));
-    assert_int_equal(mfa_seal_text(&key, plain,
-                                   MFA_SEALED_MAX - MFA_SEAL_OVERHEAD, "u", 1,
-                                   text, &tlen), MFA_OK);
+    assert_int_equal(mfa_seal_text(&key, AD("u"), plain, MFA_SEALED_MAX - MFA_SEAL_OVERHEAD, text, &tlen), MFA_OK);
     assert_int_equal(tlen, MFA_SEALED_TEXT_MAX);
     assert_int_equal(mfa_sealed_from_text(text, tlen, sealed, &n), MFA_OK);
     assert_int_equal(n, MFA_SEALED_MAX);
-    assert_int_equal(mfa_seal_text(&key, plain,
-                                   MFA_SEALED_MAX - MFA_SEAL_OVERHEAD + 1,
-                                   "u", 1, text, &tlen), MFA_TOO_LARGE);
+    assert_int_equal(mfa_seal_text(&key, AD("u"), plain, MFA_SEALED_MAX - MFA_SEAL_OVERHEAD + 1, text, &tlen), MFA_TOO_LARGE);
 
     /* not base64url, too long, not a sealed value */
 
@@ -184,7 +182,7 @@ test_open_tampered(void **state)
             memset(out, 0, sizeof(out));
             err.msg[0] = '\0';
 
-            if (mfa_open(&key, 1, copy, n, "42", 2, out, &len, &err)
+            if (mfa_open(&key, 1, AD("42"), copy, n, out, &len, &err)
                 != MFA_ERROR)
             {
                 fail_msg("byte %zu bit %u flipped: opened", i, bit);
@@ -200,17 +198,15 @@ test_open_tampered(void **state)
     /* truncated or extended */
 
     for (i = 0; i < n; i++) {
-        assert_int_equal(mfa_open(&key, 1, sealed, i, "42", 2, out, &len,
-                                  &err), MFA_ERROR);
+        assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, i, out, &len, &err), MFA_ERROR);
     }
 
     memcpy(copy, sealed, n);
     copy[n] = 0;
-    assert_int_equal(mfa_open(&key, 1, copy, n + 1, "42", 2, out, &len,
-                              &err), MFA_ERROR);
+    assert_int_equal(mfa_open(&key, 1, AD("42"), copy, n + 1, out, &len, &err), MFA_ERROR);
 
     /* the untouched value still opens */
-    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
 }
 
@@ -227,14 +223,13 @@ test_open_malformed(void **state)
     seal(&key, "42", sealed, &n);
 
     err.msg[0] = '\0';
-    assert_int_equal(mfa_open(&key, 1, sealed, MFA_SEAL_OVERHEAD - 1, "42", 2,
-                              out, &len, &err), MFA_ERROR);
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, MFA_SEAL_OVERHEAD - 1, out, &len, &err), MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "malformed"));
     assert_int_equal(mfa_sealed_key_id(sealed, MFA_SEAL_OVERHEAD - 1), -1);
 
     sealed[0] = MFA_SEAL_VERSION + 1;
     err.msg[0] = '\0';
-    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
                      MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "malformed"));
     assert_int_equal(mfa_sealed_key_id(sealed, n), -1);
@@ -258,13 +253,12 @@ test_open_wrong_key(void **state)
     other.id = key.id;
 
     err.msg[0] = '\0';
-    assert_int_equal(mfa_open(&other, 1, sealed, n, "42", 2, out, &len,
-                              &err), MFA_ERROR);
+    assert_int_equal(mfa_open(&other, 1, AD("42"), sealed, n, out, &len, &err), MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "fails authentication"));
 
     /* no key at all */
     err.msg[0] = '\0';
-    assert_int_equal(mfa_open(&key, 0, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 0, AD("42"), sealed, n, out, &len, &err),
                      MFA_ERROR);
     assert_true(err.msg[0] != '\0');
 }
@@ -286,8 +280,7 @@ test_open_wrong_owner(void **state)
     for (i = 0; i < mfa_test_nelts(others); i++) {
         err.msg[0] = '\0';
 
-        if (mfa_open(&key, 1, sealed, n, others[i], strlen(others[i]), out,
-                     &len, &err)
+        if (mfa_open(&key, 1, AD(others[i]), sealed, n, out, &len, &err)
             != MFA_ERROR)
         {
             fail_msg("a secret sealed for \"42\" opens for \"%s\"",
@@ -297,7 +290,7 @@ test_open_wrong_owner(void **state)
         assert_true(mfa_test_contains(err.msg, "another owner"));
     }
 
-    assert_int_equal(mfa_open(&key, 1, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
 }
 
@@ -317,8 +310,7 @@ test_open_unknown_key_id(void **state)
     seal(&key, "42", sealed, &n);
 
     err.msg[0] = '\0';
-    assert_int_equal(mfa_open(&other, 1, sealed, n, "42", 2, out, &len,
-                              &err), MFA_ERROR);
+    assert_int_equal(mfa_open(&other, 1, AD("42"), sealed, n, out, &len, &err), MFA_ERROR);
 
     snprintf(want, sizeof(want), "key id %d,", key.id);
     assert_true(mfa_test_contains(err.msg, want));
@@ -342,13 +334,13 @@ test_open_two_keys(void **state)
     seal(&keys[1], "42", sealed, &n);
     assert_int_equal(mfa_sealed_key_id(sealed, n), keys[1].id);
     memset(out, 0, sizeof(out));
-    assert_int_equal(mfa_open(keys, 2, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(keys, 2, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
     assert_memory_equal(out, PLAIN, PLAIN_LEN);
 
     seal(&keys[0], "42", sealed, &n);
     memset(out, 0, sizeof(out));
-    assert_int_equal(mfa_open(keys, 2, sealed, n, "42", 2, out, &len, &err),
+    assert_int_equal(mfa_open(keys, 2, AD("42"), sealed, n, out, &len, &err),
                      MFA_OK);
     assert_memory_equal(out, PLAIN, PLAIN_LEN);
 
@@ -360,14 +352,134 @@ test_open_two_keys(void **state)
 
     seal(&keys[1], "42", sealed, &n);
     memset(out, 0, sizeof(out));
-    assert_int_equal(mfa_open(same_id, 2, sealed, n, "42", 2, out, &len,
-                              &err), MFA_OK);
+    assert_int_equal(mfa_open(same_id, 2, AD("42"), sealed, n, out, &len, &err), MFA_OK);
     assert_int_equal(len, PLAIN_LEN);
     assert_memory_equal(out, PLAIN, PLAIN_LEN);
 
     /* the old key alone no longer opens it */
-    assert_int_equal(mfa_open(&keys[0], 1, sealed, n, "42", 2, out, &len,
-                              &err), MFA_ERROR);
+    assert_int_equal(mfa_open(&keys[0], 1, AD("42"), sealed, n, out, &len, &err), MFA_ERROR);
+}
+
+
+/* the sealing key is HKDF-SHA256(master, info "mfa/seal"), RFC 5869 */
+
+static void
+test_seal_key_hkdf(void **state)
+{
+    uint8_t    zeros[32], prk[32], okm[32], msg[9];
+    unsigned   len;
+    mfa_key_t  key;
+
+    key = random_key();
+
+    /* extract with an empty salt (HashLen zeros), expand one block */
+    memset(zeros, 0, sizeof(zeros));
+    assert_non_null(HMAC(EVP_sha256(), zeros, sizeof(zeros), key.key,
+                         MFA_KEY_LEN, prk, &len));
+    memcpy(msg, "mfa/seal", 8);
+    msg[8] = 0x01;
+    assert_non_null(HMAC(EVP_sha256(), prk, sizeof(prk), msg, sizeof(msg),
+                         okm, &len));
+
+    assert_memory_equal(key.seal, okm, MFA_KEY_LEN);
+    assert_memory_not_equal(key.seal, key.key, MFA_KEY_LEN);
+}
+
+
+/* version 2 is bound to the deployment and the field, not only the owner */
+
+static void
+test_seal_bound_to_field_and_prefix(void **state)
+{
+    size_t         n, len;
+    uint8_t        sealed[128], out[128];
+    mfa_err_t      err;
+    mfa_key_t      key;
+    mfa_seal_ad_t  ad;
+
+    key = random_key();
+    seal(&key, "42", sealed, &n);
+
+    assert_int_equal(sealed[0], 2);
+    assert_int_equal(mfa_sealed_version(sealed, n), MFA_SEAL_VERSION);
+
+    ad = *AD("42");
+    ad.field = "pending";
+    err.msg[0] = '\0';
+    assert_int_equal(mfa_open(&key, 1, &ad, sealed, n, out, &len, &err),
+                     MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "field"));
+
+    ad = *AD("42");
+    ad.prefix.data = "app:";
+    assert_int_equal(mfa_open(&key, 1, &ad, sealed, n, out, &len, &err),
+                     MFA_ERROR);
+
+    ad = *AD("42");
+    ad.prefix.data = "mfa:x";
+    ad.prefix.len = 5;
+    assert_int_equal(mfa_open(&key, 1, &ad, sealed, n, out, &len, &err),
+                     MFA_ERROR);
+
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed, n, out, &len, &err),
+                     MFA_OK);
+}
+
+
+/*
+ * Version 1, as earlier releases sealed: AES-256-GCM under the master key
+ * itself, the header and the owner as associated data.  Still opened, for
+ * any field, until mfactl key rotate seals it again.
+ */
+
+static void
+test_open_version_1(void **state)
+{
+    int              n1;
+    size_t           len;
+    uint8_t          sealed[128], out[128];
+    mfa_err_t        err;
+    mfa_key_t        key;
+    EVP_CIPHER_CTX  *ctx;
+
+    key = random_key();
+
+    sealed[0] = MFA_SEAL_VERSION_1;
+    sealed[1] = key.id;
+    mfa_test_random(sealed + 2, MFA_SEAL_NONCE_LEN);
+
+    ctx = EVP_CIPHER_CTX_new();
+    assert_non_null(ctx);
+    assert_int_equal(EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL,
+                                        NULL), 1);
+    assert_int_equal(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN,
+                                         MFA_SEAL_NONCE_LEN, NULL), 1);
+    assert_int_equal(EVP_EncryptInit_ex(ctx, NULL, NULL, key.key,
+                                        sealed + 2), 1);
+    assert_int_equal(EVP_EncryptUpdate(ctx, NULL, &n1, sealed, 2), 1);
+    assert_int_equal(EVP_EncryptUpdate(ctx, NULL, &n1,
+                                       (const uint8_t *) "42", 2), 1);
+    assert_int_equal(EVP_EncryptUpdate(ctx, sealed + 2 + MFA_SEAL_NONCE_LEN,
+                                       &n1, (const uint8_t *) PLAIN,
+                                       PLAIN_LEN), 1);
+    assert_int_equal(EVP_EncryptFinal_ex(ctx, sealed, &n1), 1);
+    assert_int_equal(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
+                                         MFA_SEAL_TAG_LEN,
+                                         sealed + 2 + MFA_SEAL_NONCE_LEN
+                                         + PLAIN_LEN), 1);
+    EVP_CIPHER_CTX_free(ctx);
+
+    assert_int_equal(mfa_sealed_version(sealed, PLAIN_LEN + MFA_SEAL_OVERHEAD),
+                     MFA_SEAL_VERSION_1);
+    assert_int_equal(mfa_open(&key, 1, AD("42"), sealed,
+                              PLAIN_LEN + MFA_SEAL_OVERHEAD, out, &len, &err),
+                     MFA_OK);
+    assert_int_equal(len, PLAIN_LEN);
+    assert_memory_equal(out, PLAIN, PLAIN_LEN);
+
+    assert_int_equal(mfa_open(&key, 1, AD("43"), sealed,
+                              PLAIN_LEN + MFA_SEAL_OVERHEAD, out, &len, &err),
+                     MFA_ERROR);
 }
 
 
@@ -876,6 +988,9 @@ main(void)
         cmocka_unit_test(test_open_wrong_owner),
         cmocka_unit_test(test_open_unknown_key_id),
         cmocka_unit_test(test_open_two_keys),
+        cmocka_unit_test(test_seal_key_hkdf),
+        cmocka_unit_test(test_seal_bound_to_field_and_prefix),
+        cmocka_unit_test(test_open_version_1),
         cmocka_unit_test(test_seal_fresh_nonces),
         cmocka_unit_test_setup_teardown(test_key_load_good, tmp_setup,
                                         tmp_teardown),

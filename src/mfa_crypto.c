@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -24,6 +25,10 @@
 
 
 static int mfa_key_printable(const uint8_t *buf);
+static int mfa_hkdf(const uint8_t *ikm, size_t ikm_len, const char *info,
+    uint8_t *out, size_t out_len);
+static size_t mfa_seal_ad(int version, const mfa_seal_ad_t *ad,
+    uint8_t *out);
 static int mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
     const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
@@ -135,7 +140,13 @@ mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err)
 
     close(fd);
 
-    mfa_key_from_bytes(key, buf);
+    if (mfa_key_from_bytes(key, buf) != MFA_OK) {
+        mfa_err_set(err, "key file \"%s\": OpenSSL cannot derive the "
+                    "sealing key", path);
+        OPENSSL_cleanse(buf, sizeof(buf));
+        return MFA_ERROR;
+    }
+
     OPENSSL_cleanse(buf, sizeof(buf));
 
     return MFA_OK;
@@ -149,7 +160,7 @@ failed:
 }
 
 
-void
+int
 mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes)
 {
     uint8_t  digest[SHA256_DIGEST_LENGTH];
@@ -157,6 +168,46 @@ mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes)
     memcpy(key->key, bytes, MFA_KEY_LEN);
     SHA256(bytes, MFA_KEY_LEN, digest);
     key->id = digest[0];
+
+    return mfa_hkdf(bytes, MFA_KEY_LEN, "mfa/seal", key->seal, MFA_KEY_LEN);
+}
+
+
+/* HKDF-SHA256 (RFC 5869) without a salt */
+
+static int
+mfa_hkdf(const uint8_t *ikm, size_t ikm_len, const char *info, uint8_t *out,
+    size_t out_len)
+{
+    int           rc;
+    EVP_KDF      *kdf;
+    OSSL_PARAM    params[4];
+    EVP_KDF_CTX  *ctx;
+
+    kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    if (kdf == NULL) {
+        return MFA_ERROR;
+    }
+
+    ctx = EVP_KDF_CTX_new(kdf);
+    EVP_KDF_free(kdf);
+
+    if (ctx == NULL) {
+        return MFA_ERROR;
+    }
+
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *) "SHA256",
+                                                 0);
+    params[1] = OSSL_PARAM_construct_octet_string("key", (void *) ikm,
+                                                  ikm_len);
+    params[2] = OSSL_PARAM_construct_octet_string("info", (void *) info,
+                                                  strlen(info));
+    params[3] = OSSL_PARAM_construct_end();
+
+    rc = EVP_KDF_derive(ctx, out, out_len, params);
+    EVP_KDF_CTX_free(ctx);
+
+    return (rc == 1) ? MFA_OK : MFA_ERROR;
 }
 
 
@@ -257,11 +308,51 @@ done:
 }
 
 
-int
-mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
-    const void *ad, size_t ad_len, uint8_t *out, size_t *out_len)
+/*
+ * The associated data after the 2-byte header: version 1, the owner;
+ * version 2, "mfa-seal" 0 prefix 0 field 0 owner.  out needs
+ * MFA_SEAL_AD_MAX bytes; returns the length.
+ */
+
+#define MFA_SEAL_AD_MAX  (9 + 33 + 17 + MFA_ID_AD_MAX)
+#define MFA_ID_AD_MAX    256
+
+static size_t
+mfa_seal_ad(int version, const mfa_seal_ad_t *ad, uint8_t *out)
 {
-    uint8_t  *nonce;
+    size_t  n, flen, plen, olen;
+
+    olen = ad->owner.len < MFA_ID_AD_MAX ? ad->owner.len : MFA_ID_AD_MAX;
+
+    if (version == MFA_SEAL_VERSION_1) {
+        memcpy(out, ad->owner.data, olen);
+        return olen;
+    }
+
+    plen = ad->prefix.len < 32 ? ad->prefix.len : 32;
+    flen = strlen(ad->field);
+    flen = flen < 16 ? flen : 16;
+
+    memcpy(out, "mfa-seal", 9);
+    n = 9;
+    memcpy(out + n, ad->prefix.data, plen);
+    n += plen;
+    out[n++] = '\0';
+    memcpy(out + n, ad->field, flen);
+    n += flen;
+    out[n++] = '\0';
+    memcpy(out + n, ad->owner.data, olen);
+
+    return n + olen;
+}
+
+
+int
+mfa_seal(const mfa_key_t *key, const mfa_seal_ad_t *ad, const uint8_t *plain,
+    size_t len, uint8_t *out, size_t *out_len)
+{
+    size_t    n;
+    uint8_t  *nonce, data[MFA_SEAL_AD_MAX];
 
     out[0] = MFA_SEAL_VERSION;
     out[1] = key->id;
@@ -271,7 +362,9 @@ mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
         return MFA_ERROR;
     }
 
-    if (mfa_gcm(1, key->key, nonce, out, 2, ad, ad_len, plain, len,
+    n = mfa_seal_ad(MFA_SEAL_VERSION, ad, data);
+
+    if (mfa_gcm(1, key->seal, nonce, out, 2, data, n, plain, len,
                 nonce + MFA_SEAL_NONCE_LEN,
                 nonce + MFA_SEAL_NONCE_LEN + len)
         != MFA_OK)
@@ -286,36 +379,47 @@ mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
 
 
 int
-mfa_sealed_key_id(const uint8_t *sealed, size_t len)
+mfa_sealed_version(const uint8_t *sealed, size_t len)
 {
-    if (len < MFA_SEAL_OVERHEAD || sealed[0] != MFA_SEAL_VERSION) {
+    if (len < MFA_SEAL_OVERHEAD
+        || (sealed[0] != MFA_SEAL_VERSION_1 && sealed[0] != MFA_SEAL_VERSION))
+    {
         return -1;
     }
 
-    return sealed[1];
+    return sealed[0];
 }
 
 
 int
-mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
-    size_t len, const void *ad, size_t ad_len, uint8_t *out,
-    size_t *out_len, mfa_err_t *err)
+mfa_sealed_key_id(const uint8_t *sealed, size_t len)
 {
-    int             id, tried;
-    size_t          i, n;
-    uint8_t         tag[MFA_SEAL_TAG_LEN];
+    return (mfa_sealed_version(sealed, len) < 0) ? -1 : sealed[1];
+}
+
+
+int
+mfa_open(const mfa_key_t *keys, size_t nkeys, const mfa_seal_ad_t *ad,
+    const uint8_t *sealed, size_t len, uint8_t *out, size_t *out_len,
+    mfa_err_t *err)
+{
+    int             id, tried, version;
+    size_t          i, n, adlen;
+    uint8_t         tag[MFA_SEAL_TAG_LEN], data[MFA_SEAL_AD_MAX];
     const uint8_t  *nonce;
 
-    id = mfa_sealed_key_id(sealed, len);
+    version = mfa_sealed_version(sealed, len);
 
-    if (id < 0) {
+    if (version < 0) {
         mfa_err_set(err, "sealed secret is malformed");
         return MFA_ERROR;
     }
 
+    id = sealed[1];
     n = len - MFA_SEAL_OVERHEAD;
     nonce = sealed + 2;
     tried = 0;
+    adlen = mfa_seal_ad(version, ad, data);
 
     /* two keys may share an id byte: the tag tells which one sealed it */
 
@@ -327,7 +431,9 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
         tried = 1;
         memcpy(tag, nonce + MFA_SEAL_NONCE_LEN + n, MFA_SEAL_TAG_LEN);
 
-        if (mfa_gcm(0, keys[i].key, nonce, sealed, 2, ad, ad_len,
+        if (mfa_gcm(0, version == MFA_SEAL_VERSION ? keys[i].seal
+                                                   : keys[i].key,
+                    nonce, sealed, 2, data, adlen,
                     nonce + MFA_SEAL_NONCE_LEN, n, out, tag)
             == MFA_OK)
         {
@@ -344,7 +450,7 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 
     } else {
         mfa_err_set(err, "sealed secret fails authentication (tampered, "
-                    "wrong key or another owner)");
+                    "wrong key, or another owner, field or deployment)");
     }
 
     return MFA_ERROR;
@@ -352,8 +458,8 @@ mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
 
 
 int
-mfa_seal_text(const mfa_key_t *key, const uint8_t *plain, size_t len,
-    const void *ad, size_t ad_len, char *out, size_t *out_len)
+mfa_seal_text(const mfa_key_t *key, const mfa_seal_ad_t *ad,
+    const uint8_t *plain, size_t len, char *out, size_t *out_len)
 {
     int      rc;
     size_t   n;
@@ -363,7 +469,7 @@ mfa_seal_text(const mfa_key_t *key, const uint8_t *plain, size_t len,
         return MFA_TOO_LARGE;
     }
 
-    rc = mfa_seal(key, plain, len, ad, ad_len, sealed, &n);
+    rc = mfa_seal(key, ad, plain, len, sealed, &n);
 
     if (rc == MFA_OK) {
         *out_len = mfa_base64url_encode(sealed, n, out);

@@ -17,7 +17,14 @@
 #define MFA_HMAC_LEN         32
 
 /* sealed = version(1) key_id(1) nonce(12) ciphertext tag(16) */
-#define MFA_SEAL_VERSION     1
+/*
+ * Version 1: AES-256-GCM under the master key itself, the owner as
+ * associated data (still opened, never made).  Version 2: under
+ * HKDF-SHA256(master, info "mfa/seal"), with the deployment's key prefix,
+ * the field and the owner as associated data.
+ */
+#define MFA_SEAL_VERSION_1   1
+#define MFA_SEAL_VERSION     2
 #define MFA_SEAL_NONCE_LEN   12
 #define MFA_SEAL_TAG_LEN     16
 #define MFA_SEAL_OVERHEAD    (2 + MFA_SEAL_NONCE_LEN + MFA_SEAL_TAG_LEN)
@@ -31,7 +38,22 @@
 typedef struct {
     uint8_t     id;
     uint8_t     key[MFA_KEY_LEN];
+    /* HKDF-SHA256(key, info "mfa/seal"): what seals version 2 */
+    uint8_t     seal[MFA_KEY_LEN];
 } mfa_key_t;
+
+
+/*
+ * What a sealed value is bound to: the deployment (the key prefix, so
+ * that a value does not open under another prefix), the field ("secret",
+ * "pending": a value does not move from one to the other) and the owner
+ * (the user id).
+ */
+typedef struct {
+    mfa_str_t   prefix;
+    const char *field;
+    mfa_str_t   owner;
+} mfa_seal_ad_t;
 
 
 int mfa_random(uint8_t *buf, size_t len);
@@ -45,7 +67,8 @@ int mfa_ct_equal(const void *a, const void *b, size_t len);
  */
 int mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err);
 
-void mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes);
+/* MFA_ERROR only when OpenSSL cannot derive the sealing key */
+int mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes);
 
 /* a subkey for one purpose: HMAC-SHA256(master, "mfa/" label) */
 void mfa_key_derive(const mfa_key_t *master, const char *label,
@@ -59,24 +82,25 @@ void mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
 
 /*
- * AES-256-GCM with a fresh random nonce; the associated data (the user
- * id) binds the sealed value to its owner.  out needs
- * len + MFA_SEAL_OVERHEAD bytes.
+ * Seals (version 2): AES-256-GCM with a fresh random nonce under the key's
+ * sealing key, bound to ad.  out needs len + MFA_SEAL_OVERHEAD bytes.
  */
-int mfa_seal(const mfa_key_t *key, const uint8_t *plain, size_t len,
-    const void *ad, size_t ad_len, uint8_t *out, size_t *out_len);
+int mfa_seal(const mfa_key_t *key, const mfa_seal_ad_t *ad,
+    const uint8_t *plain, size_t len, uint8_t *out, size_t *out_len);
 
 /*
- * Opens a sealed value with whichever of the keys carries its key id.
- * Fails (MFA_ERROR, with a reason) on an unknown key id, a tampered value,
- * a wrong key or other associated data.  out needs len bytes.
+ * Opens a sealed value (version 1 or 2) with whichever of the keys
+ * carries its key id.  Fails (MFA_ERROR, with a reason) on an unknown key
+ * id, a tampered value, a wrong key or other associated data (another
+ * owner, field or deployment).  out needs len bytes.
  */
-int mfa_open(const mfa_key_t *keys, size_t nkeys, const uint8_t *sealed,
-    size_t len, const void *ad, size_t ad_len, uint8_t *out,
-    size_t *out_len, mfa_err_t *err);
+int mfa_open(const mfa_key_t *keys, size_t nkeys, const mfa_seal_ad_t *ad,
+    const uint8_t *sealed, size_t len, uint8_t *out, size_t *out_len,
+    mfa_err_t *err);
 
-/* the key id a sealed value names, or -1 */
+/* the key id a sealed value names, or -1; its version, or -1 */
 int mfa_sealed_key_id(const uint8_t *sealed, size_t len);
+int mfa_sealed_version(const uint8_t *sealed, size_t len);
 
 /*
  * Sealed values as Redis keeps them: base64url text.  A sealed value is at
@@ -89,8 +113,8 @@ int mfa_sealed_key_id(const uint8_t *sealed, size_t len);
  * mfa_seal(), then base64url into out (MFA_SEALED_TEXT_MAX + 1 bytes),
  * NUL-terminated; plain is at most MFA_SEALED_MAX - MFA_SEAL_OVERHEAD.
  */
-int mfa_seal_text(const mfa_key_t *key, const uint8_t *plain, size_t len,
-    const void *ad, size_t ad_len, char *out, size_t *out_len);
+int mfa_seal_text(const mfa_key_t *key, const mfa_seal_ad_t *ad,
+    const uint8_t *plain, size_t len, char *out, size_t *out_len);
 
 /* a sealed text back to the sealed value (MFA_SEALED_MAX bytes) */
 int mfa_sealed_from_text(const char *text, size_t len, uint8_t *sealed,

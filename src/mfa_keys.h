@@ -35,6 +35,8 @@
 #define MFA_FIELD_GEN             "gen"
 #define MFA_FIELD_SINCE           "since"
 #define MFA_FIELD_SECRET          "secret"
+/* the field a pending enrolment's sealed secret is bound to */
+#define MFA_FIELD_PENDING         "pending"
 #define MFA_FIELD_STEP            "step"
 #define MFA_FIELD_REQUIRE_2FA     "require_2fa"
 /* who changed require_2fa last ("mfactl:<login>", "admin:<uid>",

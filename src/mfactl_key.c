@@ -61,10 +61,10 @@ static int mfactl_rotate_keys(mfactl_t *ctl, mfactl_rotation_t *rot);
 static int mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot,
     const char *kind);
 static int mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot,
-    const char *key, const char *uid, size_t uid_len, const char *sealed,
-    size_t len, const char *old);
-static int mfactl_reseal(mfactl_rotation_t *rot, const char *uid,
-    size_t uid_len, const char *sealed, size_t len, char *out);
+    const char *key, const char *field, const char *uid, size_t uid_len,
+    const char *sealed, size_t len, const char *old);
+static int mfactl_reseal(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
+    const char *sealed, size_t len, char *out);
 static void mfactl_glob_escape(const char *s, char *out, size_t size);
 
 
@@ -153,7 +153,12 @@ mfactl_write_key(const char *path, const uint8_t *key)
         return MFACTL_USAGE;
     }
 
-    mfa_key_from_bytes(&k, key);
+    if (mfa_key_from_bytes(&k, key) != MFA_OK) {
+        mfactl_error("wrote \"%s\", but OpenSSL cannot derive its sealing "
+                     "key", path);
+        return MFACTL_USAGE;
+    }
+
     printf("wrote a new key, id %u, to %s\n", (unsigned) k.id, path);
     OPENSSL_cleanse(&k, sizeof(k));
 
@@ -355,8 +360,8 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
             }
 
             if (user) {
-                rc = mfactl_rotate_one(ctl, rot, name, uid, strlen(uid),
-                                       v->str, v->len, v->str);
+                rc = mfactl_rotate_one(ctl, rot, name, MFA_FIELD_SECRET, uid,
+                                       strlen(uid), v->str, v->len, v->str);
 
             } else {
                 sp = memchr(v->str, ' ', v->len);
@@ -367,7 +372,8 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
                     rot->failed++;
 
                 } else {
-                    rc = mfactl_rotate_one(ctl, rot, name, v->str,
+                    rc = mfactl_rotate_one(ctl, rot, name,
+                                           MFA_FIELD_PENDING, v->str,
                                            sp - v->str, sp + 1,
                                            v->len - (sp + 1 - v->str),
                                            v->str);
@@ -389,15 +395,22 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
 
 static int
 mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
-    const char *uid, size_t uid_len, const char *sealed, size_t len,
-    const char *old)
+    const char *field, const char *uid, size_t uid_len, const char *sealed,
+    size_t len, const char *old)
 {
-    int          rc;
-    char         b64[MFA_SEALED_TEXT_MAX + 1];
-    char         value[MFA_SEALED_TEXT_MAX + MFA_ID_MAX + 2];
-    redisReply  *r;
+    int            rc;
+    char           b64[MFA_SEALED_TEXT_MAX + 1];
+    char           value[MFA_SEALED_TEXT_MAX + MFA_ID_MAX + 2];
+    redisReply    *r;
+    mfa_seal_ad_t  ad;
 
-    rc = mfactl_reseal(rot, uid, uid_len, sealed, len, b64);
+    ad.prefix.data = ctl->prefix;
+    ad.prefix.len = strlen(ctl->prefix);
+    ad.field = field;
+    ad.owner.data = uid;
+    ad.owner.len = uid_len;
+
+    rc = mfactl_reseal(rot, &ad, sealed, len, b64);
 
     if (rc == MFA_NOT_FOUND) {
         rot->current++;
@@ -440,43 +453,54 @@ mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
 
 /*
  * The sealed value (base64url) opened with any key and sealed again with
- * the first, into out; MFA_NOT_FOUND when already under the first key,
- * MFA_ERROR (named on stderr) when it cannot be opened.
+ * the first, in the current version, into out; MFA_NOT_FOUND when it is
+ * so already (and opens), MFA_ERROR (named on stderr) when it cannot be
+ * opened.
  */
 
 static int
-mfactl_reseal(mfactl_rotation_t *rot, const char *uid, size_t uid_len,
+mfactl_reseal(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
     const char *sealed, size_t len, char *out)
 {
-    int        rc;
-    size_t     n, plain_len;
-    uint8_t    raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
-    mfa_err_t  err;
+    int         rc;
+    size_t      n, plain_len;
+    uint8_t     raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
+    mfa_err_t   err;
+    const char *what;
+
+    what = (strcmp(ad->field, MFA_FIELD_PENDING) == 0) ? "pending secret"
+                                                      : "secret";
 
     if (mfa_sealed_from_text(sealed, len, raw, &n) != MFA_OK) {
-        mfactl_error("the secret of user \"%.*s\" is not base64url",
-                     (int) uid_len, uid);
+        mfactl_error("the %s of user \"%.*s\" is not base64url", what,
+                     (int) ad->owner.len, ad->owner.data);
         return MFA_ERROR;
     }
 
-    if (mfa_sealed_key_id(raw, n) == rot->keys[0].id) {
+    if (mfa_open(rot->keys, rot->nkeys, ad, raw, n, plain, &plain_len, &err)
+        != MFA_OK)
+    {
+        mfactl_error("the %s of user \"%.*s\" cannot be opened: %s",
+                     what, (int) ad->owner.len, ad->owner.data, err.msg);
+        return MFA_ERROR;
+    }
+
+    /* current only when it also opens: the key id byte alone may lie */
+
+    if (mfa_sealed_key_id(raw, n) == rot->keys[0].id
+        && mfa_sealed_version(raw, n) == MFA_SEAL_VERSION
+        && mfa_open(rot->keys, 1, ad, raw, n, plain, &plain_len, &err)
+           == MFA_OK)
+    {
+        OPENSSL_cleanse(plain, sizeof(plain));
         return MFA_NOT_FOUND;
     }
 
-    if (mfa_open(rot->keys, rot->nkeys, raw, n, uid, uid_len, plain,
-                 &plain_len, &err) != MFA_OK)
-    {
-        mfactl_error("the secret of user \"%.*s\" cannot be opened: %s",
-                     (int) uid_len, uid, err.msg);
-        return MFA_ERROR;
-    }
-
-    rc = mfa_seal_text(&rot->keys[0], plain, plain_len, uid, uid_len, out,
-                       &n);
+    rc = mfa_seal_text(&rot->keys[0], ad, plain, plain_len, out, &n);
 
     if (rc != MFA_OK) {
-        mfactl_error("cannot seal the secret of user \"%.*s\"",
-                     (int) uid_len, uid);
+        mfactl_error("cannot seal the %s of user \"%.*s\"", what,
+                     (int) ad->owner.len, ad->owner.data);
     }
 
     OPENSSL_cleanse(plain, sizeof(plain));

@@ -14,24 +14,24 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa_pages.h"
+#include "mfa_keys.h"
 
 
-/*
- * NGX_OK and the matching step when the code is right for the sealed
- * secret, NGX_DECLINED when it is not, NGX_ERROR when the secret cannot
- * be opened (logged).
- */
+static void ngx_http_mfa_pages_ad(ngx_http_request_t *r, const char *field,
+    mfa_seal_ad_t *ad);
+
 
 ngx_int_t
 ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
-    ngx_str_t *sealed, uint64_t *step)
+    ngx_str_t *sealed, const char *field, uint64_t *step,
+    ngx_str_t *resealed)
 {
     int                rc;
     size_t             len;
     uint8_t            secret[MFA_SEALED_MAX];
     mfa_totp_params_t  params;
 
-    if (ngx_http_mfa_pages_open(r, sealed, secret, &len) != NGX_OK) {
+    if (ngx_http_mfa_pages_open(r, sealed, field, secret, &len) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -44,44 +44,104 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
                              pg->code->value, pg->code->value_len, step);
     }
 
+    if (rc == 1 && resealed != NULL
+        && ngx_http_mfa_pages_seal(r, MFA_FIELD_SECRET, secret, len,
+                                   resealed)
+           != NGX_OK)
+    {
+        rc = -1;
+    }
+
     OPENSSL_cleanse(secret, sizeof(secret));
 
-    return (rc == 1) ? NGX_OK : NGX_DECLINED;
+    return (rc == 1) ? NGX_OK : (rc < 0) ? NGX_ERROR : NGX_DECLINED;
 }
 
 
-/* opens a sealed secret (base64url) of the request's user */
+/* what the request's user's sealed values are bound to */
 
-ngx_int_t
-ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
-    uint8_t *secret, size_t *len)
+static void
+ngx_http_mfa_pages_ad(ngx_http_request_t *r, const char *field,
+    mfa_seal_ad_t *ad)
 {
-    size_t                     n;
-    uint8_t                    raw[MFA_SEALED_MAX];
-    mfa_err_t                  err;
     ngx_http_mfa_ctx_t        *ctx;
-    mfa_session_value_t       *user;
     ngx_http_mfa_main_conf_t  *mmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
-    user = &ctx->identity.user;
+
+    ad->prefix.data = (char *) mmcf->prefix.data;
+    ad->prefix.len = mmcf->prefix.len;
+    ad->field = field;
+    ad->owner.data = ctx->identity.user.data;
+    ad->owner.len = ctx->identity.user.len;
+}
+
+
+/* opens a sealed secret (base64url) of the request's user's field */
+
+ngx_int_t
+ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
+    const char *field, uint8_t *secret, size_t *len)
+{
+    size_t                     n;
+    uint8_t                    raw[MFA_SEALED_MAX];
+    mfa_err_t                  err;
+    mfa_seal_ad_t              ad;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    ngx_http_mfa_pages_ad(r, field, &ad);
+
+    if (ngx_strcmp(field, MFA_FIELD_PENDING) == 0) {
+        field = "pending secret";
+    }
 
     if (mfa_sealed_from_text((char *) sealed->data, sealed->len, raw, &n)
         != MFA_OK)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "mfa: the secret of user \"%s\" is not base64url",
-                      user->data);
+                      "mfa: the %s of user \"%*s\" is not base64url",
+                      field, ad.owner.len, ad.owner.data);
         return NGX_ERROR;
     }
 
-    if (mfa_open(mmcf->keys->elts, mmcf->keys->nelts, raw, n, user->data,
-                 user->len, secret, len, &err) != MFA_OK)
+    if (mfa_open(mmcf->keys->elts, mmcf->keys->nelts, &ad, raw, n, secret,
+                 len, &err) != MFA_OK)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "mfa: the secret of user \"%s\" cannot be opened: %s",
-                      user->data, err.msg);
+                      "mfa: the %s of user \"%*s\" cannot be opened: %s",
+                      field, ad.owner.len, ad.owner.data, err.msg);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* seals a secret of the request's user's field, as text in the pool */
+
+ngx_int_t
+ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
+    const uint8_t *secret, size_t len, ngx_str_t *out)
+{
+    mfa_seal_ad_t              ad;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    ngx_http_mfa_pages_ad(r, field, &ad);
+
+    out->data = ngx_pnalloc(r->pool, MFA_SEALED_TEXT_MAX + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (mfa_seal_text(mmcf->keys->elts, &ad, secret, len, (char *) out->data,
+                      &out->len)
+        != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: cannot seal a secret");
         return NGX_ERROR;
     }
 

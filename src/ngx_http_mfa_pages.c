@@ -742,23 +742,12 @@ ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 static void
 ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    char                       *text;
-    size_t                      len;
-    uint8_t                     secret[NGX_HTTP_MFA_SECRET_LEN];
-    ngx_int_t                   rc;
-    ngx_http_mfa_ctx_t         *ctx;
-    mfa_session_value_t        *user;
-    ngx_http_mfa_main_conf_t   *mmcf;
+    uint8_t     secret[NGX_HTTP_MFA_SECRET_LEN];
+    ngx_int_t   rc;
+    ngx_str_t   text;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
-    user = &ctx->identity.user;
-
-    text = ngx_pnalloc(r->pool, MFA_SEALED_TEXT_MAX + 1);
-
-    if (text == NULL
-        || ngx_http_mfa_store_start(r, &pg->store, "pending", &pg->digest)
-           != NGX_OK)
+    if (ngx_http_mfa_store_start(r, &pg->store, "pending", &pg->digest)
+        != NGX_OK)
     {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
@@ -767,8 +756,8 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     rc = NGX_ERROR;
 
     if (mfa_random(secret, sizeof(secret)) == MFA_OK
-        && mfa_seal_text(mmcf->keys->elts, secret, sizeof(secret), user->data,
-                         user->len, text, &len) == MFA_OK)
+        && ngx_http_mfa_pages_seal(r, MFA_FIELD_PENDING, secret,
+                                   sizeof(secret), &text) == NGX_OK)
     {
         rc = NGX_OK;
     }
@@ -782,7 +771,7 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    ngx_http_mfa_store_arg(&pg->store, text, len);
+    ngx_http_mfa_store_arg(&pg->store, text.data, text.len);
 
     ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_pending_done);
 }
@@ -823,7 +812,10 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
-    if (ngx_http_mfa_pages_open(r, &pg->pending, secret, &len) != NGX_OK) {
+    if (ngx_http_mfa_pages_open(r, &pg->pending, MFA_FIELD_PENDING, secret,
+                                &len)
+        != NGX_OK)
+    {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
                                    NGX_HTTP_FORBIDDEN);
         return;
@@ -868,8 +860,10 @@ static void
 ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg)
 {
+    u_char                *p;
     ngx_int_t              rc;
     uint64_t               step;
+    ngx_str_t              secret;
     ngx_http_mfa_store_t  *st;
 
     st = &pg->store;
@@ -894,7 +888,10 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 
     pg->pending = st->res[5];
 
-    rc = ngx_http_mfa_pages_totp(r, pg, &pg->pending, &step);
+    /* the secret becomes the user's: sealed again for that field */
+
+    rc = ngx_http_mfa_pages_totp(r, pg, &pg->pending, MFA_FIELD_PENDING,
+                                 &step, &secret);
 
     if (rc == NGX_ERROR) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR, NGX_HTTP_FORBIDDEN);
@@ -915,8 +912,17 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
         return;
     }
 
+    /* "<the pending secret checked> <the user's secret to store>" */
+
+    p = ngx_pnalloc(r->pool, pg->pending.len + 1 + secret.len);
+    if (p == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     ngx_http_mfa_store_arg(st, "pending", 7);
-    ngx_http_mfa_store_arg(st, pg->pending.data, pg->pending.len);
+    ngx_http_mfa_store_arg(st, p, pg->pending.len + 1 + secret.len);
+    ngx_sprintf(p, "%V %V", &pg->pending, &secret);
     ngx_http_mfa_store_arg(st, pg->step,
                            ngx_sprintf(pg->step, "%uL", step) - pg->step);
     ngx_http_mfa_store_arg(st, "enroll", 6);
@@ -1025,7 +1031,8 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         if (n > 0 && i == pg->code->value_len) {
-            rc = ngx_http_mfa_pages_totp(r, pg, &pg->secret, &step);
+            rc = ngx_http_mfa_pages_totp(r, pg, &pg->secret,
+                                         MFA_FIELD_SECRET, &step, NULL);
 
             if (rc == NGX_ERROR) {
                 ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,

@@ -135,10 +135,19 @@ void ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
 
 /* codes and secrets */
 
+/*
+ * NGX_OK and the matching step when the code is right for the sealed
+ * secret of field (then, with resealed, the secret sealed again for the
+ * user's "secret" field), NGX_DECLINED when it is not, NGX_ERROR when
+ * the secret cannot be opened (logged).
+ */
 ngx_int_t ngx_http_mfa_pages_totp(ngx_http_request_t *r,
-    ngx_http_mfa_page_t *pg, ngx_str_t *sealed, uint64_t *step);
+    ngx_http_mfa_page_t *pg, ngx_str_t *sealed, const char *field,
+    uint64_t *step, ngx_str_t *resealed);
 ngx_int_t ngx_http_mfa_pages_open(ngx_http_request_t *r,
-    ngx_str_t *sealed, uint8_t *secret, size_t *len);
+    ngx_str_t *sealed, const char *field, uint8_t *secret, size_t *len);
+ngx_int_t ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
+    const uint8_t *secret, size_t len, ngx_str_t *out);
 ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 void ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,

@@ -50,7 +50,9 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  * "read": returns {since, secret, step, recovery codes left, seconds of
  *   lockout left, pending secret, gen}, nil for what is absent.
  * "attempt" (12 kind "totp"|"recovery"|"pending"|"none", 13 the sealed
- *   secret the code was checked against, 14 the step that matched, 15
+ *   secret the code was checked against (for "pending": the pending
+ *   secret, a space, and the same secret sealed for the user's "secret"
+ *   field), 14 the step that matched, 15
  *   then "enroll"|"verify"|"disable"|"regenerate", 16 n, 17.. n hashes a
  *   recovery code may have, then the hashes of new recovery codes):
  *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
@@ -197,9 +199,12 @@ static const char  ngx_http_mfa_store_script[] =
 "  if left > 0 then return {2, left} end\n"
 "end\n"
 "local ncand = tonumber(ARGV[16])\n"
-"local ok, used = false, false\n"
+"local ok, used, store = false, false, expect\n"
 "if kind == 'pending' then\n"
-"  ok = not u[1] and pending() == expect\n"
+"  -- the pending secret checked, and the same sealed for the user's field\n"
+"  local checked\n"
+"  checked, store = string.match(expect, '^(%S+) (%S+)$')\n"
+"  ok = checked ~= nil and not u[1] and pending() == checked\n"
 "elseif kind == 'totp' or kind == 'recovery' then\n"
 "  -- the code was checked against another secret: not the user's fault\n"
 "  if not u[1] or u[2] ~= expect then return {3, 0} end\n"
@@ -227,7 +232,7 @@ static const char  ngx_http_mfa_store_script[] =
 "end\n"
 "if after == 'enroll' then\n"
 "  local gen = redis.call('HINCRBY', ukey, 'gen', 1)\n"
-"  redis.call('HSET', ukey, 'secret', expect, 'since', now)\n"
+"  redis.call('HSET', ukey, 'secret', store, 'since', now)\n"
 "  redis.call('DEL', pkey)\n"
 "  replace_codes()\n"
 "  redis.call('SET', vkey, uid .. ' ' .. gen, 'EX', vttl)\n"

@@ -41,11 +41,12 @@ sub conf_with {
     return $conf;
 }
 
-# the key id of a stored sealed secret: version 1, then the id
+# the key id of a stored sealed secret: version 2 (sealed under the
+# key's HKDF sealing key, bound to prefix, field and owner), then the id
 sub key_id_of {
     my ($b64) = @_;
     my $raw = decode_base64url($b64 // '');
-    return undef unless length $raw > 2 && ord($raw) == 1;
+    return undef unless length $raw > 2 && ord($raw) == 2;
     return ord substr($raw, 1, 1);
 }
 
@@ -195,7 +196,7 @@ ok($res->{current} == 1 || $res->{current} == 2,
 is($res->{changed}, 0, '... none changed meanwhile');
 is($res->{failed}, 1, '... 1 failed (the junk pending value)');
 is($res->{key_id}, $new_id, '... the new key id');
-like($t->read_file('rotate.out.err'), qr/^mfactl: the secret of user "nobody" is not base64url$/m,
+like($t->read_file('rotate.out.err'), qr/^mfactl: the pending secret of user "nobody" is not base64url$/m,
      '... naming the value it could not open');
 
 my ($rot) = grep { $_->{event} eq 'key_rotated' } audit($t);
