@@ -2133,6 +2133,22 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
     ngx_http_mfa_lookup_init();
     ngx_http_mfa_store_init();
 
+    /*
+     * the session digest is keyed with the last key listed, the oldest in
+     * a rotation: it changes when that key is dropped, not when a new one
+     * comes first
+     */
+
+    if (mmcf->keys != NULL
+        && mfa_session_digest_init((mfa_key_t *) mmcf->keys->elts
+                                   + mmcf->keys->nelts - 1)
+           != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
+                      "mfa: OpenSSL cannot key the session digest");
+        return NGX_ERROR;
+    }
+
     if (ngx_http_mfa_cache_init(cycle) != NGX_OK
         || ngx_http_mfa_cookie_init_process(cycle) != NGX_OK)
     {

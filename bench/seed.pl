@@ -2,20 +2,33 @@
 # Writes benchmark sessions into Redis as one pipelined RESP stream on
 # standard output (for "redis-cli --pipe"):
 #
-#   seed.pl verified N   sess:s<i> for user u<i> in company open, enrolled
-#                        (generation 1) and verified
-#   seed.pl pending N    sess:p<i> for user p<i> in company strict, which
-#                        requires 2FA, not enrolled
+#   seed.pl verified N KEYFILE   sess:s<i> for user u<i> in company open,
+#                                enrolled (generation 1) and verified (the
+#                                marker named with nginx's master key)
+#   seed.pl pending N            sess:p<i> for user p<i> in company strict,
+#                                which requires 2FA, not enrolled
 
 use strict;
 use warnings;
 
-use Digest::SHA qw(hmac_sha256_hex);
+use Digest::SHA qw(hmac_sha256 hmac_sha256_hex);
 
-my ($kind, $n) = @ARGV;
+my ($kind, $n, $keyfile) = @ARGV;
 
-die "usage: seed.pl verified|pending N\n"
-    unless defined $n && $n =~ /^\d+$/ && $kind =~ /^(verified|pending)$/;
+die "usage: seed.pl verified N KEYFILE | pending N\n"
+    unless defined $n && $n =~ /^\d+$/ && $kind =~ /^(verified|pending)$/
+           && ($kind ne 'verified' || defined $keyfile);
+
+# the session digest's key: HMAC-SHA256(master key, "mfa/session")
+my $dkey;
+
+if ($kind eq 'verified') {
+    open my $fh, '<', $keyfile or die "seed.pl: $keyfile: $!\n";
+    binmode $fh;
+    local $/;
+    $dkey = hmac_sha256('mfa/session', <$fh>);
+    close $fh;
+}
 
 sub cmd {
     print '*' . @_ . "\r\n", map { '$' . length($_) . "\r\n$_\r\n" } @_;
@@ -34,8 +47,7 @@ for my $i (0 .. $n - 1) {
             qq({"cookie":{"originalMaxAge":86400000,"httpOnly":true,)
             . qq("path":"/"},"user":{"id":"u$i"},"company_id":"open"}));
         cmd('HSET', "mfa:user:u$i", 'gen', '1', 'since', '1700000000');
-        cmd('SET', 'mfa:verified:'
-                   . substr(hmac_sha256_hex($sid, 'mfa-session'), 0, 32),
+        cmd('SET', 'mfa:verified:' . substr(hmac_sha256_hex($sid, $dkey), 0, 32),
             "u$i 1");
 
     } else {

@@ -918,11 +918,21 @@ test_key_derive(void **state)
 static void
 test_session_digest(void **state)
 {
-    char      a[MFA_SESSION_DIGEST_LEN + 1], b[MFA_SESSION_DIGEST_LEN + 1];
-    char      want[2 * MFA_HMAC_LEN + 1];
-    size_t    i;
-    uint8_t   md[MFA_HMAC_LEN];
-    unsigned  len;
+    char       a[MFA_SESSION_DIGEST_LEN + 1], b[MFA_SESSION_DIGEST_LEN + 1];
+    char       want[2 * MFA_HMAC_LEN + 1];
+    size_t     i;
+    uint8_t    md[MFA_HMAC_LEN], dkey[MFA_HMAC_LEN];
+    unsigned   len;
+    mfa_key_t  key, other;
+
+    key = random_key();
+    other = random_key();
+
+    /* the documented key: HMAC-SHA256(master, "mfa/session") */
+    assert_non_null(HMAC(EVP_sha256(), key.key, MFA_KEY_LEN,
+                         (const uint8_t *) "mfa/session", 11, dkey, &len));
+
+    assert_int_equal(mfa_session_digest_init(&key), MFA_OK);
 
     memset(a, '#', sizeof(a));
     mfa_session_digest("s3cr3t-session-id", 17, a);
@@ -934,7 +944,7 @@ test_session_digest(void **state)
 
     /* the id does not appear; the digest is the documented HMAC */
 
-    assert_non_null(HMAC(EVP_sha256(), "mfa-session", 11,
+    assert_non_null(HMAC(EVP_sha256(), dkey, sizeof(dkey),
                          (const uint8_t *) "s3cr3t-session-id", 17, md,
                          &len));
     mfa_test_hex(md, sizeof(md), want);
@@ -946,6 +956,13 @@ test_session_digest(void **state)
     mfa_session_digest("s3cr3t-session-iD", 17, b);
     assert_memory_not_equal(a, b, MFA_SESSION_DIGEST_LEN);
 
+    /* not the public constant of earlier releases */
+    assert_non_null(HMAC(EVP_sha256(), "mfa-session", 11,
+                         (const uint8_t *) "s3cr3t-session-id", 17, md,
+                         &len));
+    mfa_test_hex(md, sizeof(md), want);
+    assert_memory_not_equal(a, want, MFA_SESSION_DIGEST_LEN);
+
     /* the keyed MAC is reused call after call: still the documented HMAC */
 
     for (i = 0; i < 200; i++) {
@@ -953,11 +970,16 @@ test_session_digest(void **state)
 
         assert_int_equal(RAND_bytes(id, (int) (i % sizeof(id)) + 1), 1);
         mfa_session_digest((char *) id, i % sizeof(id) + 1, b);
-        assert_non_null(HMAC(EVP_sha256(), "mfa-session", 11, id,
+        assert_non_null(HMAC(EVP_sha256(), dkey, sizeof(dkey), id,
                              i % sizeof(id) + 1, md, &len));
         mfa_test_hex(md, sizeof(md), want);
         assert_memory_equal(b, want, MFA_SESSION_DIGEST_LEN);
     }
+
+    /* another key, another digest */
+    assert_int_equal(mfa_session_digest_init(&other), MFA_OK);
+    mfa_session_digest("s3cr3t-session-id", 17, b);
+    assert_memory_not_equal(a, b, MFA_SESSION_DIGEST_LEN);
 }
 
 

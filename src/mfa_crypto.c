@@ -507,7 +507,12 @@ mfa_sealed_text_key_id(const char *text, size_t len)
 }
 
 
-/* HMAC-SHA256 keyed with "mfa-session", ready for EVP_MAC_init() */
+/* the key of the session digest: HMAC-SHA256(master, "mfa/session") */
+static uint8_t       mfa_session_key[MFA_HMAC_LEN];
+static EVP_MAC_CTX  *mfa_session_ctx;
+
+
+/* HMAC-SHA256 keyed with the session digest's key, for EVP_MAC_init() */
 
 static EVP_MAC_CTX *
 mfa_session_mac(void)
@@ -532,7 +537,7 @@ mfa_session_mac(void)
                                                  0);
     params[1] = OSSL_PARAM_construct_end();
 
-    if (EVP_MAC_init(ctx, (const unsigned char *) "mfa-session", 11, params)
+    if (EVP_MAC_init(ctx, mfa_session_key, sizeof(mfa_session_key), params)
         != 1)
     {
         EVP_MAC_CTX_free(ctx);
@@ -543,32 +548,38 @@ mfa_session_mac(void)
 }
 
 
+int
+mfa_session_digest_init(const mfa_key_t *master)
+{
+    mfa_key_derive(master, "session", mfa_session_key);
+
+    EVP_MAC_CTX_free(mfa_session_ctx);
+
+    /* fetched and keyed once: a one-shot HMAC() fetches every time */
+    mfa_session_ctx = mfa_session_mac();
+
+    return (mfa_session_ctx != NULL) ? MFA_OK : MFA_ERROR;
+}
+
+
 void
 mfa_session_digest(const char *id, size_t len, char *out)
 {
     size_t   i, n;
     uint8_t  md[MFA_HMAC_LEN];
 
-    static const char    hex[] = "0123456789abcdef";
-    static EVP_MAC_CTX  *ctx;
+    static const char  hex[] = "0123456789abcdef";
 
-    /*
-     * A public key: the id itself is the secret, a long random one.  This
-     * runs for every gated request that asks Redis: the HMAC is fetched
-     * and keyed once per process, and each call re-initialises it with the
-     * same key (a one-shot HMAC() fetches the algorithm every time).
-     */
+    /* this runs for every gated request that asks Redis */
 
-    if (ctx == NULL) {
-        ctx = mfa_session_mac();
-    }
-
-    if (ctx == NULL
-        || EVP_MAC_init(ctx, NULL, 0, NULL) != 1
-        || EVP_MAC_update(ctx, (const unsigned char *) id, len) != 1
-        || EVP_MAC_final(ctx, md, &n, sizeof(md)) != 1)
+    if (mfa_session_ctx == NULL
+        || EVP_MAC_init(mfa_session_ctx, NULL, 0, NULL) != 1
+        || EVP_MAC_update(mfa_session_ctx, (const unsigned char *) id, len)
+           != 1
+        || EVP_MAC_final(mfa_session_ctx, md, &n, sizeof(md)) != 1)
     {
-        mfa_hmac_sha256((const uint8_t *) "mfa-session", 11, id, len, md);
+        mfa_hmac_sha256(mfa_session_key, sizeof(mfa_session_key), id, len,
+                        md);
     }
 
     for (i = 0; i < MFA_SESSION_DIGEST_LEN / 2; i++) {

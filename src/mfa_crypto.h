@@ -133,11 +133,15 @@ void mfa_token_make(const uint8_t *key, const char *purpose,
 
 /*
  * The digest that stands for a dashboard session id in the module's keys:
- * hex(HMAC-SHA256("mfa-session", id))[0..32], so that session ids never
- * appear in Redis keys or logs.  out gets MFA_SESSION_DIGEST_LEN chars.
+ * hex(HMAC-SHA256(HMAC-SHA256(master, "mfa/session"), id))[0..32], so
+ * that session ids never appear in Redis keys or logs, and a Redis reader
+ * cannot tell which marker is which session's.  mfa_session_digest_init()
+ * first, with the last key listed (the oldest).  out gets
+ * MFA_SESSION_DIGEST_LEN chars.
  */
 #define MFA_SESSION_DIGEST_LEN  32
 
+int mfa_session_digest_init(const mfa_key_t *master);
 void mfa_session_digest(const char *id, size_t len, char *out);
 
 /* 1 when the token is authentic for (purpose, binding) and not expired */

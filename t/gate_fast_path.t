@@ -99,7 +99,7 @@ is($d->{evalsha} + $d->{eval}, 1, 'decided by the script');
 
 session($t, 's1', 'u1', 'acme');
 get('s1');
-$t->redis('DEL', 'mfa:verified:' . digest('s1'));
+$t->redis('DEL', 'mfa:verified:' . digest($t, 's1'));
 ($r, $d) = sent('s1');
 is($r->status, 302, 'the verified marker gone: challenge');
 

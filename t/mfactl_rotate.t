@@ -13,7 +13,7 @@ use MfaTest;
 use GateTest;
 use PagesTest;
 use MfactlTest;
-use Digest::SHA qw(sha256 hmac_sha256_hex);
+use Digest::SHA qw(sha256);
 use MIME::Base64 qw(decode_base64url);
 use POSIX ();
 use Test::More;
@@ -116,7 +116,7 @@ for my $i (1 .. 12) {
 session($t, 'P', 'pat', 'acme');
 my $pending_page = page_get($t, 'P', '/_mfa/enroll?return=%2F');
 my $pat_secret = secret_of($pending_page) or die "no pending secret\n";
-my $pkey = 'mfa:pending:' . substr(hmac_sha256_hex('P', 'mfa-session'), 0, 32);
+my $pkey = 'mfa:pending:' . digest($t, 'P');
 like($t->redis('GET', $pkey), qr/^pat \S+$/, 'a pending enrolment: "<uid> <sealed>"');
 
 is(scalar(grep { user_key_id($_) == $old_id } keys %users), 12,
@@ -230,12 +230,22 @@ like($out, qr/^key id $new_id: re-sealed 0, already current 15, changed meanwhil
 ok(reload_keys('new.key'), 'reload: the new key alone');
 is_deeply([ all_login(\%users) ], [], 'every user still logs in');
 
+# the session digest is keyed with the last key listed: with the old key
+# dropped, session digests change, so a half-way enrolment starts over
+# with a new secret (documented), which enrols under the new key
+my $again = page_get($t, 'P', '/_mfa/enroll?return=%2F');
+my $pat_new = secret_of($again);
+ok($pat_new && $pat_new ne $pat_secret,
+   'the old key dropped: a half-way enrolment starts over');
+settle();
 my $r = page_post($t, 'P', '/_mfa/enroll',
-                  { csrf => csrf_of(page_get($t, 'P', '/_mfa/enroll?return=%2F')),
-                    return => '/', code => totp($pat_secret) });
+                  { csrf => csrf_of($again), return => '/',
+                    code => totp($pat_new) });
 my @pat_codes = codes_of($r);
-is(scalar(@pat_codes), 10, 'the half-way enrolment completes with the re-sealed pending secret');
+is(scalar(@pat_codes), 10, '... and completes');
 is(user_key_id('pat'), $new_id, '... under the new key');
+is($t->redis('EXISTS', 'mfa:pending:' . digest($t, 'P', 'new.key')), 0,
+   '... its pending key, named with the new key, gone');
 
 # a code made under the old key is gone with it (documented)
 session($t, 'RC', 'u3', 'acme');

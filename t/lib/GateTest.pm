@@ -7,7 +7,7 @@ package GateTest;
 use strict;
 use warnings;
 
-use Digest::SHA qw(hmac_sha256_hex);
+use Digest::SHA qw(hmac_sha256 hmac_sha256_hex);
 use Exporter qw(import);
 
 use MfaTest;
@@ -87,13 +87,19 @@ sub enrol {
 sub verify {
     my ($t, $sid, $uid, $gen) = @_;
 
-    $t->redis('SET', 'mfa:verified:' . digest($sid), "$uid $gen");
+    $t->redis('SET', 'mfa:verified:' . digest($t, $sid), "$uid $gen");
 }
 
-# the digest that stands for a session id in the module's keys
+# the digest that stands for a session id in the module's keys, keyed with
+# HMAC-SHA256(the test's master key, "mfa/session")
 sub digest {
-    my ($sid) = @_;
-    return substr(hmac_sha256_hex($sid, 'mfa-session'), 0, 32);
+    my ($t, $sid, $keyfile) = @_;
+
+    my $master = $t->read_file($keyfile // 'mfa.key')
+        // die "no key file to digest a session id with\n";
+
+    return substr(hmac_sha256_hex($sid, hmac_sha256('mfa/session', $master)),
+                  0, 32);
 }
 
 # a request header as the upstream saw it, undef when absent or when the
