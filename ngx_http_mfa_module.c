@@ -32,8 +32,6 @@ typedef struct {
 #define NGX_HTTP_MFA_REDIS_MAX_DB   65535
 #define NGX_HTTP_MFA_SECRET_MAX     256
 #define NGX_HTTP_MFA_TOKEN_MIN      32
-/* the most mfa_totp_skew steps of mfa_totp_period may span */
-#define NGX_HTTP_MFA_TOTP_DRIFT_MAX 120
 
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
@@ -1996,14 +1994,14 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     /* a code is a second factor only while it is fresh */
 
     if ((time_t) conf->totp_skew * conf->totp_period
-        > NGX_HTTP_MFA_TOTP_DRIFT_MAX)
+        > MFA_TOTP_MAX_DRIFT)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"mfa_totp_skew\" %ui with \"mfa_totp_period\" "
                            "%T s accepts codes up to %T s old or early; at "
                            "most %d s", conf->totp_skew, conf->totp_period,
                            (time_t) conf->totp_skew * conf->totp_period,
-                           NGX_HTTP_MFA_TOTP_DRIFT_MAX);
+                           MFA_TOTP_MAX_DRIFT);
         return NGX_CONF_ERROR;
     }
 

@@ -2,12 +2,16 @@
 /*
  * Unit tests of recovery codes (src/mfa_recovery.c): the shape and
  * alphabet of generated codes, their distinctness and uniformity, the
- * forgiving normalisation of typed codes and what it rejects, and the
- * keyed hash.
+ * forgiving normalisation of typed codes and what it rejects, the keyed
+ * hash (salted per set, and without a salt for sets made before), and the
+ * text of a set's description.
  */
 
 
 #include "mfa_test.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "mfa_crypto.h"
 #include "mfa_recovery.h"
@@ -17,6 +21,10 @@
 #define ALPHABET_LEN  31
 #define DISTINCT      1000
 #define UNIFORM       100000
+
+
+static const uint8_t *test_expected(const uint8_t *key,
+    const mfa_recovery_set_t *set, const char *user, const char *code);
 
 
 static int
@@ -289,32 +297,160 @@ test_hash(void **state)
     mfa_test_random(key, sizeof(key));
     mfa_test_random(other, sizeof(other));
 
-    mfa_recovery_hash(key, "42", 2, "abcde-fghjk", h);
+    mfa_recovery_hash(key, NULL, "42", 2, "abcde-fghjk", h);
 
     /* deterministic */
-    mfa_recovery_hash(key, "42", 2, "abcde-fghjk", h2);
+    mfa_recovery_hash(key, NULL, "42", 2, "abcde-fghjk", h2);
     assert_memory_equal(h, h2, sizeof(h));
 
     /* depends on the user */
-    mfa_recovery_hash(key, "43", 2, "abcde-fghjk", h2);
+    mfa_recovery_hash(key, NULL, "43", 2, "abcde-fghjk", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
-    mfa_recovery_hash(key, "420", 3, "abcde-fghjk", h2);
+    mfa_recovery_hash(key, NULL, "420", 3, "abcde-fghjk", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
-    mfa_recovery_hash(key, "4", 1, "abcde-fghjk", h2);
+    mfa_recovery_hash(key, NULL, "4", 1, "abcde-fghjk", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
 
     /* on the key */
-    mfa_recovery_hash(other, "42", 2, "abcde-fghjk", h2);
+    mfa_recovery_hash(other, NULL, "42", 2, "abcde-fghjk", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
 
     /* on the code, to its last character */
-    mfa_recovery_hash(key, "42", 2, "abcde-fghjm", h2);
+    mfa_recovery_hash(key, NULL, "42", 2, "abcde-fghjm", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
-    mfa_recovery_hash(key, "42", 2, "bbcde-fghjk", h2);
+    mfa_recovery_hash(key, NULL, "42", 2, "bbcde-fghjk", h2);
     assert_memory_not_equal(h, h2, sizeof(h));
 
     /* it is not the code, nor contains it */
     assert_false(mfa_test_memmem(h, sizeof(h), "abcde", 5));
+
+    /* the documented construction, computed with OpenSSL alone */
+    assert_memory_equal(h, test_expected(key, NULL, "42", "abcde-fghjk"),
+                        sizeof(h));
+}
+
+
+/* HMAC(key, [salt] HMAC(key, user) [0] code), spelled out */
+
+static const uint8_t *
+test_expected(const uint8_t *key, const mfa_recovery_set_t *set,
+    const char *user, const char *code)
+{
+    size_t          n;
+    unsigned        len;
+    uint8_t         msg[128];
+
+    static uint8_t  out[MFA_RECOVERY_HASH_LEN];
+
+    n = 0;
+
+    if (set != NULL) {
+        memcpy(msg, set->salt, MFA_RECOVERY_SALT_LEN);
+        n = MFA_RECOVERY_SALT_LEN;
+    }
+
+    assert_non_null(HMAC(EVP_sha256(), key, MFA_KEY_LEN,
+                         (const uint8_t *) user, strlen(user), msg + n,
+                         &len));
+    n += len;
+
+    if (set == NULL) {
+        msg[n++] = 0;
+    }
+
+    memcpy(msg + n, code, MFA_RECOVERY_LEN);
+    n += MFA_RECOVERY_LEN;
+
+    assert_non_null(HMAC(EVP_sha256(), key, MFA_KEY_LEN, msg, n, out, &len));
+
+    return out;
+}
+
+
+static void
+test_hash_salted(void **state)
+{
+    uint8_t             key[MFA_KEY_LEN];
+    uint8_t             h[MFA_RECOVERY_HASH_LEN], h2[MFA_RECOVERY_HASH_LEN];
+    mfa_recovery_set_t  set, other;
+
+    mfa_test_random(key, sizeof(key));
+
+    assert_int_equal(mfa_recovery_set_new(7, &set), MFA_OK);
+    assert_int_equal(set.key_id, 7);
+    assert_int_equal(mfa_recovery_set_new(7, &other), MFA_OK);
+    assert_memory_not_equal(set.salt, other.salt, MFA_RECOVERY_SALT_LEN);
+
+    mfa_recovery_hash(key, &set, "42", 2, "abcde-fghjk", h);
+    assert_memory_equal(h, test_expected(key, &set, "42", "abcde-fghjk"),
+                        sizeof(h));
+
+    /* the salt makes the same code of the same user another hash */
+    mfa_recovery_hash(key, &other, "42", 2, "abcde-fghjk", h2);
+    assert_memory_not_equal(h, h2, sizeof(h));
+    mfa_recovery_hash(key, NULL, "42", 2, "abcde-fghjk", h2);
+    assert_memory_not_equal(h, h2, sizeof(h));
+
+    /* still the user's and the code's */
+    mfa_recovery_hash(key, &set, "43", 2, "abcde-fghjk", h2);
+    assert_memory_not_equal(h, h2, sizeof(h));
+    mfa_recovery_hash(key, &set, "42", 2, "abcde-fghjm", h2);
+    assert_memory_not_equal(h, h2, sizeof(h));
+}
+
+
+static void
+test_set_text(void **state)
+{
+    char                text[MFA_RECOVERY_SET_TEXT_MAX + 1];
+    size_t              n;
+    mfa_recovery_set_t  set, back;
+
+    memset(&set, 0, sizeof(set));
+    set.key_id = 189;
+    memcpy(set.salt, "\x00\x01\xab\xcd\xef\x10\x20\x30"
+                     "\x40\x50\x60\x70\x80\x90\xa0\xff", 16);
+
+    n = mfa_recovery_set_format(&set, text);
+    assert_string_equal(text, "189 0001abcdef102030405060708090a0ff");
+    assert_int_equal(n, strlen(text));
+    assert_true(n <= MFA_RECOVERY_SET_TEXT_MAX);
+
+    assert_int_equal(mfa_recovery_set_parse(text, n, &back), MFA_OK);
+    assert_int_equal(back.key_id, 189);
+    assert_memory_equal(back.salt, set.salt, MFA_RECOVERY_SALT_LEN);
+
+    set.key_id = 0;
+    n = mfa_recovery_set_format(&set, text);
+    assert_string_equal(text, "0 0001abcdef102030405060708090a0ff");
+    assert_int_equal(mfa_recovery_set_parse(text, n, &back), MFA_OK);
+    assert_int_equal(back.key_id, 0);
+
+    set.key_id = 255;
+    n = mfa_recovery_set_format(&set, text);
+    assert_int_equal(n, MFA_RECOVERY_SET_TEXT_MAX);
+
+#define BAD(s)                                                               \
+    assert_int_equal(mfa_recovery_set_parse(s, sizeof(s) - 1, &back),        \
+                     MFA_ERROR)
+
+    BAD("");
+    BAD("189");
+    BAD("189 ");
+    BAD("256 0001abcdef102030405060708090a0ff");
+    BAD("1890 0001abcdef102030405060708090a0ff");
+    BAD("089 0001abcdef102030405060708090a0ff");
+    BAD("-1 0001abcdef102030405060708090a0ff");
+    BAD(" 189 0001abcdef102030405060708090a0ff");
+    BAD("189  0001abcdef102030405060708090a0ff");
+    BAD("189 0001ABCDEF102030405060708090A0FF");
+    BAD("189 0001abcdef102030405060708090a0f");
+    BAD("189 0001abcdef102030405060708090a0ff0");
+    BAD("189 0001abcdef102030405060708090a0fg");
+    BAD("189 0001abcdef102030405060708090a0ff ");
+    BAD("189\t0001abcdef102030405060708090a0ff");
+
+#undef BAD
 }
 
 
@@ -328,6 +464,8 @@ main(void)
         cmocka_unit_test(test_normalize_accepts),
         cmocka_unit_test(test_normalize_rejects),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_hash_salted),
+        cmocka_unit_test(test_set_text),
     };
 
     return cmocka_run_group_tests_name("recovery", tests, NULL, NULL);

@@ -727,6 +727,73 @@ test_bad_params(void **state)
 
 
 static void
+test_params_text(void **state)
+{
+    char               text[MFA_TOTP_PARAMS_TEXT_MAX + 1];
+    mfa_err_t          err;
+    mfa_totp_params_t  p, q;
+
+    p.alg = MFA_TOTP_SHA512;
+    p.digits = 8;
+    p.period = 3600;
+    p.skew = 3;
+
+    assert_int_equal(mfa_totp_params_format(&p, text), 13);
+    assert_string_equal(text, "SHA512 8 3600");
+
+    /* the skew is not the credential's: kept as it was */
+    memset(&q, 0, sizeof(q));
+    q.skew = 1;
+    assert_int_equal(mfa_totp_params_parse(text, strlen(text), &q, &err),
+                     MFA_OK);
+    assert_int_equal(q.alg, MFA_TOTP_SHA512);
+    assert_int_equal(q.digits, 8);
+    assert_int_equal(q.period, 3600);
+    assert_int_equal(q.skew, 1);
+
+    assert_int_equal(mfa_totp_params_parse("SHA1 6 30", 9, &q, &err), MFA_OK);
+    assert_int_equal(q.alg, MFA_TOTP_SHA1);
+    assert_int_equal(q.digits, 6);
+    assert_int_equal(q.period, 30);
+
+#define BAD(in, want)                                                        \
+    q.period = 77;                                                           \
+    assert_int_equal(mfa_totp_params_parse(in, sizeof(in) - 1, &q, &err),    \
+                     MFA_ERROR);                                             \
+    assert_string_equal(err.msg, want);                                      \
+    assert_int_equal(q.period, 77)
+
+    BAD("", "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6", "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 30 1",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1  6 30",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD(" SHA1 6 30",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 30 ",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("MD5 6 30",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 06 30",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 +30",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 30s",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 99999",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 9 30", "TOTP digits must be from 6 to 8");
+    BAD("SHA1 5 30", "TOTP digits must be from 6 to 8");
+    BAD("SHA1 6 0",
+        "TOTP parameters are not \"<algorithm> <digits> <period>\"");
+    BAD("SHA1 6 3601", "TOTP period must be from 1 to 3600 seconds");
+
+#undef BAD
+}
+
+
+static void
 test_alg_parse(void **state)
 {
     mfa_totp_alg_e  alg;
@@ -933,6 +1000,7 @@ main(void)
         cmocka_unit_test(test_code_syntax),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_alg_parse),
+        cmocka_unit_test(test_params_text),
         cmocka_unit_test(test_oathtool_present),
         cmocka_unit_test(test_oathtool_cross_check_totp),
         cmocka_unit_test(test_oathtool_cross_check_hotp),

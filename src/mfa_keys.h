@@ -38,6 +38,10 @@
 /* the field a pending enrolment's sealed secret is bound to */
 #define MFA_FIELD_PENDING         "pending"
 #define MFA_FIELD_STEP            "step"
+/* the credential's TOTP parameters: "<algorithm> <digits> <period>" */
+#define MFA_FIELD_TOTP            "totp"
+/* the recovery codes' set: "<key id> <salt>" (mfa_recovery.h) */
+#define MFA_FIELD_RECOVERY        "recovery"
 #define MFA_FIELD_REQUIRE_2FA     "require_2fa"
 /* who changed require_2fa last ("mfactl:<login>", "admin:<uid>",
    "api:<uid>", "api:token") and when (Unix time) */

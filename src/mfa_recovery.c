@@ -6,12 +6,14 @@
  */
 
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "mfa_crypto.h"
 #include "mfa_recovery.h"
+#include "mfa_url.h"
 
 
 #define MFA_RECOVERY_ALPHABET_LEN  31
@@ -121,18 +123,108 @@ mfa_recovery_normalize(const char *in, size_t len, char *out)
 }
 
 
-void
-mfa_recovery_hash(const uint8_t *key, const char *user, size_t user_len,
-    const char *code, uint8_t *out)
+int
+mfa_recovery_set_new(unsigned key_id, mfa_recovery_set_t *set)
 {
-    uint8_t  msg[MFA_RECOVERY_HASH_LEN + 1 + MFA_RECOVERY_LEN];
+    set->key_id = key_id;
+
+    return mfa_random(set->salt, MFA_RECOVERY_SALT_LEN);
+}
+
+
+size_t
+mfa_recovery_set_format(const mfa_recovery_set_t *set, char *out)
+{
+    size_t  i, n;
+
+    static const char  hex[] = "0123456789abcdef";
+
+    n = (size_t) snprintf(out, 5, "%u ", set->key_id);
+
+    for (i = 0; i < MFA_RECOVERY_SALT_LEN; i++) {
+        out[n++] = hex[set->salt[i] >> 4];
+        out[n++] = hex[set->salt[i] & 0xf];
+    }
+
+    out[n] = '\0';
+
+    return n;
+}
+
+
+int
+mfa_recovery_set_parse(const char *s, size_t len, mfa_recovery_set_t *set)
+{
+    int       hi, lo;
+    size_t    i, n;
+    uint8_t   salt[MFA_RECOVERY_SALT_LEN];
+    unsigned  id;
+
+    /* a key id of 1 to 3 digits (0 to 255), without leading zeros */
+
+    id = 0;
+
+    for (n = 0; n < len && n < 4 && s[n] >= '0' && s[n] <= '9'; n++) {
+        id = id * 10 + (unsigned) (s[n] - '0');
+    }
+
+    if (n == 0 || n > 3 || id > 255 || (s[0] == '0' && n > 1)
+        || len != n + 1 + MFA_RECOVERY_SALT_LEN * 2 || s[n] != ' ')
+    {
+        return MFA_ERROR;
+    }
+
+    s += n + 1;
+
+    for (i = 0; i < MFA_RECOVERY_SALT_LEN; i++) {
+        hi = mfa_hex_value(s[2 * i]);
+        lo = mfa_hex_value(s[2 * i + 1]);
+
+        /* lower case only: one spelling per value */
+
+        if (hi < 0 || lo < 0 || (s[2 * i] >= 'A' && s[2 * i] <= 'F')
+            || (s[2 * i + 1] >= 'A' && s[2 * i + 1] <= 'F'))
+        {
+            return MFA_ERROR;
+        }
+
+        salt[i] = (uint8_t) (hi << 4 | lo);
+    }
+
+    set->key_id = id;
+    memcpy(set->salt, salt, MFA_RECOVERY_SALT_LEN);
+
+    return MFA_OK;
+}
+
+
+void
+mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
+    const char *user, size_t user_len, const char *code, uint8_t *out)
+{
+    size_t   n;
+    uint8_t  msg[MFA_RECOVERY_SALT_LEN + MFA_RECOVERY_HASH_LEN + 1
+                 + MFA_RECOVERY_LEN];
 
     /* an HMAC of the user id keeps the message a fixed size */
 
-    mfa_hmac_sha256(key, MFA_KEY_LEN, user, user_len, msg);
-    msg[MFA_RECOVERY_HASH_LEN] = 0;
-    memcpy(msg + MFA_RECOVERY_HASH_LEN + 1, code, MFA_RECOVERY_LEN);
+    n = 0;
 
-    mfa_hmac_sha256(key, MFA_KEY_LEN, msg, sizeof(msg), out);
+    if (set != NULL) {
+        memcpy(msg, set->salt, MFA_RECOVERY_SALT_LEN);
+        n = MFA_RECOVERY_SALT_LEN;
+    }
+
+    mfa_hmac_sha256(key, MFA_KEY_LEN, user, user_len, msg + n);
+    n += MFA_RECOVERY_HASH_LEN;
+
+    if (set == NULL) {
+        msg[n++] = 0;
+    }
+
+    memcpy(msg + n, code, MFA_RECOVERY_LEN);
+    n += MFA_RECOVERY_LEN;
+
+    mfa_hmac_sha256(key, MFA_KEY_LEN, msg, n, out);
     OPENSSL_cleanse(msg, sizeof(msg));
 }

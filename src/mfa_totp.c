@@ -8,6 +8,7 @@
  */
 
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,6 +20,7 @@
 
 
 static const EVP_MD *mfa_totp_md(mfa_totp_alg_e alg);
+static int mfa_totp_number(const char *s, size_t len, unsigned *n);
 
 
 static const uint32_t  mfa_pow10[] = {
@@ -250,6 +252,94 @@ mfa_totp_params_check(const mfa_totp_params_t *params, mfa_err_t *err)
                     MFA_TOTP_MAX_SKEW);
         return MFA_ERROR;
     }
+
+    return MFA_OK;
+}
+
+
+size_t
+mfa_totp_params_format(const mfa_totp_params_t *params, char *out)
+{
+    return (size_t) snprintf(out, MFA_TOTP_PARAMS_TEXT_MAX + 1, "%s %u %u",
+                             mfa_totp_alg_name(params->alg), params->digits,
+                             params->period);
+}
+
+
+/* a decimal number of 1 to 4 digits, no sign, no leading zero */
+
+static int
+mfa_totp_number(const char *s, size_t len, unsigned *n)
+{
+    size_t  i;
+
+    if (len == 0 || len > 4 || s[0] == '0') {
+        return MFA_ERROR;
+    }
+
+    *n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return MFA_ERROR;
+        }
+
+        *n = *n * 10 + (unsigned) (s[i] - '0');
+    }
+
+    return MFA_OK;
+}
+
+
+int
+mfa_totp_params_parse(const char *s, size_t len, mfa_totp_params_t *params,
+    mfa_err_t *err)
+{
+    size_t             i, start, n, wlen[3];
+    const char        *word[3];
+    mfa_totp_params_t  p;
+
+    n = 0;
+    start = 0;
+
+    for (i = 0; i <= len; i++) {
+        if (i < len && s[i] != ' ') {
+            continue;
+        }
+
+        if (n == 3 || i == start) {
+            n = 4;
+            break;
+        }
+
+        word[n] = s + start;
+        wlen[n] = i - start;
+        n++;
+        start = i + 1;
+    }
+
+    if (n != 3) {
+        mfa_err_set(err, "TOTP parameters are not \"<algorithm> <digits> "
+                    "<period>\"");
+        return MFA_ERROR;
+    }
+
+    p = *params;
+
+    if (mfa_totp_alg_parse(word[0], wlen[0], &p.alg) != MFA_OK
+        || mfa_totp_number(word[1], wlen[1], &p.digits) != MFA_OK
+        || mfa_totp_number(word[2], wlen[2], &p.period) != MFA_OK)
+    {
+        mfa_err_set(err, "TOTP parameters are not \"<algorithm> <digits> "
+                    "<period>\"");
+        return MFA_ERROR;
+    }
+
+    if (mfa_totp_params_check(&p, err) != MFA_OK) {
+        return MFA_ERROR;
+    }
+
+    *params = p;
 
     return MFA_OK;
 }

@@ -15,6 +15,8 @@
 #define MFA_TOTP_MAX_DIGITS   8
 #define MFA_TOTP_MAX_SKEW     10
 #define MFA_TOTP_MAX_PERIOD   3600
+/* the most seconds the steps of the skew may span either side */
+#define MFA_TOTP_MAX_DRIFT    120
 
 
 typedef enum {
@@ -59,6 +61,18 @@ const char *mfa_totp_alg_name(mfa_totp_alg_e alg);
 int mfa_totp_alg_parse(const char *s, size_t len, mfa_totp_alg_e *alg);
 
 int mfa_totp_params_check(const mfa_totp_params_t *params, mfa_err_t *err);
+
+/*
+ * A credential's parameters as stored with it: "<algorithm> <digits>
+ * <period>", e.g. "SHA1 6 30" (the skew is not the credential's).  The
+ * parser keeps params->skew and takes only what mfa_totp_params_check()
+ * accepts.
+ */
+#define MFA_TOTP_PARAMS_TEXT_MAX  16
+
+size_t mfa_totp_params_format(const mfa_totp_params_t *params, char *out);
+int mfa_totp_params_parse(const char *s, size_t len,
+    mfa_totp_params_t *params, mfa_err_t *err);
 
 
 #endif /* MFA_TOTP_H */

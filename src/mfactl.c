@@ -132,6 +132,19 @@ static const mfactl_verb_t  mfactl_verbs[] = {
       "              mfa_secret_key_file)\n"
       "  --old OLD   a key secrets may still be sealed under (repeatable)\n" },
 
+    { "key", "check", 0, 0, MFACTL_OPT_KEYS, mfactl_key_check,
+      "key check --key KEY [--old OLD]...",
+      "Changes nothing: counts, for each key file given, the TOTP secrets\n"
+      "and pending enrolments it opens and the recovery-code sets made\n"
+      "under it, and names every value none of them can serve.  Run it\n"
+      "before dropping an old key from mfa_secret_key_file: a key that\n"
+      "nothing needs any more is said so.  Recovery codes made before key\n"
+      "ids were stored are counted apart: which key they need cannot be\n"
+      "told.  Exit status 2 when some value needs a key not given.\n"
+      "\n"
+      "  --key KEY   a key file (the first in mfa_secret_key_file)\n"
+      "  --old OLD   another key file (repeatable)\n" },
+
     { NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

@@ -83,6 +83,7 @@ int mfactl_member_remove(mfactl_t *ctl);
 int mfactl_audit(mfactl_t *ctl);
 int mfactl_genkey(mfactl_t *ctl);
 int mfactl_key_rotate(mfactl_t *ctl);
+int mfactl_key_check(mfactl_t *ctl);
 
 
 /* mfactl_redis.c: the connection and the commands */

@@ -3,7 +3,8 @@
  * mfactl: the master key.  genkey makes one; key rotate re-seals every
  * stored TOTP secret (users' and pending enrolments') under a new key,
  * each with a compare-and-set script, so that an enrolment or a disable
- * that happens meanwhile is never undone.
+ * that happens meanwhile is never undone; key check counts what each key
+ * is needed for, and names what none of them opens.
  */
 
 
@@ -19,6 +20,7 @@
 
 #include "mfactl.h"
 #include "mfa_crypto.h"
+#include "mfa_recovery.h"
 #include "mfa_session.h"
 
 
@@ -28,10 +30,16 @@
 typedef struct {
     mfa_key_t   keys[1 + MFACTL_OLD_MAX];
     size_t      nkeys;
+    int         check;              /* key check: count, change nothing */
     long long   resealed;
     long long   current;
     long long   changed;
     long long   failed;
+    /* key check: what each key is needed for */
+    long long   secrets[1 + MFACTL_OLD_MAX];
+    long long   pending[1 + MFACTL_OLD_MAX];
+    long long   sets[1 + MFACTL_OLD_MAX];
+    long long   undescribed;        /* recovery codes of an unknown key */
 } mfactl_rotation_t;
 
 
@@ -57,14 +65,24 @@ static const char  mfactl_cas_string[] =
 
 
 static int mfactl_write_key(const char *path, const uint8_t *key);
+static int mfactl_rotate_run(mfactl_t *ctl, mfactl_rotation_t *rot);
 static int mfactl_rotate_keys(mfactl_t *ctl, mfactl_rotation_t *rot);
 static int mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot,
     const char *kind);
 static int mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot,
     const char *key, const char *field, const char *uid, size_t uid_len,
     const char *sealed, size_t len, const char *old);
+static int mfactl_open_any(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
+    const char *sealed, size_t len, uint8_t *raw, size_t *raw_len,
+    uint8_t *plain, size_t *plain_len);
 static int mfactl_reseal(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
     const char *sealed, size_t len, char *out);
+static int mfactl_check_user(mfactl_t *ctl, mfactl_rotation_t *rot,
+    const char *key, const char *uid);
+static void mfactl_check_sealed(mfactl_rotation_t *rot,
+    const mfa_seal_ad_t *ad, const char *sealed, size_t len,
+    long long *counts);
+static int mfactl_check_print(mfactl_t *ctl, mfactl_rotation_t *rot);
 static void mfactl_glob_escape(const char *s, char *out, size_t size);
 
 
@@ -177,19 +195,7 @@ mfactl_key_rotate(mfactl_t *ctl)
 
     memset(&rot, 0, sizeof(mfactl_rotation_t));
 
-    rc = mfactl_rotate_keys(ctl, &rot);
-
-    if (rc == MFACTL_OK) {
-        rc = mfactl_connect(ctl);
-    }
-
-    if (rc == MFACTL_OK) {
-        rc = mfactl_rotate_scan(ctl, &rot, MFA_KEY_USER);
-    }
-
-    if (rc == MFACTL_OK) {
-        rc = mfactl_rotate_scan(ctl, &rot, MFA_KEY_PENDING);
-    }
+    rc = mfactl_rotate_run(ctl, &rot);
 
     if (rc != MFACTL_OK) {
         goto done;
@@ -256,6 +262,31 @@ done:
 }
 
 
+/* the keys loaded, then every user and pending enrolment, rotated or checked */
+
+static int
+mfactl_rotate_run(mfactl_t *ctl, mfactl_rotation_t *rot)
+{
+    int  rc;
+
+    rc = mfactl_rotate_keys(ctl, rot);
+
+    if (rc == MFACTL_OK) {
+        rc = mfactl_connect(ctl);
+    }
+
+    if (rc == MFACTL_OK) {
+        rc = mfactl_rotate_scan(ctl, rot, MFA_KEY_USER);
+    }
+
+    if (rc == MFACTL_OK) {
+        rc = mfactl_rotate_scan(ctl, rot, MFA_KEY_PENDING);
+    }
+
+    return rc;
+}
+
+
 static int
 mfactl_rotate_keys(mfactl_t *ctl, mfactl_rotation_t *rot)
 {
@@ -308,11 +339,12 @@ mfactl_rotate_keys(mfactl_t *ctl, mfactl_rotation_t *rot)
 static int
 mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
 {
-    int          user, rc;
-    char         match[MFACTL_KEY_LEN * 2], cursor[32];
-    size_t       i, plen;
-    const char  *name, *uid, *sp;
-    redisReply  *r, *keys, *v;
+    int            user, rc;
+    char           match[MFACTL_KEY_LEN * 2], cursor[32];
+    size_t         i, plen;
+    const char    *name, *uid, *sp;
+    redisReply    *r, *keys, *v;
+    mfa_seal_ad_t  ad;
 
     user = (strcmp(kind, MFA_KEY_USER) == 0);
 
@@ -346,6 +378,11 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
                 continue;
             }
 
+            if (user && rot->check) {
+                rc = mfactl_check_user(ctl, rot, name, uid);
+                continue;
+            }
+
             v = user ? mfactl_command(ctl, "HGET", name, MFA_FIELD_SECRET,
                                       NULL)
                      : mfactl_command(ctl, "GET", name, NULL);
@@ -370,6 +407,17 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
                     mfactl_error("%s: not \"<user id> <sealed secret>\"",
                                  name);
                     rot->failed++;
+
+                } else if (rot->check) {
+                    ad.prefix.data = ctl->prefix;
+                    ad.prefix.len = strlen(ctl->prefix);
+                    ad.field = MFA_FIELD_PENDING;
+                    ad.owner.data = v->str;
+                    ad.owner.len = sp - v->str;
+
+                    mfactl_check_sealed(rot, &ad, sp + 1,
+                                        v->len - (sp + 1 - v->str),
+                                        rot->pending);
 
                 } else {
                     rc = mfactl_rotate_one(ctl, rot, name,
@@ -452,6 +500,50 @@ mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
 
 
 /*
+ * The sealed value (base64url) opened, into plain, with whichever given
+ * key opens it: that key's index, or -1 (named on stderr).
+ */
+
+static int
+mfactl_open_any(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
+    const char *sealed, size_t len, uint8_t *raw, size_t *raw_len,
+    uint8_t *plain, size_t *plain_len)
+{
+    size_t       i;
+    mfa_err_t    err;
+    const char  *what;
+
+    what = (strcmp(ad->field, MFA_FIELD_PENDING) == 0) ? "pending secret"
+                                                      : "secret";
+
+    if (mfa_sealed_from_text(sealed, len, raw, raw_len) != MFA_OK) {
+        mfactl_error("the %s of user \"%.*s\" is not base64url", what,
+                     (int) ad->owner.len, ad->owner.data);
+        return -1;
+    }
+
+    /* one key at a time: the key id byte alone may lie */
+
+    for (i = 0; i < rot->nkeys; i++) {
+        if (mfa_open(&rot->keys[i], 1, ad, raw, *raw_len, plain, plain_len,
+                     &err)
+            == MFA_OK)
+        {
+            return (int) i;
+        }
+    }
+
+    (void) mfa_open(rot->keys, rot->nkeys, ad, raw, *raw_len, plain,
+                    plain_len, &err);
+
+    mfactl_error("the %s of user \"%.*s\" cannot be opened: %s", what,
+                 (int) ad->owner.len, ad->owner.data, err.msg);
+
+    return -1;
+}
+
+
+/*
  * The sealed value (base64url) opened with any key and sealed again with
  * the first, in the current version, into out; MFA_NOT_FOUND when it is
  * so already (and opens), MFA_ERROR (named on stderr) when it cannot be
@@ -462,36 +554,17 @@ static int
 mfactl_reseal(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
     const char *sealed, size_t len, char *out)
 {
-    int         rc;
-    size_t      n, plain_len;
-    uint8_t     raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
-    mfa_err_t   err;
-    const char *what;
+    int      rc, i;
+    size_t   n, plain_len;
+    uint8_t  raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
 
-    what = (strcmp(ad->field, MFA_FIELD_PENDING) == 0) ? "pending secret"
-                                                      : "secret";
+    i = mfactl_open_any(rot, ad, sealed, len, raw, &n, plain, &plain_len);
 
-    if (mfa_sealed_from_text(sealed, len, raw, &n) != MFA_OK) {
-        mfactl_error("the %s of user \"%.*s\" is not base64url", what,
-                     (int) ad->owner.len, ad->owner.data);
+    if (i < 0) {
         return MFA_ERROR;
     }
 
-    if (mfa_open(rot->keys, rot->nkeys, ad, raw, n, plain, &plain_len, &err)
-        != MFA_OK)
-    {
-        mfactl_error("the %s of user \"%.*s\" cannot be opened: %s",
-                     what, (int) ad->owner.len, ad->owner.data, err.msg);
-        return MFA_ERROR;
-    }
-
-    /* current only when it also opens: the key id byte alone may lie */
-
-    if (mfa_sealed_key_id(raw, n) == rot->keys[0].id
-        && mfa_sealed_version(raw, n) == MFA_SEAL_VERSION
-        && mfa_open(rot->keys, 1, ad, raw, n, plain, &plain_len, &err)
-           == MFA_OK)
-    {
+    if (i == 0 && mfa_sealed_version(raw, n) == MFA_SEAL_VERSION) {
         OPENSSL_cleanse(plain, sizeof(plain));
         return MFA_NOT_FOUND;
     }
@@ -499,13 +572,199 @@ mfactl_reseal(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
     rc = mfa_seal_text(&rot->keys[0], ad, plain, plain_len, out, &n);
 
     if (rc != MFA_OK) {
-        mfactl_error("cannot seal the %s of user \"%.*s\"", what,
+        mfactl_error("cannot seal the %s of user \"%.*s\"",
+                     strcmp(ad->field, MFA_FIELD_PENDING) == 0
+                     ? "pending secret" : "secret",
                      (int) ad->owner.len, ad->owner.data);
     }
 
     OPENSSL_cleanse(plain, sizeof(plain));
 
     return rc;
+}
+
+
+int
+mfactl_key_check(mfactl_t *ctl)
+{
+    int                 rc;
+    mfactl_rotation_t   rot;
+
+    memset(&rot, 0, sizeof(mfactl_rotation_t));
+    rot.check = 1;
+
+    rc = mfactl_rotate_run(ctl, &rot);
+
+    if (rc == MFACTL_OK) {
+        rc = mfactl_check_print(ctl, &rot);
+    }
+
+    if (rc == MFACTL_OK && rot.failed > 0) {
+        mfactl_error("%lld values need a key that was not given (listed "
+                     "above): give it with --old, or reset those users",
+                     rot.failed);
+        rc = MFACTL_NOT_FOUND;
+    }
+
+    OPENSSL_cleanse(rot.keys, sizeof(rot.keys));
+
+    return rc;
+}
+
+
+/* one user: the secret, and the key the recovery codes were made under */
+
+static int
+mfactl_check_user(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
+    const char *uid)
+{
+    int                 rc;
+    char                rkey[MFACTL_KEY_LEN];
+    size_t              i;
+    redisReply         *v, *n;
+    mfa_seal_ad_t       ad;
+    mfa_recovery_set_t  set;
+
+    mfactl_key(ctl, rkey, MFA_KEY_USER, uid, MFA_KEY_USER_RECOVERY);
+
+    v = mfactl_command(ctl, "HMGET", key, MFA_FIELD_SECRET,
+                       MFA_FIELD_RECOVERY, NULL);
+    n = mfactl_command(ctl, "SCARD", rkey, NULL);
+
+    rc = MFACTL_REDIS;
+
+    if (v == NULL || n == NULL || v->type != REDIS_REPLY_ARRAY
+        || v->elements != 2)
+    {
+        goto done;
+    }
+
+    rc = MFACTL_OK;
+
+    if (v->element[0]->type == REDIS_REPLY_STRING) {
+        ad.prefix.data = ctl->prefix;
+        ad.prefix.len = strlen(ctl->prefix);
+        ad.field = MFA_FIELD_SECRET;
+        ad.owner.data = uid;
+        ad.owner.len = strlen(uid);
+
+        mfactl_check_sealed(rot, &ad, v->element[0]->str,
+                            v->element[0]->len, rot->secrets);
+    }
+
+    if (v->element[1]->type != REDIS_REPLY_STRING) {
+        /* codes made before sets were described: any key may be theirs */
+        if (n->type == REDIS_REPLY_INTEGER && n->integer > 0) {
+            rot->undescribed++;
+        }
+
+        goto done;
+    }
+
+    if (mfa_recovery_set_parse(v->element[1]->str, v->element[1]->len, &set)
+        != MFA_OK)
+    {
+        mfactl_error("the recovery codes of user \"%s\" are unreadable: "
+                     "\"" MFA_FIELD_RECOVERY "\" is not \"<key id> <salt>\"",
+                     uid);
+        rot->failed++;
+        goto done;
+    }
+
+    for (i = 0; i < rot->nkeys; i++) {
+        if (rot->keys[i].id == set.key_id) {
+            rot->sets[i]++;
+            goto done;
+        }
+    }
+
+    mfactl_error("the recovery codes of user \"%s\" were made under key id "
+                 "%u, which no key given has", uid, set.key_id);
+    rot->failed++;
+
+done:
+
+    freeReplyObject(v);
+    freeReplyObject(n);
+
+    return rc;
+}
+
+
+/* counts the sealed value for the key that opens it, or names it */
+
+static void
+mfactl_check_sealed(mfactl_rotation_t *rot, const mfa_seal_ad_t *ad,
+    const char *sealed, size_t len, long long *counts)
+{
+    int      i;
+    size_t   n, plain_len;
+    uint8_t  raw[MFA_SEALED_MAX], plain[MFA_SEALED_MAX];
+
+    i = mfactl_open_any(rot, ad, sealed, len, raw, &n, plain, &plain_len);
+    OPENSSL_cleanse(plain, sizeof(plain));
+
+    if (i < 0) {
+        rot->failed++;
+        return;
+    }
+
+    counts[i]++;
+}
+
+
+static int
+mfactl_check_print(mfactl_t *ctl, mfactl_rotation_t *rot)
+{
+    size_t       i;
+    json_t      *list, *doc;
+    const char  *path;
+
+    if (ctl->json) {
+        list = json_array();
+
+        for (i = 0; list != NULL && i < rot->nkeys; i++) {
+            json_array_append_new(list, json_pack(
+                "{s:i, s:s, s:I, s:I, s:I}",
+                "key_id", (int) rot->keys[i].id,
+                "file", i ? ctl->old[i - 1] : ctl->key,
+                "secrets", (json_int_t) rot->secrets[i],
+                "pending", (json_int_t) rot->pending[i],
+                "recovery_sets", (json_int_t) rot->sets[i]));
+        }
+
+        doc = json_pack("{s:o, s:I, s:I}", "keys", list,
+                        "recovery_sets_without_key_id",
+                        (json_int_t) rot->undescribed,
+                        "failed", (json_int_t) rot->failed);
+
+        return mfactl_json_print(doc);
+    }
+
+    for (i = 0; i < rot->nkeys; i++) {
+        path = i ? ctl->old[i - 1] : ctl->key;
+
+        printf("key id %u (%s): %lld secrets, %lld pending enrolments, "
+               "%lld recovery-code sets\n", (unsigned) rot->keys[i].id,
+               path, rot->secrets[i], rot->pending[i], rot->sets[i]);
+    }
+
+    if (rot->undescribed > 0) {
+        printf("%lld recovery-code sets made before key ids were stored: "
+               "under one of the keys listed when they were made\n",
+               rot->undescribed);
+    }
+
+    for (i = 1; i < rot->nkeys; i++) {
+        if (rot->secrets[i] + rot->pending[i] + rot->sets[i] == 0
+            && rot->undescribed == 0 && rot->failed == 0)
+        {
+            printf("key id %u (%s): nothing needs it any more\n",
+                   (unsigned) rot->keys[i].id, ctl->old[i - 1]);
+        }
+    }
+
+    return MFACTL_OK;
 }
 
 

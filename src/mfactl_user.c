@@ -11,6 +11,8 @@
 
 #include "mfactl.h"
 #include "mfa_crypto.h"
+#include "mfa_recovery.h"
+#include "mfa_totp.h"
 
 
 /*
@@ -31,7 +33,8 @@ static const char  mfactl_reset_script[] =
     "else\n"
     "  was = redis.call('HEXISTS', ukey, '" MFA_FIELD_SINCE "')\n"
     "  redis.call('HDEL', ukey, '" MFA_FIELD_SECRET "', '" MFA_FIELD_SINCE
-        "', '" MFA_FIELD_STEP "')\n"
+        "', '" MFA_FIELD_STEP "',\n"
+    "             '" MFA_FIELD_TOTP "', '" MFA_FIELD_RECOVERY "')\n"
     "  local old = redis.call('HGET', ukey, '" MFA_FIELD_GEN "')\n"
     "  if old and not string.match(old, '^%d+$') then broken = 1 end\n"
     "end\n"
@@ -49,19 +52,23 @@ static const char  mfactl_reset_script[] =
 
 static int mfactl_user_open(mfactl_t *ctl, const char *uid);
 static int mfactl_user_key_id(const redisReply *secret);
+static int mfactl_user_totp(const redisReply *v, mfa_totp_params_t *params);
+static int mfactl_user_set(const redisReply *v, mfa_recovery_set_t *set);
 static json_t *mfactl_user_companies(mfactl_t *ctl, const redisReply *set);
 
 
 int
 mfactl_user_show(mfactl_t *ctl)
 {
-    int          rc, key_id;
-    char         key[MFACTL_KEY_LEN], t[MFACTL_TIME_LEN];
-    size_t       i;
-    json_t      *companies, *c, *doc;
-    long long    since, gen, left, until, n;
-    const char  *uid;
-    redisReply  *user, *guard, *set, *r;
+    int                 rc, key_id, totp, codes;
+    char                key[MFACTL_KEY_LEN], t[MFACTL_TIME_LEN];
+    size_t              i;
+    json_t             *companies, *c, *doc;
+    long long           since, gen, left, until, n;
+    const char         *uid;
+    redisReply         *user, *guard, *set, *r;
+    mfa_totp_params_t   params;
+    mfa_recovery_set_t  rset;
 
     uid = ctl->args[0];
 
@@ -76,7 +83,8 @@ mfactl_user_show(mfactl_t *ctl)
 
     mfactl_key(ctl, key, MFA_KEY_USER, uid, "");
     if (mfactl_append(ctl, "HMGET", key, MFA_FIELD_SINCE, MFA_FIELD_GEN,
-                      MFA_FIELD_SECRET, NULL) != MFACTL_OK)
+                      MFA_FIELD_SECRET, MFA_FIELD_TOTP, MFA_FIELD_RECOVERY,
+                      NULL) != MFACTL_OK)
     {
         return rc;
     }
@@ -111,14 +119,18 @@ mfactl_user_show(mfactl_t *ctl)
     since = MFACTL_UNREADABLE;
     gen = 0;
     key_id = -1;
+    totp = codes = MFA_NOT_FOUND;
 
-    if (user->type == REDIS_REPLY_ARRAY && user->elements == 3) {
+    if (user->type == REDIS_REPLY_ARRAY && user->elements == 5) {
         since = mfactl_since(user->element[0]);
         gen = mfactl_number(user->element[1], MFACTL_UNREADABLE);
         key_id = mfactl_user_key_id(user->element[2]);
+        totp = mfactl_user_totp(user->element[3], &params);
+        codes = mfactl_user_set(user->element[4], &rset);
 
-        if (gen == MFACTL_UNREADABLE
-            && user->element[1]->type != REDIS_REPLY_NIL)
+        if ((gen == MFACTL_UNREADABLE
+             && user->element[1]->type != REDIS_REPLY_NIL)
+            || totp == MFA_ERROR || codes == MFA_ERROR)
         {
             since = MFACTL_UNREADABLE;
         }
@@ -153,6 +165,15 @@ mfactl_user_show(mfactl_t *ctl)
         if (doc != NULL) {
             json_object_set_new(doc, "key_id", key_id < 0 ? json_null()
                                 : json_integer(key_id));
+            json_object_set_new(doc, "totp", totp != MFA_OK ? json_null()
+                                : json_pack("{s:s, s:i, s:i}",
+                                            "algorithm",
+                                            mfa_totp_alg_name(params.alg),
+                                            "digits", (int) params.digits,
+                                            "period", (int) params.period));
+            json_object_set_new(doc, "recovery_key_id",
+                                codes != MFA_OK ? json_null()
+                                : json_integer(rset.key_id));
         }
 
         rc = mfactl_json_print(doc);
@@ -179,7 +200,33 @@ mfactl_user_show(mfactl_t *ctl)
         printf("  secret: sealed under key id %d\n", key_id);
     }
 
-    printf("  recovery codes left: %lld\n", left);
+    if (totp == MFA_OK) {
+        printf("  TOTP: %s, %u digits, %u s\n", mfa_totp_alg_name(params.alg),
+               params.digits, params.period);
+
+    } else if (totp == MFA_ERROR) {
+        printf("  TOTP: UNREADABLE parameters (field \"" MFA_FIELD_TOTP
+               "\")\n");
+
+    } else if (since > 0) {
+        printf("  TOTP: the configured parameters (enrolled before they "
+               "were stored)\n");
+    }
+
+    printf("  recovery codes left: %lld", left);
+
+    if (codes == MFA_OK) {
+        printf(" (made under key id %u)\n", rset.key_id);
+
+    } else if (codes == MFA_ERROR) {
+        printf(" (UNREADABLE set, field \"" MFA_FIELD_RECOVERY "\")\n");
+
+    } else if (left > 0) {
+        printf(" (made before key ids were stored)\n");
+
+    } else {
+        printf("\n");
+    }
 
     if (until != 0) {
         mfactl_time((time_t) until, t);
@@ -284,6 +331,46 @@ mfactl_user_key_id(const redisReply *secret)
     }
 
     return mfa_sealed_text_key_id(secret->str, secret->len);
+}
+
+
+/* MFA_OK with the parameters, MFA_NOT_FOUND when absent, or MFA_ERROR */
+
+static int
+mfactl_user_totp(const redisReply *v, mfa_totp_params_t *params)
+{
+    if (v->type == REDIS_REPLY_NIL) {
+        return MFA_NOT_FOUND;
+    }
+
+    params->skew = 0;
+
+    if (v->type != REDIS_REPLY_STRING
+        || mfa_totp_params_parse(v->str, v->len, params, NULL) != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
+}
+
+
+/* MFA_OK with the set, MFA_NOT_FOUND when absent, or MFA_ERROR */
+
+static int
+mfactl_user_set(const redisReply *v, mfa_recovery_set_t *set)
+{
+    if (v->type == REDIS_REPLY_NIL) {
+        return MFA_NOT_FOUND;
+    }
+
+    if (v->type != REDIS_REPLY_STRING
+        || mfa_recovery_set_parse(v->str, v->len, set) != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
 }
 
 

@@ -2,8 +2,10 @@
 /*
  * ngx_http_mfa_module: the codes of the pages.  Secrets are opened here,
  * with the key only nginx holds, and cleansed from memory after use; a
- * TOTP code is checked against the whole window by the core; recovery
- * codes are hashed under a key derived from each configured key.
+ * TOTP code is checked against the whole window by the core, with the
+ * parameters stored with the user's credential; recovery codes are
+ * hashed under a key derived from the key their set names, with the
+ * set's salt.
  */
 
 
@@ -26,21 +28,18 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_str_t *sealed, const char *field, uint64_t *step,
     ngx_str_t *resealed)
 {
-    int                rc;
-    size_t             len;
-    uint8_t            secret[MFA_SEALED_MAX];
-    mfa_totp_params_t  params;
+    int      rc;
+    size_t   len;
+    uint8_t  secret[MFA_SEALED_MAX];
 
     if (ngx_http_mfa_pages_open(r, sealed, field, secret, &len) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    ngx_http_mfa_pages_params(r, &params);
-
     rc = 0;
 
     if (pg->code != NULL) {
-        rc = mfa_totp_verify(&params, secret, len, ngx_time(),
+        rc = mfa_totp_verify(&pg->params, secret, len, ngx_time(),
                              pg->code->value, pg->code->value_len, step);
     }
 
@@ -149,34 +148,155 @@ ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
 }
 
 
-/* ten new recovery codes in pg->codes, their hashes in pg->hashes */
+/*
+ * The credential read: its TOTP parameters (the configured ones for a
+ * credential stored before they were stored with it) and its recovery-code
+ * set's description; NGX_ERROR (logged) when either cannot be read.
+ */
 
 ngx_int_t
-ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+ngx_http_mfa_pages_credential(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_str_t *totp, ngx_str_t *set)
 {
-    ngx_uint_t                 i;
-    ngx_http_mfa_main_conf_t  *mmcf;
+    mfa_err_t            err;
+    ngx_http_mfa_ctx_t  *ctx;
 
-    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
-    for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
-        if (mfa_recovery_generate(pg->codes[i]) != MFA_OK) {
-            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                          "mfa: cannot make recovery codes");
-            return NGX_ERROR;
-        }
-
-        ngx_http_mfa_pages_hash(r, mmcf->keys->elts, pg->codes[i],
-                                pg->hashes[i]);
+    if (totp->data != NULL
+        && mfa_totp_params_parse((char *) totp->data, totp->len, &pg->params,
+                                 &err)
+           != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: the credential of user \"%*s\" is unreadable: "
+                      "%s", ctx->identity.user.len, ctx->identity.user.data,
+                      err.msg);
+        return NGX_ERROR;
     }
+
+    /* a long period of its own: fewer steps either side, as nginx -t asks */
+
+    if (pg->params.skew * pg->params.period > MFA_TOTP_MAX_DRIFT) {
+        pg->params.skew = MFA_TOTP_MAX_DRIFT / pg->params.period;
+    }
+
+    pg->has_set = 0;
+
+    if (set->data == NULL) {
+        return NGX_OK;
+    }
+
+    if (mfa_recovery_set_parse((char *) set->data, set->len, &pg->set)
+        != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: the recovery codes of user \"%*s\" are "
+                      "unreadable: \"" MFA_FIELD_RECOVERY "\" is not "
+                      "\"<key id> <salt>\"", ctx->identity.user.len,
+                      ctx->identity.user.data);
+        return NGX_ERROR;
+    }
+
+    pg->has_set = 1;
 
     return NGX_OK;
 }
 
 
+/*
+ * ten new recovery codes in pg->codes, their hashes in pg->hashes, the
+ * description of their set in pg->new_set
+ */
+
+ngx_int_t
+ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    ngx_uint_t                 i;
+    mfa_key_t                 *key;
+    mfa_recovery_set_t         set;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    key = mmcf->keys->elts;
+
+    if (mfa_recovery_set_new(key->id, &set) != MFA_OK) {
+        goto failed;
+    }
+
+    for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
+        if (mfa_recovery_generate(pg->codes[i]) != MFA_OK) {
+            goto failed;
+        }
+
+        ngx_http_mfa_pages_hash(r, key, &set, pg->codes[i], pg->hashes[i]);
+    }
+
+    pg->new_set.data = pg->new_set_buf;
+    pg->new_set.len = mfa_recovery_set_format(&set, (char *) pg->new_set_buf);
+
+    return NGX_OK;
+
+failed:
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "mfa: cannot make recovery codes");
+    return NGX_ERROR;
+}
+
+
+/*
+ * The hashes a typed recovery code may have in pg->tried: under the key
+ * its set names, or, for a set made before sets were described, under
+ * each configured key.  Returns how many, or NGX_ERROR (logged) when the
+ * set's key is not configured.
+ */
+
+ngx_int_t
+ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    const char *code)
+{
+    ngx_uint_t                 i, n;
+    mfa_key_t                 *keys;
+    ngx_http_mfa_ctx_t        *ctx;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    keys = mmcf->keys->elts;
+
+    if (!pg->has_set) {
+        n = ngx_min(mmcf->keys->nelts, NGX_HTTP_MFA_MAX_KEYS);
+
+        for (i = 0; i < n; i++) {
+            ngx_http_mfa_pages_hash(r, &keys[i], NULL, code, pg->tried[i]);
+        }
+
+        return n;
+    }
+
+    for (i = 0; i < mmcf->keys->nelts; i++) {
+        if (keys[i].id == pg->set.key_id) {
+            ngx_http_mfa_pages_hash(r, &keys[i], &pg->set, code,
+                                    pg->tried[0]);
+            return 1;
+        }
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "mfa: the recovery codes of user \"%*s\" were made "
+                  "under key id %ui, which no key of "
+                  "\"mfa_secret_key_file\" has", ctx->identity.user.len,
+                  ctx->identity.user.data, (ngx_uint_t) pg->set.key_id);
+
+    return NGX_ERROR;
+}
+
+
 void
 ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
-    const char *code, char *hex)
+    const mfa_recovery_set_t *set, const char *code, char *hex)
 {
     uint8_t              subkey[MFA_KEY_LEN];
     uint8_t              hash[MFA_RECOVERY_HASH_LEN];
@@ -185,7 +305,7 @@ ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
     mfa_key_derive(key, "recovery", subkey);
-    mfa_recovery_hash(subkey, ctx->identity.user.data,
+    mfa_recovery_hash(subkey, set, ctx->identity.user.data,
                       ctx->identity.user.len, code, hash);
     ngx_hex_dump((u_char *) hex, hash, sizeof(hash));
 

@@ -96,6 +96,9 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* a new credential's; a "read" puts the user's own */
+    ngx_http_mfa_pages_params(r, &pg->params);
+
     rc = ngx_http_mfa_pages_route(r, pg);
 
     if (rc != NGX_OK) {
@@ -805,7 +808,6 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     uint8_t                    secret[MFA_SEALED_MAX];
     mfa_err_t                  err;
     mfa_page_t                 page;
-    mfa_totp_params_t          params;
     ngx_http_mfa_ctx_t        *ctx;
     ngx_http_mfa_main_conf_t  *mmcf;
 
@@ -821,13 +823,11 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    ngx_http_mfa_pages_params(r, &params);
-
     n = mfa_base32_encode(secret, len, b32);
     b32[n] = '\0';
 
     if (mfa_otpauth_uri(ngx_http_mfa_pages_cstr(r, &mmcf->issuer),
-                        ctx->identity.user.data, secret, len, &params,
+                        ctx->identity.user.data, secret, len, &pg->params,
                         otpauth, sizeof(otpauth), &n, &err)
         != MFA_OK)
     {
@@ -868,7 +868,7 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 7) {
+    if (st->failed || st->nres < 9) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
@@ -926,6 +926,11 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
     ngx_http_mfa_store_arg(st, pg->step,
                            ngx_sprintf(pg->step, "%uL", step) - pg->step);
     ngx_http_mfa_store_arg(st, "enroll", 6);
+    ngx_http_mfa_store_arg(st, "", 0);
+    ngx_http_mfa_store_arg(st, pg->totp,
+                           mfa_totp_params_format(&pg->params,
+                                                  (char *) pg->totp));
+    ngx_http_mfa_store_arg(st, pg->new_set.data, pg->new_set.len);
     ngx_http_mfa_store_arg(st, "0", 1);
 
     for (rc = 0; rc < MFA_RECOVERY_COUNT; rc++) {
@@ -972,19 +977,16 @@ ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 static void
 ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    char                       code[MFA_RECOVERY_LEN + 1];
-    const char                *kind, *after;
-    ngx_int_t                  rc;
-    uint64_t                   step;
-    ngx_uint_t                 i, n, ntried;
-    mfa_key_t                 *keys;
-    ngx_http_mfa_store_t      *st;
-    ngx_http_mfa_main_conf_t  *mmcf;
+    char                   code[MFA_RECOVERY_LEN + 1];
+    const char            *kind, *after;
+    ngx_int_t              rc;
+    uint64_t               step;
+    ngx_uint_t             i, n, ntried;
+    ngx_http_mfa_store_t  *st;
 
-    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
     st = &pg->store;
 
-    if (st->failed || st->nres < 7) {
+    if (st->failed || st->nres < 9) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
@@ -1006,6 +1008,13 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
     pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
     pg->wait = ngx_atoi(st->res[4].data, st->res[4].len);
+
+    if (ngx_http_mfa_pages_credential(r, pg, &st->res[7], &st->res[8])
+        != NGX_OK)
+    {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR, NGX_HTTP_FORBIDDEN);
+        return;
+    }
 
     if (pg->wait > 0) {
         /* locked out: the code is not even looked at */
@@ -1048,16 +1057,16 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
                                           pg->code->value_len, code)
                    == MFA_OK)
         {
-            /* a hash under each key: codes made before a key rotation */
+            rc = ngx_http_mfa_pages_tried(r, pg, code);
+            OPENSSL_cleanse(code, sizeof(code));
 
-            keys = mmcf->keys->elts;
-            ntried = ngx_min(mmcf->keys->nelts, NGX_HTTP_MFA_MAX_KEYS);
-
-            for (i = 0; i < ntried; i++) {
-                ngx_http_mfa_pages_hash(r, &keys[i], code, pg->tried[i]);
+            if (rc == NGX_ERROR) {
+                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                           NGX_HTTP_FORBIDDEN);
+                return;
             }
 
-            OPENSSL_cleanse(code, sizeof(code));
+            ntried = rc;
             kind = "recovery";
         }
     }
@@ -1081,6 +1090,9 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ngx_http_mfa_store_arg(st, pg->step,
                            ngx_sprintf(pg->step, "%uL", step) - pg->step);
     ngx_http_mfa_store_arg(st, after, ngx_strlen(after));
+    ngx_http_mfa_store_arg(st, st->res[8].data, st->res[8].len);
+    ngx_http_mfa_store_arg(st, "", 0);
+    ngx_http_mfa_store_arg(st, pg->new_set.data, pg->new_set.len);
     ngx_http_mfa_store_arg(st, &"012345678"[ntried], 1);
 
     for (i = 0; i < ntried; i++) {
@@ -1173,7 +1185,7 @@ ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 7) {
+    if (st->failed || st->nres < 9) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;

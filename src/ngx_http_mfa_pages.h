@@ -84,6 +84,13 @@ struct ngx_http_mfa_page_s {
     ngx_str_t                   pending;
     int64_t                     since;
     long                        codes_left;
+    /* the credential's TOTP parameters, its recovery-code set's */
+    mfa_totp_params_t           params;
+    mfa_recovery_set_t          set;
+    /* the description of new recovery codes' set */
+    ngx_str_t                   new_set;
+    u_char                      new_set_buf[MFA_RECOVERY_SET_TEXT_MAX + 1];
+    u_char                      totp[MFA_TOTP_PARAMS_TEXT_MAX + 1];
     /* new recovery codes and their hashes; hashes of a code tried */
     char                        codes[MFA_RECOVERY_COUNT]
                                      [MFA_RECOVERY_LEN + 1];
@@ -92,6 +99,7 @@ struct ngx_http_mfa_page_s {
     char                        tried[NGX_HTTP_MFA_MAX_KEYS]
                                      [NGX_HTTP_MFA_HASH_HEX];
     u_char                      step[NGX_INT64_LEN];
+    unsigned                    has_set:1;  /* the set is described */
     unsigned                    require:1;  /* the policy to set */
     unsigned                    reread:1;   /* the secret was read again */
     unsigned                    post:1;     /* a POST or a PUT */
@@ -148,10 +156,14 @@ ngx_int_t ngx_http_mfa_pages_open(ngx_http_request_t *r,
     ngx_str_t *sealed, const char *field, uint8_t *secret, size_t *len);
 ngx_int_t ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
     const uint8_t *secret, size_t len, ngx_str_t *out);
+ngx_int_t ngx_http_mfa_pages_credential(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_str_t *totp, ngx_str_t *set);
 ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+ngx_int_t ngx_http_mfa_pages_tried(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, const char *code);
 void ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
-    const char *code, char *hex);
+    const mfa_recovery_set_t *set, const char *code, char *hex);
 void ngx_http_mfa_pages_params(ngx_http_request_t *r,
     mfa_totp_params_t *params);
 

@@ -48,16 +48,21 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  * "pending" (12 a freshly sealed secret): the session's pending secret,
  *   created from 12 when there is none; returns {sealed, ttl}.
  * "read": returns {since, secret, step, recovery codes left, seconds of
- *   lockout left, pending secret, gen}, nil for what is absent.
+ *   lockout left, pending secret, gen, TOTP parameters, recovery-code
+ *   set}, nil for what is absent.
  * "attempt" (12 kind "totp"|"recovery"|"pending"|"none", 13 the sealed
  *   secret the code was checked against (for "pending": the pending
  *   secret, a space, and the same secret sealed for the user's "secret"
  *   field), 14 the step that matched, 15
- *   then "enroll"|"verify"|"disable"|"regenerate", 16 n, 17.. n hashes a
- *   recovery code may have, then the hashes of new recovery codes):
+ *   then "enroll"|"verify"|"disable"|"regenerate", 16 the recovery-code
+ *   set read, 17 the TOTP parameters of a new credential, 18 the set of
+ *   new recovery codes, 19 n, 20.. n hashes a recovery code may have,
+ *   then the hashes of new recovery codes):
  *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
- *   lockout} when locked out before trying, {3, 0} when the secret changed
- *   since it was read (a key rotation, a disable): nothing is counted.
+ *   lockout} when locked out before trying, {3, 0} when the secret or
+ *   the recovery codes changed since they were read (a key rotation, a
+ *   disable, new codes): nothing is counted.  A TOTP code of a step
+ *   already used is a failure with a "replay" audit entry.
  * "company" (12 the company's key, 13 its members key, 14 the user key
  *   prefix, 15 the most members listed): {exists, require_2fa,
  *   changed_by, changed_at, members known, members in all, {id, since,
@@ -185,10 +190,11 @@ static const char  ngx_http_mfa_store_script[] =
 "  return {exists and 1 or 0, c[1], c[2], c[3], known and 1 or 0, total,\n"
 "          list}\n"
 "end\n"
-"local u = redis.call('HMGET', ukey, 'since', 'secret', 'step', 'gen')\n"
+"local u = redis.call('HMGET', ukey, 'since', 'secret', 'step', 'gen',\n"
+"                     '" MFA_FIELD_TOTP "', '" MFA_FIELD_RECOVERY "')\n"
 "if op == 'read' then\n"
 "  return {u[1], u[2], u[3], redis.call('SCARD', rkey), lockleft(),\n"
-"          pending(), u[4]}\n"
+"          pending(), u[4], u[5], u[6]}\n"
 "end\n"
 "if op ~= 'attempt' then return redis.error_reply('unknown op') end\n"
 "local kind, expect, step, after = ARGV[12], ARGV[13], ARGV[14], ARGV[15]\n"
@@ -198,7 +204,7 @@ static const char  ngx_http_mfa_store_script[] =
 "  local left = lockleft()\n"
 "  if left > 0 then return {2, left} end\n"
 "end\n"
-"local ncand = tonumber(ARGV[16])\n"
+"local ncand = tonumber(ARGV[19])\n"
 "local ok, used, store = false, false, expect\n"
 "if kind == 'pending' then\n"
 "  -- the pending secret checked, and the same sealed for the user's field\n"
@@ -210,9 +216,12 @@ static const char  ngx_http_mfa_store_script[] =
 "  if not u[1] or u[2] ~= expect then return {3, 0} end\n"
 "  if kind == 'totp' then\n"
 "    ok = tonumber(step) > (tonumber(u[3]) or -1)\n"
+"    if not ok then audit('replay') end\n"
 "  elseif kind == 'recovery' then\n"
+"    -- hashed with the set read: new codes meanwhile are another set\n"
+"    if (u[6] or '') ~= ARGV[16] then return {3, 0} end\n"
 "    for i = 1, ncand do\n"
-"      if redis.call('SREM', rkey, ARGV[16 + i]) == 1 then\n"
+"      if redis.call('SREM', rkey, ARGV[19 + i]) == 1 then\n"
 "        ok, used = true, true\n"
 "        break\n"
 "      end\n"
@@ -228,11 +237,13 @@ static const char  ngx_http_mfa_store_script[] =
 "if used then audit('recovery_used', 'left', redis.call('SCARD', rkey)) end\n"
 "local function replace_codes()\n"
 "  redis.call('DEL', rkey)\n"
-"  for i = 17 + ncand, #ARGV do redis.call('SADD', rkey, ARGV[i]) end\n"
+"  for i = 20 + ncand, #ARGV do redis.call('SADD', rkey, ARGV[i]) end\n"
+"  redis.call('HSET', ukey, '" MFA_FIELD_RECOVERY "', ARGV[18])\n"
 "end\n"
 "if after == 'enroll' then\n"
 "  local gen = redis.call('HINCRBY', ukey, 'gen', 1)\n"
-"  redis.call('HSET', ukey, 'secret', store, 'since', now)\n"
+"  redis.call('HSET', ukey, 'secret', store, 'since', now,\n"
+"             '" MFA_FIELD_TOTP "', ARGV[17])\n"
 "  redis.call('DEL', pkey)\n"
 "  replace_codes()\n"
 "  redis.call('SET', vkey, uid .. ' ' .. gen, 'EX', vttl)\n"
@@ -242,7 +253,8 @@ static const char  ngx_http_mfa_store_script[] =
 "  audit('verified')\n"
 "elseif after == 'disable' then\n"
 "  redis.call('HINCRBY', ukey, 'gen', 1)\n"
-"  redis.call('HDEL', ukey, 'secret', 'since', 'step')\n"
+"  redis.call('HDEL', ukey, 'secret', 'since', 'step', '" MFA_FIELD_TOTP "',\n"
+"             '" MFA_FIELD_RECOVERY "')\n"
 "  redis.call('DEL', rkey, vkey)\n"
 "  audit('disabled')\n"
 "elseif after == 'regenerate' then\n"

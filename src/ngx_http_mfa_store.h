@@ -32,7 +32,7 @@ enum {
 };
 
 #define NGX_HTTP_MFA_STORE_MAX_ARGS   48
-#define NGX_HTTP_MFA_STORE_MAX_RES    8
+#define NGX_HTTP_MFA_STORE_MAX_RES    10
 
 
 typedef struct {

@@ -306,13 +306,32 @@ ok($rc == 0 && $out =~ /2FA not required; 1 members, 0% enrolled/,
 
 ($rc, $out) = admin('user', 'show', 'alice');
 is($rc, 0, 'user show: exit 0');
-like($out, qr/^user alice\n  2FA: enrolled since \S+Z\n  generation: 2\n  secret: sealed under key id 90\n  recovery codes left: 0\n  locked out: no \(0 failures in a row\)\n  companies: none known\n$/,
-     '... enrolment, generation, key id, codes, lockout, companies');
+like($out, qr/^user alice\n  2FA: enrolled since \S+Z\n  generation: 2\n  secret: sealed under key id 90\n  TOTP: the configured parameters \(enrolled before they were stored\)\n  recovery codes left: 0\n  locked out: no \(0 failures in a row\)\n  companies: none known\n$/,
+     '... enrolment, generation, key id, parameters, codes, lockout, companies');
+
+# what the pages store with a credential since: its TOTP parameters and
+# its recovery codes' set
+$t->redis('HSET', 'mfa:user:alice', 'totp', 'SHA256 8 60',
+          'recovery', '90 ' . ('ab' x 16));
+$t->redis('SADD', 'mfa:user:alice:recovery', 'f' x 64);
+($rc, $out) = admin('user', 'show', 'alice');
+like($out, qr/^  TOTP: SHA256, 8 digits, 60 s\n  recovery codes left: 1 \(made under key id 90\)\n/m,
+     'user show: the credential\'s parameters, the key of its recovery codes');
+$doc = mfactl_json($t, 'user', 'show', 'alice');
+is_deeply([ $doc->{totp}, $doc->{recovery_key_id} ],
+          [ { algorithm => 'SHA256', digits => 8, period => 60 }, 90 ],
+          '--json: totp, recovery_key_id');
+$t->redis('HSET', 'mfa:user:alice', 'totp', 'SHA256 8');
+($rc, $out) = admin('user', 'show', 'alice');
+like($out, qr/2FA: UNREADABLE record.*\n(?s:.*)  TOTP: UNREADABLE parameters \(field "totp"\)\n/,
+     'unreadable parameters: an unreadable record, named');
+$t->redis('HDEL', 'mfa:user:alice', 'totp', 'recovery');
+$t->redis('DEL', 'mfa:user:alice:recovery');
 
 $t->redis('SADD', 'mfa:user:carol:recovery', map { sprintf '%064x', $_ } 1 .. 7);
 $t->redis('SADD', 'mfa:user:carol:companies', 'acme', 'beta');
 ($rc, $out) = admin('user', 'show', 'carol');
-like($out, qr/recovery codes left: 7\n  locked out until \S+Z \(7 failures in a row\)\n  companies: acme \(2FA required\), beta\n/,
+like($out, qr/recovery codes left: 7 \(made before key ids were stored\)\n  locked out until \S+Z \(7 failures in a row\)\n  companies: acme \(2FA required\), beta\n/,
      'user show: codes left, locked out until, companies and their policy');
 
 $doc = mfactl_json($t, 'user', 'show', 'carol');
@@ -346,14 +365,15 @@ is($t->redis('XLEN', 'mfa:audit'), $audit_len,
 # a verified session of carol's (which session does not matter here)
 my $digest = 'a1' x 16;
 $t->redis('SET', "mfa:verified:$digest", 'carol 1');
-$t->redis('HSET', 'mfa:user:carol', 'secret', fake_sealed(1), 'step', 99);
+$t->redis('HSET', 'mfa:user:carol', 'secret', fake_sealed(1), 'step', 99,
+          'totp', 'SHA1 6 30', 'recovery', '90 ' . ('cd' x 16));
 
 @cmds = monitored($t, sub { ($rc, $out) = admin('user', 'reset', 'carol') });
 is($rc, 0, 'user reset: exit 0');
 like($out, qr/^user carol: 2FA reset; generation 2, every verified session ended/,
      '... says so');
 is_deeply(hash_of('mfa:user:carol'), { gen => 2 },
-          '... secret, since and step gone; gen bumped');
+          '... secret, since, step, parameters and set gone; gen bumped');
 is($t->redis('EXISTS', 'mfa:user:carol:recovery', 'mfa:user:carol:guard'), 0,
    '... recovery codes and lockout deleted');
 my ($vuid, $vgen) = split / /, $t->redis('GET', "mfa:verified:$digest");

@@ -225,6 +225,43 @@ like($out, qr/^key id $new_id: re-sealed 0, already current 15, changed meanwhil
      '... all 15 current');
 
 ###########################################################################
+# mfactl key check: what each key is still needed for
+
+my ($new_f, $old_f) = ($t->path('new.key'), $t->path('mfa.key'));
+($rc, $out, $err) = mfactl($t, 'key', 'check', '--key', $new_f, '--old', $old_f);
+is($rc, 0, 'key check with both keys: exit 0');
+is($out, "key id $new_id ($new_f): 14 secrets, 1 pending enrolments, 2 recovery-code sets\n"
+       . "key id $old_id ($old_f): 0 secrets, 0 pending enrolments, 12 recovery-code sets\n",
+   '... the secrets all under the new key, 12 users\' recovery codes still under the old');
+is($err, '', '... nothing it cannot serve');
+
+($rc, $out, $err) = mfactl($t, 'key', 'check', '--key', $new_f);
+is($rc, 2, 'key check without the old key: exit 2');
+like($err, qr/^mfactl: the recovery codes of user "u7" were made under key id $old_id, which no key given has$/m,
+     '... naming each user whose codes need it');
+like($err, qr/^mfactl: 12 values need a key that was not given/m, '... counted');
+
+my $doc = mfactl_json($t, 'key', 'check', '--key', $new_f, '--old', $old_f);
+is_deeply($doc->{keys}[1], { key_id => $old_id, file => $old_f, secrets => 0,
+                             pending => 0, recovery_sets => 12 },
+          '--json: the same counts');
+
+# once no set needs the old key (here: their descriptions moved over),
+# it is said so; a set made before key ids were stored keeps it unknown
+my %sets = map { ("u$_" => $t->redis('HGET', "mfa:user:u$_", 'recovery')) } 1 .. 12;
+$t->redis('HSET', "mfa:user:$_", 'recovery', $sets{$_} =~ s/^\d+/$new_id/r)
+    for keys %sets;
+($rc, $out) = mfactl($t, 'key', 'check', '--key', $new_f, '--old', $old_f);
+like($out, qr/^key id $old_id \(\Q$old_f\E\): nothing needs it any more$/m,
+     'an old key nothing needs: said so');
+$t->redis('HDEL', 'mfa:user:u5', 'recovery');
+($rc, $out) = mfactl($t, 'key', 'check', '--key', $new_f, '--old', $old_f);
+like($out, qr/^1 recovery-code sets made before key ids were stored/m,
+     'codes made before key ids were stored: counted apart');
+unlike($out, qr/nothing needs it/, '... and the old key not said unneeded');
+$t->redis('HSET', "mfa:user:$_", 'recovery', $sets{$_}) for keys %sets;
+
+###########################################################################
 # nginx with the new key alone
 
 ok(reload_keys('new.key'), 'reload: the new key alone');
@@ -252,8 +289,12 @@ session($t, 'RC', 'u3', 'acme');
 my $page = page_get($t, 'RC', '/_mfa/challenge');
 $r = page_post($t, 'RC', '/_mfa/challenge',
                { csrf => csrf_of($page), return => '/', code => $codes{u3}[0] });
-is($r->status, 200, 'a recovery code made under the dropped key: refused');
-$t->redis('DEL', 'mfa:user:u3:guard');
+is($r->status, 403, 'a recovery code made under the dropped key: refused');
+like($t->error_log, qr/\[error\].*the recovery codes of user "u3" were made under key id $old_id, which no key of "mfa_secret_key_file" has/,
+     '... the error log names the set\'s key');
+is($t->redis('EXISTS', 'mfa:user:u3:guard'), 0,
+   '... and the user is not counted a failure for it');
+is($t->redis('SCARD', 'mfa:user:u3:recovery'), 10, '... no code used');
 
 # a secret sealed under a key nginx no longer lists
 $t->redis('HSET', 'mfa:user:u1', 'secret', $u1_old_sealed);
