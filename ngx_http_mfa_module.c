@@ -1178,8 +1178,14 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
         mmcf->redis.user.len = words[0].len;
     }
 
-    mmcf->redis.password.data = ngx_pstrdup(cf->pool, &words[nwords - 1]);
+    mmcf->redis.password.data = ngx_http_mfa_secret_alloc(cf,
+                                                   words[nwords - 1].len + 1);
     mmcf->redis.password.len = words[nwords - 1].len;
+
+    if (mmcf->redis.password.data != NULL) {
+        ngx_memcpy(mmcf->redis.password.data, words[nwords - 1].data,
+                   words[nwords - 1].len);
+    }
 
     ngx_explicit_memzero(buf, sizeof(buf));
 
@@ -1231,7 +1237,7 @@ ngx_http_mfa_api_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    mmcf->api_token.data = ngx_pnalloc(cf->pool, n);
+    mmcf->api_token.data = ngx_http_mfa_secret_alloc(cf, n);
     if (mmcf->api_token.data == NULL) {
         ngx_explicit_memzero(buf, sizeof(buf));
         return NGX_CONF_ERROR;
@@ -1260,11 +1266,23 @@ ngx_http_mfa_secret_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
-    mmcf->keys = ngx_array_create(cf->pool, cf->args->nelts - 1,
-                                  sizeof(mfa_key_t));
+    /* the array's elements in memory of their own: see ngx_http_mfa_secret.c */
+
+    mmcf->keys = ngx_palloc(cf->pool, sizeof(ngx_array_t));
     if (mmcf->keys == NULL) {
         return NGX_CONF_ERROR;
     }
+
+    mmcf->keys->elts = ngx_http_mfa_secret_alloc(cf, (cf->args->nelts - 1)
+                                                     * sizeof(mfa_key_t));
+    if (mmcf->keys->elts == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->keys->nelts = 0;
+    mmcf->keys->size = sizeof(mfa_key_t);
+    mmcf->keys->nalloc = cf->args->nelts - 1;
+    mmcf->keys->pool = cf->pool;
 
     value = cf->args->elts;
 
@@ -1426,7 +1444,7 @@ ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
         return NGX_CONF_ERROR;
     }
 
-    p = ngx_pnalloc(cf->pool, n);
+    p = ngx_http_mfa_secret_alloc(cf, n);
     if (p == NULL) {
         ngx_explicit_memzero(buf, sizeof(buf));
         return NGX_CONF_ERROR;

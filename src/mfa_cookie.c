@@ -671,22 +671,34 @@ mfa_cookie_sign(const mfa_cookie_spec_t *spec, const mfa_str_t *secret,
         data[spec->name.len] = '=';
         memcpy(data + spec->name.len + 1, value, len);
 
-        mfa_hmac_sha1((const uint8_t *) secret->data, secret->len, data,
-                      spec->name.len + 1 + len, mac);
+        if (mfa_hmac_sha1((const uint8_t *) secret->data, secret->len, data,
+                          spec->name.len + 1 + len, mac)
+            != MFA_OK)
+        {
+            return 0;
+        }
 
         return mfa_base64url_encode(mac, MFA_SHA1_LEN, out);
 
     case MFA_COOKIE_FLASK:
         /* itsdangerous Signer(salt="flask-session", key_derivation="hmac") */
-        mfa_hmac_sha1((const uint8_t *) secret->data, secret->len,
-                      "flask-session", 13, key);
-        mfa_hmac_sha1(key, MFA_SHA1_LEN, value, len, mac);
+        if (mfa_hmac_sha1((const uint8_t *) secret->data, secret->len,
+                          "flask-session", 13, key)
+            != MFA_OK
+            || mfa_hmac_sha1(key, MFA_SHA1_LEN, value, len, mac) != MFA_OK)
+        {
+            return 0;
+        }
 
         return mfa_base64url_encode(mac, MFA_SHA1_LEN, out);
 
     default: /* express, fastify: cookie-signature */
-        mfa_hmac_sha256((const uint8_t *) secret->data, secret->len, value,
-                        len, mac);
+        if (mfa_hmac_sha256((const uint8_t *) secret->data, secret->len,
+                            value, len, mac)
+            != MFA_OK)
+        {
+            return 0;
+        }
 
         n = mfa_base64_encode(mac, MFA_HMAC_LEN, out);
 

@@ -119,7 +119,8 @@ int mfa_cookie_spelling(const mfa_cookie_spec_t *spec, const char *name,
 
 /*
  * The framework's signature of a value with one secret, as the cookie
- * carries it; out needs MFA_COOKIE_SIG_MAX bytes.  Returns the length.
+ * carries it; out needs MFA_COOKIE_SIG_MAX bytes.  Returns the length,
+ * 0 when it cannot be computed (no signature then matches).
  */
 size_t mfa_cookie_sign(const mfa_cookie_spec_t *spec, const mfa_str_t *secret,
     const char *value, size_t len, char *out);

@@ -32,8 +32,8 @@ static size_t mfa_seal_ad(int version, const mfa_seal_ad_t *ad,
 static int mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,
     const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
-static EVP_MAC_CTX *mfa_session_mac(void);
-static void mfa_token_mac(const uint8_t *key, const char *purpose,
+static EVP_MAC_CTX *mfa_session_mac(const uint8_t *key);
+static int mfa_token_mac(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, const uint8_t *expiry,
     uint8_t *mac);
 
@@ -166,7 +166,11 @@ mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes)
     uint8_t  digest[SHA256_DIGEST_LENGTH];
 
     memcpy(key->key, bytes, MFA_KEY_LEN);
-    SHA256(bytes, MFA_KEY_LEN, digest);
+
+    if (SHA256(bytes, MFA_KEY_LEN, digest) == NULL) {
+        return MFA_ERROR;
+    }
+
     key->id = digest[0];
 
     return mfa_hkdf(bytes, MFA_KEY_LEN, "mfa/seal", key->seal, MFA_KEY_LEN);
@@ -211,7 +215,7 @@ mfa_hkdf(const uint8_t *ikm, size_t ikm_len, const char *info, uint8_t *out,
 }
 
 
-void
+int
 mfa_key_derive(const mfa_key_t *master, const char *label, uint8_t *out)
 {
     size_t  len;
@@ -226,27 +230,39 @@ mfa_key_derive(const mfa_key_t *master, const char *label, uint8_t *out)
     memcpy(msg, "mfa/", 4);
     memcpy(msg + 4, label, len);
 
-    mfa_hmac_sha256(master->key, MFA_KEY_LEN, msg, len + 4, out);
+    return mfa_hmac_sha256(master->key, MFA_KEY_LEN, msg, len + 4, out);
 }
 
 
-void
+int
 mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out)
 {
     unsigned  len;
 
-    HMAC(EVP_sha256(), key, (int) key_len, msg, msg_len, out, &len);
+    if (HMAC(EVP_sha256(), key, (int) key_len, msg, msg_len, out, &len)
+        == NULL)
+    {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
 }
 
 
-void
+int
 mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out)
 {
     unsigned  len;
 
-    HMAC(EVP_sha1(), key, (int) key_len, msg, msg_len, out, &len);
+    if (HMAC(EVP_sha1(), key, (int) key_len, msg, msg_len, out, &len)
+        == NULL)
+    {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
 }
 
 
@@ -507,15 +523,15 @@ mfa_sealed_text_key_id(const char *text, size_t len)
 }
 
 
-/* the key of the session digest: HMAC-SHA256(master, "mfa/session") */
-static uint8_t       mfa_session_key[MFA_HMAC_LEN];
+/*
+ * HMAC-SHA256 under the session digest's key, fetched and keyed once (a
+ * one-shot HMAC() fetches every time); the key itself is kept nowhere else
+ */
 static EVP_MAC_CTX  *mfa_session_ctx;
 
 
-/* HMAC-SHA256 keyed with the session digest's key, for EVP_MAC_init() */
-
 static EVP_MAC_CTX *
-mfa_session_mac(void)
+mfa_session_mac(const uint8_t *key)
 {
     EVP_MAC      *mac;
     OSSL_PARAM    params[2];
@@ -537,9 +553,7 @@ mfa_session_mac(void)
                                                  0);
     params[1] = OSSL_PARAM_construct_end();
 
-    if (EVP_MAC_init(ctx, mfa_session_key, sizeof(mfa_session_key), params)
-        != 1)
-    {
+    if (EVP_MAC_init(ctx, key, MFA_HMAC_LEN, params) != 1) {
         EVP_MAC_CTX_free(ctx);
         return NULL;
     }
@@ -551,18 +565,22 @@ mfa_session_mac(void)
 int
 mfa_session_digest_init(const mfa_key_t *master)
 {
-    mfa_key_derive(master, "session", mfa_session_key);
+    uint8_t  key[MFA_HMAC_LEN];
 
     EVP_MAC_CTX_free(mfa_session_ctx);
+    mfa_session_ctx = NULL;
 
-    /* fetched and keyed once: a one-shot HMAC() fetches every time */
-    mfa_session_ctx = mfa_session_mac();
+    if (mfa_key_derive(master, "session", key) == MFA_OK) {
+        mfa_session_ctx = mfa_session_mac(key);
+    }
+
+    OPENSSL_cleanse(key, sizeof(key));
 
     return (mfa_session_ctx != NULL) ? MFA_OK : MFA_ERROR;
 }
 
 
-void
+int
 mfa_session_digest(const char *id, size_t len, char *out)
 {
     size_t   i, n;
@@ -578,18 +596,19 @@ mfa_session_digest(const char *id, size_t len, char *out)
            != 1
         || EVP_MAC_final(mfa_session_ctx, md, &n, sizeof(md)) != 1)
     {
-        mfa_hmac_sha256(mfa_session_key, sizeof(mfa_session_key), id, len,
-                        md);
+        return MFA_ERROR;
     }
 
     for (i = 0; i < MFA_SESSION_DIGEST_LEN / 2; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 0x0f];
     }
+
+    return MFA_OK;
 }
 
 
-static void
+static int
 mfa_token_mac(const uint8_t *key, const char *purpose, const void *binding,
     size_t binding_len, const uint8_t *expiry, uint8_t *mac)
 {
@@ -607,18 +626,24 @@ mfa_token_mac(const uint8_t *key, const char *purpose, const void *binding,
 
     memcpy(msg, purpose, plen);
     msg[plen] = 0;
-    SHA256(binding, binding_len, msg + plen + 1);
     memcpy(msg + plen + 1 + SHA256_DIGEST_LENGTH, expiry, 8);
 
-    mfa_hmac_sha256(key, MFA_KEY_LEN, msg, plen + 1 + SHA256_DIGEST_LENGTH + 8,
-                    full);
+    if (SHA256(binding, binding_len, msg + plen + 1) == NULL
+        || mfa_hmac_sha256(key, MFA_KEY_LEN, msg,
+                           plen + 1 + SHA256_DIGEST_LENGTH + 8, full)
+           != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
 
     memcpy(mac, full, MFA_TOKEN_MAC_LEN);
     OPENSSL_cleanse(full, sizeof(full));
+
+    return MFA_OK;
 }
 
 
-void
+int
 mfa_token_make(const uint8_t *key, const char *purpose, const void *binding,
     size_t binding_len, int64_t expires, char *out)
 {
@@ -633,8 +658,15 @@ mfa_token_make(const uint8_t *key, const char *purpose, const void *binding,
         e >>= 8;
     }
 
-    mfa_token_mac(key, purpose, binding, binding_len, raw, raw + 8);
+    if (mfa_token_mac(key, purpose, binding, binding_len, raw, raw + 8)
+        != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
+
     mfa_base64url_encode(raw, sizeof(raw), out);
+
+    return MFA_OK;
 }
 
 
@@ -655,9 +687,10 @@ mfa_token_check(const uint8_t *key, const char *purpose, const void *binding,
         return 0;
     }
 
-    mfa_token_mac(key, purpose, binding, binding_len, raw, mac);
-
-    if (!mfa_ct_equal(mac, raw + 8, MFA_TOKEN_MAC_LEN)) {
+    if (mfa_token_mac(key, purpose, binding, binding_len, raw, mac)
+        != MFA_OK
+        || !mfa_ct_equal(mac, raw + 8, MFA_TOKEN_MAC_LEN))
+    {
         return 0;
     }
 

@@ -70,15 +70,20 @@ int mfa_key_load(const char *path, mfa_key_t *key, mfa_err_t *err);
 /* MFA_ERROR only when OpenSSL cannot derive the sealing key */
 int mfa_key_from_bytes(mfa_key_t *key, const uint8_t *bytes);
 
+/*
+ * Every keyed hash below returns MFA_ERROR when OpenSSL fails, with out
+ * undefined: the caller must not use it (fail closed).
+ */
+
 /* a subkey for one purpose: HMAC-SHA256(master, "mfa/" label) */
-void mfa_key_derive(const mfa_key_t *master, const char *label,
+int mfa_key_derive(const mfa_key_t *master, const char *label,
     uint8_t *out);
 
-void mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
+int mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
 /* for the signatures of other software's cookies only (koa, Flask) */
 #define MFA_SHA1_LEN         20
-void mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
+int mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
 
 /*
@@ -128,7 +133,7 @@ int mfa_sealed_text_key_id(const char *text, size_t len);
  * base64url(expiry || HMAC(key, purpose 0 binding 0 expiry)[0..16]),
  * MFA_TOKEN_LEN characters, no NUL.
  */
-void mfa_token_make(const uint8_t *key, const char *purpose,
+int mfa_token_make(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, int64_t expires, char *out);
 
 /*
@@ -142,9 +147,12 @@ void mfa_token_make(const uint8_t *key, const char *purpose,
 #define MFA_SESSION_DIGEST_LEN  32
 
 int mfa_session_digest_init(const mfa_key_t *master);
-void mfa_session_digest(const char *id, size_t len, char *out);
+int mfa_session_digest(const char *id, size_t len, char *out);
 
-/* 1 when the token is authentic for (purpose, binding) and not expired */
+/*
+ * 1 when the token is authentic for (purpose, binding) and not expired; 0
+ * otherwise, and when the HMAC cannot be computed
+ */
 int mfa_token_check(const uint8_t *key, const char *purpose,
     const void *binding, size_t binding_len, const char *token,
     size_t token_len, int64_t now);

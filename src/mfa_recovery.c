@@ -198,10 +198,11 @@ mfa_recovery_set_parse(const char *s, size_t len, mfa_recovery_set_t *set)
 }
 
 
-void
+int
 mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
     const char *user, size_t user_len, const char *code, uint8_t *out)
 {
+    int      rc;
     size_t   n;
     uint8_t  msg[MFA_RECOVERY_SALT_LEN + MFA_RECOVERY_HASH_LEN + 1
                  + MFA_RECOVERY_LEN];
@@ -215,7 +216,7 @@ mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
         n = MFA_RECOVERY_SALT_LEN;
     }
 
-    mfa_hmac_sha256(key, MFA_KEY_LEN, user, user_len, msg + n);
+    rc = mfa_hmac_sha256(key, MFA_KEY_LEN, user, user_len, msg + n);
     n += MFA_RECOVERY_HASH_LEN;
 
     if (set == NULL) {
@@ -225,6 +226,11 @@ mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
     memcpy(msg + n, code, MFA_RECOVERY_LEN);
     n += MFA_RECOVERY_LEN;
 
-    mfa_hmac_sha256(key, MFA_KEY_LEN, msg, n, out);
+    if (rc == MFA_OK) {
+        rc = mfa_hmac_sha256(key, MFA_KEY_LEN, msg, n, out);
+    }
+
     OPENSSL_cleanse(msg, sizeof(msg));
+
+    return rc;
 }

@@ -57,7 +57,7 @@ int mfa_recovery_set_parse(const char *s, size_t len,
  * set, or, for a set made before sets were described (set NULL),
  * HMAC-SHA256(key, HMAC-SHA256(key, user) 0 code).
  */
-void mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
+int mfa_recovery_hash(const uint8_t *key, const mfa_recovery_set_t *set,
     const char *user, size_t user_len, const char *code, uint8_t *out);
 
 

@@ -179,6 +179,12 @@ mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
 /* $mfa_session_id, $mfa_status, $mfa_user, $mfa_company */
 ngx_int_t ngx_http_mfa_add_variables(ngx_conf_t *cf);
 
+/*
+ * Zeroed memory for a secret read from the configuration: left out of core
+ * dumps, wiped and freed with the configuration (ngx_http_mfa_secret.c)
+ */
+void *ngx_http_mfa_secret_alloc(ngx_conf_t *cf, size_t size);
+
 /* the session cookie: src/ngx_http_mfa_cookie.c */
 ngx_int_t ngx_http_mfa_cookie_init_process(ngx_cycle_t *cycle);
 void ngx_http_mfa_cookie_exit_process(void);

@@ -225,11 +225,13 @@ ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
-        if (mfa_recovery_generate(pg->codes[i]) != MFA_OK) {
+        if (mfa_recovery_generate(pg->codes[i]) != MFA_OK
+            || ngx_http_mfa_pages_hash(r, key, &set, pg->codes[i],
+                                       pg->hashes[i])
+               != NGX_OK)
+        {
             goto failed;
         }
-
-        ngx_http_mfa_pages_hash(r, key, &set, pg->codes[i], pg->hashes[i]);
     }
 
     pg->new_set.data = pg->new_set_buf;
@@ -268,7 +270,12 @@ ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
         n = ngx_min(mmcf->keys->nelts, NGX_HTTP_MFA_MAX_KEYS);
 
         for (i = 0; i < n; i++) {
-            ngx_http_mfa_pages_hash(r, &keys[i], NULL, code, pg->tried[i]);
+            if (ngx_http_mfa_pages_hash(r, &keys[i], NULL, code,
+                                        pg->tried[i])
+                != NGX_OK)
+            {
+                goto failed;
+            }
         }
 
         return n;
@@ -276,8 +283,13 @@ ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 
     for (i = 0; i < mmcf->keys->nelts; i++) {
         if (keys[i].id == pg->set.key_id) {
-            ngx_http_mfa_pages_hash(r, &keys[i], &pg->set, code,
-                                    pg->tried[0]);
+            if (ngx_http_mfa_pages_hash(r, &keys[i], &pg->set, code,
+                                        pg->tried[0])
+                != NGX_OK)
+            {
+                goto failed;
+            }
+
             return 1;
         }
     }
@@ -291,25 +303,41 @@ ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
                   ctx->identity.user.data, (ngx_uint_t) pg->set.key_id);
 
     return NGX_ERROR;
+
+failed:
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "mfa: OpenSSL cannot hash a recovery code");
+    return NGX_ERROR;
 }
 
 
-void
+ngx_int_t
 ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
     const mfa_recovery_set_t *set, const char *code, char *hex)
 {
+    int                  rc;
     uint8_t              subkey[MFA_KEY_LEN];
     uint8_t              hash[MFA_RECOVERY_HASH_LEN];
     ngx_http_mfa_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
-    mfa_key_derive(key, "recovery", subkey);
-    mfa_recovery_hash(subkey, set, ctx->identity.user.data,
-                      ctx->identity.user.len, code, hash);
-    ngx_hex_dump((u_char *) hex, hash, sizeof(hash));
+    rc = mfa_key_derive(key, "recovery", subkey);
+
+    if (rc == MFA_OK) {
+        rc = mfa_recovery_hash(subkey, set, ctx->identity.user.data,
+                               ctx->identity.user.len, code, hash);
+    }
+
+    if (rc == MFA_OK) {
+        ngx_hex_dump((u_char *) hex, hash, sizeof(hash));
+    }
 
     OPENSSL_cleanse(subkey, sizeof(subkey));
+    OPENSSL_cleanse(hash, sizeof(hash));
+
+    return (rc == MFA_OK) ? NGX_OK : NGX_ERROR;
 }
 
 

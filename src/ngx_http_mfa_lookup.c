@@ -306,8 +306,15 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     }
 
     ngx_memcpy(p, mmcf->key_verified.data, mmcf->key_verified.len);
-    mfa_session_digest((char *) id.data, id.len,
-                       (char *) p + mmcf->key_verified.len);
+
+    if (mfa_session_digest((char *) id.data, id.len,
+                           (char *) p + mmcf->key_verified.len)
+        != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: OpenSSL cannot compute a session digest");
+        return NGX_ERROR;
+    }
 
     /* configuration and request strings outlive the query: no copies */
 

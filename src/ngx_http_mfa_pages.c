@@ -30,6 +30,7 @@ static ngx_int_t ngx_http_mfa_pages_route(ngx_http_request_t *r,
 static ngx_int_t ngx_http_mfa_pages_api_policy(ngx_str_t *name,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_body(ngx_http_request_t *r);
+static void ngx_http_mfa_pages_wipe(void *data);
 static ngx_int_t ngx_http_mfa_pages_return(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *data, size_t len);
 static void ngx_http_mfa_pages_start(ngx_http_request_t *r,
@@ -83,6 +84,7 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
 {
     ngx_int_t             rc;
     mfa_str_t             lang;
+    ngx_pool_cleanup_t   *cln;
     ngx_http_mfa_ctx_t   *ctx;
     ngx_http_mfa_page_t  *pg;
 
@@ -92,9 +94,17 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
     }
 
     pg = ngx_pcalloc(r->pool, sizeof(ngx_http_mfa_page_t));
-    if (pg == NULL) {
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+
+    if (pg == NULL || cln == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /* codes typed and shown, and the pages showing them, go with the request */
+
+    pg->request = r;
+    cln->handler = ngx_http_mfa_pages_wipe;
+    cln->data = pg;
 
     /* a new credential's; a "read" puts the user's own */
     ngx_http_mfa_pages_params(r, &pg->params);
@@ -329,6 +339,9 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
         return;
     }
 
+    pg->raw.data = body;
+    pg->raw.len = len + 1;
+
     p = body;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
@@ -377,6 +390,46 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
  * string) or of a form (data is the value), when it is a safe local path;
  * "/" otherwise.
  */
+
+/*
+ * The request's pool cleanup: what held a code or a secret in the clear
+ * (the body as read and as parsed, the codes made, the page sent) is
+ * wiped before the pool frees it.
+ */
+
+static void
+ngx_http_mfa_pages_wipe(void *data)
+{
+    ngx_http_mfa_page_t *pg = data;
+
+    ngx_chain_t  *cl;
+
+    OPENSSL_cleanse(pg->codes, sizeof(pg->codes));
+    OPENSSL_cleanse(pg->tried, sizeof(pg->tried));
+
+    if (pg->form != NULL) {
+        OPENSSL_cleanse(pg->form, sizeof(mfa_form_t));
+    }
+
+    if (pg->raw.data != NULL) {
+        OPENSSL_cleanse(pg->raw.data, pg->raw.len);
+    }
+
+    if (pg->out.data != NULL) {
+        OPENSSL_cleanse(pg->out.data, pg->out.len);
+    }
+
+    if (pg->request->request_body == NULL) {
+        return;
+    }
+
+    for (cl = pg->request->request_body->bufs; cl; cl = cl->next) {
+        if (!cl->buf->in_file && cl->buf->pos != NULL) {
+            OPENSSL_cleanse(cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
+    }
+}
+
 
 static ngx_int_t
 ngx_http_mfa_pages_return(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
@@ -526,8 +579,16 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     /* the session id the lookup checked, and nothing else */
 
-    mfa_session_digest((char *) ctx->sid.data, ctx->sid.len,
-                       (char *) pg->digest_buf);
+    if (mfa_session_digest((char *) ctx->sid.data, ctx->sid.len,
+                           (char *) pg->digest_buf)
+        != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: OpenSSL cannot compute a session digest");
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     pg->digest.data = pg->digest_buf;
     pg->digest.len = MFA_SESSION_DIGEST_LEN;
 
@@ -674,9 +735,9 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
        rotation was signed with a key now listed after it */
 
     for (i = 0; token != NULL && !ok && i < mmcf->keys->nelts; i++) {
-        mfa_key_derive(&keys[i], "csrf", key);
-        ok = mfa_token_check(key, "csrf", pg->digest.data, pg->digest.len,
-                             token->value, token->value_len, ngx_time());
+        ok = mfa_key_derive(&keys[i], "csrf", key) == MFA_OK
+             && mfa_token_check(key, "csrf", pg->digest.data, pg->digest.len,
+                                token->value, token->value_len, ngx_time());
     }
 
     OPENSSL_cleanse(key, sizeof(key));

@@ -61,6 +61,7 @@ typedef void (*ngx_http_mfa_step_pt)(ngx_http_request_t *r,
 
 
 struct ngx_http_mfa_page_s {
+    ngx_http_request_t         *request;
     ngx_http_mfa_page_name_e    name;
     ngx_http_mfa_after_e        after;
     mfa_lang_e                  lang;
@@ -71,6 +72,9 @@ struct ngx_http_mfa_page_s {
     u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
     /* validated, NUL-terminated */
     char                       *return_url;
+    /* what is wiped with the request: the body read, the page sent */
+    ngx_str_t                   raw;
+    ngx_str_t                   out;
     /* POST: the form and its "code" (NULL when absent); PUT: the body */
     mfa_form_t                 *form;
     const mfa_form_field_t     *code;
@@ -162,7 +166,7 @@ ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 ngx_int_t ngx_http_mfa_pages_tried(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *code);
-void ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+ngx_int_t ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
     const mfa_recovery_set_t *set, const char *code, char *hex);
 void ngx_http_mfa_pages_params(ngx_http_request_t *r,
     mfa_totp_params_t *params);

@@ -90,11 +90,20 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     csrf[0] = '\0';
 
     if (pg->digest.len) {
-        mfa_key_derive(mmcf->keys->elts, "csrf", key);
-        mfa_token_make(key, "csrf", pg->digest.data, pg->digest.len,
-                       ngx_time() + NGX_HTTP_MFA_CSRF_TTL, csrf);
-        csrf[MFA_TOKEN_LEN] = '\0';
+        rc = (mfa_key_derive(mmcf->keys->elts, "csrf", key) == MFA_OK
+              && mfa_token_make(key, "csrf", pg->digest.data, pg->digest.len,
+                                ngx_time() + NGX_HTTP_MFA_CSRF_TTL, csrf)
+                 == MFA_OK);
         OPENSSL_cleanse(key, sizeof(key));
+
+        if (!rc) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "mfa: OpenSSL cannot sign a CSRF token");
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        csrf[MFA_TOKEN_LEN] = '\0';
     }
 
     page->lang = pg->lang;
@@ -131,6 +140,7 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     }
 
     body.len = b.len;
+    pg->out = body;
 
     ngx_sprintf(csp, (char *) csp_fmt, nonce);
 

@@ -84,7 +84,16 @@ ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
     verified.data = p;
     verified.len = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
     p = ngx_cpymem(p, mmcf->key_verified.data, mmcf->key_verified.len);
-    mfa_session_digest((char *) id->data, id->len, (char *) p);
+
+    if (mfa_session_digest((char *) id->data, id->len, (char *) p) != MFA_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: OpenSSL cannot compute a session digest");
+        ngx_http_mfa_cache_drop(mlcf, cache_key, 0);
+        ngx_free(t);
+        return;
+    }
+
     p += MFA_SESSION_DIGEST_LEN;
 
     user_key.data = p;

@@ -466,7 +466,8 @@ sub worker_pids {
     return @pids;
 }
 
-# SIGHUP, optionally with a new configuration; waits for the new workers.
+# SIGHUP, optionally with a new configuration; waits for the new workers
+# and for the old ones to exit.
 # Returns true when nginx started new workers (the configuration was
 # accepted), false otherwise.
 sub reload {
@@ -478,18 +479,25 @@ sub reload {
 
     my $started = $self->_count_log(qr/start worker process/);
     my $emerg = $self->_count_log(qr/\[emerg\]/);
+    my @old = $self->worker_pids();
 
     kill 'HUP', $self->{nginx_pid};
 
     my $deadline = time() + ($opt{timeout} // 10);
 
     while (time() < $deadline) {
-        return 1 if $self->_count_log(qr/start worker process/) > $started;
         return 0 if $self->_count_log(qr/\[emerg\]/) > $emerg;
+        last if $self->_count_log(qr/start worker process/) > $started;
         sleep 0.05;
     }
 
-    return 0;
+    return 0 unless $self->_count_log(qr/start worker process/) > $started;
+
+    # the old workers gone, every request after this meets the new
+    # configuration
+    sleep 0.05 while time() < $deadline && grep { kill 0, $_ } @old;
+
+    return 1;
 }
 
 # QUIT, then waits: one test says whether nginx exited within the
