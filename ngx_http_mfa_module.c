@@ -375,6 +375,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, totp_skew),
       &ngx_http_mfa_skew_bounds },
 
+    { ngx_string("mfa_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mfa_metrics_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -817,6 +824,11 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     static ngx_str_t  unavailable =
         ngx_string("Two-factor authentication is unavailable for a moment; "
                    "please try again.\n");
+
+    if (!ctx->counted) {
+        ctx->counted = 1;
+        ngx_http_mfa_metrics_decision(&ctx->decision);
+    }
 
     switch (ctx->decision.action) {
 
@@ -2093,6 +2105,7 @@ static ngx_int_t
 ngx_http_mfa_init(ngx_conf_t *cf)
 {
     ngx_uint_t                  n;
+    ngx_http_mfa_main_conf_t   *mmcf;
     ngx_http_handler_pt        *h, *handlers;
     ngx_http_core_main_conf_t  *cmcf;
 
@@ -2122,6 +2135,16 @@ ngx_http_mfa_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_mfa_subrequest_handler;
+
+    /* the counters, wherever the module is at work or asked for them */
+
+    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mfa_module);
+
+    if ((mmcf->redis.addr.data != NULL || mmcf->metrics)
+        && ngx_http_mfa_metrics_zone(cf) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }

@@ -17,6 +17,7 @@
 #include "mfa_cookie.h"
 #include "mfa_crypto.h"
 #include "mfa_gate.h"
+#include "ngx_http_mfa_metrics.h"
 
 
 #define NGX_HTTP_MFA_FORMAT_JSON    0
@@ -51,6 +52,8 @@ typedef struct {
     ngx_str_t                   issuer;
     /* mfa_api_token_file: len 0 when not configured */
     ngx_str_t                   api_token;
+    /* "mfa_metrics" is somewhere */
+    ngx_flag_t                  metrics;
 } ngx_http_mfa_main_conf_t;
 
 
@@ -149,6 +152,7 @@ typedef struct {
     unsigned                     waiting:1;
     unsigned                     done:1;
     unsigned                     headers_set:1;
+    unsigned                     counted:1;
     unsigned                     sid_set:1;
     /* a lookup for the pages: the verified-decision cache is not used */
     unsigned                     no_cache:1;

@@ -270,6 +270,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         ngx_memcpy(p, key.data, key.len);
 
         rc = ngx_http_mfa_cache_get(mlcf, &ctx->cache_key, &user);
+        ngx_http_mfa_metrics_cache(rc == NGX_OK || rc == NGX_AGAIN);
 
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "mfa: verified cache %s",

@@ -26,6 +26,7 @@
 #include <hiredis/async.h>
 
 #include "ngx_http_mfa_redis.h"
+#include "ngx_http_mfa_metrics.h"
 
 
 #define NGX_HTTP_MFA_REDIS_BACKOFF_MIN  50
@@ -61,6 +62,7 @@ struct ngx_http_mfa_redis_query_s {
     int                             argc;
     const char                    **argv;
     size_t                         *argvlen;
+    uint64_t                        sent;       /* for the metrics, in us */
     unsigned                        retried:1;
 };
 
@@ -381,6 +383,7 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
     }
 
     if (rd->down_since != 0) {
+        ngx_http_mfa_metrics_reconnect();
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "mfa: Redis at \"%V\" is back after %M ms and %ui "
                       "failed connection attempts; %ui queries failed "
@@ -521,8 +524,12 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
            != REDIS_OK)
     {
         rd->failed++;
+        ngx_http_mfa_metrics_error(MFA_METRIC_NOT_CONNECTED);
         return NGX_ERROR;
     }
+
+    q->sent = ngx_http_mfa_metrics_now();
+    ngx_http_mfa_metrics_sent();
 
     /* not cancelable: a graceful shutdown waits for the answer */
 
@@ -554,6 +561,8 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         ngx_del_timer(&q->timer);
     }
 
+    ngx_http_mfa_metrics_answered(q->sent, r != NULL);
+
     /* a server that accepts then closes must not reset the backoff */
 
     rd = ac->data;
@@ -583,6 +592,10 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         }
 
         r = NULL;
+    }
+
+    if (r != NULL && ((redisReply *) r)->type == REDIS_REPLY_ERROR) {
+        ngx_http_mfa_metrics_error(MFA_METRIC_ERROR_REPLY);
     }
 
     if (q->data != NULL) {
