@@ -14,8 +14,9 @@ chromium"
 PKGS="$PKGS python3-flask python3-flask-session python3-django
 python3-django-redis python3-redis php-fpm php-redis"
 
-# the Prometheus project's parser of the text format, for t/metrics.t
-PKGS="$PKGS python3-prometheus-client"
+# the Prometheus project's parser of the text format (t/metrics.t) and a
+# real Prometheus server that scrapes the gate (t/metrics_prometheus.t)
+PKGS="$PKGS python3-prometheus-client prometheus"
 
 # Node.js for the browser tests and the demo dashboard: Debian's, unless a
 # node (and its npm) is already there, from NodeSource for instance
