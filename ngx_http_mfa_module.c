@@ -42,6 +42,7 @@ static ngx_int_t ngx_http_mfa_same_binding(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     ngx_http_mfa_loc_conf_t *b);
 static void ngx_http_mfa_cleanup(void *data);
+static mfa_request_kind_e ngx_http_mfa_request_kind(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
 
@@ -814,9 +815,10 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     u_char                   *p;
     ngx_int_t                 rc;
     ngx_str_t                 body, type;
-    mfa_str_t                 pages, uri, location, accept, xrw, mode;
+    mfa_str_t                 pages, uri, location;
     ngx_table_elt_t          *h;
     mfa_gate_identity_t      *id;
+    mfa_request_kind_e        kind;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     static ngx_str_t  user_header = ngx_string("X-MFA-User");
@@ -879,6 +881,12 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     case MFA_GATE_UNAVAILABLE:
 
+        if (ngx_http_mfa_request_kind(r) != MFA_REQUEST_API) {
+            /* a browser: the translated page, never plain text */
+            ngx_http_mfa_pages_unavailable(r);
+            return NGX_DONE;
+        }
+
         if (ngx_http_mfa_set_header(r, "Retry-After", "5") != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -911,14 +919,9 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     location.len = mfa_gate_location(&pages, ctx->decision.action, &uri,
                                      (char *) p);
 
-    accept = ngx_http_mfa_header_in(r, "Accept");
-    xrw = ngx_http_mfa_header_in(r, "X-Requested-With");
-    mode = ngx_http_mfa_header_in(r, "Sec-Fetch-Mode");
+    kind = ngx_http_mfa_request_kind(r);
 
-    if (mfa_request_kind(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD), &accept,
-                         &xrw, &mode)
-        == MFA_REQUEST_NAVIGATION)
-    {
+    if (kind != MFA_REQUEST_API) {
         ngx_http_clear_location(r);
 
         h = ngx_list_push(&r->headers_out.headers);
@@ -938,7 +941,9 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return NGX_HTTP_MOVED_TEMPORARILY;
+        /* after a form's POST, the browser GETs the page */
+        return (kind == MFA_REQUEST_FORM) ? NGX_HTTP_SEE_OTHER
+                                          : NGX_HTTP_MOVED_TEMPORARILY;
     }
 
     len = mfa_gate_json_body(ctx->decision.action, &location, NULL);
@@ -957,6 +962,34 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ngx_http_finalize_request(r, rc);
 
     return NGX_DONE;
+}
+
+
+/* what the browser does: a navigation, a form's POST, or a script's call */
+
+static mfa_request_kind_e
+ngx_http_mfa_request_kind(ngx_http_request_t *r)
+{
+    mfa_str_t     accept, xrw, mode, type;
+    mfa_method_e  method;
+
+    accept = ngx_http_mfa_header_in(r, "Accept");
+    xrw = ngx_http_mfa_header_in(r, "X-Requested-With");
+    mode = ngx_http_mfa_header_in(r, "Sec-Fetch-Mode");
+
+    type.data = NULL;
+    type.len = 0;
+
+    if (r->headers_in.content_type != NULL) {
+        type.data = (char *) r->headers_in.content_type->value.data;
+        type.len = r->headers_in.content_type->value.len;
+    }
+
+    method = (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) ? MFA_METHOD_READ
+             : (r->method == NGX_HTTP_POST) ? MFA_METHOD_POST
+                                            : MFA_METHOD_OTHER;
+
+    return mfa_request_kind(method, &accept, &xrw, &mode, &type);
 }
 
 

@@ -4,11 +4,13 @@
  * src/mfa_buf.c and src/mfa_qr.c under it): every page type, both
  * languages, every message, with fuzzed strings as the return URL, the
  * logout URL, the secret, the otpauth URI (also the QR code's text), the
- * CSRF token, the nonce and the recovery codes, into a buffer of fuzzed
- * size.
+ * CSRF token, the nonce and the recovery codes (and, from the same
+ * strings, the user, the company's id and name, the issuer and the site),
+ * into a buffer of fuzzed size.
  *
- * The input: a header (page, flags, message, number of codes, buffer
- * size, wait, since, codes left), then the strings separated by NULs.
+ * The input: a header (page, flags, message, number of codes and the
+ * form in error, buffer size, wait, since and now, codes left), then the
+ * strings separated by NULs.
  *
  * The page is rendered three times:
  *
@@ -51,8 +53,21 @@ static void fuzz_count(const char *s, size_t len, size_t *n);
 
 static const mfa_page_e  fuzz_pages[] = {
     MFA_PAGE_ENROLL, MFA_PAGE_CODES, MFA_PAGE_CHALLENGE, MFA_PAGE_SETTINGS,
-    MFA_PAGE_MESSAGE
+    MFA_PAGE_MESSAGE, MFA_PAGE_ADMIN
 };
+
+
+/* the names a page may show, from the same strings: user, company, site */
+
+static void
+fuzz_names(mfa_page_t *page, char **s)
+{
+    page->site = s[0];
+    page->company_name = s[1];
+    page->issuer = s[2];
+    page->company = s[3];
+    page->user = s[4];
+}
 
 static char  fuzz_full[FUZZ_BIG];
 static char  fuzz_same[FUZZ_BIG];
@@ -161,6 +176,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     page.enrolled = (hdr[1] & 2) != 0;
     page.required = (hdr[1] & 4) != 0;
     page.msg = (mfa_msg_e) (hdr[2] % (MFA_MSG_ERROR + 1));
+    page.form = (mfa_form_e) ((hdr[3] >> 4) % (MFA_FORM_DISABLE + 1));
+    page.replace = (hdr[1] & 16) != 0;
+    page.confirm = (hdr[1] & 32) != 0;
+    page.members_known = (hdr[1] & 64) != 0;
+    page.now = since;
     page.ncodes = ncodes;
 
     buf_size = hdr[4] | (hdr[5] << 8) | ((size_t) (hdr[6] & 3) << 16);
@@ -188,6 +208,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     page.csrf = str[4];
     page.nonce = str[5];
     page.codes = (const char (*)[MFA_RECOVERY_LEN + 1]) codes;
+    fuzz_names(&page, str);
 
     mfa_buf_init(&b, fuzz_full, FUZZ_BIG);
     rc_full = mfa_html_render(&page, &b, &err);
@@ -209,6 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     page.csrf = clean[4];
     page.nonce = clean[5];
     page.codes = (const char (*)[MFA_RECOVERY_LEN + 1]) codes_clean;
+    fuzz_names(&page, clean);
 
     mfa_buf_init(&b, fuzz_same, FUZZ_BIG);
     rc_same = mfa_html_render(&page, &b, &err);
@@ -231,6 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     page.csrf = str[4];
     page.nonce = str[5];
     page.codes = (const char (*)[MFA_RECOVERY_LEN + 1]) codes;
+    fuzz_names(&page, str);
 
     mem = malloc(buf_size ? buf_size : 1);
     FUZZ_CHECK(mem != NULL);

@@ -4,8 +4,9 @@
  * the fuzz target (fuzz/fuzz_html.c) share: the markup is what a parser
  * reads as intended.  Tags balanced, attribute values double-quoted with
  * no < > ' inside, no > " ' in text, every "&" the start of one of the
- * five escapes mfa_buf_html() writes, and the style element's CSS with no
- * "<".  A value that escaped the escaping breaks one of these.
+ * five escapes mfa_buf_html() writes, and the style and script elements'
+ * text with no "<".  A value that escaped the escaping breaks one of
+ * these.
  */
 
 
@@ -195,15 +196,21 @@ markup_check(const char *html, size_t len, char *why, size_t size)
         stack[depth][n] = '\0';
         depth++;
 
-        /* the style element's text is CSS: its first "<" ends it */
+        /* the style and script elements' text is raw: its first "<"
+           must end it */
 
-        if (n == 5 && memcmp(name, "style", 5) == 0) {
+        if ((n == 5 && memcmp(name, "style", 5) == 0)
+            || (n == 6 && memcmp(name, "script", 6) == 0))
+        {
             for (k = i + 1; k < len && html[k] != '<'; k++) {
                 /* void */
             }
 
-            if (len - k < 8 || memcmp(html + k, "</style>", 8) != 0) {
-                snprintf(why, size, "\"<\" in the style element at %zu", k);
+            if (len - k < n + 3 || html[k + 1] != '/'
+                || memcmp(html + k + 2, name, n) != 0 || html[k + 2 + n] != '>')
+            {
+                snprintf(why, size, "\"<\" in the %.*s element at %zu",
+                         (int) n, name, k);
                 return 0;
             }
 

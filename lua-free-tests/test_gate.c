@@ -832,7 +832,8 @@ test_read_hash(void **state)
 static void
 test_request_kind(void **state)
 {
-    mfa_str_t  html, json, any, xrw, nav, cors, empty, xhtml;
+    mfa_str_t  html, json, any, xrw, nav, cors, empty, xhtml, form, multi,
+               plain, jtype;
 
     html = MFA_TEST_STR("text/html,application/xhtml+xml,application/xml;"
                         "q=0.9,*/*;q=0.8");
@@ -843,58 +844,123 @@ test_request_kind(void **state)
     xrw = MFA_TEST_STR("XMLHttpRequest");
     nav = MFA_TEST_STR("navigate");
     cors = MFA_TEST_STR("cors");
+    form = MFA_TEST_STR("application/x-www-form-urlencoded");
+    multi = MFA_TEST_STR("multipart/form-data; boundary=----x");
+    plain = MFA_TEST_STR("text/plain;charset=UTF-8");
+    jtype = MFA_TEST_STR("application/json");
 
     /* GET or HEAD asking for HTML */
-    assert_int_equal(mfa_request_kind(1, &html, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_NAVIGATION);
-    assert_int_equal(mfa_request_kind(1, &xhtml, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &xhtml, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_NAVIGATION);
-    assert_int_equal(mfa_request_kind(1, &html, NULL, &nav),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, NULL, &nav,
+                                      NULL),
                      MFA_REQUEST_NAVIGATION);
-    assert_int_equal(mfa_request_kind(1, &MFA_TEST_STR("TEXT/HTML"), NULL,
-                                      &MFA_TEST_STR("Navigate")),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ,
+                                      &MFA_TEST_STR("TEXT/HTML"), NULL,
+                                      &MFA_TEST_STR("Navigate"), NULL),
                      MFA_REQUEST_NAVIGATION);
 
-    /* POST and the others */
-    assert_int_equal(mfa_request_kind(0, &html, NULL, NULL),
+    /* a browser's form: navigating, or a form's type asking for HTML */
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, &nav,
+                                      &jtype),
+                     MFA_REQUEST_FORM);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      &form),
+                     MFA_REQUEST_FORM);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      &multi),
+                     MFA_REQUEST_FORM);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      &plain),
+                     MFA_REQUEST_FORM);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL,
+                                      &MFA_TEST_STR("NAVIGATE"), NULL),
+                     MFA_REQUEST_FORM);
+
+    /* POSTs that are not: a script's, JSON, not asking for HTML */
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      &jtype),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(0, &html, NULL, &nav),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      NULL),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, &cors,
+                                      &form),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, &xrw, NULL,
+                                      &form),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &json, NULL, NULL,
+                                      &form),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &any, NULL, &nav,
+                                      &form),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, NULL, NULL,
+                                      &MFA_TEST_STR("application/"
+                                                    "x-www-form-urlencodedx")),
+                     MFA_REQUEST_API);
+
+    /* the other methods never */
+    assert_int_equal(mfa_request_kind(MFA_METHOD_OTHER, &html, NULL, NULL,
+                                      &form),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_OTHER, &html, NULL, &nav,
+                                      NULL),
                      MFA_REQUEST_API);
 
     /* a script's request */
-    assert_int_equal(mfa_request_kind(1, &html, &xrw, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, &xrw, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &html, &empty, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, &empty, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &html, NULL, &cors),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, NULL, &cors,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &html, NULL,
-                                      &MFA_TEST_STR("no-cors")),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, NULL,
+                                      &MFA_TEST_STR("no-cors"), NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &html, NULL,
-                                      &MFA_TEST_STR("navigatex")),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, NULL,
+                                      &MFA_TEST_STR("navigatex"), NULL),
                      MFA_REQUEST_API);
 
     /* not asking for HTML */
-    assert_int_equal(mfa_request_kind(1, &json, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &json, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &any, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &any, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &empty, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &empty, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, NULL, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, NULL, NULL, NULL,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &any, NULL, &nav),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &any, NULL, &nav,
+                                      NULL),
                      MFA_REQUEST_API);
-    assert_int_equal(mfa_request_kind(1, &MFA_TEST_STR("text/htm"), NULL,
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ,
+                                      &MFA_TEST_STR("text/htm"), NULL, NULL,
                                       NULL),
                      MFA_REQUEST_API);
 
     /* absent headers may also come as data NULL */
     empty.data = NULL;
-    assert_int_equal(mfa_request_kind(1, &html, &empty, &empty),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &html, &empty,
+                                      &empty, &empty),
                      MFA_REQUEST_NAVIGATION);
-    assert_int_equal(mfa_request_kind(1, &empty, NULL, NULL),
+    assert_int_equal(mfa_request_kind(MFA_METHOD_READ, &empty, NULL, NULL,
+                                      NULL),
+                     MFA_REQUEST_API);
+    assert_int_equal(mfa_request_kind(MFA_METHOD_POST, &html, &empty,
+                                      &empty, &empty),
                      MFA_REQUEST_API);
 }
 

@@ -195,7 +195,9 @@ check_markup(const char *html, size_t len)
 static void
 check_page(const mfa_page_t *p, const char *html, size_t len)
 {
-    char  buf[256];
+    char         buf[256];
+    size_t       n;
+    const char  *style, *script;
 
     check_markup(html, len);
 
@@ -205,13 +207,22 @@ check_page(const mfa_page_t *p, const char *html, size_t len)
     assert_int_equal(count(html, "<html"), 1);
     assert_true(mfa_test_contains(html, buf));
 
-    assert_true(len > 22);
-    assert_string_equal(html + len - 22, "</main></body></html>\n");
+    assert_true(ends_with(html, len, "</script></body></html>\n"));
 
-    /* one style element, under the nonce; no script, no image */
+    /* one style and one script element, both under the one nonce; no
+       image */
     assert_int_equal(count(html, "<style"), 1);
-    assert_int_equal(count(html, "<script"), 0);
+    assert_int_equal(count(html, "<script"), 1);
     assert_int_equal(count(html, "<img"), 0);
+    style = strstr(html, "<style nonce=\"");
+    script = strstr(html, "</main><script nonce=\"");
+    assert_non_null(style);
+    assert_non_null(script);
+    style += sizeof("<style nonce=\"") - 1;
+    script += sizeof("</main><script nonce=\"") - 1;
+    n = strcspn(style, "\"");
+    assert_true(n > 0 && n == strcspn(script, "\""));
+    assert_memory_equal(style, script, n);
 }
 
 
@@ -711,9 +722,64 @@ test_page_enroll(void **state)
 
     element(out, "logout", el, sizeof(el));
     assert_string_equal(el, "<a id=\"logout\" href=\"/logout\">Log out</a>");
-    assert_true(ends_with(out, len, "<p class=\"alt\"><a id=\"logout\" "
-                          "href=\"/logout\">Log out</a></p>\n"
-                          "</main></body></html>\n"));
+    assert_true(mfa_test_contains(out, "<p class=\"alt\"><a id=\"logout\" "
+                                  "href=\"/logout\">Log out</a></p>\n"
+                                  "</main><script "));
+    assert_true(len > 0);
+
+    /* on a phone the link comes first, then the QR code */
+
+    assert_true(strstr(out, "id=\"otpauth\"") < strstr(out, "id=\"qr\""));
+
+    /* the key to copy without its spaces (the script shows the button),
+       the 10 minutes it is kept */
+
+    element(out, "copy-key", tag, sizeof(tag));
+    check_tag(tag, "type=\"button\"\nhidden\ndata-copy=\"" SECRET "\"\n");
+    element(out, "limit", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "10 minutes"));
+
+    /* 2FA not required here: a way back, and no reason given */
+
+    element(out, "cancel", el, sizeof(el));
+    assert_string_equal(el, "<a id=\"cancel\" class=\"button secondary\" "
+                        "href=\"/reports?tab=2\">Cancel</a>");
+    assert_false(mfa_test_contains(out, "id=\"required\""));
+
+    /* required: no way round it, and who requires it */
+
+    p.required = 1;
+    p.company = "globex";
+    render(&p);
+    assert_false(mfa_test_contains(out, "id=\"cancel\""));
+    element(out, "required", el, sizeof(el));
+    assert_string_equal(el, "<p id=\"required\" class=\"warning\">"
+                        "<strong>globex</strong> requires two-factor "
+                        "authentication for every user: set it up to "
+                        "continue.</p>");
+    p.company_name = "Globex <Inc>";
+    render(&p);
+    element(out, "required", el, sizeof(el));
+    assert_true(starts_with(el, "<p id=\"required\" class=\"warning\">"
+                            "<strong>Globex &lt;Inc&gt;</strong> requires"));
+    p.company = NULL;
+    p.company_name = NULL;
+    render(&p);
+    element(out, "required", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "Your company requires"));
+
+    /* a new phone: its own title, and the old one still works: cancel */
+
+    p.replace = 1;
+    render(&p);
+    assert_true(mfa_test_contains(out, "<title>Set up a new phone</title>"));
+    assert_true(mfa_test_contains(out, "<input type=\"hidden\" "
+                                  "name=\"replace\" value=\"1\">"));
+    assert_true(mfa_test_contains(out, "id=\"cancel\""));
+    assert_false(mfa_test_contains(out, "id=\"required\""));
+    assert_true(mfa_test_contains(out, ">Use this phone</button>"));
+    p.replace = 0;
+    p.required = 0;
 
     /* a secret not a multiple of four long */
 
@@ -730,16 +796,26 @@ test_page_enroll(void **state)
     assert_false(mfa_test_contains(out, "logout"));
     assert_false(mfa_test_contains(out, "Log out"));
 
-    /* a wrong code: an alert the field points to */
+    /* a wrong code: an alert in the form, the field points to it, has
+       the focus; the title says so */
 
     p.msg = MFA_MSG_WRONG_CODE;
     render(&p);
     element(out, "error", el, sizeof(el));
     assert_string_equal(el, "<p id=\"error\" class=\"error\" role=\"alert\">"
                         "That code is not valid. Check it and try again "
-                        "with a new code.</p>");
+                        "with a new code. If codes keep failing, check that "
+                        "your phone sets its clock automatically.</p>");
     element(out, "code", tag, sizeof(tag));
-    check_tag(tag, "aria-invalid=\"true\"\naria-describedby=\"error\"\n");
+    check_tag(tag, "aria-invalid=\"true\"\naria-describedby=\"error\"\n"
+                   "autofocus\n");
+    assert_int_equal(count(out, "autofocus"), 1);
+    element(out, "enroll-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+    assert_true(mfa_test_contains(out, "<title>Error – Set up two-factor "
+                                  "authentication</title>"));
+    assert_true(mfa_test_contains(out, "<h1>Set up two-factor "
+                                  "authentication</h1>"));
 
     /* the key expired */
 
@@ -762,8 +838,9 @@ test_page_enroll_fr(void **state)
 
     assert_true(mfa_test_contains(out, "<html lang=\"fr\">"));
     assert_true(mfa_test_contains(out,
-                                  "<title>Activer l’authentification à deux "
-                                  "facteurs</title>"));
+                                  "<title>Activer la double "
+                                  "authentification</title>"));
+    assert_true(mfa_test_contains(out, "à 6 chiffres"));
     assert_true(mfa_test_contains(out, "Scannez ce QR code"));
     assert_true(mfa_test_contains(out, "Ou saisissez cette clé"));
     assert_true(mfa_test_contains(out, ">Activer</button>"));
@@ -778,6 +855,8 @@ test_page_enroll_fr(void **state)
     render(&p);
     element(out, "error", el, sizeof(el));
     assert_true(mfa_test_contains(el, "Ce code n’est pas valide."));
+    assert_true(mfa_test_contains(out, "<title>Erreur – Activer la double "
+                                  "authentification</title>"));
 }
 
 
@@ -828,12 +907,15 @@ test_page_codes(void **state)
     strcpy(expect + n, "</textarea>");
     assert_string_equal(el, expect);
 
-    /* the download link: the same text, percent-encoded */
+    /* the download link: a header, then the same text, percent-encoded */
 
     element(out, "download", el, sizeof(el));
     n = (size_t) sprintf(expect, "<a id=\"download\" "
+                         "class=\"button secondary\" "
                          "download=\"recovery-codes.txt\" "
-                         "href=\"data:text/plain;charset=utf-8,");
+                         "href=\"data:text/plain;charset=utf-8,"
+                         "Created%%3A%%201970-01-01%%2000%%3A00%%20UTC%%0A"
+                         "Each%%20code%%20works%%20once.%%0A%%0A");
 
     for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
         n += (size_t) sprintf(expect + n, "%s%%0A", codes[i]);
@@ -841,6 +923,43 @@ test_page_codes(void **state)
 
     strcpy(expect + n, "\">Download the codes</a>");
     assert_string_equal(el, expect);
+
+    /* the codes kept whole on a narrow screen; copy and print, which the
+       script shows */
+
+    assert_true(mfa_test_contains(out, "ol.codes code{white-space:nowrap}"));
+    element(out, "copy-codes", el, sizeof(el));
+    assert_true(mfa_test_contains(el, " hidden "));
+    n = (size_t) sprintf(expect, "data-copy=\"");
+
+    for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
+        n += (size_t) sprintf(expect + n, "%s\n", codes[i]);
+    }
+
+    strcpy(expect + n, "\">Copy the codes</button>");
+    assert_true(ends_with(el, strlen(el), expect));
+    element(out, "print", el, sizeof(el));
+    check_tag(el, "type=\"button\"\nhidden\ndata-print\n");
+
+    /* named after the issuer, for the account and the site */
+
+    p.issuer = "Acme Dashboard/2";
+    p.user = "alice@example.com";
+    p.site = "dash.example.com";
+    p.now = 1767225600;
+    render(&p);
+    element(out, "download", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "download=\"Acme-Dashboard-2-recovery-"
+                                  "codes.txt\""));
+    assert_true(mfa_test_contains(el, "charset=utf-8,Recovery%20codes%20for"
+                                  "%20Acme%20Dashboard%2F2%0AAccount%3A%20"
+                                  "alice%40example.com%0ASite%3A%20dash."
+                                  "example.com%0ACreated%3A%202026-01-01%20"
+                                  "00%3A00%20UTC%0A"));
+    p.issuer = NULL;
+    p.user = NULL;
+    p.site = NULL;
+    p.now = 0;
 
     /* continue: back where the user was going */
 
@@ -857,7 +976,7 @@ test_page_codes(void **state)
     assert_int_equal(count(el, "<li>"), 3);
     assert_false(mfa_test_contains(el, codes[3]));
     element(out, "download", el, sizeof(el));
-    assert_true(mfa_test_contains(el, ",23456-789ab%0Acdefg-hjkmn%0A"
+    assert_true(mfa_test_contains(el, "%0A%0A23456-789ab%0Acdefg-hjkmn%0A"
                                   "pqrst-uvwxy%0A\""));
     assert_true(mfa_test_contains(out, "rows=\"3\""));
 
@@ -932,9 +1051,17 @@ test_page_challenge(void **state)
 
     element(out, "logout", el, sizeof(el));
     assert_string_equal(el, "<a id=\"logout\" href=\"/logout\">Log out</a>");
-    assert_true(ends_with(out, len, "<p class=\"alt\"><a id=\"logout\" "
-                          "href=\"/logout\">Log out</a></p>\n"
-                          "</main></body></html>\n"));
+    assert_true(mfa_test_contains(out, "<p class=\"alt\"><a id=\"logout\" "
+                                  "href=\"/logout\">Log out</a></p>\n"
+                                  "</main><script "));
+    assert_true(len > 0);
+
+    /* the recovery panel closed, its form says what it is */
+
+    assert_true(mfa_test_contains(out, "<details><summary>"));
+    element(out, "recovery-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "<input type=\"hidden\" name=\"form\" "
+                                  "value=\"recovery\">"));
 
     /* a wrong code */
 
@@ -943,7 +1070,34 @@ test_page_challenge(void **state)
     element(out, "error", el, sizeof(el));
     assert_true(mfa_test_contains(el, "role=\"alert\""));
     assert_true(mfa_test_contains(el, "That code is not valid."));
-    assert_int_equal(count(out, "aria-describedby=\"error\""), 2);
+    assert_int_equal(count(out, "id=\"error\""), 1);
+    element(out, "challenge-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+    assert_int_equal(count(out, "aria-describedby=\"error\""), 1);
+    assert_int_equal(count(out, "aria-invalid=\"true\""), 1);
+    element(out, "code", tag, sizeof(tag));
+    check_tag(tag, "aria-invalid=\"true\"\nautofocus\n");
+    assert_true(mfa_test_contains(out, "<details><summary>"));
+    assert_true(mfa_test_contains(out, "<title>Error – Two-factor "
+                                  "authentication</title>"));
+
+    /* a wrong recovery code: its panel open, its field flagged and
+       focused, the app code's field left alone */
+
+    p.form = MFA_FORM_RECOVERY;
+    render(&p);
+    assert_int_equal(count(out, "id=\"error\""), 1);
+    element(out, "recovery-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+    assert_true(mfa_test_contains(out, "<details open><summary>"));
+    element(out, "recovery-code", tag, sizeof(tag));
+    check_tag(tag, "aria-invalid=\"true\"\naria-describedby=\"error\"\n"
+                   "autofocus\n");
+    element(out, "code", tag, sizeof(tag));
+    assert_false(mfa_test_contains(tag, "aria-invalid"));
+    assert_false(mfa_test_contains(tag, "autofocus"));
+    assert_int_equal(count(out, "autofocus"), 1);
+    p.form = MFA_FORM_CODE;
 
     /* no logout URL */
 
@@ -951,16 +1105,16 @@ test_page_challenge(void **state)
     p.msg = MFA_MSG_NONE;
     render(&p);
     assert_false(mfa_test_contains(out, "logout"));
-    assert_false(mfa_test_contains(out, "aria-invalid"));
+    assert_false(mfa_test_contains(out, " aria-invalid="));
 
     /* French */
 
     p.lang = MFA_LANG_FR;
     p.logout_url = "/logout";
     render(&p);
-    assert_true(mfa_test_contains(out, "<title>Authentification à deux "
-                                  "facteurs</title>"));
-    assert_true(mfa_test_contains(out, "Saisissez le code affiché"));
+    assert_true(mfa_test_contains(out, "<title>Double authentification"
+                                  "</title>"));
+    assert_true(mfa_test_contains(out, "Saisissez le code à 6 chiffres affiché"));
     assert_true(mfa_test_contains(out, "Téléphone perdu ? Utilisez un code "
                                   "de secours"));
     assert_int_equal(count(out, ">Vérifier</button>"), 2);
@@ -1004,34 +1158,81 @@ test_page_locked(void **state)
 
     page_init(&p, MFA_PAGE_CHALLENGE, MFA_LANG_EN);
     p.msg = MFA_MSG_LOCKED;
+    p.now = 1767225600;     /* 2026-01-01 00:00:00 UTC */
 
     for (i = 0; i < mfa_test_nelts(cases); i++) {
         p.wait = cases[i].wait;
 
         p.lang = MFA_LANG_EN;
         render(&p);
-        element(out, "error", el, sizeof(el));
+        element(out, "lock", el, sizeof(el));
         snprintf(expect, sizeof(expect),
-                 "<p id=\"error\" class=\"error\" role=\"alert\">Too many "
-                 "wrong codes. Try again in %s</p>", cases[i].en);
-        assert_string_equal(el, expect);
-        assert_int_equal(count(out, "aria-invalid=\"true\""), 2);
+                 "(in %.*s).</p>", (int) strlen(cases[i].en) - 1,
+                 cases[i].en);
+        assert_true(starts_with(el, "<p id=\"lock\" class=\"error\" "
+                                "role=\"alert\" data-over=\"You can try "
+                                "again now.\">Too many wrong codes. For "
+                                "your safety, no code is checked until "
+                                "<time id=\"lock-end\">"));
+        assert_true(ends_with(el, strlen(el), expect));
+
+        /* a right code is not called wrong: no field is flagged, no
+           button can send one until the end */
+        assert_false(mfa_test_contains(out, "id=\"error\""));
+        assert_false(mfa_test_contains(out, " aria-invalid="));
+        snprintf(expect, sizeof(expect), " disabled data-wait=\"%lld\">",
+                 (long long) (cases[i].wait > 0 ? cases[i].wait : 1));
+        assert_int_equal(count(out, expect), 2);
 
         p.lang = MFA_LANG_FR;
         render(&p);
-        element(out, "error", el, sizeof(el));
+        element(out, "lock", el, sizeof(el));
         snprintf(expect, sizeof(expect),
-                 "<p id=\"error\" class=\"error\" role=\"alert\">Trop de "
-                 "codes erronés. Réessayez dans %s</p>", cases[i].fr);
-        assert_string_equal(el, expect);
+                 "(dans %.*s).</p>", (int) strlen(cases[i].fr) - 1,
+                 cases[i].fr);
+        assert_true(mfa_test_contains(el, "Trop de codes erronés. Par "
+                                      "sécurité, aucun code n’est vérifié "
+                                      "avant <time id=\"lock-end\">"));
+        assert_true(ends_with(el, strlen(el), expect));
     }
+
+    /* the end, in UTC */
+
+    p.lang = MFA_LANG_EN;
+    p.wait = 90;
+    render(&p);
+    element(out, "lock-end", el, sizeof(el));
+    assert_string_equal(el, "<time id=\"lock-end\">00:01:30 UTC</time>");
+
+    /* shown on a page merely loaded during a lockout */
+
+    p.msg = MFA_MSG_NONE;
+    render(&p);
+    assert_true(mfa_test_contains(out, "id=\"lock\""));
+    assert_int_equal(count(out, " disabled data-wait=\"90\">"), 2);
+
+    /* a wrong code that started the lockout: both told */
+
+    p.msg = MFA_MSG_WRONG_CODE;
+    render(&p);
+    assert_true(mfa_test_contains(out, "id=\"lock\""));
+    element(out, "challenge-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+
+    /* no lockout, nothing disabled */
+
+    p.msg = MFA_MSG_NONE;
+    p.wait = 0;
+    render(&p);
+    assert_false(mfa_test_contains(out, "id=\"lock\""));
+    assert_false(mfa_test_contains(out, " disabled"));
 }
 
 
 static void
 test_page_settings(void **state)
 {
-    char        el[8192];
+    char        el[8192], tag[1024];
     mfa_page_t  p;
 
     page_init(&p, MFA_PAGE_SETTINGS, MFA_LANG_EN);
@@ -1039,8 +1240,8 @@ test_page_settings(void **state)
 
     assert_true(mfa_test_contains(out, "<title>Two-factor authentication"
                                   "</title>"));
-    check_forms(out, "csrf.TOKEN-value_1", "/reports?tab=2", 2);
-    assert_int_equal(count(out, "action=\"/_mfa/settings\""), 2);
+    check_forms(out, "csrf.TOKEN-value_1", "/reports?tab=2", 3);
+    assert_int_equal(count(out, "action=\"/_mfa/settings\""), 3);
 
     /* no logout link on the settings page, even with a URL */
     assert_false(mfa_test_contains(out, "logout"));
@@ -1052,6 +1253,7 @@ test_page_settings(void **state)
 
     element(out, "codes-left", el, sizeof(el));
     assert_string_equal(el, "<strong id=\"codes-left\">7</strong>");
+    assert_false(mfa_test_contains(out, "id=\"codes-low\""));
 
     element(out, "regenerate-form", el, sizeof(el));
     assert_true(mfa_test_contains(el, "<input type=\"hidden\" name=\"action\" "
@@ -1059,12 +1261,25 @@ test_page_settings(void **state)
     assert_true(mfa_test_contains(el, "id=\"regenerate-code\""));
     assert_false(mfa_test_contains(el, "value=\"disable\""));
 
+    element(out, "reenroll-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "<input type=\"hidden\" name=\"action\" "
+                                  "value=\"reenroll\">"));
+    assert_true(mfa_test_contains(el, "id=\"reenroll-code\""));
+    assert_true(mfa_test_contains(el, ">Set up a new phone</button>"));
+
+    /* turning it off: a code and a box to tick */
+
     element(out, "disable-form", el, sizeof(el));
     assert_true(mfa_test_contains(el, "<input type=\"hidden\" name=\"action\" "
                                   "value=\"disable\">"));
     assert_true(mfa_test_contains(el, "id=\"disable-code\""));
     assert_true(mfa_test_contains(el, "class=\"danger\""));
     assert_false(mfa_test_contains(el, "value=\"regenerate\""));
+    element(out, "disable-confirm", tag, sizeof(tag));
+    check_tag(tag, "type=\"checkbox\"\nname=\"confirm\"\nvalue=\"1\"\n"
+                   "required\n");
+    assert_true(mfa_test_contains(el, "Yes, turn off two-factor "
+                                  "authentication for my account"));
 
     /* the code fields take app and recovery codes: no numeric keyboard */
     assert_false(mfa_test_contains(out, "inputmode"));
@@ -1080,13 +1295,29 @@ test_page_settings(void **state)
 
     assert_false(mfa_test_contains(out, "id=\"enable\""));
 
-    /* required by the company */
+    /* required by the company: off stays possible, says what follows,
+       and points to the new phone */
 
     p.required = 1;
     render(&p);
-    assert_true(mfa_test_contains(out, "Your company requires two-factor "
-                                  "authentication"));
+    element(out, "disable", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "Your company requires two-factor "
+                                  "authentication: after turning it off you "
+                                  "will be asked to set it up again at once. "
+                                  "Changing phones? Set up the new one above "
+                                  "instead."));
+    assert_true(mfa_test_contains(out, "id=\"disable-form\""));
+    assert_true(strstr(out, "id=\"reenroll-form\"")
+                < strstr(out, "id=\"disable-form\""));
     assert_false(mfa_test_contains(out, "Your sessions will need"));
+    check_forms(out, "csrf.TOKEN-value_1", "/reports?tab=2", 3);
+
+    /* three codes left or fewer: a warning */
+
+    p.codes_left = 3;
+    render(&p);
+    element(out, "codes-low", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "Few recovery codes are left"));
 
     /* zero codes left, and a time gmtime cannot convert */
 
@@ -1097,15 +1328,47 @@ test_page_settings(void **state)
     assert_string_equal(el, "<strong id=\"codes-left\">0</strong>");
     element(out, "since", el, sizeof(el));
     assert_string_equal(el, "<time id=\"since\">?</time>");
+    assert_true(mfa_test_contains(out, "id=\"codes-low\""));
 
-    /* messages after an action */
+    /* an error is in the form that failed, its field alone flagged */
 
+    p.required = 0;
     p.since = SINCE;
     p.msg = MFA_MSG_WRONG_CODE;
+    p.form = MFA_FORM_DISABLE;
     render(&p);
     element(out, "error", el, sizeof(el));
     assert_true(mfa_test_contains(el, "role=\"alert\""));
-    assert_int_equal(count(out, "aria-describedby=\"error\""), 2);
+    assert_int_equal(count(out, "id=\"error\""), 1);
+    assert_int_equal(count(out, "aria-describedby=\"error\""), 1);
+    element(out, "disable-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+    element(out, "disable-code", tag, sizeof(tag));
+    check_tag(tag, "aria-invalid=\"true\"\nautofocus\n");
+    element(out, "regenerate-code", tag, sizeof(tag));
+    assert_false(mfa_test_contains(tag, "aria-invalid"));
+    assert_true(mfa_test_contains(out, "<title>Error – Two-factor "
+                                  "authentication</title>"));
+
+    p.form = MFA_FORM_REGENERATE;
+    render(&p);
+    element(out, "regenerate-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "id=\"error\""));
+    element(out, "regenerate-code", tag, sizeof(tag));
+    check_tag(tag, "aria-invalid=\"true\"\nautofocus\n");
+    assert_int_equal(count(out, " aria-invalid="), 1);
+
+    /* the box not ticked: it is what is flagged */
+
+    p.msg = MFA_MSG_CONFIRM;
+    p.form = MFA_FORM_DISABLE;
+    render(&p);
+    element(out, "disable-form", el, sizeof(el));
+    assert_true(mfa_test_contains(el, ">Tick the box to confirm.</p>"));
+    element(out, "disable-confirm", tag, sizeof(tag));
+    check_tag(tag, "aria-invalid=\"true\"\naria-describedby=\"error\"\n"
+                   "autofocus\n");
+    assert_int_equal(count(out, " aria-invalid="), 1);
 
     p.msg = MFA_MSG_ENROLLED;
     render(&p);
@@ -1113,19 +1376,21 @@ test_page_settings(void **state)
     assert_string_equal(el, "<p id=\"notice\" class=\"notice\" "
                         "role=\"status\">Two-factor authentication is "
                         "already on.</p>");
-    assert_false(mfa_test_contains(out, "aria-invalid"));
+    assert_false(mfa_test_contains(out, " aria-invalid="));
 
     /* French */
 
     p.msg = MFA_MSG_NONE;
     p.lang = MFA_LANG_FR;
+    p.required = 1;
     render(&p);
     element(out, "status", el, sizeof(el));
-    assert_string_equal(el, "<p id=\"status\">L’authentification à deux "
-                        "facteurs est activée depuis le <time id=\"since\">"
+    assert_string_equal(el, "<p id=\"status\">La double authentification est "
+                        "activée depuis le <time id=\"since\">"
                         "02/01/2024 à 03:04 UTC</time>.</p>");
     assert_true(mfa_test_contains(out, "Codes de secours restants :"));
-    assert_true(mfa_test_contains(out, "Désactiver l’authentification"));
+    assert_true(mfa_test_contains(out, "Désactiver la double "
+                                  "authentification"));
     assert_true(mfa_test_contains(out, "Votre entreprise exige"));
     element(out, "back", el, sizeof(el));
     assert_true(mfa_test_contains(el, ">Retour au tableau de bord</a>"));
@@ -1177,11 +1442,11 @@ test_page_settings_off(void **state)
     p.lang = MFA_LANG_FR;
     render(&p);
     element(out, "notice", el, sizeof(el));
-    assert_true(mfa_test_contains(el, "L’authentification à deux facteurs a "
+    assert_true(mfa_test_contains(el, "La double authentification a "
                                   "été désactivée."));
     element(out, "enable", el, sizeof(el));
-    assert_true(mfa_test_contains(el, ">Activer l’authentification à deux "
-                                  "facteurs</a>"));
+    assert_true(mfa_test_contains(el, ">Activer la double "
+                                  "authentification</a>"));
 }
 
 
@@ -1211,14 +1476,19 @@ test_page_message(void **state)
             "Ce formulaire a expiré ou ne provient pas de ce site." } },
         { MFA_MSG_UNAVAILABLE,
           { "Temporarily unavailable", "Momentanément indisponible" },
-          { "Two-factor authentication is unavailable for a moment.",
-            "L’authentification à deux facteurs est momentanément "
-            "indisponible." } },
+          { "Two-factor authentication cannot be checked for a moment, so "
+            "the dashboard cannot open.",
+            "La double authentification ne peut pas être vérifiée pour le "
+            "moment" } },
+        { MFA_MSG_RATE,
+          { "Too many changes", "Trop de modifications" },
+          { "Nothing was changed now; try again in a minute.",
+            "Rien n’a été modifié ; réessayez dans une minute." } },
         { MFA_MSG_ERROR,
           { "Something went wrong", "Une erreur est survenue" },
           { "Your account cannot use two-factor authentication right now.",
-            "Votre compte ne peut pas utiliser l’authentification à deux "
-            "facteurs pour le moment." } },
+            "Votre compte ne peut pas utiliser la double authentification "
+            "pour le moment." } },
 
         /* anything else is an error */
         { MFA_MSG_NONE,
@@ -1233,6 +1503,10 @@ test_page_message(void **state)
 
     static const char  *back[MFA_LANGS] = {
         "Back to the dashboard", "Retour au tableau de bord"
+    };
+
+    static const char  *retry[MFA_LANGS] = {
+        "Try again", "Réessayer"
     };
 
     for (i = 0; i < mfa_test_nelts(cases); i++) {
@@ -1255,10 +1529,21 @@ test_page_message(void **state)
                          mfa_lang_name((mfa_lang_e) lang), el);
             }
 
+            /* unavailable: the way on is the same page again */
+
             element(out, "back", el, sizeof(el));
-            snprintf(expect, sizeof(expect),
-                     "<a id=\"back\" href=\"/reports?tab=2\">%s</a>",
-                     back[lang]);
+
+            if (cases[i].msg == MFA_MSG_UNAVAILABLE) {
+                snprintf(expect, sizeof(expect),
+                         "<a id=\"back\" class=\"button\" "
+                         "href=\"/reports?tab=2\">%s</a>", retry[lang]);
+
+            } else {
+                snprintf(expect, sizeof(expect),
+                         "<a id=\"back\" href=\"/reports?tab=2\">%s</a>",
+                         back[lang]);
+            }
+
             assert_string_equal(el, expect);
 
             /* a message page has no form, no message box, no logout */
@@ -1305,15 +1590,82 @@ test_page_admin(void **state)
     assert_non_null(strstr(out, "name=\"require_2fa\" value=\"1\""));
     assert_int_equal(count(out, "<form "), 1);
 
+    /* nothing has the focus: one Enter changes nothing */
+    assert_null(strstr(out, "autofocus"));
+    assert_non_null(strstr(out, ">Require 2FA for every user…</button>"));
+
     /* the members: counted over those listed, out of all */
-    assert_non_null(strstr(out, "<strong id=\"enrolled-count\">1</strong> / "
-                                "<strong id=\"members-count\">5</strong>"));
+    assert_non_null(strstr(out, "<p id=\"members-use\"><strong "
+                                "id=\"enrolled-count\">1</strong> of "
+                                "<strong id=\"members-count\">5</strong> "
+                                "members use 2FA.</p>"));
     assert_non_null(strstr(out, "Only the first ones are listed."));
     assert_int_equal(count(out, "<tr><td>"), 3);
     assert_non_null(strstr(out, "<tr><td>ann</td><td class=\"on\">on since "));
     assert_non_null(strstr(out, "<tr><td>b&lt;o&gt;b</td><td class=\"off\">"
                                 "off; locked out until "));
     assert_non_null(strstr(out, "<tr><td>cy</td><td class=\"off\">off</td>"));
+
+    /* the company's name rather than its id; the admin marked */
+    p.company_name = "Acme & Co";
+    p.user = "cy";
+    render(&p);
+    assert_non_null(strstr(out, "<strong id=\"company\">Acme &amp; Co"
+                                "</strong>"));
+    assert_non_null(strstr(out, "<tr><td>cy (you)</td>"));
+
+    /* the confirmation step: who will be stopped, the admin included;
+       "Yes" sends confirm=1, "Cancel" goes back; no focus */
+    p.confirm = 1;
+    render(&p);
+    assert_non_null(strstr(out, "<h2>Require two-factor authentication for "
+                                "every user of <span id=\"company\">Acme "
+                                "&amp; Co</span>?</h2>"));
+    assert_non_null(strstr(out, "<ul id=\"affected\"><li>b&lt;o&gt;b</li>"
+                                "<li>cy (you)</li></ul>"));
+    assert_non_null(strstr(out, "Only the first ones are listed."));
+    assert_non_null(strstr(out, "id=\"confirm-form\">"));
+    assert_non_null(strstr(out, "<input type=\"hidden\" name=\"require_2fa\" "
+                                "value=\"1\"><input type=\"hidden\" "
+                                "name=\"confirm\" value=\"1\">"));
+    assert_non_null(strstr(out, ">Yes, require 2FA</button>"));
+    assert_non_null(strstr(out, "<a id=\"cancel\" class=\"button secondary\" "
+                                "href=\"/_mfa/admin\">Cancel</a>"));
+    assert_null(strstr(out, "autofocus"));
+    assert_null(strstr(out, "<table"));
+    assert_int_equal(count(out, "<form "), 1);
+
+    /* everyone listed uses 2FA already */
+    members[1].since = SINCE;
+    members[2].since = SINCE;
+    p.members_total = 3;
+    render(&p);
+    assert_non_null(strstr(out, "<p id=\"affected-none\">"));
+    assert_null(strstr(out, "id=\"affected\""));
+    members[1].since = 0;
+    members[2].since = 0;
+    p.members_total = 5;
+
+    /* turning it off: what that means */
+    p.required = 1;
+    render(&p);
+    assert_non_null(strstr(out, "Stop requiring two-factor authentication "
+                                "for <span id=\"company\">"));
+    assert_non_null(strstr(out, "name=\"require_2fa\" value=\"0\""));
+    assert_non_null(strstr(out, ">Yes, stop requiring 2FA</button>"));
+    assert_null(strstr(out, "id=\"affected\""));
+    p.required = 0;
+    p.confirm = 0;
+    p.company_name = NULL;
+    p.user = NULL;
+
+    /* after the change: a notice */
+    p.msg = MFA_MSG_POLICY_ON;
+    render(&p);
+    assert_non_null(strstr(out, "<p id=\"notice\" class=\"notice\" "
+                                "role=\"status\">Done: two-factor "
+                                "authentication is now required"));
+    p.msg = MFA_MSG_NONE;
 
     /* required, with its author; no list when membership is unknown */
     p.required = 1;
@@ -1328,7 +1680,7 @@ test_page_admin(void **state)
                                 "</span>"));
     assert_non_null(strstr(out, "<p id=\"members-unknown\">"));
     assert_null(strstr(out, "<table"));
-    assert_non_null(strstr(out, "Ne plus exiger la 2FA"));
+    assert_non_null(strstr(out, "Ne plus exiger l’A2F…"));
 }
 
 
@@ -1395,7 +1747,7 @@ test_page_escaping(void **state)
 
             case MFA_PAGE_SETTINGS:
                 check_forms(out, "csrf.TOKEN-value_1", EVIL_RETURN_HTML,
-                            p.enrolled ? 2 : 0);
+                            p.enrolled ? 3 : 0);
                 element(out, "back", el, sizeof(el));
                 assert_true(mfa_test_contains(el, ret));
                 assert_false(mfa_test_contains(out, "sso.example.com"));
@@ -1442,14 +1794,42 @@ test_page_escaping(void **state)
     assert_true(mfa_test_contains(el, ">&lt;a&quot;b&#39;c&amp;d&gt;ef\n"
                                   "</textarea>"));
     element(out, "download", el, sizeof(el));
-    assert_true(mfa_test_contains(el, ",%3Ca%22b%27c%26d%3Eef%0A\""));
+    assert_true(mfa_test_contains(el, "%0A%0A%3Ca%22b%27c%26d%3Eef%0A\""));
+    element(out, "copy-codes", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "data-copy=\"&lt;a&quot;b&#39;c&amp;d"
+                                  "&gt;ef\n\""));
+
+    /* who and where the codes are for: in the file, the printed header */
+
+    p.issuer = "<i\"ss'&>";
+    p.user = "<u\"&>";
+    p.site = "<s'>";
+    render(&p);
+    element(out, "download", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "download=\"-i-ss----recovery-codes."
+                                  "txt\""));
+    assert_true(mfa_test_contains(el, "%3Ci%22ss%27%26%3E%0AAccount%3A%20"
+                                  "%3Cu%22%26%3E%0ASite%3A%20%3Cs%27%3E"));
+    assert_true(mfa_test_contains(out, "<p class=\"print\">Recovery codes "
+                                  "for &lt;i&quot;ss&#39;&amp;&gt;\n"));
+
+    /* a company's name, the user's id */
+
+    page_init(&p, MFA_PAGE_ENROLL, MFA_LANG_EN);
+    p.required = 1;
+    p.company = "c";
+    p.company_name = "<n\"a'm&e>";
+    render(&p);
+    element(out, "required", el, sizeof(el));
+    assert_true(mfa_test_contains(el, "<strong>&lt;n&quot;a&#39;m&amp;e&gt;"
+                                  "</strong>"));
 
     /* the pages' prefix, in form actions and the enrolment link */
 
     page_init(&p, MFA_PAGE_SETTINGS, MFA_LANG_EN);
     p.pages = "/a'b/";
     render(&p);
-    assert_int_equal(count(out, "action=\"/a&#39;b/settings\""), 2);
+    assert_int_equal(count(out, "action=\"/a&#39;b/settings\""), 3);
 
     p.enrolled = 0;
     render(&p);

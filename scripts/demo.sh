@@ -152,6 +152,9 @@ while read -r kind id a b c rest; do
         else
             redis-cli -p "$REDIS_PORT" HSET "mfa:company:$id" require_2fa "$a" >/dev/null
         fi
+        # the display name the module's pages show, as a dashboard keeps it
+        redis-cli -p "$REDIS_PORT" HSET "mfa:company:$id" \
+            name "$b${c:+ $c}${rest:+ $rest}" >/dev/null
         ;;
     user)
         USERS+=("$id|$a|$b|$c|$rest")

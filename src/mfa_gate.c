@@ -363,11 +363,47 @@ mfa_str_contains(const mfa_str_t *s, const char *needle)
 }
 
 
-mfa_request_kind_e
-mfa_request_kind(int get_or_head, const mfa_str_t *accept,
-    const mfa_str_t *requested_with, const mfa_str_t *fetch_mode)
+/* the media type of a Content-Type value is one of an HTML form's */
+
+static int
+mfa_form_type(const mfa_str_t *type)
 {
-    if (!get_or_head) {
+    size_t       i, n, len;
+    const char  *t;
+
+    static const char  *types[] = {
+        "application/x-www-form-urlencoded", "multipart/form-data",
+        "text/plain"
+    };
+
+    if (type == NULL || type->data == NULL) {
+        return 0;
+    }
+
+    for (len = 0; len < type->len && type->data[len] != ';'
+                  && type->data[len] != ' '; len++) { /* void */ }
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        t = types[i];
+        n = strlen(t);
+
+        if (len == n && strncasecmp(type->data, t, n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+mfa_request_kind_e
+mfa_request_kind(mfa_method_e method, const mfa_str_t *accept,
+    const mfa_str_t *requested_with, const mfa_str_t *fetch_mode,
+    const mfa_str_t *content_type)
+{
+    int  navigate;
+
+    if (method == MFA_METHOD_OTHER) {
         return MFA_REQUEST_API;
     }
 
@@ -375,20 +411,30 @@ mfa_request_kind(int get_or_head, const mfa_str_t *accept,
         return MFA_REQUEST_API;
     }
 
-    if (fetch_mode != NULL && fetch_mode->data != NULL
-        && !(fetch_mode->len == 8
-             && strncasecmp(fetch_mode->data, "navigate", 8) == 0))
+    navigate = 0;
+
+    if (fetch_mode != NULL && fetch_mode->data != NULL) {
+        if (!(fetch_mode->len == 8
+              && strncasecmp(fetch_mode->data, "navigate", 8) == 0))
+        {
+            return MFA_REQUEST_API;
+        }
+
+        navigate = 1;
+    }
+
+    if (!mfa_str_contains(accept, "text/html")
+        && !mfa_str_contains(accept, "application/xhtml+xml"))
     {
         return MFA_REQUEST_API;
     }
 
-    if (mfa_str_contains(accept, "text/html")
-        || mfa_str_contains(accept, "application/xhtml+xml"))
-    {
+    if (method == MFA_METHOD_READ) {
         return MFA_REQUEST_NAVIGATION;
     }
 
-    return MFA_REQUEST_API;
+    return (navigate || mfa_form_type(content_type)) ? MFA_REQUEST_FORM
+                                                     : MFA_REQUEST_API;
 }
 
 

@@ -42,9 +42,17 @@ typedef enum {
 
 
 typedef enum {
-    MFA_REQUEST_NAVIGATION = 0,
-    MFA_REQUEST_API
+    MFA_REQUEST_NAVIGATION = 0,     /* 302 to the page */
+    MFA_REQUEST_FORM,               /* a browser's form: 303 to the page */
+    MFA_REQUEST_API                 /* 401 and JSON */
 } mfa_request_kind_e;
+
+
+typedef enum {
+    MFA_METHOD_READ = 0,            /* GET, HEAD */
+    MFA_METHOD_POST,
+    MFA_METHOD_OTHER
+} mfa_method_e;
 
 
 typedef struct {
@@ -133,12 +141,17 @@ size_t mfa_gate_verified_value(const char *user, size_t user_len,
 void mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out);
 
 /*
- * A navigation is a GET or HEAD that asks for HTML and is not marked as
- * a script's request (X-Requested-With, Sec-Fetch-Mode other than
- * "navigate").  Header values may be NULL when absent.
+ * What a browser is doing.  A request marked as a script's
+ * (X-Requested-With, a Sec-Fetch-Mode other than "navigate") or not
+ * asking for HTML is an API call.  Otherwise a GET or HEAD is a
+ * navigation, and a POST is a form submission when the browser says it
+ * navigates (Sec-Fetch-Mode: navigate) or, without Sec-Fetch-Mode, when
+ * its body is of a type an HTML form sends.  Header values may be NULL
+ * when absent.
  */
-mfa_request_kind_e mfa_request_kind(int get_or_head, const mfa_str_t *accept,
-    const mfa_str_t *requested_with, const mfa_str_t *fetch_mode);
+mfa_request_kind_e mfa_request_kind(mfa_method_e method,
+    const mfa_str_t *accept, const mfa_str_t *requested_with,
+    const mfa_str_t *fetch_mode, const mfa_str_t *content_type);
 
 /*
  * "<pages>enroll?return=<uri>" or "<pages>challenge?return=<uri>", the uri

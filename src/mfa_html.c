@@ -20,16 +20,33 @@
 
 typedef enum {
     T_TITLE_ENROLL = 0,
+    T_TITLE_REENROLL,
+    T_ERROR_PREFIX,
     T_ENROLL_INTRO,
+    T_REENROLL_INTRO,
+    T_ENROLL_REQUIRED_BY,
+    T_ENROLL_REQUIRED,
     T_ENROLL_SCAN,
     T_ENROLL_LINK,
     T_ENROLL_SECRET,
+    T_ENROLL_COPY,
+    T_ENROLL_LIMIT,
     T_ENROLL_CODE,
     T_ENROLL_SUBMIT,
+    T_REENROLL_SUBMIT,
+    T_CANCEL,
+    T_COPIED,
     T_TITLE_CODES,
     T_CODES_INTRO,
     T_CODES_COPY,
+    T_CODES_COPY_BUTTON,
+    T_CODES_PRINT,
     T_CODES_DOWNLOAD,
+    T_CODES_FILE_TITLE,
+    T_CODES_FILE_ACCOUNT,
+    T_CODES_FILE_SITE,
+    T_CODES_FILE_DATE,
+    T_CODES_FILE_ONCE,
     T_CONTINUE,
     T_TITLE_CHALLENGE,
     T_CHALLENGE_INTRO,
@@ -41,27 +58,40 @@ typedef enum {
     T_SETTINGS_ON,
     T_SETTINGS_OFF,
     T_SETTINGS_LEFT,
+    T_SETTINGS_LOW,
     T_SETTINGS_ENABLE,
     T_SETTINGS_REGENERATE,
     T_SETTINGS_REGENERATE_HELP,
+    T_SETTINGS_REENROLL,
+    T_SETTINGS_REENROLL_HELP,
     T_SETTINGS_DISABLE,
     T_SETTINGS_DISABLE_HELP,
+    T_SETTINGS_DISABLE_CONFIRM,
     T_SETTINGS_REQUIRED,
     T_SETTINGS_CODE,
     T_BACK,
+    T_RETRY,
     T_LOGOUT,
     T_MSG_WRONG_CODE,
     T_MSG_LOCKED,
+    T_MSG_LOCKED_IN,
+    T_MSG_LOCKED_OVER,
     T_MSG_EXPIRED,
     T_MSG_DISABLED,
     T_MSG_REGENERATED,
+    T_MSG_REENROLLED,
     T_MSG_ENROLLED,
+    T_MSG_CONFIRM,
+    T_MSG_POLICY_ON,
+    T_MSG_POLICY_OFF,
     T_TITLE_LOGIN,
     T_MSG_LOGIN,
     T_TITLE_FORBIDDEN,
     T_MSG_FORBIDDEN,
     T_TITLE_UNAVAILABLE,
     T_MSG_UNAVAILABLE,
+    T_TITLE_RATE,
+    T_MSG_RATE,
     T_TITLE_ERROR,
     T_MSG_ERROR,
     T_TITLE_ADMIN,
@@ -74,9 +104,19 @@ typedef enum {
     T_ADMIN_TURN_ON,
     T_ADMIN_TURN_OFF,
     T_ADMIN_ON_HELP,
+    T_ADMIN_CONFIRM_ON,
+    T_ADMIN_CONFIRM_OFF,
+    T_ADMIN_CONFIRM_LIST,
+    T_ADMIN_CONFIRM_NONE,
+    T_ADMIN_CONFIRM_UNKNOWN,
+    T_ADMIN_CONFIRM_OFF_HELP,
+    T_ADMIN_YES_ON,
+    T_ADMIN_YES_OFF,
+    T_ADMIN_YOU,
     T_ADMIN_MEMBERS,
     T_ADMIN_MEMBERS_UNKNOWN,
-    T_ADMIN_ENROLLED_OF,
+    T_ADMIN_OF,
+    T_ADMIN_USE,
     T_ADMIN_USER,
     T_ADMIN_STATUS,
     T_ADMIN_ON_SINCE,
@@ -88,6 +128,7 @@ typedef enum {
     T_SECONDS,
     T_MINUTES,
     T_DATE_UTC,
+    T_TIME_UTC,
     T_COUNT
 } mfa_text_e;
 
@@ -96,7 +137,12 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
 
     [T_TITLE_ENROLL] = {
         "Set up two-factor authentication",
-        "Activer l’authentification à deux facteurs" },
+        "Activer la double authentification" },
+    [T_TITLE_REENROLL] = {
+        "Set up a new phone",
+        "Configurer un nouveau téléphone" },
+    [T_ERROR_PREFIX] = {
+        "Error – ", "Erreur – " },
     [T_ENROLL_INTRO] = {
         "Your account needs a second factor: an authenticator app on your "
         "phone (Google Authenticator, Microsoft Authenticator, FreeOTP, "
@@ -104,7 +150,24 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Votre compte demande un second facteur : une application "
         "d’authentification sur votre téléphone (Google Authenticator, "
         "Microsoft Authenticator, FreeOTP, 1Password…) qui affiche un "
-        "nouveau code toutes les 30 secondes." },
+        "nouveau code à 6 chiffres toutes les 30 secondes." },
+    [T_REENROLL_INTRO] = {
+        "Set up the authenticator app of your new phone. Your old phone "
+        "and your recovery codes keep working until you enter a code from "
+        "the new one.",
+        "Configurez l’application d’authentification de votre nouveau "
+        "téléphone. L’ancien téléphone et vos codes de secours restent "
+        "valables jusqu’à ce que vous saisissiez un code du nouveau." },
+    [T_ENROLL_REQUIRED_BY] = {
+        "requires two-factor authentication for every user: set it up to "
+        "continue.",
+        "exige la double authentification pour tous les utilisateurs : "
+        "activez-la pour continuer." },
+    [T_ENROLL_REQUIRED] = {
+        "Your company requires two-factor authentication for every user: "
+        "set it up to continue.",
+        "Votre entreprise exige la double authentification pour tous les "
+        "utilisateurs : activez-la pour continuer." },
     [T_ENROLL_SCAN] = {
         "1. Scan this QR code with the app.",
         "1. Scannez ce QR code avec l’application." },
@@ -114,11 +177,24 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
     [T_ENROLL_SECRET] = {
         "Or type this key into the app:",
         "Ou saisissez cette clé dans l’application :" },
+    [T_ENROLL_COPY] = {
+        "Copy the key", "Copier la clé" },
+    [T_ENROLL_LIMIT] = {
+        "This key is yours for 10 minutes; after that, this page shows a "
+        "new one.",
+        "Cette clé vous est réservée 10 minutes ; ensuite, cette page en "
+        "affiche une nouvelle." },
     [T_ENROLL_CODE] = {
-        "2. Code shown by the app",
-        "2. Code affiché par l’application" },
+        "2. The 6-digit code shown by the app",
+        "2. Le code à 6 chiffres affiché par l’application" },
     [T_ENROLL_SUBMIT] = {
         "Turn on", "Activer" },
+    [T_REENROLL_SUBMIT] = {
+        "Use this phone", "Utiliser ce téléphone" },
+    [T_CANCEL] = {
+        "Cancel", "Annuler" },
+    [T_COPIED] = {
+        "Copied", "Copié" },
     [T_TITLE_CODES] = {
         "Save your recovery codes",
         "Conservez vos codes de secours" },
@@ -126,21 +202,35 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Two-factor authentication is on. If you lose your phone, each of "
         "these codes lets you in once. Keep them somewhere safe: they are "
         "shown only now.",
-        "L’authentification à deux facteurs est activée. Si vous perdez "
-        "votre téléphone, chacun de ces codes vous permet d’entrer une "
-        "fois. Gardez-les en lieu sûr : ils ne sont affichés qu’une fois." },
+        "La double authentification est activée. Si vous perdez votre "
+        "téléphone, chacun de ces codes vous permet d’entrer une fois. "
+        "Gardez-les en lieu sûr : ils ne sont affichés qu’une fois." },
     [T_CODES_COPY] = {
         "The same codes, to copy", "Les mêmes codes, à copier" },
+    [T_CODES_COPY_BUTTON] = {
+        "Copy the codes", "Copier les codes" },
+    [T_CODES_PRINT] = {
+        "Print", "Imprimer" },
     [T_CODES_DOWNLOAD] = {
         "Download the codes", "Télécharger les codes" },
+    [T_CODES_FILE_TITLE] = {
+        "Recovery codes for", "Codes de secours pour" },
+    [T_CODES_FILE_ACCOUNT] = {
+        "Account:", "Compte :" },
+    [T_CODES_FILE_SITE] = {
+        "Site:", "Site :" },
+    [T_CODES_FILE_DATE] = {
+        "Created:", "Créés le :" },
+    [T_CODES_FILE_ONCE] = {
+        "Each code works once.", "Chaque code ne sert qu’une fois." },
     [T_CONTINUE] = {
         "I have saved them, continue", "Je les ai conservés, continuer" },
     [T_TITLE_CHALLENGE] = {
         "Two-factor authentication",
-        "Authentification à deux facteurs" },
+        "Double authentification" },
     [T_CHALLENGE_INTRO] = {
-        "Enter the code shown by your authenticator app.",
-        "Saisissez le code affiché par votre application "
+        "Enter the 6-digit code shown by your authenticator app.",
+        "Saisissez le code à 6 chiffres affiché par votre application "
         "d’authentification." },
     [T_CHALLENGE_CODE] = {
         "Authentication code", "Code d’authentification" },
@@ -153,48 +243,77 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Recovery code", "Code de secours" },
     [T_TITLE_SETTINGS] = {
         "Two-factor authentication",
-        "Authentification à deux facteurs" },
+        "Double authentification" },
     [T_SETTINGS_ON] = {
         "Two-factor authentication is on since",
-        "L’authentification à deux facteurs est activée depuis le" },
+        "La double authentification est activée depuis le" },
     [T_SETTINGS_OFF] = {
         "Two-factor authentication is off.",
-        "L’authentification à deux facteurs est désactivée." },
+        "La double authentification est désactivée." },
     [T_SETTINGS_LEFT] = {
         "Recovery codes left:", "Codes de secours restants :" },
+    [T_SETTINGS_LOW] = {
+        "Few recovery codes are left: make new ones before you run out.",
+        "Il reste peu de codes de secours : créez-en de nouveaux avant "
+        "d’en manquer." },
     [T_SETTINGS_ENABLE] = {
         "Turn on two-factor authentication",
-        "Activer l’authentification à deux facteurs" },
+        "Activer la double authentification" },
     [T_SETTINGS_REGENERATE] = {
         "New recovery codes", "Nouveaux codes de secours" },
     [T_SETTINGS_REGENERATE_HELP] = {
         "Your current recovery codes stop working at once.",
         "Vos codes de secours actuels cessent aussitôt de fonctionner." },
+    [T_SETTINGS_REENROLL] = {
+        "Set up a new phone", "Configurer un nouveau téléphone" },
+    [T_SETTINGS_REENROLL_HELP] = {
+        "Moving to a new phone? Confirm with a current code, then scan a "
+        "new key with the new phone. The old phone stops working once the "
+        "new one is set up.",
+        "Vous changez de téléphone ? Confirmez avec un code actuel, puis "
+        "scannez une nouvelle clé avec le nouveau téléphone. L’ancien "
+        "cesse de fonctionner dès que le nouveau est configuré." },
     [T_SETTINGS_DISABLE] = {
         "Turn off two-factor authentication",
-        "Désactiver l’authentification à deux facteurs" },
+        "Désactiver la double authentification" },
     [T_SETTINGS_DISABLE_HELP] = {
         "Your sessions will need a password only.",
         "Vos sessions ne demanderont plus que le mot de passe." },
+    [T_SETTINGS_DISABLE_CONFIRM] = {
+        "Yes, turn off two-factor authentication for my account",
+        "Oui, désactiver la double authentification de mon compte" },
     [T_SETTINGS_REQUIRED] = {
         "Your company requires two-factor authentication: after turning it "
-        "off you will be asked to set it up again.",
-        "Votre entreprise exige l’authentification à deux facteurs : après "
-        "l’avoir désactivée, il vous sera demandé de l’activer à nouveau." },
+        "off you will be asked to set it up again at once. Changing phones? "
+        "Set up the new one above instead.",
+        "Votre entreprise exige la double authentification : après l’avoir "
+        "désactivée, il vous sera aussitôt demandé de l’activer à nouveau. "
+        "Vous changez de téléphone ? Configurez plutôt le nouveau "
+        "ci-dessus." },
     [T_SETTINGS_CODE] = {
         "Current code (app or recovery code)",
         "Code actuel (application ou code de secours)" },
     [T_BACK] = {
         "Back to the dashboard", "Retour au tableau de bord" },
+    [T_RETRY] = {
+        "Try again", "Réessayer" },
     [T_LOGOUT] = {
         "Log out", "Se déconnecter" },
     [T_MSG_WRONG_CODE] = {
-        "That code is not valid. Check it and try again with a new code.",
+        "That code is not valid. Check it and try again with a new code. "
+        "If codes keep failing, check that your phone sets its clock "
+        "automatically.",
         "Ce code n’est pas valide. Vérifiez-le et réessayez avec un "
-        "nouveau code." },
+        "nouveau code. Si les codes échouent encore, vérifiez que votre "
+        "téléphone règle son heure automatiquement." },
     [T_MSG_LOCKED] = {
-        "Too many wrong codes. Try again in",
-        "Trop de codes erronés. Réessayez dans" },
+        "Too many wrong codes. For your safety, no code is checked until",
+        "Trop de codes erronés. Par sécurité, aucun code n’est vérifié "
+        "avant" },
+    [T_MSG_LOCKED_IN] = {
+        "in", "dans" },
+    [T_MSG_LOCKED_OVER] = {
+        "You can try again now.", "Vous pouvez réessayer maintenant." },
     [T_MSG_EXPIRED] = {
         "That key expired: here is a new one. Remove the old entry from "
         "your app and scan this one.",
@@ -202,14 +321,30 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "entrée de l’application et scannez celle-ci." },
     [T_MSG_DISABLED] = {
         "Two-factor authentication was turned off.",
-        "L’authentification à deux facteurs a été désactivée." },
+        "La double authentification a été désactivée." },
     [T_MSG_REGENERATED] = {
         "Here are your new recovery codes; the old ones no longer work.",
         "Voici vos nouveaux codes de secours ; les anciens ne fonctionnent "
         "plus." },
+    [T_MSG_REENROLLED] = {
+        "Your new phone is set up; codes from the old one no longer work. "
+        "Here are new recovery codes; the old ones no longer work either.",
+        "Votre nouveau téléphone est configuré ; les codes de l’ancien ne "
+        "fonctionnent plus. Voici de nouveaux codes de secours ; les "
+        "anciens ne fonctionnent plus non plus." },
     [T_MSG_ENROLLED] = {
         "Two-factor authentication is already on.",
-        "L’authentification à deux facteurs est déjà activée." },
+        "La double authentification est déjà activée." },
+    [T_MSG_CONFIRM] = {
+        "Tick the box to confirm.", "Cochez la case pour confirmer." },
+    [T_MSG_POLICY_ON] = {
+        "Done: two-factor authentication is now required for every user of "
+        "this company.",
+        "C’est fait : la double authentification est désormais exigée pour "
+        "tous les utilisateurs de cette entreprise." },
+    [T_MSG_POLICY_OFF] = {
+        "Done: two-factor authentication is no longer required.",
+        "C’est fait : la double authentification n’est plus exigée." },
     [T_TITLE_LOGIN] = {
         "Please log in", "Veuillez vous connecter" },
     [T_MSG_LOGIN] = {
@@ -225,24 +360,32 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
     [T_TITLE_UNAVAILABLE] = {
         "Temporarily unavailable", "Momentanément indisponible" },
     [T_MSG_UNAVAILABLE] = {
-        "Two-factor authentication is unavailable for a moment. Please try "
-        "again.",
-        "L’authentification à deux facteurs est momentanément "
-        "indisponible. Veuillez réessayer." },
+        "Two-factor authentication cannot be checked for a moment, so the "
+        "dashboard cannot open. Please try again in a few seconds.",
+        "La double authentification ne peut pas être vérifiée pour le "
+        "moment : le tableau de bord ne peut pas s’ouvrir. Réessayez dans "
+        "quelques secondes." },
+    [T_TITLE_RATE] = {
+        "Too many changes", "Trop de modifications" },
+    [T_MSG_RATE] = {
+        "The policy was changed too many times in the last minute. Nothing "
+        "was changed now; try again in a minute.",
+        "La règle a été modifiée trop de fois dans la dernière minute. "
+        "Rien n’a été modifié ; réessayez dans une minute." },
     [T_TITLE_ERROR] = {
         "Something went wrong", "Une erreur est survenue" },
     [T_MSG_ERROR] = {
         "Your account cannot use two-factor authentication right now. "
         "Contact your administrator.",
-        "Votre compte ne peut pas utiliser l’authentification à deux "
-        "facteurs pour le moment. Contactez votre administrateur." },
+        "Votre compte ne peut pas utiliser la double authentification pour "
+        "le moment. Contactez votre administrateur." },
     [T_TITLE_ADMIN] = {
         "Company settings", "Paramètres de l’entreprise" },
     [T_ADMIN_COMPANY] = {
         "Company:", "Entreprise :" },
     [T_ADMIN_POLICY] = {
         "Two-factor authentication for every user",
-        "Authentification à deux facteurs pour tous les utilisateurs" },
+        "Double authentification pour tous les utilisateurs" },
     [T_ADMIN_REQUIRED] = {
         "Required: no user reaches the dashboard without it, administrators "
         "included.",
@@ -256,23 +399,58 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
     [T_ADMIN_BY] = {
         "by", "par" },
     [T_ADMIN_TURN_ON] = {
-        "Require 2FA for every user", "Exiger la 2FA pour tous" },
+        "Require 2FA for every user…", "Exiger l’A2F pour tous…" },
     [T_ADMIN_TURN_OFF] = {
-        "Stop requiring 2FA", "Ne plus exiger la 2FA" },
+        "Stop requiring 2FA…", "Ne plus exiger l’A2F…" },
     [T_ADMIN_ON_HELP] = {
-        "Users without 2FA will be asked to set it up at their next click.",
-        "Les utilisateurs sans 2FA devront l’activer à leur prochain clic." },
+        "You will see who is affected before anything changes.",
+        "Vous verrez qui est concerné avant que rien ne change." },
+    [T_ADMIN_CONFIRM_ON] = {
+        "Require two-factor authentication for every user of",
+        "Exiger la double authentification pour tous les utilisateurs de" },
+    [T_ADMIN_CONFIRM_OFF] = {
+        "Stop requiring two-factor authentication for",
+        "Ne plus exiger la double authentification pour" },
+    [T_ADMIN_CONFIRM_LIST] = {
+        "These members do not use 2FA yet. At their next click they will "
+        "be sent to set it up, and will not reach the dashboard until they "
+        "do:",
+        "Ces membres n’utilisent pas encore l’A2F. À leur prochain clic, "
+        "ils devront l’activer et n’accéderont pas au tableau de bord "
+        "avant de l’avoir fait :" },
+    [T_ADMIN_CONFIRM_NONE] = {
+        "Every member already uses 2FA: no one is interrupted.",
+        "Tous les membres utilisent déjà l’A2F : personne n’est "
+        "interrompu." },
+    [T_ADMIN_CONFIRM_UNKNOWN] = {
+        "The members of this company are not known here: every user "
+        "without 2FA will be sent to set it up at their next click.",
+        "Les membres de cette entreprise ne sont pas connus ici : tout "
+        "utilisateur sans A2F devra l’activer à son prochain clic." },
+    [T_ADMIN_CONFIRM_OFF_HELP] = {
+        "Members without 2FA will reach the dashboard with their password "
+        "only. Members who use 2FA keep it.",
+        "Les membres sans A2F accéderont au tableau de bord avec leur seul "
+        "mot de passe. Ceux qui utilisent l’A2F la conservent." },
+    [T_ADMIN_YES_ON] = {
+        "Yes, require 2FA", "Oui, exiger l’A2F" },
+    [T_ADMIN_YES_OFF] = {
+        "Yes, stop requiring 2FA", "Oui, ne plus exiger l’A2F" },
+    [T_ADMIN_YOU] = {
+        "(you)", "(vous)" },
     [T_ADMIN_MEMBERS] = {
         "Members", "Membres" },
     [T_ADMIN_MEMBERS_UNKNOWN] = {
         "The members of this company are not known here.",
         "Les membres de cette entreprise ne sont pas connus ici." },
-    [T_ADMIN_ENROLLED_OF] = {
-        "with 2FA:", "avec la 2FA :" },
+    [T_ADMIN_OF] = {
+        "of", "sur" },
+    [T_ADMIN_USE] = {
+        "members use 2FA.", "membres utilisent l’A2F." },
     [T_ADMIN_USER] = {
         "User", "Utilisateur" },
     [T_ADMIN_STATUS] = {
-        "Two-factor authentication", "Authentification à deux facteurs" },
+        "Two-factor authentication", "Double authentification" },
     [T_ADMIN_ON_SINCE] = {
         "on since", "activée depuis le" },
     [T_ADMIN_OFF] = {
@@ -289,11 +467,13 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Seul un administrateur de l’entreprise active peut voir cette "
         "page." },
     [T_SECONDS] = {
-        "seconds.", "secondes." },
+        "seconds", "secondes" },
     [T_MINUTES] = {
-        "minutes.", "minutes." },
+        "minutes", "minutes" },
     [T_DATE_UTC] = {
-        "%Y-%m-%d %H:%M UTC", "%d/%m/%Y à %H:%M UTC" }
+        "%Y-%m-%d %H:%M UTC", "%d/%m/%Y à %H:%M UTC" },
+    [T_TIME_UTC] = {
+        "%H:%M:%S UTC", "%H:%M:%S UTC" }
 };
 
 
@@ -302,50 +482,119 @@ static const char  mfa_css[] =
     "background:#f4f5f7}"
     "main{max-width:34em;margin:2em auto;padding:1.5em 2em;background:#fff;"
     "border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}"
+    "@media (max-width:30em){main{margin:0;padding:1em;border-radius:0}}"
     "h1{font-size:1.4em;margin-top:0}h2{font-size:1.1em}"
     "label{display:block;font-weight:600;margin:1em 0 .3em}"
+    "label.check{display:flex;gap:.5em;align-items:flex-start;"
+    "font-weight:400}"
     "input[type=text]{font-size:1.3em;padding:.3em .5em;width:12em;"
-    "letter-spacing:.1em;border:2px solid #666;border-radius:4px}"
-    "input:focus,button:focus,a:focus{outline:3px solid #1a5fb4;"
-    "outline-offset:2px}"
-    "button,.button{display:inline-block;margin-top:1em;padding:.5em 1.2em;"
-    "font-size:1em;color:#fff;background:#1a5fb4;border:0;border-radius:4px;"
-    "text-decoration:none;cursor:pointer}"
+    "max-width:100%;box-sizing:border-box;letter-spacing:.1em;"
+    "border:2px solid #666;border-radius:4px}"
+    "input[aria-invalid=true]{border-color:#a51d2d;border-width:3px}"
+    "input:focus,button:focus,a:focus,summary:focus,textarea:focus{"
+    "outline:3px solid #1a5fb4;outline-offset:2px}"
+    "button,.button{display:inline-block;margin:1em .5em 0 0;"
+    "padding:.5em 1.2em;font-size:1em;color:#fff;background:#1a5fb4;"
+    "border:0;border-radius:4px;text-decoration:none;cursor:pointer}"
+    "button.secondary,.button.secondary{color:#1a5fb4;background:#fff;"
+    "border:2px solid #1a5fb4;padding:.4em 1em}"
+    "button:disabled{background:#6b6b6b;cursor:not-allowed}"
     "button.danger{background:#a51d2d}"
     ".error{color:#a51d2d;font-weight:600;border-left:4px solid #a51d2d;"
     "padding-left:.6em}"
     ".notice{border-left:4px solid #26a269;padding-left:.6em}"
+    ".warning{border-left:4px solid #9c6500;padding-left:.6em}"
     ".qr svg{display:block;max-width:100%;height:auto}"
     "code,.secret{font-family:ui-monospace,monospace;font-size:1.1em}"
     ".secret{letter-spacing:.1em;word-spacing:.3em}"
-    "ol.codes{columns:2;font-size:1.1em}"
+    "ol.codes{columns:2 10em;font-size:1.1em}"
+    "ol.codes code{white-space:nowrap}"
     "table{border-collapse:collapse;width:100%}"
     "th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ddd}"
     "td.off{color:#a51d2d}"
-    "textarea{width:100%;font-family:ui-monospace,monospace}"
-    "details{margin-top:1.5em}section{border-top:1px solid #ddd;"
-    "margin-top:1.5em}"
-    ".alt{margin-top:2em;font-size:.9em}";
+    "textarea{width:100%;box-sizing:border-box;"
+    "font-family:ui-monospace,monospace}"
+    "details{margin-top:1.5em}summary{cursor:pointer}"
+    "section{border-top:1px solid #ddd;margin-top:1.5em}"
+    ".alt{margin-top:2em;font-size:.9em}.print{display:none}"
+    ".offscreen{position:fixed;left:-100em}"
+    "@media print{main>*{display:none}main>h1,main>ol.codes,"
+    "main>.print{display:block}main{box-shadow:none}}";
 
 
-static void mfa_html_head(const mfa_page_t *p, mfa_buf_t *b, mfa_text_e title);
+/*
+ * The pages' one script, under the CSP nonce: copy buttons (data-copy),
+ * the print button, and buttons disabled during a lockout (data-wait
+ * seconds) enabled again at its end.  Without it, nothing is lost: the
+ * buttons it needs stay hidden, the text says when to try again.
+ */
+
+static const char  mfa_js[] =
+    "(function(){'use strict';"
+    "function q(s){return document.querySelectorAll(s);}"
+    "function copied(b){var o=b.textContent;"
+    "b.textContent=b.getAttribute('data-done');"
+    "setTimeout(function(){b.textContent=o;},2000);}"
+    "function copy(b){var t=b.getAttribute('data-copy');"
+    "if(navigator.clipboard&&window.isSecureContext){"
+    "navigator.clipboard.writeText(t).then(function(){copied(b);});return;}"
+    "var a=document.createElement('textarea');a.value=t;"
+    "a.className='offscreen';a.setAttribute('readonly','');"
+    "document.body.appendChild(a);a.select();"
+    "try{if(document.execCommand('copy')){copied(b);}}catch(e){}"
+    "document.body.removeChild(a);b.focus();}"
+    "q('[data-copy]').forEach(function(b){b.hidden=false;"
+    "b.addEventListener('click',function(){copy(b);});});"
+    "q('[data-print]').forEach(function(b){b.hidden=false;"
+    "b.addEventListener('click',function(){window.print();});});"
+    "q('[data-wait]').forEach(function(b){"
+    "var s=parseInt(b.getAttribute('data-wait'),10);"
+    "setTimeout(function(){b.disabled=false;"
+    "var m=document.getElementById('lock');"
+    "if(m){m.textContent=m.getAttribute('data-over');"
+    "m.className='notice';}},s*1000);});"
+    "})();";
+
+static void mfa_html_head(const mfa_page_t *p, mfa_buf_t *b,
+    mfa_text_e title);
 static void mfa_html_tail(const mfa_page_t *p, mfa_buf_t *b);
-static void mfa_html_msg(const mfa_page_t *p, mfa_buf_t *b);
+static int mfa_html_is_error(mfa_msg_e msg);
+static mfa_text_e mfa_html_msg_text(mfa_msg_e msg);
+static void mfa_html_notice(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_error(const mfa_page_t *p, mfa_buf_t *b,
+    mfa_form_e form);
+static int64_t mfa_html_wait(const mfa_page_t *p);
+static void mfa_html_lock(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_form(const mfa_page_t *p, mfa_buf_t *b,
     const char *page, const char *id);
 static void mfa_html_code(const mfa_page_t *p, mfa_buf_t *b, const char *id,
-    mfa_text_e label, int numeric);
+    mfa_text_e label, int numeric, mfa_form_e form);
+static void mfa_html_submit(const mfa_page_t *p, mfa_buf_t *b,
+    const char *cls, mfa_text_e text);
 static void mfa_html_link(mfa_buf_t *b, const char *id, const char *cls,
     const char *href, const char *text);
+static void mfa_html_copy(const mfa_page_t *p, mfa_buf_t *b, const char *id,
+    mfa_text_e label, const char *text, size_t len);
 static int mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b,
     mfa_err_t *err);
 static void mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_confirm(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_company(const mfa_page_t *p, mfa_buf_t *b);
 static void mfa_html_back(const mfa_page_t *p, mfa_buf_t *b);
-static void mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when);
+static void mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when,
+    mfa_text_e format);
 static void mfa_html_message(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_file_name(const mfa_page_t *p, mfa_buf_t *b);
+static void mfa_html_file_line(const mfa_page_t *p, mfa_buf_t *t,
+    mfa_text_e name, const char *value);
+static void mfa_html_action(const mfa_page_t *p, mfa_buf_t *b,
+    const char *action, mfa_form_e form, mfa_text_e title, mfa_text_e help);
+static void mfa_html_member(const mfa_page_t *p, mfa_buf_t *b,
+    const mfa_member_t *m);
+static void mfa_html_wipe(void *p, size_t len);
 static double mfa_lang_q(const char *s, size_t len);
 
 
@@ -487,7 +736,7 @@ mfa_html_render(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
     switch (p->page) {
 
     case MFA_PAGE_ENROLL:
-        mfa_html_head(p, b, T_TITLE_ENROLL);
+        mfa_html_head(p, b, p->replace ? T_TITLE_REENROLL : T_TITLE_ENROLL);
 
         if (mfa_html_enroll(p, b, err) != MFA_OK) {
             /* the QR code's own failure, with its reason */
@@ -532,6 +781,8 @@ mfa_html_render(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
 }
 
 
+/* the head; the title says "Error" first when the page reports one */
+
 static void
 mfa_html_head(const mfa_page_t *p, mfa_buf_t *b, mfa_text_e title)
 {
@@ -541,6 +792,11 @@ mfa_html_head(const mfa_page_t *p, mfa_buf_t *b, mfa_text_e title)
                 "<meta name=\"viewport\" "
                 "content=\"width=device-width, initial-scale=1\">"
                 "<meta name=\"referrer\" content=\"no-referrer\"><title>");
+
+    if (p->page != MFA_PAGE_MESSAGE && mfa_html_is_error(p->msg)) {
+        mfa_buf_text(b, p, T_ERROR_PREFIX);
+    }
+
     mfa_buf_text(b, p, title);
     mfa_buf_str(b, "</title><style nonce=\"");
     mfa_buf_html(b, p->nonce, strlen(p->nonce));
@@ -563,53 +819,131 @@ mfa_html_tail(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_str(b, "</p>\n");
     }
 
-    mfa_buf_str(b, "</main></body></html>\n");
+    mfa_buf_str(b, "</main><script nonce=\"");
+    mfa_buf_html(b, p->nonce, strlen(p->nonce));
+    mfa_buf_str(b, "\">");
+    mfa_buf_add(b, mfa_js, sizeof(mfa_js) - 1);
+    mfa_buf_str(b, "</script></body></html>\n");
 }
 
 
-/* the page's message: an error (role alert) or a notice (role status) */
+static int
+mfa_html_is_error(mfa_msg_e msg)
+{
+    return msg == MFA_MSG_WRONG_CODE || msg == MFA_MSG_LOCKED
+           || msg == MFA_MSG_EXPIRED || msg == MFA_MSG_CONFIRM;
+}
+
+
+/* the text of a message of a form page, T_COUNT for none */
+
+static mfa_text_e
+mfa_html_msg_text(mfa_msg_e msg)
+{
+    switch (msg) {
+    case MFA_MSG_WRONG_CODE:  return T_MSG_WRONG_CODE;
+    case MFA_MSG_EXPIRED:     return T_MSG_EXPIRED;
+    case MFA_MSG_CONFIRM:     return T_MSG_CONFIRM;
+    case MFA_MSG_DISABLED:    return T_MSG_DISABLED;
+    case MFA_MSG_REGENERATED: return T_MSG_REGENERATED;
+    case MFA_MSG_REENROLLED:  return T_MSG_REENROLLED;
+    case MFA_MSG_ENROLLED:    return T_MSG_ENROLLED;
+    case MFA_MSG_POLICY_ON:   return T_MSG_POLICY_ON;
+    case MFA_MSG_POLICY_OFF:  return T_MSG_POLICY_OFF;
+    default:                  return T_COUNT;
+    }
+}
+
+
+/* a notice (role status), at the top of the page */
 
 static void
-mfa_html_msg(const mfa_page_t *p, mfa_buf_t *b)
+mfa_html_notice(const mfa_page_t *p, mfa_buf_t *b)
 {
-    int64_t     wait;
     mfa_text_e  t;
 
-    switch (p->msg) {
-    case MFA_MSG_WRONG_CODE:  t = T_MSG_WRONG_CODE;  break;
-    case MFA_MSG_LOCKED:      t = T_MSG_LOCKED;      break;
-    case MFA_MSG_EXPIRED:     t = T_MSG_EXPIRED;     break;
-    case MFA_MSG_DISABLED:    t = T_MSG_DISABLED;    break;
-    case MFA_MSG_REGENERATED: t = T_MSG_REGENERATED; break;
-    case MFA_MSG_ENROLLED:    t = T_MSG_ENROLLED;    break;
-    default:                  return;
+    t = mfa_html_msg_text(p->msg);
+
+    if (t == T_COUNT || mfa_html_is_error(p->msg)) {
+        return;
     }
 
-    if (t == T_MSG_DISABLED || t == T_MSG_REGENERATED || t == T_MSG_ENROLLED)
-    {
-        mfa_buf_str(b, "<p id=\"notice\" class=\"notice\" role=\"status\">");
+    mfa_buf_str(b, "<p id=\"notice\" class=\"notice\" role=\"status\">");
+    mfa_buf_text(b, p, t);
+    mfa_buf_str(b, "</p>\n");
+}
+
+
+/*
+ * An error (role alert, id "error") where it belongs: in the form it is
+ * about, above the field it describes.  A lockout is about no field:
+ * mfa_html_lock() shows it at the top.
+ */
+
+static void
+mfa_html_error(const mfa_page_t *p, mfa_buf_t *b, mfa_form_e form)
+{
+    mfa_text_e  t;
+
+    t = mfa_html_msg_text(p->msg);
+
+    if (t == T_COUNT || !mfa_html_is_error(p->msg) || form != p->form) {
+        return;
+    }
+
+    mfa_buf_str(b, "<p id=\"error\" class=\"error\" role=\"alert\">");
+    mfa_buf_text(b, p, t);
+    mfa_buf_str(b, "</p>\n");
+}
+
+
+/* the seconds of lockout shown: a refusal for one shows at least 1 */
+
+static int64_t
+mfa_html_wait(const mfa_page_t *p)
+{
+    if (p->wait > 0) {
+        return p->wait;
+    }
+
+    return (p->msg == MFA_MSG_LOCKED) ? 1 : 0;
+}
+
+
+/* a lockout and its end: no code is checked until then */
+
+static void
+mfa_html_lock(const mfa_page_t *p, mfa_buf_t *b)
+{
+    int64_t  wait;
+
+    wait = mfa_html_wait(p);
+
+    if (wait == 0) {
+        return;
+    }
+
+    mfa_buf_str(b, "<p id=\"lock\" class=\"error\" role=\"alert\" "
+                "data-over=\"");
+    mfa_buf_text(b, p, T_MSG_LOCKED_OVER);
+    mfa_buf_str(b, "\">");
+    mfa_buf_text(b, p, T_MSG_LOCKED);
+    mfa_buf_str(b, " <time id=\"lock-end\">");
+    mfa_html_date(p, b, p->now + wait, T_TIME_UTC);
+    mfa_buf_str(b, "</time> (");
+    mfa_buf_text(b, p, T_MSG_LOCKED_IN);
+
+    if (wait < 120) {
+        mfa_buf_printf(b, " %lld ", (long long) wait);
+        mfa_buf_text(b, p, T_SECONDS);
 
     } else {
-        mfa_buf_str(b, "<p id=\"error\" class=\"error\" role=\"alert\">");
+        mfa_buf_printf(b, " %lld ",
+                       (long long) (wait / 60 + (wait % 60 != 0)));
+        mfa_buf_text(b, p, T_MINUTES);
     }
 
-    mfa_buf_text(b, p, t);
-
-    if (t == T_MSG_LOCKED) {
-        wait = p->wait > 0 ? p->wait : 1;
-
-        if (wait < 120) {
-            mfa_buf_printf(b, " %lld ", (long long) wait);
-            mfa_buf_text(b, p, T_SECONDS);
-
-        } else {
-            mfa_buf_printf(b, " %lld ",
-                           (long long) (wait / 60 + (wait % 60 != 0)));
-            mfa_buf_text(b, p, T_MINUTES);
-        }
-    }
-
-    mfa_buf_str(b, "</p>\n");
+    mfa_buf_str(b, ").</p>\n");
 }
 
 
@@ -632,10 +966,21 @@ mfa_html_form(const mfa_page_t *p, mfa_buf_t *b, const char *page,
 }
 
 
+/*
+ * A code field of form "form": flagged and focused when the page's error
+ * is about that form; without an error, the page's first field (numeric)
+ * has the focus.
+ */
+
 static void
 mfa_html_code(const mfa_page_t *p, mfa_buf_t *b, const char *id,
-    mfa_text_e label, int numeric)
+    mfa_text_e label, int numeric, mfa_form_e form)
 {
+    int  error;
+
+    error = (mfa_html_is_error(p->msg) && p->msg != MFA_MSG_LOCKED
+             && p->msg != MFA_MSG_CONFIRM && p->form == form);
+
     mfa_buf_printf(b, "<label for=\"%s\">", id);
     mfa_buf_text(b, p, label);
     mfa_buf_printf(b, "</label><input type=\"text\" id=\"%s\" name=\"code\" "
@@ -644,14 +989,41 @@ mfa_html_code(const mfa_page_t *p, mfa_buf_t *b, const char *id,
                    "maxlength=\"32\"", id);
 
     if (numeric) {
-        mfa_buf_str(b, " inputmode=\"numeric\" autofocus");
+        mfa_buf_str(b, " inputmode=\"numeric\"");
     }
 
-    if (p->msg == MFA_MSG_WRONG_CODE || p->msg == MFA_MSG_LOCKED) {
-        mfa_buf_str(b, " aria-invalid=\"true\" aria-describedby=\"error\"");
+    if (error) {
+        mfa_buf_str(b, " aria-invalid=\"true\" aria-describedby=\"error\" "
+                    "autofocus");
+
+    } else if (numeric && p->form == form && !mfa_html_is_error(p->msg)) {
+        mfa_buf_str(b, " autofocus");
     }
 
     mfa_buf_str(b, ">");
+}
+
+
+/* a submit button; disabled until the end of a lockout */
+
+static void
+mfa_html_submit(const mfa_page_t *p, mfa_buf_t *b, const char *cls,
+    mfa_text_e text)
+{
+    mfa_buf_str(b, "<br><button type=\"submit\"");
+
+    if (cls != NULL) {
+        mfa_buf_printf(b, " class=\"%s\"", cls);
+    }
+
+    if (mfa_html_wait(p) > 0) {
+        mfa_buf_printf(b, " disabled data-wait=\"%lld\"",
+                       (long long) mfa_html_wait(p));
+    }
+
+    mfa_buf_str(b, ">");
+    mfa_buf_text(b, p, text);
+    mfa_buf_str(b, "</button>");
 }
 
 
@@ -673,15 +1045,76 @@ mfa_html_link(mfa_buf_t *b, const char *id, const char *cls,
 }
 
 
+/* a button that copies text; hidden, the script shows it */
+
+static void
+mfa_html_copy(const mfa_page_t *p, mfa_buf_t *b, const char *id,
+    mfa_text_e label, const char *text, size_t len)
+{
+    mfa_buf_printf(b, "<button type=\"button\" id=\"%s\" class=\"secondary\" "
+                   "hidden data-done=\"", id);
+    mfa_buf_text(b, p, T_COPIED);
+    mfa_buf_str(b, "\" data-copy=\"");
+    mfa_buf_html(b, text, len);
+    mfa_buf_str(b, "\">");
+    mfa_buf_text(b, p, label);
+    mfa_buf_str(b, "</button>");
+}
+
+
+/* the active company's name, or its id */
+
+static void
+mfa_html_company(const mfa_page_t *p, mfa_buf_t *b)
+{
+    const char  *name;
+
+    name = (p->company_name != NULL && p->company_name[0] != '\0')
+           ? p->company_name : p->company;
+
+    mfa_buf_html(b, name, strlen(name));
+}
+
+
 static int
 mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
 {
     size_t  i, n;
 
-    mfa_html_msg(p, b);
+    mfa_html_notice(p, b);
+
+    if (p->replace) {
+        mfa_buf_str(b, "<p>");
+        mfa_buf_text(b, p, T_REENROLL_INTRO);
+        mfa_buf_str(b, "</p>\n");
+
+    } else {
+        if (p->required) {
+            /* why there is no way round it */
+            mfa_buf_str(b, "<p id=\"required\" class=\"warning\">");
+
+            if (p->company != NULL) {
+                mfa_buf_str(b, "<strong>");
+                mfa_html_company(p, b);
+                mfa_buf_str(b, "</strong> ");
+                mfa_buf_text(b, p, T_ENROLL_REQUIRED_BY);
+
+            } else {
+                mfa_buf_text(b, p, T_ENROLL_REQUIRED);
+            }
+
+            mfa_buf_str(b, "</p>\n");
+        }
+
+        mfa_buf_str(b, "<p>");
+        mfa_buf_text(b, p, T_ENROLL_INTRO);
+        mfa_buf_str(b, "</p>\n");
+    }
+
+    /* on a phone, the link first: there is nothing to scan with */
 
     mfa_buf_str(b, "<p>");
-    mfa_buf_text(b, p, T_ENROLL_INTRO);
+    mfa_html_link(b, "otpauth", NULL, p->otpauth, T(p, T_ENROLL_LINK));
     mfa_buf_str(b, "</p>\n<p>");
     mfa_buf_text(b, p, T_ENROLL_SCAN);
     mfa_buf_str(b, "</p>\n<div id=\"qr\" class=\"qr\">");
@@ -691,8 +1124,6 @@ mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
     }
 
     mfa_buf_str(b, "</div>\n<p>");
-    mfa_html_link(b, "otpauth", NULL, p->otpauth, T(p, T_ENROLL_LINK));
-    mfa_buf_str(b, "</p>\n<p>");
     mfa_buf_text(b, p, T_ENROLL_SECRET);
     mfa_buf_str(b, "<br><code id=\"secret\" class=\"secret\">");
 
@@ -708,27 +1139,93 @@ mfa_html_enroll(const mfa_page_t *p, mfa_buf_t *b, mfa_err_t *err)
         mfa_buf_html(b, p->secret + i, n - i < 4 ? n - i : 4);
     }
 
-    mfa_buf_str(b, "</code></p>\n");
+    mfa_buf_str(b, "</code><br>");
+    mfa_html_copy(p, b, "copy-key", T_ENROLL_COPY, p->secret, n);
+    mfa_buf_str(b, "</p>\n<p id=\"limit\">");
+    mfa_buf_text(b, p, T_ENROLL_LIMIT);
+    mfa_buf_str(b, "</p>\n");
 
     mfa_html_form(p, b, "enroll", "enroll-form");
-    mfa_html_code(p, b, "code", T_ENROLL_CODE, 1);
-    mfa_buf_str(b, "<br><button type=\"submit\">");
-    mfa_buf_text(b, p, T_ENROLL_SUBMIT);
-    mfa_buf_str(b, "</button></form>\n");
+
+    if (p->replace) {
+        mfa_buf_str(b, "<input type=\"hidden\" name=\"replace\" "
+                    "value=\"1\">");
+    }
+
+    mfa_html_error(p, b, MFA_FORM_CODE);
+    mfa_html_code(p, b, "code", T_ENROLL_CODE, 1, MFA_FORM_CODE);
+    mfa_html_submit(p, b, NULL,
+                    p->replace ? T_REENROLL_SUBMIT : T_ENROLL_SUBMIT);
+
+    if (p->replace || !p->required) {
+        /* 2FA is optional here, or the old phone still works */
+        mfa_buf_str(b, " ");
+        mfa_html_link(b, "cancel", "button secondary", p->return_url,
+                      T(p, T_CANCEL));
+    }
+
+    mfa_buf_str(b, "</form>\n");
 
     return MFA_OK;
+}
+
+
+/* the codes file's name: "<issuer>-recovery-codes.txt", safe characters */
+
+static void
+mfa_html_file_name(const mfa_page_t *p, mfa_buf_t *b)
+{
+    size_t       i, n;
+    const char  *s;
+
+    s = (p->issuer != NULL) ? p->issuer : "";
+    n = 0;
+
+    for (i = 0; s[i] != '\0' && n < 40; i++, n++) {
+        if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')
+            || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_')
+        {
+            mfa_buf_add(b, s + i, 1);
+
+        } else {
+            mfa_buf_str(b, "-");
+        }
+    }
+
+    mfa_buf_str(b, n ? "-recovery-codes.txt" : "recovery-codes.txt");
+}
+
+
+/* a "Name: value" line of the codes file */
+
+static void
+mfa_html_file_line(const mfa_page_t *p, mfa_buf_t *t, mfa_text_e name,
+    const char *value)
+{
+    if (value == NULL || value[0] == '\0') {
+        return;
+    }
+
+    mfa_buf_str(t, T(p, name));
+    mfa_buf_str(t, " ");
+    mfa_buf_add(t, value, strnlen(value, 255));
+    mfa_buf_str(t, "\n");
 }
 
 
 static void
 mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b)
 {
-    size_t  i;
-    char    text[MFA_RECOVERY_COUNT * (MFA_RECOVERY_LEN + 1) + 1];
-    char    uri[sizeof(text) * 3];
-    size_t  n;
+    char       codes[MFA_RECOVERY_COUNT * (MFA_RECOVERY_LEN + 1) + 1];
+    char       file[2048];
+    char       uri[sizeof(file) * 3];
+    char       date[64];
+    size_t     i, n;
+    time_t     now;
+    mfa_buf_t  t;
+    struct tm  tm;
 
-    mfa_html_msg(p, b);
+    mfa_html_notice(p, b);
 
     mfa_buf_str(b, "<p>");
     mfa_buf_text(b, p, T_CODES_INTRO);
@@ -741,57 +1238,141 @@ mfa_html_codes(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_html(b, p->codes[i], strlen(p->codes[i]));
         mfa_buf_str(b, "</code></li>");
 
-        memcpy(text + n, p->codes[i], MFA_RECOVERY_LEN);
+        memcpy(codes + n, p->codes[i], MFA_RECOVERY_LEN);
         n += MFA_RECOVERY_LEN;
-        text[n++] = '\n';
+        codes[n++] = '\n';
     }
 
-    mfa_buf_str(b, "</ol>\n<label for=\"recovery-text\">");
+    codes[n] = '\0';
+
+    /* the file: who and where the codes are for, then the codes */
+
+    now = (time_t) p->now;
+    date[0] = '\0';
+
+    if (gmtime_r(&now, &tm) != NULL) {
+        (void) strftime(date, sizeof(date), T(p, T_DATE_UTC), &tm);
+    }
+
+    mfa_buf_init(&t, file, sizeof(file));
+    mfa_html_file_line(p, &t, T_CODES_FILE_TITLE, p->issuer);
+    mfa_html_file_line(p, &t, T_CODES_FILE_ACCOUNT, p->user);
+    mfa_html_file_line(p, &t, T_CODES_FILE_SITE, p->site);
+    mfa_html_file_line(p, &t, T_CODES_FILE_DATE, date);
+    mfa_buf_str(&t, T(p, T_CODES_FILE_ONCE));
+    mfa_buf_str(&t, "\n\n");
+    mfa_buf_add(&t, codes, n);
+
+    mfa_buf_str(b, "</ol>\n<p class=\"print\">");
+    mfa_buf_html(b, file, t.len > n ? t.len - n : 0);
+    mfa_buf_str(b, "</p>\n<p>");
+    mfa_html_copy(p, b, "copy-codes", T_CODES_COPY_BUTTON, codes, n);
+    mfa_buf_str(b, " <button type=\"button\" id=\"print\" class=\"secondary\" "
+                "hidden data-print>");
+    mfa_buf_text(b, p, T_CODES_PRINT);
+    mfa_buf_str(b, "</button> <a id=\"download\" class=\"button secondary\" "
+                "download=\"");
+    mfa_html_file_name(p, b);
+    mfa_buf_str(b, "\" href=\"data:text/plain;charset=utf-8,");
+
+    if (mfa_buf_status(&t) == MFA_OK) {
+        mfa_buf_add(b, uri, mfa_percent_encode(file, t.len, uri));
+    }
+
+    mfa_buf_str(b, "\">");
+    mfa_buf_text(b, p, T_CODES_DOWNLOAD);
+    mfa_buf_str(b, "</a></p>\n<label for=\"recovery-text\">");
     mfa_buf_text(b, p, T_CODES_COPY);
     mfa_buf_printf(b, "</label><textarea id=\"recovery-text\" readonly "
                    "rows=\"%zu\">", i);
-    mfa_buf_html(b, text, n);
-    mfa_buf_str(b, "</textarea>\n<p><a id=\"download\" "
-                "download=\"recovery-codes.txt\" "
-                "href=\"data:text/plain;charset=utf-8,");
-    n = mfa_percent_encode(text, n, uri);
-    mfa_buf_add(b, uri, n);
-    mfa_buf_str(b, "\">");
-    mfa_buf_text(b, p, T_CODES_DOWNLOAD);
-    mfa_buf_str(b, "</a></p>\n<p>");
+    mfa_buf_html(b, codes, n);
+    mfa_buf_str(b, "</textarea>\n<p>");
     mfa_html_link(b, "continue", "button", p->return_url, T(p, T_CONTINUE));
     mfa_buf_str(b, "</p>\n");
+
+    mfa_html_wipe(file, sizeof(file));
+    mfa_html_wipe(uri, sizeof(uri));
+    mfa_html_wipe(codes, sizeof(codes));
 }
 
 
 static void
 mfa_html_challenge(const mfa_page_t *p, mfa_buf_t *b)
 {
-    mfa_html_msg(p, b);
+    mfa_html_lock(p, b);
 
     mfa_buf_str(b, "<p>");
     mfa_buf_text(b, p, T_CHALLENGE_INTRO);
     mfa_buf_str(b, "</p>\n");
 
     mfa_html_form(p, b, "challenge", "challenge-form");
-    mfa_html_code(p, b, "code", T_CHALLENGE_CODE, 1);
-    mfa_buf_str(b, "<br><button type=\"submit\">");
-    mfa_buf_text(b, p, T_CHALLENGE_SUBMIT);
-    mfa_buf_str(b, "</button></form>\n<details><summary>");
+    mfa_html_error(p, b, MFA_FORM_CODE);
+    mfa_html_code(p, b, "code", T_CHALLENGE_CODE, 1, MFA_FORM_CODE);
+    mfa_html_submit(p, b, NULL, T_CHALLENGE_SUBMIT);
+    mfa_buf_str(b, "</form>\n<details");
+
+    if (p->form == MFA_FORM_RECOVERY) {
+        mfa_buf_str(b, " open");
+    }
+
+    mfa_buf_str(b, "><summary>");
     mfa_buf_text(b, p, T_CHALLENGE_RECOVERY);
     mfa_buf_str(b, "</summary>");
     mfa_html_form(p, b, "challenge", "recovery-form");
-    mfa_html_code(p, b, "recovery-code", T_RECOVERY_CODE, 0);
-    mfa_buf_str(b, "<br><button type=\"submit\">");
-    mfa_buf_text(b, p, T_CHALLENGE_SUBMIT);
-    mfa_buf_str(b, "</button></form></details>\n");
+    mfa_buf_str(b, "<input type=\"hidden\" name=\"form\" value=\"recovery\">");
+    mfa_html_error(p, b, MFA_FORM_RECOVERY);
+    mfa_html_code(p, b, "recovery-code", T_RECOVERY_CODE, 0,
+                  MFA_FORM_RECOVERY);
+    mfa_html_submit(p, b, NULL, T_CHALLENGE_SUBMIT);
+    mfa_buf_str(b, "</form></details>\n");
+}
+
+
+/* a settings section: a title, a help text, a form with a code field */
+
+static void
+mfa_html_action(const mfa_page_t *p, mfa_buf_t *b, const char *action,
+    mfa_form_e form, mfa_text_e title, mfa_text_e help)
+{
+    char  id[32];
+
+    mfa_buf_printf(b, "<section id=\"%s\"><h2>", action);
+    mfa_buf_text(b, p, title);
+    mfa_buf_str(b, "</h2><p>");
+    mfa_buf_text(b, p, help);
+    mfa_buf_str(b, "</p>");
+    snprintf(id, sizeof(id), "%s-form", action);
+    mfa_html_form(p, b, "settings", id);
+    mfa_buf_printf(b, "<input type=\"hidden\" name=\"action\" value=\"%s\">",
+                   action);
+    mfa_html_error(p, b, form);
+    snprintf(id, sizeof(id), "%s-code", action);
+    mfa_html_code(p, b, id, T_SETTINGS_CODE, 0, form);
+
+    if (form == MFA_FORM_DISABLE) {
+        mfa_buf_str(b, "<label class=\"check\"><input type=\"checkbox\" "
+                    "name=\"confirm\" value=\"1\" id=\"disable-confirm\" "
+                    "required");
+
+        if (p->msg == MFA_MSG_CONFIRM && p->form == form) {
+            mfa_buf_str(b, " aria-invalid=\"true\" aria-describedby=\"error\" "
+                        "autofocus");
+        }
+
+        mfa_buf_str(b, "><span>");
+        mfa_buf_text(b, p, T_SETTINGS_DISABLE_CONFIRM);
+        mfa_buf_str(b, "</span></label>");
+    }
+
+    mfa_html_submit(p, b, form == MFA_FORM_DISABLE ? "danger" : NULL, title);
+    mfa_buf_str(b, "</form></section>\n");
 }
 
 
 static void
 mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
 {
-    mfa_html_msg(p, b);
+    mfa_html_notice(p, b);
 
     if (!p->enrolled) {
         mfa_buf_str(b, "<p id=\"status\">");
@@ -815,43 +1396,37 @@ mfa_html_settings(const mfa_page_t *p, mfa_buf_t *b)
     mfa_buf_str(b, "<p id=\"status\">");
     mfa_buf_text(b, p, T_SETTINGS_ON);
     mfa_buf_str(b, " <time id=\"since\">");
-    mfa_html_date(p, b, p->since);
+    mfa_html_date(p, b, p->since, T_DATE_UTC);
     mfa_buf_str(b, "</time>.</p>\n<p>");
     mfa_buf_text(b, p, T_SETTINGS_LEFT);
     mfa_buf_printf(b, " <strong id=\"codes-left\">%ld</strong></p>\n",
                    p->codes_left);
 
-    mfa_buf_str(b, "<section><h2>");
-    mfa_buf_text(b, p, T_SETTINGS_REGENERATE);
-    mfa_buf_str(b, "</h2><p>");
-    mfa_buf_text(b, p, T_SETTINGS_REGENERATE_HELP);
-    mfa_buf_str(b, "</p>");
-    mfa_html_form(p, b, "settings", "regenerate-form");
-    mfa_buf_str(b, "<input type=\"hidden\" name=\"action\" "
-                "value=\"regenerate\">");
-    mfa_html_code(p, b, "regenerate-code", T_SETTINGS_CODE, 0);
-    mfa_buf_str(b, "<br><button type=\"submit\">");
-    mfa_buf_text(b, p, T_SETTINGS_REGENERATE);
-    mfa_buf_str(b, "</button></form></section>\n");
+    if (p->codes_left <= MFA_CODES_LOW) {
+        mfa_buf_str(b, "<p id=\"codes-low\" class=\"warning\">");
+        mfa_buf_text(b, p, T_SETTINGS_LOW);
+        mfa_buf_str(b, "</p>\n");
+    }
 
-    mfa_buf_str(b, "<section><h2>");
-    mfa_buf_text(b, p, T_SETTINGS_DISABLE);
-    mfa_buf_str(b, "</h2><p>");
-    mfa_buf_text(b, p, p->required ? T_SETTINGS_REQUIRED
-                                   : T_SETTINGS_DISABLE_HELP);
-    mfa_buf_str(b, "</p>");
-    mfa_html_form(p, b, "settings", "disable-form");
-    mfa_buf_str(b, "<input type=\"hidden\" name=\"action\" "
-                "value=\"disable\">");
-    mfa_html_code(p, b, "disable-code", T_SETTINGS_CODE, 0);
-    mfa_buf_str(b, "<br><button type=\"submit\" class=\"danger\">");
-    mfa_buf_text(b, p, T_SETTINGS_DISABLE);
-    mfa_buf_str(b, "</button></form></section>\n");
+    mfa_html_lock(p, b);
+
+    mfa_html_action(p, b, "regenerate", MFA_FORM_REGENERATE,
+                    T_SETTINGS_REGENERATE, T_SETTINGS_REGENERATE_HELP);
+    mfa_html_action(p, b, "reenroll", MFA_FORM_REENROLL,
+                    T_SETTINGS_REENROLL, T_SETTINGS_REENROLL_HELP);
+
+    /* under a mandate, turning it off stays possible; the help says
+       what follows, and points to the new phone instead */
+
+    mfa_html_action(p, b, "disable", MFA_FORM_DISABLE, T_SETTINGS_DISABLE,
+                    p->required ? T_SETTINGS_REQUIRED
+                                : T_SETTINGS_DISABLE_HELP);
+
     mfa_html_back(p, b);
 }
 
 
-/* the link back to the dashboard, at the foot of a page */
+/* the link back to where the user was, at the foot of a page */
 
 static void
 mfa_html_back(const mfa_page_t *p, mfa_buf_t *b)
@@ -862,10 +1437,11 @@ mfa_html_back(const mfa_page_t *p, mfa_buf_t *b)
 }
 
 
-/* a Unix time as a UTC date, in the page's language */
+/* a Unix time as a UTC date (or time), in the page's language */
 
 static void
-mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when)
+mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when,
+    mfa_text_e format)
 {
     char       date[64];
     time_t     t;
@@ -874,7 +1450,7 @@ mfa_html_date(const mfa_page_t *p, mfa_buf_t *b, int64_t when)
     t = (time_t) when;
 
     if (gmtime_r(&t, &tm) == NULL
-        || strftime(date, sizeof(date), T(p, T_DATE_UTC), &tm) == 0)
+        || strftime(date, sizeof(date), T(p, format), &tm) == 0)
     {
         strcpy(date, "?");
     }
@@ -889,10 +1465,17 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
     size_t               i, enrolled;
     const mfa_member_t  *m;
 
+    if (p->confirm) {
+        mfa_html_confirm(p, b);
+        return;
+    }
+
+    mfa_html_notice(p, b);
+
     mfa_buf_str(b, "<p>");
     mfa_buf_text(b, p, T_ADMIN_COMPANY);
     mfa_buf_str(b, " <strong id=\"company\">");
-    mfa_buf_html(b, p->company, strlen(p->company));
+    mfa_html_company(p, b);
     mfa_buf_str(b, "</strong></p>\n<section><h2>");
     mfa_buf_text(b, p, T_ADMIN_POLICY);
     mfa_buf_printf(b, "</h2><p id=\"policy\" data-required=\"%d\">",
@@ -904,13 +1487,15 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
         mfa_buf_str(b, "<p id=\"changed\">");
         mfa_buf_text(b, p, T_ADMIN_CHANGED);
         mfa_buf_str(b, " <time>");
-        mfa_html_date(p, b, p->changed_at);
+        mfa_html_date(p, b, p->changed_at, T_DATE_UTC);
         mfa_buf_str(b, "</time> ");
         mfa_buf_text(b, p, T_ADMIN_BY);
         mfa_buf_str(b, " <span id=\"changed-by\">");
         mfa_buf_html(b, p->changed_by, strlen(p->changed_by));
         mfa_buf_str(b, "</span>.</p>");
     }
+
+    /* the switch only asks: the confirmation step changes the policy */
 
     mfa_html_form(p, b, "admin", "policy-form");
     mfa_buf_printf(b, "<input type=\"hidden\" name=\"require_2fa\" "
@@ -919,7 +1504,7 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
     if (!p->required) {
         mfa_buf_str(b, "<p>");
         mfa_buf_text(b, p, T_ADMIN_ON_HELP);
-        mfa_buf_str(b, "</p><button type=\"submit\" autofocus>");
+        mfa_buf_str(b, "</p><button type=\"submit\">");
         mfa_buf_text(b, p, T_ADMIN_TURN_ON);
 
     } else {
@@ -945,11 +1530,13 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
         enrolled += (p->members[i].since > 0);
     }
 
-    mfa_buf_str(b, "<p>");
-    mfa_buf_text(b, p, T_ADMIN_ENROLLED_OF);
-    mfa_buf_printf(b, " <strong id=\"enrolled-count\">%zu</strong> / "
-                   "<strong id=\"members-count\">%zu</strong></p>",
-                   enrolled, p->members_total);
+    mfa_buf_printf(b, "<p id=\"members-use\"><strong id=\"enrolled-count\">"
+                   "%zu</strong> ", enrolled);
+    mfa_buf_text(b, p, T_ADMIN_OF);
+    mfa_buf_printf(b, " <strong id=\"members-count\">%zu</strong> ",
+                   p->members_total);
+    mfa_buf_text(b, p, T_ADMIN_USE);
+    mfa_buf_str(b, "</p>");
 
     if (p->nmembers < p->members_total) {
         mfa_buf_str(b, "<p>");
@@ -967,14 +1554,14 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
         m = &p->members[i];
 
         mfa_buf_str(b, "<tr><td>");
-        mfa_buf_html(b, m->id, strlen(m->id));
+        mfa_html_member(p, b, m);
         mfa_buf_printf(b, "</td><td class=\"%s\">",
                        m->since > 0 ? "on" : "off");
 
         if (m->since > 0) {
             mfa_buf_text(b, p, T_ADMIN_ON_SINCE);
             mfa_buf_str(b, " ");
-            mfa_html_date(p, b, m->since);
+            mfa_html_date(p, b, m->since, T_DATE_UTC);
 
         } else {
             mfa_buf_text(b, p, T_ADMIN_OFF);
@@ -984,7 +1571,7 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
             mfa_buf_str(b, "; ");
             mfa_buf_text(b, p, T_ADMIN_LOCKED);
             mfa_buf_str(b, " ");
-            mfa_html_date(p, b, m->locked_until);
+            mfa_html_date(p, b, m->locked_until, T_DATE_UTC);
         }
 
         mfa_buf_str(b, "</td></tr>");
@@ -992,6 +1579,100 @@ mfa_html_admin(const mfa_page_t *p, mfa_buf_t *b)
 
     mfa_buf_str(b, "</tbody></table></section>\n");
     mfa_html_back(p, b);
+}
+
+
+/* a member's id, "(you)" after the admin's own */
+
+static void
+mfa_html_member(const mfa_page_t *p, mfa_buf_t *b, const mfa_member_t *m)
+{
+    mfa_buf_html(b, m->id, strlen(m->id));
+
+    if (p->user != NULL && strcmp(m->id, p->user) == 0) {
+        mfa_buf_str(b, " ");
+        mfa_buf_text(b, p, T_ADMIN_YOU);
+    }
+}
+
+
+/*
+ * The confirmation step of a policy change: who will be stopped at their
+ * next click (members without 2FA, the admin included), or what turning
+ * it off means; "Yes" sends the change with confirm=1, "Cancel" goes
+ * back.  Nothing has the focus: one Enter changes nothing.
+ */
+
+static void
+mfa_html_confirm(const mfa_page_t *p, mfa_buf_t *b)
+{
+    size_t  i, affected;
+
+    mfa_buf_str(b, "<section id=\"confirm\"><h2>");
+    mfa_buf_text(b, p, p->required ? T_ADMIN_CONFIRM_OFF
+                                   : T_ADMIN_CONFIRM_ON);
+    mfa_buf_str(b, " <span id=\"company\">");
+    mfa_html_company(p, b);
+    mfa_buf_str(b, "</span>?</h2>");
+
+    if (p->required) {
+        mfa_buf_str(b, "<p>");
+        mfa_buf_text(b, p, T_ADMIN_CONFIRM_OFF_HELP);
+        mfa_buf_str(b, "</p>");
+
+    } else if (!p->members_known) {
+        mfa_buf_str(b, "<p id=\"members-unknown\">");
+        mfa_buf_text(b, p, T_ADMIN_CONFIRM_UNKNOWN);
+        mfa_buf_str(b, "</p>");
+
+    } else {
+        affected = 0;
+
+        for (i = 0; i < p->nmembers; i++) {
+            affected += (p->members[i].since <= 0);
+        }
+
+        if (affected == 0 && p->nmembers == p->members_total) {
+            mfa_buf_str(b, "<p id=\"affected-none\">");
+            mfa_buf_text(b, p, T_ADMIN_CONFIRM_NONE);
+            mfa_buf_str(b, "</p>");
+
+        } else {
+            mfa_buf_str(b, "<p>");
+            mfa_buf_text(b, p, T_ADMIN_CONFIRM_LIST);
+            mfa_buf_str(b, "</p><ul id=\"affected\">");
+
+            for (i = 0; i < p->nmembers; i++) {
+                if (p->members[i].since <= 0) {
+                    mfa_buf_str(b, "<li>");
+                    mfa_html_member(p, b, &p->members[i]);
+                    mfa_buf_str(b, "</li>");
+                }
+            }
+
+            mfa_buf_str(b, "</ul>");
+
+            if (p->nmembers < p->members_total) {
+                mfa_buf_str(b, "<p>");
+                mfa_buf_text(b, p, T_ADMIN_FIRST);
+                mfa_buf_str(b, "</p>");
+            }
+        }
+    }
+
+    mfa_html_form(p, b, "admin", "confirm-form");
+    mfa_buf_printf(b, "<input type=\"hidden\" name=\"require_2fa\" "
+                   "value=\"%d\"><input type=\"hidden\" name=\"confirm\" "
+                   "value=\"1\"><button type=\"submit\" id=\"yes\"%s>",
+                   p->required ? 0 : 1,
+                   p->required ? " class=\"danger\"" : "");
+    mfa_buf_text(b, p, p->required ? T_ADMIN_YES_OFF : T_ADMIN_YES_ON);
+    mfa_buf_str(b, "</button> <a id=\"cancel\" class=\"button secondary\" "
+                "href=\"");
+    mfa_buf_html(b, p->pages, strlen(p->pages));
+    mfa_buf_str(b, "admin\">");
+    mfa_buf_text(b, p, T_CANCEL);
+    mfa_buf_str(b, "</a></form></section>\n");
 }
 
 
@@ -1017,6 +1698,10 @@ mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
         title = T_TITLE_NOT_ADMIN;
         text = T_MSG_NOT_ADMIN;
         break;
+    case MFA_MSG_RATE:
+        title = T_TITLE_RATE;
+        text = T_MSG_RATE;
+        break;
     default:
         title = T_TITLE_ERROR;
         text = T_MSG_ERROR;
@@ -1027,6 +1712,24 @@ mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
     mfa_buf_str(b, "<p id=\"message\">");
     mfa_buf_text(b, p, text);
     mfa_buf_str(b, "</p>\n<p>");
-    mfa_html_link(b, "back", NULL, p->return_url, T(p, T_BACK));
+
+    /* unavailable: the same page again is the way on */
+
+    mfa_html_link(b, "back", p->msg == MFA_MSG_UNAVAILABLE ? "button" : NULL,
+                  p->return_url,
+                  T(p, p->msg == MFA_MSG_UNAVAILABLE ? T_RETRY : T_BACK));
     mfa_buf_str(b, "</p>\n");
+}
+
+
+/* what held codes in the clear, wiped in a way the compiler keeps */
+
+static void
+mfa_html_wipe(void *p, size_t len)
+{
+    volatile unsigned char  *v = p;
+
+    while (len--) {
+        *v++ = 0;
+    }
 }

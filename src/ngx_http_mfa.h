@@ -205,6 +205,9 @@ ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
 /* the content handler of the requests under "mfa_pages" */
 ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);
 
+/* the gate's 503 for a browser: the translated page; finalizes r */
+void ngx_http_mfa_pages_unavailable(ngx_http_request_t *r);
+
 /* computes the lookup script's digest for EVALSHA */
 void ngx_http_mfa_lookup_init(void);
 

@@ -21,6 +21,7 @@
 #include <openssl/sha.h>
 
 #include "ngx_http_mfa_pages.h"
+#include "ngx_http_mfa_log.h"
 #include "mfa_api.h"
 #include "mfa_keys.h"
 
@@ -55,8 +56,12 @@ ngx_http_mfa_admin_token(ngx_http_request_t *r)
     u_char                     given[SHA256_DIGEST_LENGTH];
     u_char                     want[SHA256_DIGEST_LENGTH];
     ngx_str_t                  token;
+    ngx_uint_t                 unlogged;
     ngx_table_elt_t           *h;
     ngx_http_mfa_main_conf_t  *mmcf;
+
+    /* anyone can send a token: the lines are limited */
+    static ngx_http_mfa_log_limit_t  none_log, wrong_log;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
     h = r->headers_in.authorization;
@@ -76,9 +81,13 @@ ngx_http_mfa_admin_token(ngx_http_request_t *r)
     }
 
     if (mmcf->api_token.len == 0) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: a bearer token was sent to the API, but no "
-                      "\"mfa_api_token_file\" is configured");
+        if (ngx_http_mfa_log_due(&none_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mfa: a bearer token was sent to the API, but no "
+                          "\"mfa_api_token_file\" is configured (and %ui "
+                          "more times since the last such line)", unlogged);
+        }
+
         return NGX_ERROR;
     }
 
@@ -86,8 +95,12 @@ ngx_http_mfa_admin_token(ngx_http_request_t *r)
     SHA256(mmcf->api_token.data, mmcf->api_token.len, want);
 
     if (!mfa_ct_equal(given, want, SHA256_DIGEST_LENGTH)) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: wrong bearer token for the API");
+        if (ngx_http_mfa_log_due(&wrong_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mfa: wrong bearer token for the API (and %ui more "
+                          "since the last such line)", unlogged);
+        }
+
         return NGX_ERROR;
     }
 
@@ -153,7 +166,12 @@ ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         pg->require = (f->value[0] == '1');
-        op = "policy";
+
+        /* the switch only asks; the confirmation step changes the policy */
+
+        f = mfa_form_get(pg->form, "confirm");
+        pg->confirm = (f == NULL || f->value_len != 1 || f->value[0] != '1');
+        op = pg->confirm ? "company" : "policy";
     }
 
     if (pg->company.len == 0) {
@@ -168,8 +186,9 @@ ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    ngx_http_mfa_pages_query(r, pg, pg->post ? ngx_http_mfa_admin_written
-                                             : ngx_http_mfa_admin_show);
+    ngx_http_mfa_pages_query(r, pg, (pg->post && !pg->confirm)
+                                    ? ngx_http_mfa_admin_written
+                                    : ngx_http_mfa_admin_show);
 }
 
 
@@ -313,14 +332,23 @@ ngx_http_mfa_admin_gate(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     pages.data = (char *) mlcf->pages.data;
     pages.len = mlcf->pages.len;
 
-    back.data = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("admin") - 1);
-    if (back.data == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
+    /* back to this very page (a GET's query string too: a notice) */
 
-    back.len = ngx_sprintf((u_char *) back.data, "%Vadmin", &mlcf->pages)
-               - (u_char *) back.data;
+    if (!pg->post && !pg->api) {
+        back.data = (char *) r->unparsed_uri.data;
+        back.len = r->unparsed_uri.len;
+
+    } else {
+        back.data = ngx_pnalloc(r->pool,
+                                mlcf->pages.len + sizeof("admin") - 1);
+        if (back.data == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        back.len = ngx_sprintf((u_char *) back.data, "%Vadmin", &mlcf->pages)
+                   - (u_char *) back.data;
+    }
 
     len = mfa_gate_location(&pages, ctx->decision.action, &back, NULL);
 
@@ -385,8 +413,8 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     st->argv[NGX_HTTP_MFA_STORE_COMPANY] = (char *) pg->company.data;
     st->argvlen[NGX_HTTP_MFA_STORE_COMPANY] = pg->company.len;
 
-    /* the keys, a number or "who" ("api:token", "admin:<uid>"), and
-       "who"'s rate key */
+    /* the keys, a number or "who" ("api:token", "admin:<uid>"), and the
+       actor's rate key (no longer than "who") */
     who = sizeof("api:token") + sizeof("admin:") + user->len;
     len = 2 * (mmcf->key_company.len + pg->company.len)
           + sizeof(MFA_KEY_COMPANY_MEMBERS) - 1 + NGX_INT_T_LEN
@@ -405,7 +433,7 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     p = ngx_sprintf(p, "%V%V" MFA_KEY_COMPANY_MEMBERS, &mmcf->key_company,
                     &pg->company);
 
-    if (!pg->post) {
+    if (ngx_strcmp(op, "company") == 0) {
         ngx_http_mfa_store_arg(st, mmcf->key_user.data, mmcf->key_user.len);
         ngx_http_mfa_store_arg(st, p,
                                ngx_sprintf(p, "%ui",
@@ -431,12 +459,22 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     /* the admin page may set a company nothing knew yet; the API not */
     ngx_http_mfa_store_arg(st, pg->api ? "0" : "1", 1);
 
-    /* "<prefix>rate:policy:<who>": how many changes it made this minute */
-    ngx_http_mfa_store_arg(st, p, mmcf->prefix.len
-                                  + sizeof(MFA_KEY_RATE_POLICY) - 1
-                                  + (p - by));
-    ngx_sprintf(p, "%V" MFA_KEY_RATE_POLICY "%*s", &mmcf->prefix,
-                (size_t) (p - by), by);
+    /*
+     * "<prefix>rate:policy:user:<uid>" (or ":token"): how many changes the
+     * actor made this minute, through the page and the API alike
+     */
+
+    by = p;
+
+    if (pg->token) {
+        p = ngx_sprintf(p, "%V" MFA_KEY_RATE_POLICY "token", &mmcf->prefix);
+
+    } else {
+        p = ngx_sprintf(p, "%V" MFA_KEY_RATE_POLICY "user:%*s",
+                        &mmcf->prefix, user->len, user->data);
+    }
+
+    ngx_http_mfa_store_arg(st, by, p - by);
 
     return NGX_OK;
 }
@@ -446,8 +484,11 @@ static void
 ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     u_char                   *url;
+    ngx_uint_t                unlogged;
     ngx_http_mfa_store_t     *st;
     ngx_http_mfa_loc_conf_t  *mlcf;
+
+    static ngx_http_mfa_log_limit_t  rate_log;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
     st = &pg->store;
@@ -458,21 +499,32 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (st->res[0].len == 1 && st->res[0].data[0] == '2') {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: policy change refused: more than %d a minute "
-                      "by one actor", MFA_POLICY_RATE);
+        if (ngx_http_mfa_log_due(&rate_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mfa: policy change refused: more than %d a "
+                          "minute by one actor (and %ui more since the last "
+                          "such line)", MFA_POLICY_RATE, unlogged);
+        }
 
         if (pg->api) {
             ngx_http_mfa_pages_json(r, NGX_HTTP_TOO_MANY_REQUESTS,
                                     "too_many_changes",
                                     "too many policy changes: try again in "
                                     "a minute");
-
-        } else {
-            ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
-                                       NGX_HTTP_TOO_MANY_REQUESTS);
+            return;
         }
 
+        url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("admin"));
+        if (url == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_sprintf(url, "%Vadmin%Z", &mlcf->pages);
+        pg->return_url = (char *) url;
+
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_RATE,
+                                   NGX_HTTP_TOO_MANY_REQUESTS);
         return;
     }
 
@@ -484,15 +536,17 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (!pg->api) {
-        /* after the POST, the page is loaded again with a GET */
+        /* after the POST, the page is loaded again with a GET, which
+           says it is done */
 
-        url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("admin"));
+        url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("admin?done=1"));
         if (url == NULL) {
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
             return;
         }
 
-        ngx_sprintf(url, "%Vadmin%Z", &mlcf->pages);
+        ngx_sprintf(url, "%Vadmin?done=%d%Z", &mlcf->pages,
+                    pg->require ? 1 : 0);
         ngx_http_mfa_pages_redirect(r, (char *) url);
         return;
     }
@@ -578,7 +632,7 @@ ngx_http_mfa_admin_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ngx_uint_t             i, n;
     mfa_page_t             page;
     mfa_member_t          *m;
-    ngx_str_t             *res, *l;
+    ngx_str_t             *res, *l, done;
     ngx_http_mfa_store_t  *st;
 
     st = &pg->store;
@@ -602,7 +656,20 @@ ngx_http_mfa_admin_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ngx_memzero(&page, sizeof(mfa_page_t));
     page.page = MFA_PAGE_ADMIN;
     page.company = ngx_http_mfa_pages_cstr(r, &pg->company);
+    page.company_name = (st->nres > 7) ? (char *) res[7].data : NULL;
     page.required = (res[1].len == 1 && res[1].data[0] == '1');
+
+    if (pg->confirm) {
+        /* the step before the switch to the policy asked for */
+        page.confirm = 1;
+        page.required = !pg->require;
+
+    } else if (ngx_http_arg(r, (u_char *) "done", 4, &done) == NGX_OK
+               && done.len == 1 && done.data[0] - '0' == page.required)
+    {
+        /* back from the change: it is done */
+        pg->msg = page.required ? MFA_MSG_POLICY_ON : MFA_MSG_POLICY_OFF;
+    }
     page.changed_by = (char *) res[2].data;
     page.changed_at = res[3].data ? ngx_atotm(res[3].data, res[3].len) : 0;
     page.members_known = (res[4].len == 1 && res[4].data[0] == '1');

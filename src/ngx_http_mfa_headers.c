@@ -168,6 +168,16 @@ ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
 {
     ngx_table_elt_t  *h;
 
+    if (r->headers_in.headers.last == NULL) {
+        /* an HTTP/0.9 request: nginx made no list of headers */
+        if (ngx_list_init(&r->headers_in.headers, r->pool, 2,
+                          sizeof(ngx_table_elt_t))
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
     h = ngx_list_push(&r->headers_in.headers);
     if (h == NULL) {
         return NGX_ERROR;

@@ -19,6 +19,7 @@
 
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
+#include "ngx_http_mfa_log.h"
 #include "mfa_keys.h"
 
 
@@ -749,11 +750,10 @@ static void
 ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_input_t *in)
 {
-    ngx_uint_t  level, kind;
+    ngx_uint_t  level, kind, unlogged;
 
     /* [0] refused, [1] let through by "mfa_fail open" */
-    static ngx_msec_t  last[2];
-    static ngx_uint_t  unlogged[2];
+    static ngx_http_mfa_log_limit_t  limit[2];
 
     mfa_gate_decide(in, &ctx->decision);
     ctx->in = *in;
@@ -781,17 +781,11 @@ ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
     kind = (ctx->decision.action == MFA_GATE_THROUGH);
 
-    if (last[kind] != 0 && ngx_current_msec - last[kind] < 1000) {
-        unlogged[kind]++;
-        return;
+    if (ngx_http_mfa_log_due(&limit[kind], &unlogged)) {
+        ngx_log_error(level, r->connection->log, 0,
+                      "mfa: %s (and for %ui more requests since the last "
+                      "such line)", ctx->decision.reason, unlogged);
     }
-
-    ngx_log_error(level, r->connection->log, 0,
-                  "mfa: %s (and for %ui more requests since the last such "
-                  "line)", ctx->decision.reason, unlogged[kind]);
-
-    last[kind] = ngx_current_msec;
-    unlogged[kind] = 0;
 }
 
 

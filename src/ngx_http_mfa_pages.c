@@ -20,6 +20,7 @@
 
 #include "ngx_http_mfa_pages.h"
 #include "ngx_http_mfa_cache.h"
+#include "ngx_http_mfa_log.h"
 #include "mfa_base32.h"
 #include "mfa_otpauth.h"
 #include "mfa_url.h"
@@ -54,7 +55,13 @@ static void ngx_http_mfa_pages_code_check(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_code_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
-static void ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
+static ngx_int_t ngx_http_mfa_pages_action(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_read(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
+static ngx_int_t ngx_http_mfa_pages_company_key(ngx_http_request_t *r,
+    ngx_http_mfa_store_t *st);
+static void ngx_http_mfa_pages_state_show(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 
 
@@ -74,8 +81,9 @@ static ngx_str_t  ngx_http_mfa_json_type =
     ngx_string("application/json");
 
 
+/* in the order of ngx_http_mfa_after_e */
 static const char  *ngx_http_mfa_after_names[] = {
-    "verify", "disable", "regenerate"
+    "verify", "disable", "regenerate", "reenroll", "enroll", "replace"
 };
 
 
@@ -163,6 +171,8 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    pg->replace = ngx_http_mfa_pages_arg_set(r, "replace");
 
     r->main->count++;
 
@@ -304,7 +314,7 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
     ngx_chain_t              *cl;
     ngx_http_mfa_ctx_t       *ctx;
     ngx_http_mfa_page_t      *pg;
-    const mfa_form_field_t   *ret;
+    const mfa_form_field_t   *ret, *f;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     pg = ctx->page;
@@ -372,6 +382,8 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
 
     pg->code = mfa_form_get(pg->form, "code");
     ret = mfa_form_get(pg->form, "return");
+    f = mfa_form_get(pg->form, "replace");
+    pg->replace = (f != NULL && f->value_len == 1 && f->value[0] == '1');
 
     if (ngx_http_mfa_pages_return(r, pg, ret ? ret->value : NULL,
                                   ret ? ret->value_len : 0)
@@ -546,7 +558,6 @@ static void
 ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     u_char                   *url;
-    mfa_str_t                 action;
     ngx_uint_t                enrolled;
     ngx_http_mfa_ctx_t       *ctx;
     const mfa_form_field_t   *f;
@@ -604,23 +615,26 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     case NGX_HTTP_MFA_PAGE_ENROLL:
 
-        if (enrolled) {
+        if (enrolled && !pg->replace) {
             ngx_http_mfa_pages_redirect(r, pg->return_url);
             return;
         }
+
+        if (enrolled && !ctx->in.verified) {
+            /* a new phone is for a session that passed the old one */
+            ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+            return;
+        }
+
+        pg->after = pg->replace ? NGX_HTTP_MFA_AFTER_REPLACE
+                                : NGX_HTTP_MFA_AFTER_ENROLL;
 
         if (!pg->post) {
             ngx_http_mfa_pages_new_pending(r, pg);
             return;
         }
 
-        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
-            != NGX_OK)
-        {
-            break;
-        }
-
-        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_enroll_check);
+        ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_enroll_check);
         return;
 
     case NGX_HTTP_MFA_PAGE_ADMIN:
@@ -634,20 +648,23 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
             return;
         }
 
-        if (!pg->post) {
-            ngx_http_mfa_pages_show_form(r, pg);
-            return;
-        }
+        /* a GET too reads the user's state: a lockout shows at once */
 
         pg->after = NGX_HTTP_MFA_AFTER_VERIFY;
 
-        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
-            != NGX_OK)
-        {
-            break;
+        if (pg->post) {
+            f = mfa_form_get(pg->form, "form");
+
+            if (f != NULL && f->value_len == 8
+                && ngx_strncmp(f->value, "recovery", 8) == 0)
+            {
+                pg->form_kind = MFA_FORM_RECOVERY;
+            }
         }
 
-        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_code_check);
+        ngx_http_mfa_pages_read(r, pg, pg->post
+                                       ? ngx_http_mfa_pages_code_check
+                                       : ngx_http_mfa_pages_state_show);
         return;
 
     default: /* NGX_HTTP_MFA_PAGE_SETTINGS */
@@ -664,45 +681,43 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
             return;
         }
 
-        if (pg->post) {
-            f = mfa_form_get(pg->form, "action");
-            action.data = f ? f->value : "";
-            action.len = f ? f->value_len : 0;
-
-            if (action.len == 7 && ngx_strncmp(action.data, "disable", 7) == 0)
-            {
-                pg->after = NGX_HTTP_MFA_AFTER_DISABLE;
-
-            } else if (action.len == 10
-                       && ngx_strncmp(action.data, "regenerate", 10) == 0)
-            {
-                pg->after = NGX_HTTP_MFA_AFTER_REGENERATE;
-
-            } else {
-                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
-                                           NGX_HTTP_BAD_REQUEST);
-                return;
-            }
-
-            if (!enrolled) {
-                ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
-                return;
-            }
+        if (!pg->post) {
+            ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_state_show);
+            return;
         }
 
-        if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
-            != NGX_OK)
-        {
-            break;
+        if (ngx_http_mfa_pages_action(r, pg) != NGX_OK) {
+            ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                       NGX_HTTP_BAD_REQUEST);
+            return;
         }
 
-        ngx_http_mfa_pages_query(r, pg,
-                                 pg->post ? ngx_http_mfa_pages_code_check
-                                          : ngx_http_mfa_pages_settings_show);
+        if (!enrolled) {
+            ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+            return;
+        }
+
+        ngx_http_mfa_pages_read(r, pg, pg->msg == MFA_MSG_CONFIRM
+                                       ? ngx_http_mfa_pages_state_show
+                                       : ngx_http_mfa_pages_code_check);
         return;
     }
 
     ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+}
+
+
+ngx_uint_t
+ngx_http_mfa_pages_arg_set(ngx_http_request_t *r, const char *name)
+{
+    ngx_str_t  value;
+
+    if (ngx_http_arg(r, (u_char *) name, ngx_strlen(name), &value) != NGX_OK)
+    {
+        return 0;
+    }
+
+    return value.len == 1 && value.data[0] == '1';
 }
 
 
@@ -717,9 +732,11 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     uint8_t                    key[MFA_KEY_LEN];
     ngx_int_t                  ok;
     mfa_key_t                 *keys;
-    ngx_uint_t                 i;
+    ngx_uint_t                 i, unlogged;
     const mfa_form_field_t    *token;
     ngx_http_mfa_main_conf_t  *mmcf;
+
+    static ngx_http_mfa_log_limit_t  csrf_log;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
@@ -743,9 +760,13 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     OPENSSL_cleanse(key, sizeof(key));
 
     if (!ok) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: POST to the pages refused: %s CSRF token",
-                      token ? "invalid" : "no");
+        if (ngx_http_mfa_log_due(&csrf_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mfa: POST to the pages refused: %s CSRF token "
+                          "(and %ui more refused since the last such line)",
+                          token ? "invalid" : "no", unlogged);
+        }
+
         return NGX_ERROR;
     }
 
@@ -762,7 +783,10 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 ngx_uint_t
 ngx_http_mfa_pages_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
 {
-    mfa_str_t  site;
+    mfa_str_t   site;
+    ngx_uint_t  unlogged;
+
+    static ngx_http_mfa_log_limit_t  site_log;
 
     site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
 
@@ -774,9 +798,12 @@ ngx_http_mfa_pages_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
         return 0;
     }
 
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "mfa: request to the pages refused: Sec-Fetch-Site: %*s",
-                  ngx_min(site.len, 32), site.data);
+    if (ngx_http_mfa_log_due(&site_log, &unlogged)) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "mfa: request to the pages refused: Sec-Fetch-Site: "
+                      "%*s (and %ui more refused since the last such line)",
+                      ngx_min(site.len, 32), site.data, unlogged);
+    }
 
     return 1;
 }
@@ -837,6 +864,11 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     ngx_http_mfa_store_arg(&pg->store, text.data, text.len);
 
+    if (ngx_http_mfa_pages_company_key(r, &pg->store) != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_pending_done);
 }
 
@@ -845,15 +877,24 @@ static void
 ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg)
 {
-    if (pg->store.failed || pg->store.nres < 1
-        || pg->store.res[0].data == NULL)
-    {
+    ngx_str_t  *res;
+
+    res = pg->store.res;
+
+    if (pg->store.failed || pg->store.nres < 4 || res[0].data == NULL) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    pg->pending = pg->store.res[0];
+    if (pg->replace && (res[2].len != 1 || res[2].data[0] != '1')) {
+        /* no current code allowed a new phone: settings first */
+        ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+        return;
+    }
+
+    pg->pending = res[0];
+    pg->company_name = (char *) res[3].data;
 
     ngx_http_mfa_pages_enroll_show(r, pg);
 }
@@ -907,6 +948,7 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     page.otpauth = otpauth;
     page.qr_text = otpauth;
     page.secret = b32;
+    page.replace = pg->replace;
 
     ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
 
@@ -929,13 +971,15 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 9) {
+    if (st->failed || st->nres < 10) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    if (st->res[0].data != NULL) {
+    pg->company_name = (char *) st->res[9].data;
+
+    if (st->res[0].data != NULL && !pg->replace) {
         /* enrolled meanwhile, from another session */
         ngx_http_mfa_pages_redirect(r, pg->return_url);
         return;
@@ -986,7 +1030,8 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
     ngx_sprintf(p, "%V %V", &pg->pending, &secret);
     ngx_http_mfa_store_arg(st, pg->step,
                            ngx_sprintf(pg->step, "%uL", step) - pg->step);
-    ngx_http_mfa_store_arg(st, "enroll", 6);
+    ngx_http_mfa_store_arg(st, ngx_http_mfa_after_names[pg->after],
+                           ngx_strlen(ngx_http_mfa_after_names[pg->after]));
     ngx_http_mfa_store_arg(st, "", 0);
     ngx_http_mfa_store_arg(st, pg->totp,
                            mfa_totp_params_format(&pg->params,
@@ -1005,7 +1050,11 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 static void
 ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    mfa_page_t  page;
+    ngx_str_t            user;
+    mfa_page_t           page;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
     if (pg->store.failed || pg->store.nres < 2) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
@@ -1014,9 +1063,19 @@ ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (pg->store.res[0].len != 1 || pg->store.res[0].data[0] != '1') {
-        /* the pending secret changed or expired meanwhile: start over */
-        ngx_http_mfa_pages_to_page(r, pg, "enroll", pg->return_url);
+        /* the pending secret changed or expired meanwhile, or the new
+           phone is no longer allowed: start over */
+        ngx_http_mfa_pages_to_page(r, pg, pg->replace ? "settings" : "enroll",
+                                   pg->replace ? NULL : pg->return_url);
         return;
+    }
+
+    if (pg->replace) {
+        /* the old phone's sessions are over, in this worker's cache too */
+        user.data = (u_char *) ctx->identity.user.data;
+        user.len = ctx->identity.user.len;
+        ngx_http_mfa_cache_forget(&user);
+        pg->msg = MFA_MSG_REENROLLED;
     }
 
     ngx_memzero(&page, sizeof(mfa_page_t));
@@ -1047,11 +1106,13 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 9) {
+    if (st->failed || st->nres < 10) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
+
+    pg->company_name = (char *) st->res[9].data;
 
     if (st->res[0].data == NULL || st->res[1].data == NULL) {
         /* not enrolled (any more) */
@@ -1191,20 +1252,20 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         /* the secret changed since it was read: read it again, once */
 
         pg->reread = 1;
-
-        if (ngx_http_mfa_store_start(r, st, "read", &pg->digest) != NGX_OK) {
-            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-            return;
-        }
-
-        ngx_http_mfa_pages_query(r, pg, ngx_http_mfa_pages_code_check);
+        ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_code_check);
         return;
     }
 
     if (st->res[0].data[0] != '1') {
-        /* wrong, replayed, unknown, or locked out: told alike */
+        /*
+         * wrong, replayed or unknown: told alike, with the lockout it
+         * started; locked out before trying: the code was not checked,
+         * and is not called wrong
+         */
         pg->wait = ngx_atoi(st->res[1].data, st->res[1].len);
-        pg->msg = (pg->wait > 0) ? MFA_MSG_LOCKED : MFA_MSG_WRONG_CODE;
+        pg->wait = ngx_max(pg->wait, 0);
+        pg->msg = (st->res[0].data[0] == '2') ? MFA_MSG_LOCKED
+                                              : MFA_MSG_WRONG_CODE;
         ngx_http_mfa_pages_show_form(r, pg);
         return;
     }
@@ -1226,6 +1287,12 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
         return;
 
+    case NGX_HTTP_MFA_AFTER_REENROLL:
+        /* the current code allowed it: the new phone's key */
+        ngx_http_mfa_pages_to_page(r, pg, "enroll?replace=1",
+                                   pg->return_url);
+        return;
+
     default: /* NGX_HTTP_MFA_AFTER_REGENERATE */
         ngx_memzero(&page, sizeof(mfa_page_t));
         page.page = MFA_PAGE_CODES;
@@ -1238,23 +1305,142 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
+/*
+ * The settings form's action: pg->after and the form it came from; a
+ * disable needs its confirmation box ticked (else pg->msg says so).
+ * NGX_ERROR for an unknown action.
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_action(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+{
+    mfa_str_t                action;
+    const mfa_form_field_t  *f;
+
+    f = mfa_form_get(pg->form, "action");
+    action.data = f ? f->value : "";
+    action.len = f ? f->value_len : 0;
+
+    if (action.len == 7 && ngx_strncmp(action.data, "disable", 7) == 0) {
+        pg->after = NGX_HTTP_MFA_AFTER_DISABLE;
+        pg->form_kind = MFA_FORM_DISABLE;
+
+        f = mfa_form_get(pg->form, "confirm");
+
+        if (f == NULL || f->value_len != 1 || f->value[0] != '1') {
+            /* nothing is checked, nothing counted: the box first */
+            pg->msg = MFA_MSG_CONFIRM;
+        }
+
+        return NGX_OK;
+    }
+
+    if (action.len == 10 && ngx_strncmp(action.data, "regenerate", 10) == 0)
+    {
+        pg->after = NGX_HTTP_MFA_AFTER_REGENERATE;
+        pg->form_kind = MFA_FORM_REGENERATE;
+        return NGX_OK;
+    }
+
+    if (action.len == 8 && ngx_strncmp(action.data, "reenroll", 8) == 0) {
+        pg->after = NGX_HTTP_MFA_AFTER_REENROLL;
+        pg->form_kind = MFA_FORM_REENROLL;
+        return NGX_OK;
+    }
+
+    return NGX_ERROR;
+}
+
+
+/*
+ * The "read" of the user's state (and of the active company's display
+ * name); "next" runs with its reply.
+ */
+
 static void
-ngx_http_mfa_pages_settings_show(ngx_http_request_t *r,
-    ngx_http_mfa_page_t *pg)
+ngx_http_mfa_pages_read(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_http_mfa_step_pt next)
+{
+    if (ngx_http_mfa_store_start(r, &pg->store, "read", &pg->digest)
+        != NGX_OK
+        || ngx_http_mfa_pages_company_key(r, &pg->store) != NGX_OK)
+    {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_http_mfa_pages_query(r, pg, next);
+}
+
+
+/* appends the active company's key, or "" without one */
+
+static ngx_int_t
+ngx_http_mfa_pages_company_key(ngx_http_request_t *r,
+    ngx_http_mfa_store_t *st)
+{
+    u_char                    *p;
+    ngx_http_mfa_ctx_t        *ctx;
+    mfa_session_value_t       *company;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    company = &ctx->identity.company;
+
+    if (!company->found) {
+        ngx_http_mfa_store_arg(st, "", 0);
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, mmcf->key_company.len + company->len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, mmcf->key_company.data, mmcf->key_company.len);
+    ngx_memcpy(p + mmcf->key_company.len, company->data, company->len);
+    ngx_http_mfa_store_arg(st, p, mmcf->key_company.len + company->len);
+
+    return NGX_OK;
+}
+
+
+/*
+ * GET challenge or settings (or a settings form refused before any check),
+ * after the "read": the page, with a lockout in progress shown at once.
+ */
+
+static void
+ngx_http_mfa_pages_state_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     ngx_http_mfa_store_t  *st;
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 9) {
+    if (st->failed || st->nres < 10) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    pg->company_name = (char *) st->res[9].data;
+
+    if (st->res[0].data == NULL && pg->name == NGX_HTTP_MFA_PAGE_CHALLENGE)
+    {
+        /* not enrolled any more */
+        ngx_http_mfa_pages_redirect(r, pg->return_url);
         return;
     }
 
     if (st->res[0].data != NULL) {
         pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
         pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
+        pg->wait = ngx_atoi(st->res[4].data, st->res[4].len);
+
+        if (pg->wait < 0) {
+            pg->wait = 0;
+        }
     }
 
     ngx_http_mfa_pages_show_form(r, pg);

@@ -52,7 +52,10 @@ typedef enum {
 typedef enum {
     NGX_HTTP_MFA_AFTER_VERIFY = 0,
     NGX_HTTP_MFA_AFTER_DISABLE,
-    NGX_HTTP_MFA_AFTER_REGENERATE
+    NGX_HTTP_MFA_AFTER_REGENERATE,
+    NGX_HTTP_MFA_AFTER_REENROLL,    /* a current code allows a new phone */
+    NGX_HTTP_MFA_AFTER_ENROLL,      /* a new pending secret is confirmed */
+    NGX_HTTP_MFA_AFTER_REPLACE      /* ... and replaces the credential */
 } ngx_http_mfa_after_e;
 
 
@@ -66,7 +69,10 @@ struct ngx_http_mfa_page_s {
     ngx_http_mfa_after_e        after;
     mfa_lang_e                  lang;
     mfa_msg_e                   msg;
+    mfa_form_e                  form_kind;  /* the form msg is about */
     int64_t                     wait;
+    /* the active company's display name, NUL-terminated, or NULL */
+    char                       *company_name;
     /* the session's digest: binds the CSRF token and the pending secret */
     ngx_str_t                   digest;
     u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
@@ -109,8 +115,14 @@ struct ngx_http_mfa_page_s {
     unsigned                    post:1;     /* a POST or a PUT */
     unsigned                    api:1;      /* JSON in and out */
     unsigned                    token:1;    /* the API's bearer token */
+    unsigned                    replace:1;  /* enroll: a new phone */
+    unsigned                    confirm:1;  /* admin: ask first */
 };
 
+
+/* whether the query string's argument "name" is "1" */
+ngx_uint_t ngx_http_mfa_pages_arg_set(ngx_http_request_t *r,
+    const char *name);
 
 /* the request comes from another site, per Sec-Fetch-Site (logged) */
 ngx_uint_t ngx_http_mfa_pages_cross_site(ngx_http_request_t *r,
@@ -138,6 +150,8 @@ void ngx_http_mfa_pages_redirect(ngx_http_request_t *r,
 void ngx_http_mfa_pages_to_page(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *name, const char *back);
 char *ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s);
+char *ngx_http_mfa_pages_value(ngx_http_request_t *r,
+    mfa_session_value_t *v);
 ngx_int_t ngx_http_mfa_pages_send_json(ngx_http_request_t *r,
     ngx_uint_t status, ngx_str_t *body);
 ngx_int_t ngx_http_mfa_pages_json_send(ngx_http_request_t *r,

@@ -24,11 +24,8 @@
 void
 ngx_http_mfa_pages_show_form(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    mfa_page_t           page;
-    ngx_uint_t           status;
-    ngx_http_mfa_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mfa_page_t   page;
+    ngx_uint_t   status;
 
     ngx_memzero(&page, sizeof(mfa_page_t));
 
@@ -42,10 +39,10 @@ ngx_http_mfa_pages_show_form(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         page.page = MFA_PAGE_CHALLENGE;
     }
 
-    page.required = ctx->in.required;
+    /* a POST refused for a lockout; a page merely showing one is a 200 */
 
-    status = (pg->msg == MFA_MSG_LOCKED) ? NGX_HTTP_TOO_MANY_REQUESTS
-                                         : NGX_HTTP_OK;
+    status = (pg->post && pg->wait > 0) ? NGX_HTTP_TOO_MANY_REQUESTS
+                                        : NGX_HTTP_OK;
 
     ngx_http_mfa_pages_render(r, pg, &page, status);
 }
@@ -68,17 +65,19 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     mfa_buf_t                  b;
     mfa_err_t                  err;
     ngx_int_t                  rc;
-    ngx_str_t                  body, type;
+    ngx_str_t                  body, type, host;
     ngx_uint_t                 i;
+    ngx_http_mfa_ctx_t        *ctx;
     ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
 
     static u_char  csp_fmt[] =
-        "default-src 'none'; style-src 'nonce-%s'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'%Z";
+        "default-src 'none'; style-src 'nonce-%s'; script-src 'nonce-%s'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'%Z";
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
     if (mfa_random(nonce_raw, sizeof(nonce_raw)) != MFA_OK) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -108,13 +107,40 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 
     page->lang = pg->lang;
     page->msg = pg->msg;
+    page->form = pg->form_kind;
     page->wait = pg->wait;
+    page->now = ngx_time();
     page->nonce = nonce;
     page->pages = ngx_http_mfa_pages_cstr(r, &mlcf->pages);
     page->csrf = csrf;
     page->return_url = pg->return_url;
     page->logout_url = mlcf->logout_url.len
                        ? ngx_http_mfa_pages_cstr(r, &mlcf->logout_url) : NULL;
+    page->issuer = ngx_http_mfa_pages_cstr(r, &mmcf->issuer);
+
+    /* who and where: the session's, as the gate read it */
+
+    if (ctx != NULL && ctx->identity.user.found) {
+        page->user = ngx_http_mfa_pages_value(r, &ctx->identity.user);
+    }
+
+    if (page->page != MFA_PAGE_ADMIN && ctx != NULL) {
+        /* the admin page's company and policy are the ones it shows */
+        page->required = ctx->in.required;
+
+        if (ctx->identity.company.found) {
+            page->company = ngx_http_mfa_pages_value(r,
+                                                     &ctx->identity.company);
+        }
+    }
+
+    if (page->company_name == NULL) {
+        page->company_name = pg->company_name;
+    }
+
+    host = r->headers_in.server;
+    host.len = ngx_min(host.len, 255);
+    page->site = host.len ? ngx_http_mfa_pages_cstr(r, &host) : NULL;
 
     size = NGX_HTTP_MFA_PAGE_SIZE;
 
@@ -123,7 +149,7 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     }
 
     body.data = ngx_pnalloc(r->pool, size);
-    csp = ngx_pnalloc(r->pool, sizeof(csp_fmt) + sizeof(nonce));
+    csp = ngx_pnalloc(r->pool, sizeof(csp_fmt) + 2 * sizeof(nonce));
 
     if (body.data == NULL || csp == NULL || page->pages == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -142,7 +168,7 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     body.len = b.len;
     pg->out = body;
 
-    ngx_sprintf(csp, (char *) csp_fmt, nonce);
+    ngx_sprintf(csp, (char *) csp_fmt, nonce, nonce);
 
     if (ngx_http_mfa_set_header(r, "Content-Security-Policy", (char *) csp)
            != NGX_OK
@@ -199,6 +225,46 @@ ngx_http_mfa_pages_message(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 }
 
 
+/*
+ * The gate's 503 for a browser (Redis cannot be read): the translated
+ * page, whose link tries the same URL again.
+ */
+
+void
+ngx_http_mfa_pages_unavailable(ngx_http_request_t *r)
+{
+    mfa_str_t             lang;
+    ngx_http_mfa_page_t  *pg;
+
+    pg = ngx_pcalloc(r->pool, sizeof(ngx_http_mfa_page_t));
+    if (pg == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    pg->request = r;
+
+    lang = ngx_http_mfa_header_in(r, "Accept-Language");
+    pg->lang = mfa_lang_pick(lang.data, lang.len);
+
+    pg->return_url = (char *) "/";
+
+    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)
+        && mfa_return_url_valid((char *) r->unparsed_uri.data,
+                                r->unparsed_uri.len))
+    {
+        pg->return_url = ngx_http_mfa_pages_cstr(r, &r->unparsed_uri);
+        if (pg->return_url == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+    }
+
+    ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
+                               NGX_HTTP_SERVICE_UNAVAILABLE);
+}
+
+
 /* 303 See Other: after a POST, the browser GETs the URL */
 
 void
@@ -227,7 +293,8 @@ ngx_http_mfa_pages_redirect(ngx_http_request_t *r, const char *url)
 }
 
 
-/* to another of the pages, "<pages><name>[?return=<back>]" */
+/* to another of the pages, "<pages><name>[?return=<back>]" (or
+   "&return=" after a name with a query string) */
 
 void
 ngx_http_mfa_pages_to_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
@@ -254,13 +321,28 @@ ngx_http_mfa_pages_to_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     p = ngx_sprintf(url, "%V%s", &mlcf->pages, name);
 
     if (back != NULL) {
-        p = ngx_cpymem(p, "?return=", 8);
+        /* name may have a query string of its own */
+        p = ngx_cpymem(p, ngx_strchr(name, '?') ? "&return=" : "?return=", 8);
         p += mfa_percent_encode(back, ngx_strlen(back), (char *) p);
     }
 
     *p = '\0';
 
     ngx_http_mfa_pages_redirect(r, (char *) url);
+}
+
+
+/* a value read from the session, NUL-terminated */
+
+char *
+ngx_http_mfa_pages_value(ngx_http_request_t *r, mfa_session_value_t *v)
+{
+    ngx_str_t  s;
+
+    s.data = (u_char *) v->data;
+    s.len = v->len;
+
+    return ngx_http_mfa_pages_cstr(r, &s);
 }
 
 

@@ -45,11 +45,15 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  * audit stream, 9 the client address's key, 10 the company, 11 the client
  * address, then the operation's own:
  *
- * "pending" (12 a freshly sealed secret): the session's pending secret,
- *   created from 12 when there is none; returns {sealed, ttl}.
- * "read": returns {since, secret, step, recovery codes left, seconds of
- *   lockout left, pending secret, gen, TOTP parameters, recovery-code
- *   set}, nil for what is absent.
+ * "pending" (12 a freshly sealed secret, 13 the active company's key or
+ *   ""): the session's pending secret, created from 12 when there is
+ *   none; returns {sealed, ttl, 1 when a current code allowed this
+ *   session to replace the user's credential (else 0), the company's
+ *   display name}.
+ * "read" (12 the active company's key or ""): returns {since, secret,
+ *   step, recovery codes left, seconds of lockout left, pending secret,
+ *   gen, TOTP parameters, recovery-code set, the company's display
+ *   name}, nil for what is absent.
  * "attempt" (12 kind "totp"|"recovery"|"pending"|"none", 13 the sealed
  *   secret the code was checked against (for "pending": the pending
  *   secret, a space, and the same secret sealed for the user's "secret"
@@ -57,7 +61,10 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  *   then "enroll"|"verify"|"disable"|"regenerate", 16 the recovery-code
  *   set read, 17 the TOTP parameters of a new credential, 18 the set of
  *   new recovery codes, 19 n, 20.. n hashes a recovery code may have,
- *   then the hashes of new recovery codes):
+ *   then the hashes of new recovery codes; "reenroll" after a right
+ *   current code allows this session to replace the credential for
+ *   MFA_PENDING_TTL; "replace", with "pending", replaces it, if so
+ *   allowed, as "enroll" sets a first one):
  *   returns {1, codes left} on success, {0, lockout} on a failure, {2,
  *   lockout} when locked out before trying, {3, 0} when the secret or
  *   the recovery codes changed since they were read (a key rotation, a
@@ -66,7 +73,8 @@ static ngx_int_t ngx_http_mfa_store_list(ngx_http_request_t *r,
  * "company" (12 the company's key, 13 its members key, 14 the user key
  *   prefix, 15 the most members listed): {exists, require_2fa,
  *   changed_by, changed_at, members known, members in all, {id, since,
- *   locked until, ...}} for the first members in alphabetical order.
+ *   locked until, ...}, display name} for the first members in
+ *   alphabetical order.
  * "policy" (12, 13 as above, 14 "1"|"0", 15 who, 16 "1" to create the
  *   company when it is unknown, 17 "who"'s rate key): {1}, or {0} for an
  *   unknown company, or {2} when "who" made MFA_POLICY_RATE changes in
@@ -83,6 +91,7 @@ static const char  ngx_http_mfa_store_script[] =
 "local pkey, vkey, vttl, akey = ARGV[5], ARGV[6], ARGV[7], ARGV[8]\n"
 "local ipkey, cid, addr = ARGV[9], ARGV[10], ARGV[11]\n"
 "local rkey = ukey .. '" MFA_KEY_USER_RECOVERY "'\n"
+"local xkey = pkey .. '" MFA_KEY_PENDING_REPLACE "'\n"
 "local gkey = ukey .. '" MFA_KEY_USER_GUARD "'\n"
 "local function audit(event, ...)\n"
 "  local f = {'event', event, 'user', uid, 'company', cid, 'addr', addr,\n"
@@ -139,6 +148,13 @@ static const char  ngx_http_mfa_store_script[] =
 "  end\n"
 "  return {0, lockleft()}\n"
 "end\n"
+"-- a company's display name, false without one\n"
+"local function cname(key)\n"
+"  if key == '' then return false end\n"
+"  local v = redis.pcall('HGET', key, 'name')\n"
+"  if type(v) ~= 'string' then return false end\n"
+"  return v\n"
+"end\n"
 "if op == 'pending' then\n"
 "  local v = pending()\n"
 "  if not v then\n"
@@ -146,7 +162,8 @@ static const char  ngx_http_mfa_store_script[] =
 "    redis.call('SET', pkey, uid .. ' ' .. v, 'EX', "
     ngx_http_mfa_number(MFA_PENDING_TTL) ")\n"
 "  end\n"
-"  return {v, redis.call('TTL', pkey)}\n"
+"  return {v, redis.call('TTL', pkey),\n"
+"          redis.call('GET', xkey) == uid and 1 or 0, cname(ARGV[13])}\n"
 "end\n"
 "if op == 'company' or op == 'policy' then\n"
 "  local ckey, mkey = ARGV[12], ARGV[13]\n"
@@ -169,7 +186,7 @@ static const char  ngx_http_mfa_store_script[] =
 "    return {1}\n"
 "  end\n"
 "  local c = redis.call('HMGET', ckey, 'require_2fa', 'changed_by',\n"
-"                       'changed_at')\n"
+"                       'changed_at', 'name')\n"
 "  local list, total = {}, 0\n"
 "  local function field(key, f)\n"
 "    local v = redis.pcall('HGET', key, f)\n"
@@ -188,13 +205,13 @@ static const char  ngx_http_mfa_store_script[] =
 "    end\n"
 "  end\n"
 "  return {exists and 1 or 0, c[1], c[2], c[3], known and 1 or 0, total,\n"
-"          list}\n"
+"          list, c[4]}\n"
 "end\n"
 "local u = redis.call('HMGET', ukey, 'since', 'secret', 'step', 'gen',\n"
 "                     '" MFA_FIELD_TOTP "', '" MFA_FIELD_RECOVERY "')\n"
 "if op == 'read' then\n"
 "  return {u[1], u[2], u[3], redis.call('SCARD', rkey), lockleft(),\n"
-"          pending(), u[4], u[5], u[6]}\n"
+"          pending(), u[4], u[5], u[6], cname(ARGV[12])}\n"
 "end\n"
 "if op ~= 'attempt' then return redis.error_reply('unknown op') end\n"
 "local kind, expect, step, after = ARGV[12], ARGV[13], ARGV[14], ARGV[15]\n"
@@ -210,7 +227,13 @@ static const char  ngx_http_mfa_store_script[] =
 "  -- the pending secret checked, and the same sealed for the user's field\n"
 "  local checked\n"
 "  checked, store = string.match(expect, '^(%S+) (%S+)$')\n"
-"  ok = checked ~= nil and not u[1] and pending() == checked\n"
+"  -- a first credential, or a new phone this session was allowed\n"
+"  if after == 'replace' then\n"
+"    ok = u[1] and redis.call('GET', xkey) == uid\n"
+"  else\n"
+"    ok = not u[1]\n"
+"  end\n"
+"  ok = ok and checked ~= nil and pending() == checked\n"
 "elseif kind == 'totp' or kind == 'recovery' then\n"
 "  -- the code was checked against another secret: not the user's fault\n"
 "  if not u[1] or u[2] ~= expect then return {3, 0} end\n"
@@ -240,14 +263,18 @@ static const char  ngx_http_mfa_store_script[] =
 "  for i = 20 + ncand, #ARGV do redis.call('SADD', rkey, ARGV[i]) end\n"
 "  redis.call('HSET', ukey, '" MFA_FIELD_RECOVERY "', ARGV[18])\n"
 "end\n"
-"if after == 'enroll' then\n"
+"if after == 'enroll' or after == 'replace' then\n"
+"  -- a new generation: every other session must pass the new phone\n"
 "  local gen = redis.call('HINCRBY', ukey, 'gen', 1)\n"
 "  redis.call('HSET', ukey, 'secret', store, 'since', now,\n"
 "             '" MFA_FIELD_TOTP "', ARGV[17])\n"
-"  redis.call('DEL', pkey)\n"
+"  redis.call('DEL', pkey, xkey)\n"
 "  replace_codes()\n"
 "  redis.call('SET', vkey, uid .. ' ' .. gen, 'EX', vttl)\n"
-"  audit('enrolled')\n"
+"  audit(after == 'enroll' and 'enrolled' or 'reenrolled')\n"
+"elseif after == 'reenroll' then\n"
+"  redis.call('SET', xkey, uid, 'EX',\n"
+"             " ngx_http_mfa_number(MFA_PENDING_TTL) ")\n"
 "elseif after == 'verify' then\n"
 "  redis.call('SET', vkey, uid .. ' ' .. (u[4] or '0'), 'EX', vttl)\n"
 "  audit('verified')\n"

@@ -179,7 +179,7 @@ is(scalar(grep { $_->{event} eq 'policy' } @acme),
    'every acme policy change of the global stream');
 
 # an actor changes a policy at most 20 times a minute
-$t->redis('DEL', 'mfa:rate:policy:api:token');
+$t->redis('DEL', 'mfa:rate:policy:token');
 $t->redis('HSET', 'mfa:company:acme', 'require_2fa', 0);
 my $before = $t->redis('XLEN', 'mfa:audit:acme');
 my @codes;
@@ -196,7 +196,7 @@ is(json_of($codes[21])->{error}, 'too_many_changes', 'a JSON error');
 is($t->redis('XLEN', 'mfa:audit:acme'), $before + 20, 'and not audited');
 is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 0, 'nor written');
 like($t->error_log, qr/policy change refused: more than 20 a minute/, 'logged');
-$t->redis('DEL', 'mfa:rate:policy:api:token');
+$t->redis('DEL', 'mfa:rate:policy:token');
 
 # the token never reaches the log (nginx's own debug lines print headers)
 unlike(join('', grep { !/\[debug\]/ } split /^/, $t->error_log),
@@ -212,7 +212,7 @@ is($r->status, 503, 'Redis down, by token: 503');
 is(json_of($r)->{error}, 'unavailable', 'a JSON error');
 $r = page_get($t, 'A', '/_mfa/admin');
 is($r->status, 503, 'the admin page: 503');
-like($r->body, qr{unavailable for a moment}, 'a page that says so');
+like($r->body, qr{cannot be checked for a moment}, 'a page that says so');
 $t->allow_log(qr/mfa: .*(Redis|redis)/);
 
 $t->done_testing();

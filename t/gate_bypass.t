@@ -171,5 +171,18 @@ $r = $t->http(GET => '/tf/nothing',
 is($r->status, 200, 'try_files into the gated location, verified: through');
 is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'and the headers are right');
 
+# HTTP/0.9: no headers at all (nginx makes no list of them): the gate adds
+# its own without crashing the worker, and the request is anonymous
+for my $path ('/reports', '/static/x') {
+    my $s = $t->connect_http() or die "connect: $!\n";
+    print $s "GET $path\r\n";
+    local $/;
+    my $answer = <$s> // '';
+    close $s;
+    like($answer, qr/./, "HTTP/0.9 GET $path: answered");
+}
+$r = $t->http(GET => '/reports', headers => { %NAV, Cookie => 'sid=victim' });
+is($r->status, 200, 'the worker is alive: the next request through');
+
 $t->allow_log(qr/mfa: subrequest/);
 $t->done_testing();

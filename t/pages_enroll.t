@@ -45,11 +45,13 @@ like($body, qr{name="return" value="/reports\?tab=2"},
 is($page->header('Cache-Control'), 'no-store', 'no-store');
 is($page->header('X-Frame-Options'), 'DENY', 'X-Frame-Options');
 like($page->header('Content-Security-Policy'),
-     qr{^default-src 'none'; style-src 'nonce-[A-Za-z0-9_-]{22}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$},
+     qr{^default-src 'none'; style-src 'nonce-([A-Za-z0-9_-]{22})'; script-src 'nonce-\1'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$},
      'a strict CSP');
 my ($nonce) = $page->header('Content-Security-Policy') =~ /nonce-([^']+)/;
 like($body, qr{<style nonce="$nonce">}, 'the style carries the nonce');
-unlike($body, qr{<script|<img|src=}i, 'no script, no external asset');
+unlike($body, qr{<img|src=}i, 'no external asset');
+my @scripts = $body =~ /<script\b([^>]*)>/gi;
+is_deeply(\@scripts, [qq{ nonce="$nonce"}], 'one inline script, under the nonce');
 like($page->header('Content-Type'), qr{^text/html; charset=utf-8$},
      'HTML in UTF-8');
 
@@ -90,8 +92,8 @@ my %seen = map { $_ => 1 } @codes;
 is(scalar keys %seen, 10, 'all different');
 like($r->body, qr{<textarea id="recovery-text" readonly[^>]*>\Q$codes[0]\E\n},
      'to copy');
-like($r->body, qr{<a id="download" download="recovery-codes.txt" href="data:text/plain;charset=utf-8,\Q$codes[0]\E%0A},
-     'to download');
+like($r->body, qr{<a id="download" class="button secondary" download="[\w.-]*recovery-codes.txt" href="data:text/plain;charset=utf-8,[^"]*Account%3A%20alice%0A[^"]*%0A%0A\Q$codes[0]\E%0A},
+     'to download, with a header');
 like($r->body, qr{<a id="continue" class="button" href="/reports\?tab=2">},
      'a link back to where the user was');
 

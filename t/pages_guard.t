@@ -48,7 +48,8 @@ ok($ttl > 0, "the counter has a TTL ($ttl s)");
 
 my $locked = try_code('F5', $bad);
 is($locked->status, 429, 'the fifth failure locks out');
-like(error_of($locked), qr/Try again in \d+ seconds\./, 'told, with the time left');
+like(lock_of($locked), qr/no code is checked until \d\d:\d\d:\d\d UTC \(in \d+ seconds\)\./,
+     'told, with the time left');
 ok($locked->header('Retry-After') > 25, 'and Retry-After');
 my @events = map { $_->{event} } audit($t);
 is($events[-1], 'lockout', 'audit: the lockout');
@@ -70,7 +71,7 @@ $t->redis('HSET', 'mfa:user:carol:guard', 'n', 6);
 my $r7 = try_code('G1', $bad);
 my $until7 = $t->redis('HGET', 'mfa:user:carol:guard', 'until');
 ok(abs($until7 - time - 120) <= 2, 'the 7th failure: 2 minutes');
-like(error_of($r7), qr/Try again in 2 minutes\./, 'told in minutes');
+like(lock_of($r7), qr/\(in 2 minutes\)\./, 'told in minutes');
 
 # the hard cap: from 20 failures on, a day each
 $t->redis('HSET', 'mfa:user:carol:guard', 'n', 19, 'until', 0);
@@ -91,6 +92,13 @@ $page = page_get($t, 'S', '/_mfa/settings');
 my $res = page_post($t, 'S', '/_mfa/settings',
                     { csrf => csrf_of($page), return => '/',
                       action => 'disable', code => $bad });
+is($res->status, 200, 'disable without its box ticked: refused');
+like(error_of($res), qr/Tick the box to confirm/, '... and told why');
+is($t->redis('HGET', 'mfa:user:carol:guard', 'n'), undef,
+   '... before any code is checked: nothing counted');
+$res = page_post($t, 'S', '/_mfa/settings',
+                 { csrf => csrf_of($page), return => '/',
+                   action => 'disable', code => $bad, confirm => 1 });
 is($res->status, 200, 'disable with a wrong code: refused');
 is($t->redis('HGET', 'mfa:user:carol:guard', 'n'), 1, 'counted');
 ok($t->redis('HEXISTS', 'mfa:user:carol', 'since'), 'still enrolled');

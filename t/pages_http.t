@@ -80,11 +80,11 @@ session($t, 'FR', 'frank', 'acme');
 $r = page_get($t, 'FR', '/_mfa/enroll',
               'Accept-Language' => 'fr-FR,fr;q=0.9,en;q=0.8');
 like($r->body, qr{<html lang="fr">}, 'French: lang="fr"');
-like($r->body, qr{Activer l’authentification à deux facteurs}, 'French text');
+like($r->body, qr{Activer la double authentification}, 'French text');
 $r = page_get($t, 'FR', '/_mfa/enroll', 'Accept-Language' => 'en-US,fr;q=0.5');
 like($r->body, qr{<html lang="en">}, 'English preferred: lang="en"');
 $r = page_get($t, 'FR', '/_mfa/settings', 'Accept-Language' => 'fr');
-like($r->body, qr{L’authentification à deux facteurs est désactivée}, 'settings in French');
+like($r->body, qr{La double authentification est désactivée}, 'settings in French');
 
 # methods, bodies, unknown pages
 $r = $t->http(PUT => '/_mfa/enroll', headers => { Cookie => 'sid=S1' });
@@ -141,7 +141,7 @@ $t->kill_redis();
 $r = page_get($t, 'P1', '/_mfa/enroll');
 is($r->status, 503, 'Redis down: 503');
 ok($r->header('Retry-After'), 'with Retry-After');
-like($r->body, qr{unavailable for a moment}, 'a plain explanation');
+like($r->body, qr{cannot be checked for a moment}, 'a plain explanation');
 $t->allow_log(qr/mfa: .*(Redis|redis)/);
 
 $t->done_testing();

@@ -84,7 +84,7 @@ $page = page_get($t, 'S1', '/_mfa/settings');
 like($page->body, qr{Your company requires two-factor authentication}, 'warned about the mandate');
 $r = page_post($t, 'S1', '/_mfa/settings',
                { csrf => csrf_of($page), return => '/',
-                 action => 'disable', code => totp($secret) });
+                 action => 'disable', code => totp($secret), confirm => 1 });
 is($r->status, 200, 'disable with a current code');
 like($r->body, qr{<p id="notice"[^>]*>Two-factor authentication was turned off\.}, 'told');
 like($r->body, qr{<p id="status">Two-factor authentication is off\.}, 'status off');
@@ -108,11 +108,11 @@ is($t->redis('HGET', 'mfa:user:dave', 'gen'), 3, 'gen: enrol, disable, enrol');
 $page = page_get($t, 'N2', '/_mfa/settings');
 $r = page_post($t, 'N2', '/_mfa/settings',
                { csrf => csrf_of($page), return => '/',
-                 action => 'disable', code => $codes2[1] });
+                 action => 'disable', code => $codes2[1], confirm => 1 });
 like($r->body, qr{id="notice"}, 'disabled with a recovery code');
 $r = page_post($t, 'N2', '/_mfa/settings',
                { csrf => csrf_of($page), return => '/',
-                 action => 'disable', code => $codes2[2] });
+                 action => 'disable', code => $codes2[2], confirm => 1 });
 is($r->status, 303, 'disable when not enrolled: back to the settings');
 
 $t->done_testing();

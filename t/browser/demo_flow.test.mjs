@@ -237,11 +237,20 @@ describe('make demo, played in a real browser', { timeout: 400000 }, () => {
         const page = s.alice;
         await clickAndWait(page, '#nav-admin');
         assert.equal(location(page).path, '/_mfa/admin');
-        assert.equal(await text(page, '#company'), 'globex');
+        assert.equal(await text(page, '#company'), 'Globex');
         assert.equal(await page.locator('#policy').getAttribute('data-required'), '0');
         await screenshot(page, 'demo-3-admin.png');
 
-        const r = await clickAndWait(page, 'form#policy-form button[type=submit]');
+        // the switch asks first: who will be sent to enrolment
+        await clickAndWait(page, 'form#policy-form button[type=submit]');
+        const affected = (await page.locator('#affected li').allTextContents())
+            .map((t) => t.trim());
+        assert.deepEqual(affected, ['alice (you)', 'carol']);
+        assert.equal(await redis.command('HGET', 'mfa:company:globex', 'require_2fa'), '0',
+                     'nothing changed before "Yes"');
+        await screenshot(page, 'demo-3-admin-confirm.png');
+
+        const r = await clickAndWait(page, '#yes');
         assert.ok(r.status() < 400, `the flip answered ${r.status()}`);
         assert.equal(await redis.command('HGET', 'mfa:company:globex', 'require_2fa'), '1');
         assert.equal(await redis.command('HGET', 'mfa:company:globex', 'changed_by'),
@@ -291,6 +300,7 @@ describe('make demo, played in a real browser', { timeout: 400000 }, () => {
 
         // a recovery code: the TOTP code's time step is spent (replay)
         await page.locator('#disable-form input[name=code]').fill(s.codes[0]);
+        await page.locator('#disable-confirm').check();
         const r = await clickAndWait(page, '#disable-form button[type=submit]');
         assert.ok(r.status() < 400, `disable answered ${r.status()}`);
         assert.equal(await redis.command('HEXISTS', 'mfa:user:carol', 'since'), 0,

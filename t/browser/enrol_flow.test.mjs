@@ -206,8 +206,10 @@ describe('enrolment under a company mandate, in a real browser',
             page.locator('a#download').click(),
         ]);
         const saved = fs.readFileSync(await download.path(), 'utf8');
-        assert.deepEqual(saved.split(/\s+/).filter(Boolean), s.codes,
-                         'the downloaded file lists the codes shown');
+        assert.match(saved, /^Recovery codes for Acme Dashboard\nAccount: alice\n/,
+                     'the file says whose codes they are');
+        assert.deepEqual(saved.split('\n').filter((l) => RECOVERY_CODE.test(l)),
+                         s.codes, 'the downloaded file lists the codes shown');
         assert.equal(location(page).path, '/_mfa/enroll', 'still on the page');
     });
 
@@ -262,6 +264,7 @@ describe('enrolment under a company mandate, in a real browser',
         await waitForStepAfter(s.usedStep);
         const code = totp(s.secret);
         await page.locator('#disable-form input[name=code]').fill(code);
+        await page.locator('#disable-confirm').check();
         const done = await clickAndWait(page, '#disable-form button[type=submit]');
         assert.ok(done.status() < 400, `disable answered ${done.status()}`);
 

@@ -13,7 +13,8 @@ use MfaTest;
 use GateTest;
 
 our @EXPORT = qw(page_get page_post csrf_of secret_of codes_of totp
-                 totp_at enrol_via_pages error_of wait_next_step audit);
+                 totp_at enrol_via_pages error_of lock_of wait_next_step
+                 audit);
 
 # GET a page as session sid; %h: more headers
 sub page_get {
@@ -55,6 +56,15 @@ sub codes_of {
 sub error_of {
     my ($res) = @_;
     my ($v) = $res->body =~ m{<p id="error"[^>]*>([^<]*)</p>};
+    return $v;
+}
+
+# the text of the lockout notice (markup removed), undef without one
+sub lock_of {
+    my ($res) = @_;
+    my ($v) = $res->body =~ m{<p id="lock"[^>]*>(.*?)</p>}s;
+    return undef unless defined $v;
+    $v =~ s/<[^>]*>//g;
     return $v;
 }
 

@@ -303,7 +303,7 @@ export async function startRedis(dir, taken) {
 
 ///////////////////////////////////////////////////////////////////////////
 // the dashboard stand-in: any path answers a page that shows the URI and
-// the X-MFA-* headers it received
+// the X-MFA-* headers it received, with a form that POSTs
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({
     '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
@@ -327,6 +327,10 @@ export async function startDashboard(taken) {
 <p>X-MFA-User: <span id="mfa-user">${escapeHtml(user ?? '')}</span></p>
 <p>X-MFA-Status: <span id="mfa-status">${escapeHtml(status ?? '')}</span></p>
 <p><a id="self" href="${escapeHtml(req.url)}">this page again</a></p>
+<form id="ticket" method="post" action="/tickets?list=open">
+<label>Title <input name="title" id="title"></label>
+<button type="submit">Save</button>
+</form>
 </body>
 </html>
 `;
@@ -392,6 +396,7 @@ http {
         mfa_session_format json;
         mfa_session_user user.id;
         mfa_session_company company_id;
+        mfa_session_admin is_admin;
         mfa_logout_url /logout;
 
         location / {
@@ -537,12 +542,16 @@ export async function startStack() {
 }
 
 // a dashboard session record in Redis, as the dashboard's login would
-// leave it: returns its random 32-hex id
-export async function createSession(redis, user, company) {
+// leave it (admin: the user administers that company): returns its random
+// 32-hex id
+export async function createSession(redis, user, company, { admin } = {}) {
     const sid = randomBytes(16).toString('hex');
     const record = { user: { id: user } };
     if (company !== undefined) {
         record.company_id = company;
+    }
+    if (admin) {
+        record.is_admin = true;
     }
     await redis.command('SET', `sess:${sid}`, JSON.stringify(record));
     return sid;

@@ -1,0 +1,32 @@
+
+/*
+ * ngx_http_mfa_module: log lines that any client can make repeat at will
+ * (a Redis outage, a wrong bearer token, a forged form) are written at
+ * most once a second per kind, with how many were not.
+ */
+
+
+#ifndef _NGX_HTTP_MFA_LOG_H_INCLUDED_
+#define _NGX_HTTP_MFA_LOG_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+
+/* one kind of line: a static of the code that logs it, in each worker */
+typedef struct {
+    ngx_msec_t  last;
+    ngx_uint_t  unlogged;
+} ngx_http_mfa_log_limit_t;
+
+
+/*
+ * Whether a line of this kind may be written now; if so, *unlogged is how
+ * many were not since the last one, else it is counted.
+ */
+ngx_uint_t ngx_http_mfa_log_due(ngx_http_mfa_log_limit_t *limit,
+    ngx_uint_t *unlogged);
+
+
+#endif /* _NGX_HTTP_MFA_LOG_H_INCLUDED_ */
