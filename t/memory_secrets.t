@@ -49,6 +49,7 @@ my $key = $t->read_file('mfa.key');
 # the readable areas of a process: [start, end, dontdump]
 sub areas {
     my ($pid) = @_;
+    no warnings 'portable';     # 64-bit addresses
     open my $fh, '<', "/proc/$pid/smaps" or die "smaps of $pid: $!\n";
     my (@areas, $cur);
     while (my $line = <$fh>) {

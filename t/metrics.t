@@ -32,11 +32,13 @@ $conf =~ s/listen 127\.0\.0\.1:%%PORT_HTTP%%;/listen 127.0.0.1:%%PORT_HTTP%% reu
 $t->run($conf);
 
 # the exposition through prometheus_client: { 'name{k="v",...}' => value }
+my $typed;
+
 sub scrape {
     my $res = $t->http(GET => '/metrics');
     die 'scrape: ' . $res->status . "\n" unless $res->status == 200;
     like($res->header('Content-Type'), qr{^text/plain; version=0\.0\.4},
-         'the text format\'s content type') if !$main::typed++;
+         'the text format\'s content type') if !$typed++;
 
     my $file = $t->path('scrape.txt');
     $t->write_file('scrape.txt', $res->body);
