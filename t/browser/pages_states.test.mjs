@@ -371,7 +371,22 @@ describe('every page state, accessible and honest, in a real browser',
         await checkState('admin, not an admin', s.gus, '/_mfa/admin');
     });
 
-    step('10. messages: no session, a refused form', async () => {
+    step('10. 320 px wide (WCAG reflow, 400 % zoom): nothing scrolls sideways',
+         async () => {
+        for (const [sid, url] of [[s.gus, '/_mfa/enroll?return=%2F'],
+                                  [s.bob3, '/_mfa/challenge?return=%2F'],
+                                  [s.bob2, '/_mfa/settings'],
+                                  [s.gina, '/_mfa/admin']]) {
+            const page = await newPage(sid, { viewport: { width: 320, height: 640 },
+                                              locale: 'fr-FR' });
+            await page.goto(stack.url(url));
+            const width = await page.evaluate(() => document.documentElement.scrollWidth);
+            assert.ok(width <= 320, `${url}: ${width} px wide`);
+            await page.context().close();
+        }
+    });
+
+    step('11. messages: no session, a refused form', async () => {
         await checkState('no session', null, '/_mfa/settings');
         await checkState('a refused form', s.bob2, '/_mfa/settings',
                          async (page, url) => {
@@ -383,7 +398,7 @@ describe('every page state, accessible and honest, in a real browser',
         });
     });
 
-    step('11. Redis down: the translated page, and its way on', async () => {
+    step('12. Redis down: the translated page, and its way on', async () => {
         await stack.redis.stop();
         await checkState('Redis down', s.bob2, '/reports?tab=2', async (page, url) => {
             const r = await page.goto(stack.url(url));
@@ -398,7 +413,7 @@ describe('every page state, accessible and honest, in a real browser',
         await page.context().close();
     });
 
-    step('12. every state checked in both languages; no script error', async () => {
+    step('13. every state checked in both languages; no script error', async () => {
         assert.ok(checked.length >= 40, `${checked.length} states checked`);
         assert.deepEqual(browserErrors, []);
     });
