@@ -7,6 +7,10 @@
 #                                marker named with nginx's master key)
 #   seed.pl pending N            sess:p<i> for user p<i> in company strict,
 #                                which requires 2FA, not enrolled
+#   seed.pl challenge N          sess:c<i> for user c<i> in company open,
+#                                enrolled, this session not verified
+#   seed.pl optional N           sess:n<i> for user n<i> in company open
+#                                (no mandate), not enrolled
 
 use strict;
 use warnings;
@@ -15,8 +19,9 @@ use Digest::SHA qw(hmac_sha256 hmac_sha256_hex);
 
 my ($kind, $n, $keyfile) = @ARGV;
 
-die "usage: seed.pl verified N KEYFILE | pending N\n"
-    unless defined $n && $n =~ /^\d+$/ && $kind =~ /^(verified|pending)$/
+die "usage: seed.pl verified N KEYFILE | pending N | challenge N | optional N\n"
+    unless defined $n && $n =~ /^\d+$/
+           && $kind =~ /^(verified|pending|challenge|optional)$/
            && ($kind ne 'verified' || defined $keyfile);
 
 # the session digest's key: HMAC-SHA256(master key, "mfa/session")
@@ -49,6 +54,15 @@ for my $i (0 .. $n - 1) {
         cmd('HSET', "mfa:user:u$i", 'gen', '1', 'since', '1700000000');
         cmd('SET', 'mfa:verified:' . substr(hmac_sha256_hex($sid, $dkey), 0, 32),
             "u$i 1");
+
+    } elsif ($kind eq 'challenge') {
+        cmd('SET', "sess:c$i",
+            qq({"user":{"id":"c$i"},"company_id":"open"}));
+        cmd('HSET', "mfa:user:c$i", 'gen', '1', 'since', '1700000000');
+
+    } elsif ($kind eq 'optional') {
+        cmd('SET', "sess:n$i",
+            qq({"user":{"id":"n$i"},"company_id":"open"}));
 
     } else {
         cmd('SET', "sess:p$i",

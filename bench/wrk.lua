@@ -1,9 +1,12 @@
 -- wrk script for bench/run: every request carries the cookie of one of
 -- SESSIONS sessions (sid = PREFIX .. n), rotating, each thread from its
--- own offset; done() prints one machine-readable line.
+-- own offset, or drawn at random (DRAW=random: like real users, each seen
+-- seldom); SID_PREFIX empty: no cookie at all.  done() prints one
+-- machine-readable line.
 
 local sessions = tonumber(os.getenv("SESSIONS") or "10000")
 local prefix = os.getenv("SID_PREFIX") or "s"
+local random = os.getenv("DRAW") == "random"
 local counter = 0
 local threads = 0
 
@@ -14,15 +17,21 @@ end
 
 function init(args)
     counter = tonumber(offset or 0)
+    math.randomseed(os.time() + counter)
 end
 
 function request()
+    local n, headers
+
     counter = counter + 1
-    local sid = prefix .. (counter % sessions)
-    return wrk.format("GET", "/reports?tab=" .. (counter % 7), {
-        ["Cookie"] = "sid=" .. sid,
-        ["Accept"] = "text/html",
-    })
+    n = random and math.random(0, sessions - 1) or (counter % sessions)
+    headers = { ["Accept"] = "text/html" }
+
+    if prefix ~= "" then
+        headers["Cookie"] = "sid=" .. prefix .. n
+    end
+
+    return wrk.format("GET", "/reports?tab=" .. (counter % 7), headers)
 end
 
 function done(summary, latency, requests)
