@@ -22,8 +22,8 @@
 
 /* string <prefix>pending:<session digest> = "<uid> <sealed secret>" */
 #define MFA_KEY_PENDING           "pending:"
-/* string <prefix>pending:<session digest>:replace = "<uid>", with a TTL:
-   a current code allowed this session to set up a new phone */
+/* string <prefix>pending:<session digest>:replace = "<uid> <gen>", with a
+   TTL: a current code allowed this session to replace that credential */
 #define MFA_KEY_PENDING_REPLACE   ":replace"
 /* string <prefix>addr:<client address>: failures in a window */
 #define MFA_KEY_ADDR              "addr:"

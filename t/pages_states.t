@@ -141,6 +141,19 @@ $r = page_post($t, 'F3', '/_mfa/challenge',
 is($r->status, 303, 'the new one does');
 $r = page_get($t, 'F1', '/_mfa/enroll?replace=1&return=%2F');
 is($r->status, 303, 'the permission was used up');
+
+# a permission is for one credential: void once it changed
+$page = page_get($t, 'F1', '/_mfa/settings');
+$r = page_post($t, 'F1', '/_mfa/settings',
+               { csrf => csrf_of($page), return => '/', action => 'reenroll',
+                 code => $codes[0] });
+is($r->status, 303, 'a recovery code allows a new phone too');
+my $g = $t->redis('HINCRBY', 'mfa:user:finn', 'gen', 1);
+$t->redis('SET', 'mfa:verified:' . digest($t, 'F1'), "finn $g");
+is(page_get($t, 'F1', '/x')->status, 200, 'this session verified for the new generation');
+$r = page_get($t, 'F1', '/_mfa/enroll?replace=1&return=%2F');
+is($r->status, 303, 'the credential changed since: the permission is void');
+like($r->header('Location'), qr{/_mfa/settings$}, '... back to the settings');
 $t->redis('DEL', 'mfa:user:finn:guard');
 
 # Redis down: a browser gets the translated page, a script plain text
