@@ -781,6 +781,14 @@ test_page_enroll(void **state)
     p.replace = 0;
     p.required = 0;
 
+    /* optional: nothing says the account must have it */
+
+    render(&p);
+    assert_false(mfa_test_contains(out, "id=\"required\""));
+    assert_false(mfa_test_contains(out, "needs"));
+    assert_false(mfa_test_contains(out, "requires"));
+    assert_true(mfa_test_contains(out, "id=\"cancel\""));
+
     /* a secret not a multiple of four long */
 
     p.secret = "ABCDEFGHIJ";
@@ -1089,6 +1097,9 @@ test_page_challenge(void **state)
     assert_int_equal(count(out, "id=\"error\""), 1);
     element(out, "recovery-form", el, sizeof(el));
     assert_true(mfa_test_contains(el, "id=\"error\""));
+    assert_true(mfa_test_contains(el, "That recovery code is not valid or "
+                                  "was already used"));
+    assert_false(mfa_test_contains(el, "clock"));
     assert_true(mfa_test_contains(out, "<details open><summary>"));
     element(out, "recovery-code", tag, sizeof(tag));
     check_tag(tag, "aria-invalid=\"true\"\naria-describedby=\"error\"\n"

@@ -73,6 +73,7 @@ typedef enum {
     T_RETRY,
     T_LOGOUT,
     T_MSG_WRONG_CODE,
+    T_MSG_WRONG_RECOVERY,
     T_MSG_LOCKED,
     T_MSG_LOCKED_IN,
     T_MSG_LOCKED_OVER,
@@ -144,13 +145,13 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
     [T_ERROR_PREFIX] = {
         "Error – ", "Erreur – " },
     [T_ENROLL_INTRO] = {
-        "Your account needs a second factor: an authenticator app on your "
-        "phone (Google Authenticator, Microsoft Authenticator, FreeOTP, "
-        "1Password…) that shows a new 6-digit code every 30 seconds.",
-        "Votre compte demande un second facteur : une application "
-        "d’authentification sur votre téléphone (Google Authenticator, "
-        "Microsoft Authenticator, FreeOTP, 1Password…) qui affiche un "
-        "nouveau code à 6 chiffres toutes les 30 secondes." },
+        "The second factor is an authenticator app on your phone (Google "
+        "Authenticator, Microsoft Authenticator, FreeOTP, 1Password…) that "
+        "shows a new 6-digit code every 30 seconds.",
+        "Le second facteur est une application d’authentification sur "
+        "votre téléphone (Google Authenticator, Microsoft Authenticator, "
+        "FreeOTP, 1Password…) qui affiche un nouveau code à 6 chiffres "
+        "toutes les 30 secondes." },
     [T_REENROLL_INTRO] = {
         "Set up the authenticator app of your new phone. Your old phone "
         "and your recovery codes keep working until you enter a code from "
@@ -306,6 +307,12 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "Ce code n’est pas valide. Vérifiez-le et réessayez avec un "
         "nouveau code. Si les codes échouent encore, vérifiez que votre "
         "téléphone règle son heure automatiquement." },
+    [T_MSG_WRONG_RECOVERY] = {
+        "That recovery code is not valid or was already used: each code "
+        "works once. Check it and try another one from your list.",
+        "Ce code de secours n’est pas valide ou a déjà servi : chaque code "
+        "ne sert qu’une fois. Vérifiez-le et essayez-en un autre de votre "
+        "liste." },
     [T_MSG_LOCKED] = {
         "Too many wrong codes. For your safety, no code is checked until",
         "Trop de codes erronés. Par sécurité, aucun code n’est vérifié "
@@ -889,6 +896,10 @@ mfa_html_error(const mfa_page_t *p, mfa_buf_t *b, mfa_form_e form)
 
     if (t == T_COUNT || !mfa_html_is_error(p->msg) || form != p->form) {
         return;
+    }
+
+    if (p->msg == MFA_MSG_WRONG_CODE && form == MFA_FORM_RECOVERY) {
+        t = T_MSG_WRONG_RECOVERY;
     }
 
     mfa_buf_str(b, "<p id=\"error\" class=\"error\" role=\"alert\">");
