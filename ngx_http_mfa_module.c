@@ -67,7 +67,7 @@ static char *ngx_http_mfa_set_session_id(ngx_conf_t *cf, ngx_command_t *cmd,
 static ngx_uint_t ngx_http_mfa_names_var(ngx_str_t *value, const char *name);
 static char *ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+static char *ngx_http_mfa_set_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_mfa_check_pages(ngx_conf_t *cf, void *post,
@@ -341,11 +341,11 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, verified_ttl),
       &ngx_http_mfa_ttl_bounds },
 
-    { ngx_string("mfa_verified_cache"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_mfa_set_cache,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_mfa_loc_conf_t, verified_cache),
+    { ngx_string("mfa_cache_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_set_cache_size,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("mfa_totp_digits"),
@@ -756,7 +756,7 @@ ngx_http_mfa_cleanup(void *data)
         ctx->query = NULL;
     }
 
-    ngx_http_mfa_fast_detach(&ctx->fast);
+    ngx_http_mfa_lookup_detach(ctx);
 }
 
 
@@ -1589,34 +1589,34 @@ ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* "off", or a time of at most one second */
+/* "off", or a size of at least NGX_HTTP_MFA_CACHE_MIN */
 
 static char *
-ngx_http_mfa_set_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_mfa_set_cache_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_mfa_loc_conf_t *mlcf = conf;
+    ngx_http_mfa_main_conf_t *mmcf = conf;
 
-    ngx_int_t   ms;
+    ssize_t     size;
     ngx_str_t  *value;
 
-    if (mlcf->verified_cache != NGX_CONF_UNSET_MSEC) {
+    if (mmcf->cache_size != NGX_CONF_UNSET_SIZE) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
 
     if (ngx_strcmp(value[1].data, "off") == 0) {
-        mlcf->verified_cache = 0;
+        mmcf->cache_size = 0;
         return NGX_CONF_OK;
     }
 
-    ms = ngx_parse_time(&value[1], 0);
+    size = ngx_parse_size(&value[1]);
 
-    if (ms == NGX_ERROR || ms <= 0 || ms > NGX_HTTP_MFA_CACHE_MAX_TTL) {
-        return "must be \"off\" or a time from 1ms to 1s";
+    if (size == NGX_ERROR || size < NGX_HTTP_MFA_CACHE_MIN) {
+        return "must be \"off\" or a size of at least 512k";
     }
 
-    mlcf->verified_cache = (ngx_msec_t) ms;
+    mmcf->cache_size = (size_t) size;
 
     return NGX_CONF_OK;
 }
@@ -1878,6 +1878,7 @@ ngx_http_mfa_create_main_conf(ngx_conf_t *cf)
 
     mmcf->redis.timeout = NGX_CONF_UNSET_MSEC;
     mmcf->redis.db = NGX_CONF_UNSET;
+    mmcf->cache_size = NGX_CONF_UNSET_SIZE;
 
     return mmcf;
 }
@@ -1890,6 +1891,7 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_msec_value(mmcf->redis.timeout, 200);
     ngx_conf_init_value(mmcf->redis.db, 0);
+    ngx_conf_init_size_value(mmcf->cache_size, 64 * 1024 * 1024);
 
     if (mmcf->prefix.data == NULL) {
         ngx_str_set(&mmcf->prefix, "mfa:");
@@ -1980,7 +1982,6 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
     conf->policy_scope = NGX_CONF_UNSET_UINT;
     conf->fail = NGX_CONF_UNSET_UINT;
     conf->verified_ttl = NGX_CONF_UNSET;
-    conf->verified_cache = NGX_CONF_UNSET_MSEC;
     conf->totp_digits = NGX_CONF_UNSET_UINT;
     conf->totp_period = NGX_CONF_UNSET;
     conf->totp_algorithm = NGX_CONF_UNSET_UINT;
@@ -2021,19 +2022,6 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->session_max_size, prev->session_max_size,
                               64 * 1024);
 
-    /* GETRANGE's inclusive end: a larger record comes back one byte
-       longer than the limit, without the rest */
-
-    if (conf->session_max_arg.data == NULL) {
-        conf->session_max_arg.data = ngx_pnalloc(cf->pool, NGX_SIZE_T_LEN);
-        if (conf->session_max_arg.data == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        conf->session_max_arg.len = ngx_sprintf(conf->session_max_arg.data,
-                                                "%uz", conf->session_max_size)
-                                    - conf->session_max_arg.data;
-    }
     ngx_conf_merge_str_value(conf->session_user, prev->session_user, "");
     ngx_conf_merge_str_value(conf->session_company, prev->session_company,
                              "");
@@ -2046,8 +2034,6 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_MFA_FAIL_CLOSED);
     ngx_conf_merge_sec_value(conf->verified_ttl, prev->verified_ttl,
                              12 * 60 * 60);
-    ngx_conf_merge_msec_value(conf->verified_cache, prev->verified_cache,
-                              NGX_HTTP_MFA_CACHE_MAX_TTL);
     ngx_conf_merge_uint_value(conf->totp_digits, prev->totp_digits, 6);
     ngx_conf_merge_sec_value(conf->totp_period, prev->totp_period, 30);
     ngx_conf_merge_uint_value(conf->totp_algorithm, prev->totp_algorithm,
@@ -2202,7 +2188,6 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
-    ngx_http_mfa_lookup_init();
     ngx_http_mfa_store_init();
 
     /*
@@ -2221,7 +2206,7 @@ ngx_http_mfa_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
-    if (ngx_http_mfa_cache_init(cycle) != NGX_OK
+    if (ngx_http_mfa_cache_init(cycle, mmcf->cache_size) != NGX_OK
         || ngx_http_mfa_cookie_init_process(cycle) != NGX_OK)
     {
         return NGX_ERROR;

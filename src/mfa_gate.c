@@ -67,9 +67,20 @@ void
 mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
 {
+    mfa_gate_identify(spec, st, in, id, err);
+
+    if (in->session == MFA_RECORD_OK) {
+        mfa_gate_judge(spec, st, in, id, err);
+    }
+}
+
+
+void
+mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
+{
     int                   rc;
-    char                  want[MFA_ID_MAX + 20];
-    size_t                i, n, len;
+    size_t                i, n;
     mfa_str_t             paths[MFA_PATHS], fields[MFA_PATHS];
     mfa_session_value_t   found[MFA_PATHS], *values[MFA_PATHS];
 
@@ -90,8 +101,8 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     }
 
     if (st->session == MFA_RECORD_INVALID && st->too_large) {
-        mfa_err_set(err, "the session record is %zu bytes, more than "
-                    "\"mfa_session_max_size\": not read", st->too_large);
+        mfa_err_set(err, "the session record is more than %zu bytes "
+                    "(\"mfa_session_max_size\"): not read", st->too_large);
         return;
     }
 
@@ -162,8 +173,16 @@ mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
                     "bytes, no space, control character or colon)",
                     MFA_ID_MAX);
         in->session = MFA_RECORD_INVALID;
-        return;
     }
+}
+
+
+void
+mfa_gate_judge(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
+{
+    char    want[MFA_ID_MAX + 20];
+    size_t  i, len;
 
     id->own_company = id->company.found;
 

@@ -98,7 +98,8 @@ typedef struct {
     mfa_record_e        session;         /* ABSENT, OK, or INVALID for a
                                             key of the wrong type or a
                                             record too large */
-    size_t              too_large;       /* that record's size, unread */
+    size_t              too_large;       /* too large: the size it is
+                                            larger than, unread */
     mfa_str_t           record;          /* json: the session string */
     mfa_str_t           fields[MFA_PATHS];  /* hash: the paths' fields */
     mfa_str_t           user;            /* the user id the keys used */
@@ -132,6 +133,19 @@ typedef struct {
  * err; the gate then denies.
  */
 void mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err);
+
+/*
+ * mfa_gate_read() in two steps.  The first reads the session record
+ * alone (st's session, record and fields): in->session and in->visitor,
+ * and the identity as the record names it, so that it can be kept.  The
+ * second, for a session that names a valid user (in->session OK), reads
+ * the rest of st for that identity.
+ */
+void mfa_gate_identify(const mfa_gate_spec_t *spec,
+    const mfa_gate_state_t *st, mfa_gate_input_t *in,
+    mfa_gate_identity_t *id, mfa_err_t *err);
+void mfa_gate_judge(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err);
 
 /* "<user> <gen>": the value of a verified marker */

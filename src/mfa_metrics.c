@@ -116,11 +116,11 @@ mfa_metrics_render(const mfa_metrics_t *m, mfa_buf_t *b)
                          m->decisions, MFA_METRIC_DECISIONS);
 
     mfa_buf_printf(b,
-        "# HELP mfa_verified_cache_total Lookups of the verified-decision "
-        "cache, by result.\n"
-        "# TYPE mfa_verified_cache_total counter\n"
-        "mfa_verified_cache_total{result=\"hit\"} %llu\n"
-        "mfa_verified_cache_total{result=\"miss\"} %llu\n",
+        "# HELP mfa_cache_facts_total Facts the gate needed, by whether the "
+        "worker's cache had them.\n"
+        "# TYPE mfa_cache_facts_total counter\n"
+        "mfa_cache_facts_total{result=\"hit\"} %llu\n"
+        "mfa_cache_facts_total{result=\"miss\"} %llu\n",
         (unsigned long long) m->cache_hits,
         (unsigned long long) m->cache_misses);
 

@@ -29,12 +29,6 @@
 #define NGX_HTTP_MFA_FAIL_CLOSED    0
 #define NGX_HTTP_MFA_FAIL_OPEN      1
 
-/* the arguments of the lookup command */
-#define NGX_HTTP_MFA_ARGS           15
-/* GETRANGE session 0 max, GET marker, HMGET user gen since */
-#define NGX_HTTP_MFA_FAST_ARGS      10
-#define NGX_HTTP_MFA_FAST_QUERIES   3
-
 
 typedef struct {
     ngx_http_mfa_redis_conf_t   redis;
@@ -54,6 +48,8 @@ typedef struct {
     ngx_str_t                   api_token;
     /* "mfa_metrics" is somewhere */
     ngx_flag_t                  metrics;
+    /* "mfa_cache_size": a worker's cache of facts, 0 without */
+    size_t                      cache_size;
 } ngx_http_mfa_main_conf_t;
 
 
@@ -65,9 +61,8 @@ typedef struct {
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
     ngx_uint_t                  session_format;
-    /* "mfa_session_max_size", and its value as the GETRANGE end */
+    /* "mfa_session_max_size" */
     size_t                      session_max_size;
-    ngx_str_t                   session_max_arg;
     ngx_str_t                   session_user;
     ngx_str_t                   session_company;
     ngx_str_t                   session_admin;
@@ -77,7 +72,6 @@ typedef struct {
     ngx_uint_t                  policy_scope;
     ngx_uint_t                  fail;
     time_t                      verified_ttl;
-    ngx_msec_t                  verified_cache;
     ngx_uint_t                  totp_digits;
     time_t                      totp_period;
     ngx_uint_t                  totp_algorithm;
@@ -93,41 +87,18 @@ typedef struct {
 
 
 typedef struct ngx_http_mfa_page_s  ngx_http_mfa_page_t;
-typedef struct ngx_http_mfa_fast_s  ngx_http_mfa_fast_t;
-
-
-/* the fast path's pipelined commands: src/ngx_http_mfa_fast.c */
-struct ngx_http_mfa_fast_s {
-    const char                  *argv[NGX_HTTP_MFA_FAST_ARGS];
-    size_t                       argvlen[NGX_HTTP_MFA_FAST_ARGS];
-    ngx_http_mfa_redis_query_t  *query[NGX_HTTP_MFA_FAST_QUERIES];
-    /* the session record (at most "max" bytes) and the verified marker */
-    ngx_str_t                    str[2];
-    size_t                       max;
-    /* where the copies go: the request's pool, or the heap (NULL) */
-    ngx_pool_t                  *pool;
-    ngx_log_t                   *log;
-    /* the owner, called once with HMGET's reply (NULL: no answer) */
-    void                        *data;
-    void                       (*done)(ngx_http_mfa_fast_t *f,
-                                       redisReply *hmget);
-    unsigned                     failed:1;   /* for the script to decide */
-    unsigned                     lost:1;     /* no answer */
-};
+/* a lookup in progress: src/ngx_http_mfa_lookup.c */
+typedef struct ngx_http_mfa_lookup_s  ngx_http_mfa_lookup_t;
 
 
 typedef struct {
     ngx_http_request_t          *request;
     /* the settings the decision was made with */
     ngx_http_mfa_loc_conf_t     *conf;
+    /* a write of the pages in flight */
     ngx_http_mfa_redis_query_t  *query;
-    /* the command's arguments, kept for the EVAL after a NOSCRIPT */
-    const char                  *argv[NGX_HTTP_MFA_ARGS];
-    size_t                       argvlen[NGX_HTTP_MFA_ARGS];
-    /* the fast path, for a session verified before by this worker, and
-       the user it was verified for */
-    ngx_http_mfa_fast_t          fast;
-    ngx_str_t                    fast_user;
+    /* the gate's reads */
+    ngx_http_mfa_lookup_t       *lookup;
     mfa_gate_decision_t          decision;
     /*
      * What the decision is bound to: the session id (checked), the
@@ -143,10 +114,6 @@ typedef struct {
     mfa_gate_identity_t          identity;
     /* the state of a request for the module's pages */
     ngx_http_mfa_page_t         *page;
-    /* the session id and key, for the verified-decision cache */
-    ngx_str_t                    cache_key;
-    /* when Redis was asked: a decision is kept from then on */
-    ngx_msec_t                   asked;
     /* r->uri_changes when decided: one less after an internal redirect */
     ngx_uint_t                   uri_changes;
     unsigned                     waiting:1;
@@ -154,7 +121,7 @@ typedef struct {
     unsigned                     headers_set:1;
     unsigned                     counted:1;
     unsigned                     sid_set:1;
-    /* a lookup for the pages: the verified-decision cache is not used */
+    /* a lookup for the pages: every fact is read in Redis */
     unsigned                     no_cache:1;
 } ngx_http_mfa_ctx_t;
 
@@ -208,9 +175,6 @@ ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);
 /* the gate's 503 for a browser: the translated page; finalizes r */
 void ngx_http_mfa_pages_unavailable(ngx_http_request_t *r);
 
-/* computes the lookup script's digest for EVALSHA */
-void ngx_http_mfa_lookup_init(void);
-
 /*
  * Starts the Redis lookup and the gate's decision for the request.
  * NGX_OK: ctx->decision is made; NGX_AGAIN: wait for the reply, the
@@ -222,30 +186,8 @@ ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec);
 
-/* the fast path: src/ngx_http_mfa_fast.c */
-ngx_int_t ngx_http_mfa_fast_start(ngx_http_mfa_fast_t *f, ngx_log_t *log,
-    ngx_str_t *session_key, ngx_str_t *verified_key, ngx_str_t *user_key,
-    ngx_str_t *max);
-void ngx_http_mfa_fast_detach(ngx_http_mfa_fast_t *f);
-void ngx_http_mfa_fast_free(ngx_http_mfa_fast_t *f);
-/*
- * The fast path's verdict once HMGET (gen, since) answered: NGX_OK when
- * the session is still the user's, enrolled and verified; in and id filled.
- */
-ngx_int_t ngx_http_mfa_fast_verified(ngx_http_mfa_fast_t *f,
-    mfa_gate_spec_t *spec, ngx_str_t *user, redisReply *hmget,
-    mfa_gate_input_t *in, mfa_gate_identity_t *id);
-
-/* a string reply as it is; data NULL for anything else */
-mfa_str_t ngx_http_mfa_reply_str(redisReply *reply);
-
-/*
- * Confirms a cached verified decision in the background (MGET and HMGET):
- * refreshed when still verified, dropped otherwise.  cache_key, the
- * session key, the session id and the user are copied.
- */
-void ngx_http_mfa_refresh(ngx_http_request_t *r, ngx_str_t *cache_key,
-    ngx_str_t *session_key, ngx_str_t *id, ngx_str_t *user);
+/* the request goes away: replies still to come are dropped */
+void ngx_http_mfa_lookup_detach(ngx_http_mfa_ctx_t *ctx);
 
 
 #endif /* _NGX_HTTP_MFA_H_INCLUDED_ */

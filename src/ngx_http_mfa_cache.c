@@ -1,13 +1,15 @@
 
 /*
- * ngx_http_mfa_module: the per-worker cache of verified decisions.
+ * ngx_http_mfa_module: the worker's exact cache of facts read in Redis.
  *
- * A session that passed the gate as "verified" is let through again for
- * at most a second (mfa_verified_cache) without asking Redis: a page and
- * its requests rarely spread over more than that.  Only verified outcomes
- * are kept, which a policy flip does not change; a disable, a reset or a
- * logout is seen within that second.  The table itself is pure core
- * (src/mfa_cache.c); this file gives it nginx's clock and strings.
+ * The table is pure core (src/mfa_fcache.c).  Redis keeps it exact: the
+ * worker's query connection has CLIENT TRACKING on, redirected to its
+ * invalidation connection (src/ngx_http_mfa_redis.c), and every key this
+ * worker read is named there when it changes.  The cache is used only
+ * while that works: tracking on for the current invalidation connection,
+ * and a message sent through it less than NGX_HTTP_MFA_CACHE_BOUND ago
+ * received.  Whenever either connection is lost or set up again,
+ * everything is forgotten.
  */
 
 
@@ -15,27 +17,22 @@
 #include <ngx_core.h>
 
 #include "ngx_http_mfa_cache.h"
-
-
-/* 32768 entries of 192 bytes: 6 MB a worker */
-#define NGX_HTTP_MFA_CACHE_SLOTS  32768
-
-
-#define ngx_http_mfa_cache_str(s)                                             \
-    ((mfa_str_t) { (const char *) (s)->data, (s)->len })
+#include "ngx_http_mfa_redis.h"
+#include "mfa_fcache.h"
 
 
 static uint64_t ngx_http_mfa_cache_now(void);
+static void ngx_http_mfa_cache_invalidate(u_char *key, size_t len);
+static void ngx_http_mfa_cache_flush(void);
 
 
 /* per worker: allocated in init_process, freed in exit_process */
-static mfa_cache_t  ngx_http_mfa_cache;
+static mfa_fcache_t  ngx_http_mfa_cache;
 
 
 /*
- * nginx's clock in 64 bits, as the table keeps times: where ngx_msec_t
- * has 32 bits it wraps every 49.7 days, and an entry kept before the wrap
- * would look alive again after it.
+ * nginx's clock in 64 bits: where ngx_msec_t has 32 bits it wraps every
+ * 49.7 days, and an entry kept before the wrap would look alive after it.
  */
 
 static uint64_t
@@ -59,15 +56,21 @@ ngx_http_mfa_cache_now(void)
 
 
 ngx_int_t
-ngx_http_mfa_cache_init(ngx_cycle_t *cycle)
+ngx_http_mfa_cache_init(ngx_cycle_t *cycle, size_t size)
 {
-    if (mfa_cache_init(&ngx_http_mfa_cache, NGX_HTTP_MFA_CACHE_SLOTS)
-        != MFA_OK)
-    {
+    if (size == 0) {
+        return NGX_OK;
+    }
+
+    if (mfa_fcache_init(&ngx_http_mfa_cache, size) != MFA_OK) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
-                      "mfa: no memory for the verified-decision cache");
+                      "mfa: no memory for the cache (\"mfa_cache_size\" "
+                      "%uz)", size);
         return NGX_ERROR;
     }
+
+    ngx_http_mfa_redis_track(ngx_http_mfa_cache_invalidate,
+                             ngx_http_mfa_cache_flush);
 
     return NGX_OK;
 }
@@ -76,91 +79,91 @@ ngx_http_mfa_cache_init(ngx_cycle_t *cycle)
 void
 ngx_http_mfa_cache_exit(void)
 {
-    mfa_cache_free(&ngx_http_mfa_cache);
+    mfa_fcache_free(&ngx_http_mfa_cache);
 }
 
 
-ngx_int_t
-ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user)
+ngx_uint_t
+ngx_http_mfa_cache_usable(void)
 {
-    int        rc;
-    mfa_str_t  u;
+    ngx_msec_t  alive;
 
-    rc = mfa_cache_get(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                       ngx_http_mfa_cache_now(), &u);
-
-    if (rc == MFA_CACHE_MISS) {
-        return NGX_DECLINED;
+    if (ngx_http_mfa_cache.buckets == NULL) {
+        return 0;
     }
 
-    user->data = (u_char *) u.data;
-    user->len = u.len;
+    /* what Redis sent already counts, whatever the order of events */
+    ngx_http_mfa_redis_drain();
 
-    return rc == MFA_CACHE_REFRESH ? NGX_AGAIN : NGX_OK;
+    if (!ngx_http_mfa_redis_tracking(&alive)) {
+        return 0;
+    }
+
+    return (ngx_msec_int_t) (ngx_current_msec - alive)
+           <= NGX_HTTP_MFA_CACHE_BOUND;
+}
+
+
+uint64_t
+ngx_http_mfa_cache_mark(void)
+{
+    return mfa_fcache_mark(&ngx_http_mfa_cache);
 }
 
 
 ngx_int_t
-ngx_http_mfa_cache_user(void *conf, ngx_str_t *key, ngx_str_t *user)
+ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind, mfa_str_t key,
+    mfa_str_t *value)
 {
-    mfa_str_t  u;
-
-    if (mfa_cache_user(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                       &u)
+    if (mfa_fcache_get(&ngx_http_mfa_cache, scope, kind, key,
+                       ngx_http_mfa_cache_now(), value)
         != MFA_OK)
     {
         return NGX_DECLINED;
     }
 
-    user->data = (u_char *) u.data;
-    user->len = u.len;
-
     return NGX_OK;
 }
 
 
-/*
- * Kept from the time Redis was asked, not from its answer: Redis read the
- * session somewhere in between, and no decision may outlive that reading
- * by more than the ttl.
- */
-
 void
-ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
-    ngx_msec_t asked, ngx_msec_t ttl)
+ngx_http_mfa_cache_put(const void *scope, ngx_uint_t kind, mfa_str_t key,
+    mfa_str_t value, uint64_t mark, ngx_msec_t sent, long long ttl)
 {
-    ngx_msec_t  ago;
+    uint64_t  expires;
 
-    ago = ngx_current_msec - asked;
-
-    if (ago >= ttl) {
-        /* the answer came too late to be kept at all */
+    if (!ngx_http_mfa_cache_usable()) {
         return;
     }
 
-    mfa_cache_put(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                  ngx_http_mfa_cache_str(user),
-                  ngx_http_mfa_cache_now() - ago, ttl);
+    /* a key Redis expires: from when it was asked, never later */
+
+    expires = 0;
+
+    if (ttl >= 0) {
+        expires = ngx_http_mfa_cache_now() - (ngx_current_msec - sent)
+                  + (uint64_t) ttl;
+    }
+
+    (void) mfa_fcache_put(&ngx_http_mfa_cache, scope, kind, key, value, mark,
+                          expires);
 }
 
 
-void
-ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire)
+static void
+ngx_http_mfa_cache_invalidate(u_char *key, size_t len)
 {
-    mfa_cache_drop(&ngx_http_mfa_cache, conf, ngx_http_mfa_cache_str(key),
-                   ngx_http_mfa_cache_now(), expire != 0);
+    mfa_str_t  k;
+
+    k.data = (const char *) key;
+    k.len = len;
+
+    mfa_fcache_invalidate(&ngx_http_mfa_cache, k);
 }
 
 
-/*
- * A user's 2FA changed (disabled, enrolled again): this worker forgets
- * every decision it keeps for the user at once.  Other workers keep
- * theirs for at most NGX_HTTP_MFA_CACHE_MAX_TTL.
- */
-
-void
-ngx_http_mfa_cache_forget(ngx_str_t *user)
+static void
+ngx_http_mfa_cache_flush(void)
 {
-    mfa_cache_forget(&ngx_http_mfa_cache, ngx_http_mfa_cache_str(user),
-                     ngx_http_mfa_cache_now());
+    mfa_fcache_flush(&ngx_http_mfa_cache);
 }

@@ -1,6 +1,6 @@
 
 /*
- * ngx_http_mfa_module: the per-worker cache of verified decisions.
+ * ngx_http_mfa_module: the worker's exact cache of facts read in Redis.
  */
 
 
@@ -11,41 +11,42 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
-#include "mfa_cache.h"
+#include "mfa_core.h"
 
 
-/* the longest a verified decision may be reused: SPEC section 2.4 */
-#define NGX_HTTP_MFA_CACHE_MAX_TTL  MFA_CACHE_MAX_TTL
+/*
+ * The longest a fact is used without proof that no invalidation of it
+ * was lost (SPEC section 2.4): the invalidation connection must have
+ * delivered a message sent this recently.
+ */
+#define NGX_HTTP_MFA_CACHE_BOUND  1000
+
+/* the least "mfa_cache_size": the table's index takes about 140 KB */
+#define NGX_HTTP_MFA_CACHE_MIN    (512 * 1024)
 
 
-ngx_int_t ngx_http_mfa_cache_init(ngx_cycle_t *cycle);
+/* "size" bytes a worker; 0: no cache */
+ngx_int_t ngx_http_mfa_cache_init(ngx_cycle_t *cycle, size_t size);
 void ngx_http_mfa_cache_exit(void);
 
 /*
- * The user of a session that was verified less than "ttl" ago, for the
- * same location settings ("conf") and the same "key" (the session id and
- * the session key): NGX_OK and the user, or NGX_DECLINED.  NGX_AGAIN (with
- * the user) once half the time is gone: the caller starts a refresh, which
- * ends with ngx_http_mfa_cache_put() or ngx_http_mfa_cache_drop().
+ * Whether facts may be taken from the cache now: Redis tracks what this
+ * worker reads and its invalidations are known to arrive.  Reads the
+ * invalidations already received first.
  */
-ngx_int_t ngx_http_mfa_cache_get(void *conf, ngx_str_t *key, ngx_str_t *user);
+ngx_uint_t ngx_http_mfa_cache_usable(void);
 
-/* the refresh failed (expire 0) or found the session changed (expire 1) */
-void ngx_http_mfa_cache_drop(void *conf, ngx_str_t *key, ngx_uint_t expire);
+/* taken before reads are sent, given back with their answers */
+uint64_t ngx_http_mfa_cache_mark(void);
 
-/* a decision Redis gave for a question asked at "asked" */
-void ngx_http_mfa_cache_put(void *conf, ngx_str_t *key, ngx_str_t *user,
-    ngx_msec_t asked, ngx_msec_t ttl);
+ngx_int_t ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind,
+    mfa_str_t key, mfa_str_t *value);
 
-/*
- * The user a session was last verified for, whether or not the decision
- * expired: only a hint, for the lookup's fast path, which checks it.
- */
-ngx_int_t ngx_http_mfa_cache_user(void *conf, ngx_str_t *key,
-    ngx_str_t *user);
-
-/* expires this worker's decisions for a user */
-void ngx_http_mfa_cache_forget(ngx_str_t *user);
+/* a fact read after "mark", sent at "sent", which Redis expires in ttl ms
+   (-1: never) */
+void ngx_http_mfa_cache_put(const void *scope, ngx_uint_t kind,
+    mfa_str_t key, mfa_str_t value, uint64_t mark, ngx_msec_t sent,
+    long long ttl);
 
 
 #endif /* _NGX_HTTP_MFA_CACHE_H_INCLUDED_ */

@@ -19,7 +19,6 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa_pages.h"
-#include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_log.h"
 #include "mfa_base32.h"
 #include "mfa_otpauth.h"
@@ -1050,11 +1049,7 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 static void
 ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    ngx_str_t            user;
     mfa_page_t           page;
-    ngx_http_mfa_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
     if (pg->store.failed || pg->store.nres < 2) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
@@ -1071,10 +1066,6 @@ ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (pg->replace) {
-        /* the old phone's sessions are over, in this worker's cache too */
-        user.data = (u_char *) ctx->identity.user.data;
-        user.len = ctx->identity.user.len;
-        ngx_http_mfa_cache_forget(&user);
         pg->msg = MFA_MSG_REENROLLED;
     }
 
@@ -1234,12 +1225,9 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 static void
 ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    ngx_str_t              user;
     mfa_page_t             page;
-    ngx_http_mfa_ctx_t    *ctx;
     ngx_http_mfa_store_t  *st;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     st = &pg->store;
 
     if (st->failed || st->nres < 2 || st->res[0].len != 1) {
@@ -1277,10 +1265,6 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
 
     case NGX_HTTP_MFA_AFTER_DISABLE:
-        user.data = (u_char *) ctx->identity.user.data;
-        user.len = ctx->identity.user.len;
-        ngx_http_mfa_cache_forget(&user);
-
         ngx_memzero(&page, sizeof(mfa_page_t));
         page.page = MFA_PAGE_SETTINGS;
         pg->msg = MFA_MSG_DISABLED;

@@ -1,10 +1,10 @@
 
 /*
- * ngx_http_mfa_module: the per-worker Redis connection.
+ * ngx_http_mfa_module: the per-worker Redis connections.
  *
- * One hiredis async context per worker, its socket attached to nginx's
- * event loop, shared by every request of the worker: commands are
- * pipelined and hiredis matches replies to callbacks in order.
+ * One hiredis async context per worker for queries, its socket attached
+ * to nginx's event loop, shared by every request of the worker: commands
+ * are pipelined and hiredis matches replies to callbacks in order.
  *
  * hiredis 0.14 has no timeouts and no way to cancel a callback, so:
  * - every query is a small object of ours (never the request) that
@@ -16,6 +16,17 @@
  *   reply larger than hiredis's 16 KB read is read on the next turn;
  * - addresses are numeric or unix sockets, checked at configuration
  *   time, so hiredis's getaddrinfo() never waits on DNS.
+ *
+ * With a cache (ngx_http_mfa_redis_track()), a second connection
+ * subscribes to "__redis__:invalidate" and to a channel of the worker's
+ * own, and the query connection turns CLIENT TRACKING on, redirected to
+ * it: Redis then names there every key the worker read that changed.
+ * Every 250 ms the invalidation connection subscribes to the worker's
+ * channel again; Redis confirms in order, so each confirmation proves
+ * that every invalidation sent before it arrived (docs/internals.md: the
+ * exact cache).  hiredis 0.14 cannot PING a subscribed connection, and a
+ * PUBLISH on the query connection would hold its reads up whenever Redis
+ * pauses writes (CLIENT PAUSE, a failover).
  */
 
 
@@ -24,6 +35,7 @@
 #include <ngx_event.h>
 
 #include <hiredis/async.h>
+#include <openssl/rand.h>
 
 #include "ngx_http_mfa_redis.h"
 #include "ngx_http_mfa_metrics.h"
@@ -33,23 +45,64 @@
 #define NGX_HTTP_MFA_REDIS_BACKOFF_MAX  1000
 /* while Redis stays down, one failed attempt in this many is logged */
 #define NGX_HTTP_MFA_REDIS_LOG_EVERY    60
+/* how often the invalidation connection is proven to work */
+#define NGX_HTTP_MFA_REDIS_PING         250
+#define NGX_HTTP_MFA_REDIS_PINGS        8
+
+#define NGX_HTTP_MFA_REDIS_INVALIDATE   "__redis__:invalidate"
+#define NGX_HTTP_MFA_REDIS_ALIVE        "__mfa__:alive:"
 
 
+typedef struct ngx_http_mfa_redis_s  ngx_http_mfa_redis_t;
+
+
+/* one connection: the queries', or the invalidations' */
 typedef struct {
-    ngx_http_mfa_redis_conf_t  *conf;
-    ngx_log_t                  *log;
+    ngx_http_mfa_redis_t       *rd;
+    const char                 *name;      /* for logs */
     redisAsyncContext          *ac;
     ngx_connection_t           *conn;
     ngx_event_t                 connect_timer;
     ngx_event_t                 reconnect_timer;
     ngx_msec_t                  backoff;
     ngx_uint_t                  failures;
-    /* since when Redis cannot be asked (0: it can), and how many queries
-       failed meanwhile: one line when it is back, not one a query */
+    /* since when it is down (0: up) */
     ngx_msec_t                  down_since;
+    unsigned                    invalidations:1;
+} ngx_http_mfa_redis_link_t;
+
+
+struct ngx_http_mfa_redis_s {
+    ngx_http_mfa_redis_conf_t  *conf;
+    ngx_log_t                  *log;
+    ngx_http_mfa_redis_link_t   query;
+    ngx_http_mfa_redis_link_t   inval;
+    /* queries failed while Redis could not be asked: one line when it is
+       back, not one a query */
     ngx_uint_t                  failed;
     ngx_uint_t                  exiting;
-} ngx_http_mfa_redis_t;
+
+    /* client-side caching: NULL without a cache */
+    void                      (*invalidate)(u_char *key, size_t len);
+    void                      (*flush)(void);
+    /* the invalidation connection's id, once subscribed (0: not yet) */
+    long long                   inval_id;
+    long long                   pending_id;
+    /* one more whenever either connection changes: a late CLIENT
+       TRACKING reply of an older pair is ignored */
+    ngx_uint_t                  epoch;
+    ngx_uint_t                  tracking;
+    u_char                      channel[sizeof(NGX_HTTP_MFA_REDIS_ALIVE)
+                                        + 32];
+    size_t                      channel_len;
+    /* the subscriptions to the worker's channel not yet confirmed: when
+       each was sent, oldest first */
+    ngx_event_t                 ping_timer;
+    ngx_msec_t                  ping_sent[NGX_HTTP_MFA_REDIS_PINGS];
+    ngx_uint_t                  ping_head;
+    ngx_uint_t                  ping_tail;
+    ngx_msec_t                  alive;
+};
 
 
 struct ngx_http_mfa_redis_query_s {
@@ -67,12 +120,14 @@ struct ngx_http_mfa_redis_query_s {
 };
 
 
-static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd);
-static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd,
+static void ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
+    ngx_http_mfa_redis_link_t *link, const char *name);
+static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
     const char *why);
-static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd);
-static void ngx_http_mfa_redis_down(ngx_http_mfa_redis_t *rd);
-static void ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_t *rd,
+static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_link_t *link,
     const char *why);
 static void ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev);
 static void ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev);
@@ -83,16 +138,27 @@ static void ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac,
     int status);
 static void ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac,
     void *r, void *privdata);
+static void ngx_http_mfa_redis_subscribe(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_id_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_alive(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_track_on(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac,
+    void *r, void *privdata);
+static void ngx_http_mfa_redis_untrack(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_ping(ngx_event_t *ev);
 static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
     int argc, const char **argv, const size_t *argvlen);
 static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_uint_t ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q,
     redisReply *reply);
-static ngx_int_t ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd);
+static ngx_int_t ngx_http_mfa_redis_attach(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_read_handler(ngx_event_t *ev);
 static void ngx_http_mfa_redis_write_handler(ngx_event_t *ev);
-static void ngx_http_mfa_redis_watch(ngx_http_mfa_redis_t *rd,
+static void ngx_http_mfa_redis_watch(ngx_http_mfa_redis_link_t *link,
     ngx_event_t *ev, ngx_int_t event, ngx_uint_t on);
 static void ngx_http_mfa_redis_add_read(void *privdata);
 static void ngx_http_mfa_redis_del_read(void *privdata);
@@ -105,10 +171,24 @@ static void ngx_http_mfa_redis_dummy_handler(ngx_event_t *ev);
 /* per worker: created in init_process, gone in exit_process */
 static ngx_http_mfa_redis_t  *ngx_http_mfa_redis;
 
+/* set by the cache before init_process creates the connections */
+static void  (*ngx_http_mfa_redis_on_invalidate)(u_char *key, size_t len);
+static void  (*ngx_http_mfa_redis_on_flush)(void);
+
+
+void
+ngx_http_mfa_redis_track(void (*invalidate)(u_char *key, size_t len),
+    void (*flush)(void))
+{
+    ngx_http_mfa_redis_on_invalidate = invalidate;
+    ngx_http_mfa_redis_on_flush = flush;
+}
+
 
 ngx_int_t
 ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
 {
+    u_char                 id[16];
     ngx_http_mfa_redis_t  *rd;
 
     rd = ngx_pcalloc(cycle->pool, sizeof(ngx_http_mfa_redis_t));
@@ -118,30 +198,69 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
 
     rd->conf = conf;
     rd->log = cycle->log;
-    rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 
-    rd->connect_timer.handler = ngx_http_mfa_redis_connect_timeout;
-    rd->connect_timer.data = rd;
-    rd->connect_timer.log = cycle->log;
-    rd->connect_timer.cancelable = 1;
-
-    rd->reconnect_timer.handler = ngx_http_mfa_redis_reconnect_handler;
-    rd->reconnect_timer.data = rd;
-    rd->reconnect_timer.log = cycle->log;
-    rd->reconnect_timer.cancelable = 1;
+    ngx_http_mfa_redis_link_init(rd, &rd->query, "");
 
     ngx_http_mfa_redis = rd;
 
-    ngx_http_mfa_redis_connect(rd);
+    if (ngx_http_mfa_redis_on_invalidate != NULL) {
+        rd->invalidate = ngx_http_mfa_redis_on_invalidate;
+        rd->flush = ngx_http_mfa_redis_on_flush;
+
+        /* the worker's own channel, unique across workers and nodes */
+
+        if (RAND_bytes(id, sizeof(id)) != 1) {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
+                          "mfa: OpenSSL cannot name the worker's channel");
+            return NGX_ERROR;
+        }
+
+        rd->channel_len = ngx_hex_dump(ngx_cpymem(rd->channel,
+                                       NGX_HTTP_MFA_REDIS_ALIVE,
+                                       sizeof(NGX_HTTP_MFA_REDIS_ALIVE) - 1),
+                                       id, sizeof(id))
+                          - rd->channel;
+
+        rd->ping_timer.handler = ngx_http_mfa_redis_ping;
+        rd->ping_timer.data = rd;
+        rd->ping_timer.log = cycle->log;
+        rd->ping_timer.cancelable = 1;
+
+        ngx_http_mfa_redis_link_init(rd, &rd->inval, "invalidation ");
+        rd->inval.invalidations = 1;
+
+        ngx_http_mfa_redis_connect(&rd->inval);
+    }
+
+    ngx_http_mfa_redis_connect(&rd->query);
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
+    ngx_http_mfa_redis_link_t *link, const char *name)
+{
+    link->rd = rd;
+    link->name = name;
+    link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+
+    link->connect_timer.handler = ngx_http_mfa_redis_connect_timeout;
+    link->connect_timer.data = link;
+    link->connect_timer.log = rd->log;
+    link->connect_timer.cancelable = 1;
+
+    link->reconnect_timer.handler = ngx_http_mfa_redis_reconnect_handler;
+    link->reconnect_timer.data = link;
+    link->reconnect_timer.log = rd->log;
+    link->reconnect_timer.cancelable = 1;
 }
 
 
 void
 ngx_http_mfa_redis_exit(void)
 {
-    redisAsyncContext     *ac;
     ngx_http_mfa_redis_t  *rd;
 
     rd = ngx_http_mfa_redis;
@@ -152,35 +271,53 @@ ngx_http_mfa_redis_exit(void)
 
     rd->exiting = 1;
 
-    if (rd->connect_timer.timer_set) {
-        ngx_del_timer(&rd->connect_timer);
+    if (rd->ping_timer.timer_set) {
+        ngx_del_timer(&rd->ping_timer);
     }
 
-    if (rd->reconnect_timer.timer_set) {
-        ngx_del_timer(&rd->reconnect_timer);
-    }
-
-    ac = rd->ac;
-
-    if (ac != NULL) {
-        rd->ac = NULL;
-        redisAsyncFree(ac);
-    }
+    ngx_http_mfa_redis_free(&rd->query);
+    ngx_http_mfa_redis_free(&rd->inval);
 
     ngx_http_mfa_redis = NULL;
 }
 
 
+/* the connection goes, with its timers: nothing is scheduled */
+
 static void
-ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
+ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link)
+{
+    redisAsyncContext  *ac;
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
+    }
+
+    if (link->reconnect_timer.timer_set) {
+        ngx_del_timer(&link->reconnect_timer);
+    }
+
+    ac = link->ac;
+
+    if (ac != NULL) {
+        link->ac = NULL;
+        redisAsyncFree(ac);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
 {
     int                         n;
     char                        db[NGX_INT_T_LEN];
     const char                 *argv[3];
     size_t                      argvlen[3];
     redisAsyncContext          *ac;
+    ngx_http_mfa_redis_t       *rd;
     ngx_http_mfa_redis_conf_t  *conf;
 
+    rd = link->rd;
     conf = rd->conf;
 
     if (conf->unix_socket) {
@@ -194,23 +331,23 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "mfa: cannot connect to Redis at \"%V\": "
                       "out of memory", &conf->addr);
-        ngx_http_mfa_redis_schedule(rd);
+        ngx_http_mfa_redis_schedule(link);
         return;
     }
 
     if (ac->err) {
-        ngx_http_mfa_redis_connect_failed(rd, ac->errstr);
+        ngx_http_mfa_redis_connect_failed(link, ac->errstr);
         redisAsyncFree(ac);
         return;
     }
 
-    rd->ac = ac;
-    ac->data = rd;
+    link->ac = ac;
+    ac->data = link;
 
-    if (ngx_http_mfa_redis_attach(rd) != NGX_OK) {
-        rd->ac = NULL;
+    if (ngx_http_mfa_redis_attach(link) != NGX_OK) {
+        link->ac = NULL;
         redisAsyncFree(ac);
-        ngx_http_mfa_redis_schedule(rd);
+        ngx_http_mfa_redis_schedule(link);
         return;
     }
 
@@ -247,11 +384,18 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
                               2, argv, argvlen);
     }
 
+    if (link->invalidations) {
+        ngx_http_mfa_redis_subscribe(link);
+
+    } else if (rd->inval_id != 0) {
+        ngx_http_mfa_redis_track_on(rd);
+    }
+
     /* the first write event tells that the connection is established */
 
-    ngx_http_mfa_redis_add_write(rd);
+    ngx_http_mfa_redis_add_write(link);
 
-    ngx_add_timer(&rd->connect_timer, conf->timeout);
+    ngx_add_timer(&link->connect_timer, conf->timeout);
 }
 
 
@@ -261,80 +405,92 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_t *rd)
  */
 
 static void
-ngx_http_mfa_redis_reset(ngx_http_mfa_redis_t *rd, const char *why)
+ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link, const char *why)
 {
     redisAsyncContext  *ac;
 
-    ac = rd->ac;
+    ac = link->ac;
 
     if (ac == NULL) {
         return;
     }
 
-    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                  "mfa: Redis at \"%V\" %s, reconnecting",
-                  &rd->conf->addr, why);
+    ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
+                  "mfa: Redis at \"%V\" %s, reconnecting the %sconnection",
+                  &link->rd->conf->addr, why, link->name);
 
-    rd->ac = NULL;
+    link->ac = NULL;
     redisAsyncFree(ac);
 
-    ngx_http_mfa_redis_schedule(rd);
+    ngx_http_mfa_redis_schedule(link);
 }
 
 
 /* the connection is gone or could not be made: a reconnection later */
 
 static void
-ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_t *rd)
+ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link)
 {
-    ngx_http_mfa_redis_down(rd);
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = link->rd;
+
+    if (link->down_since == 0) {
+        link->down_since = ngx_current_msec ? ngx_current_msec : 1;
+
+        if (!link->invalidations) {
+            rd->failed = 0;
+        }
+    }
+
+    /* an invalidation may be lost from now on: nothing cached is used */
+
+    if (link->invalidations) {
+        rd->inval_id = 0;
+        rd->pending_id = 0;
+    }
+
+    ngx_http_mfa_redis_untrack(rd);
 
     if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
         return;
     }
 
-    if (rd->connect_timer.timer_set) {
-        ngx_del_timer(&rd->connect_timer);
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
     }
 
-    if (!rd->reconnect_timer.timer_set) {
-        ngx_add_timer(&rd->reconnect_timer, rd->backoff);
+    if (!link->reconnect_timer.timer_set) {
+        ngx_add_timer(&link->reconnect_timer, link->backoff);
     }
 
-    rd->backoff = ngx_min(rd->backoff * 2, NGX_HTTP_MFA_REDIS_BACKOFF_MAX);
+    link->backoff = ngx_min(link->backoff * 2,
+                            NGX_HTTP_MFA_REDIS_BACKOFF_MAX);
 }
 
 
 static void
-ngx_http_mfa_redis_down(ngx_http_mfa_redis_t *rd)
+ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_link_t *link,
+    const char *why)
 {
-    if (rd->down_since == 0) {
-        rd->down_since = ngx_current_msec ? ngx_current_msec : 1;
-        rd->failed = 0;
-    }
-}
-
-
-static void
-ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_t *rd, const char *why)
-{
-    if (rd->failures++ % NGX_HTTP_MFA_REDIS_LOG_EVERY == 0) {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "mfa: cannot connect to Redis at \"%V\": %s",
-                      &rd->conf->addr, why);
+    if (link->failures++ % NGX_HTTP_MFA_REDIS_LOG_EVERY == 0) {
+        ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
+                      "mfa: cannot connect to Redis at \"%V\"%s: %s",
+                      &link->rd->conf->addr,
+                      link->invalidations ? " for invalidations" : "", why);
     }
 
-    ngx_http_mfa_redis_schedule(rd);
+    ngx_http_mfa_redis_schedule(link);
 }
 
 
 static void
 ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev)
 {
-    ngx_http_mfa_redis_t  *rd = ev->data;
+    ngx_http_mfa_redis_link_t  *link = ev->data;
 
-    if (rd->ac == NULL && !rd->exiting) {
-        ngx_http_mfa_redis_connect(rd);
+    if (link->ac == NULL && !link->rd->exiting) {
+        ngx_http_mfa_redis_connect(link);
     }
 }
 
@@ -342,9 +498,9 @@ ngx_http_mfa_redis_reconnect_handler(ngx_event_t *ev)
 static void
 ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev)
 {
-    ngx_http_mfa_redis_t  *rd = ev->data;
+    ngx_http_mfa_redis_link_t  *link = ev->data;
 
-    ngx_http_mfa_redis_reset(rd, "did not accept the connection in time");
+    ngx_http_mfa_redis_reset(link, "did not accept the connection in time");
 }
 
 
@@ -361,7 +517,7 @@ ngx_http_mfa_redis_query_timeout(ngx_event_t *ev)
      */
 
     if (rd != NULL) {
-        ngx_http_mfa_redis_reset(rd, "did not answer in time");
+        ngx_http_mfa_redis_reset(&rd->query, "did not answer in time");
     }
 }
 
@@ -369,60 +525,77 @@ ngx_http_mfa_redis_query_timeout(ngx_event_t *ev)
 static void
 ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
 {
-    ngx_http_mfa_redis_t  *rd = ac->data;
+    ngx_http_mfa_redis_link_t  *link = ac->data;
 
-    if (rd->connect_timer.timer_set) {
-        ngx_del_timer(&rd->connect_timer);
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = link->rd;
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
     }
 
     if (status != REDIS_OK) {
         /* hiredis frees the context when this returns */
-        rd->ac = NULL;
-        ngx_http_mfa_redis_connect_failed(rd, ac->errstr);
+        link->ac = NULL;
+        ngx_http_mfa_redis_connect_failed(link, ac->errstr);
         return;
     }
 
-    if (rd->down_since != 0) {
+    if (link->down_since != 0 && !link->invalidations) {
         ngx_http_mfa_metrics_reconnect();
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "mfa: Redis at \"%V\" is back after %M ms and %ui "
                       "failed connection attempts; %ui queries failed "
                       "meanwhile", &rd->conf->addr,
-                      ngx_current_msec - rd->down_since, rd->failures,
+                      ngx_current_msec - link->down_since, link->failures,
                       rd->failed);
+        rd->failed = 0;
     }
 
-    rd->failures = 0;
-    rd->down_since = 0;
-    rd->failed = 0;
+    /* the invalidation connection counts as up once subscribed */
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
-                   "mfa: connected to Redis at \"%V\"", &rd->conf->addr);
+    if (!link->invalidations) {
+        link->failures = 0;
+    }
+
+    link->down_since = 0;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                   "mfa: %sconnection to Redis at \"%V\" made",
+                   link->name, &rd->conf->addr);
 }
 
 
 static void
 ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac, int status)
 {
-    ngx_http_mfa_redis_t  *rd = ac->data;
+    ngx_http_mfa_redis_link_t  *link = ac->data;
 
-    if (rd->ac != ac) {
+    if (link->ac != ac) {
         /* freed by us: already logged and scheduled */
         return;
     }
 
-    rd->ac = NULL;
+    link->ac = NULL;
 
-    if (rd->exiting) {
+    if (link->rd->exiting) {
         return;
     }
 
-    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                  "mfa: lost the connection to Redis at \"%V\": %s",
-                  &rd->conf->addr,
+    if (link->invalidations && link->rd->inval_id == 0) {
+        /* refused before it subscribed: a line now and then */
+        ngx_http_mfa_redis_connect_failed(link, status == REDIS_OK
+                                                ? "closed" : ac->errstr);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
+                  "mfa: lost the %sconnection to Redis at \"%V\": %s",
+                  link->name, &link->rd->conf->addr,
                   status == REDIS_OK ? "closed" : ac->errstr);
 
-    ngx_http_mfa_redis_schedule(rd);
+    ngx_http_mfa_redis_schedule(link);
 }
 
 
@@ -432,9 +605,9 @@ ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac, void *r,
 {
     redisReply  *reply = r;
 
-    ngx_http_mfa_redis_t  *rd;
+    ngx_http_mfa_redis_link_t  *link;
 
-    rd = ac->data;
+    link = ac->data;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ERROR) {
         return;
@@ -442,14 +615,312 @@ ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac, void *r,
 
     /* a wrong password or database: queries would fail, so stop here */
 
-    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                  "mfa: Redis at \"%V\" refused %s: %*s", &rd->conf->addr,
-                  (char *) privdata, (size_t) reply->len, reply->str);
+    ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
+                  "mfa: Redis at \"%V\" refused %s: %*s",
+                  &link->rd->conf->addr, (char *) privdata,
+                  (size_t) reply->len, reply->str);
 
-    rd->ac = NULL;
+    link->ac = NULL;
     redisAsyncFree(ac);
 
-    ngx_http_mfa_redis_schedule(rd);
+    ngx_http_mfa_redis_schedule(link);
+}
+
+
+/*
+ * The invalidation connection: its id first, then its subscriptions.
+ * hiredis runs the callbacks of ordinary commands before those of a
+ * subscribed connection, so the id is known when the subscription is
+ * confirmed.
+ */
+
+static void
+ngx_http_mfa_redis_subscribe(ngx_http_mfa_redis_link_t *link)
+{
+    const char  *argv[3];
+    size_t       argvlen[3];
+
+    argv[0] = "CLIENT";
+    argvlen[0] = 6;
+    argv[1] = "ID";
+    argvlen[1] = 2;
+
+    redisAsyncCommandArgv(link->ac, ngx_http_mfa_redis_id_reply, NULL,
+                          2, argv, argvlen);
+
+    argv[0] = "SUBSCRIBE";
+    argvlen[0] = 9;
+    argv[1] = NGX_HTTP_MFA_REDIS_INVALIDATE;
+    argvlen[1] = sizeof(NGX_HTTP_MFA_REDIS_INVALIDATE) - 1;
+    argv[2] = (char *) link->rd->channel;
+    argvlen[2] = link->rd->channel_len;
+
+    link->rd->ping_head = 0;
+    link->rd->ping_tail = 0;
+    link->rd->ping_sent[link->rd->ping_head++ % NGX_HTTP_MFA_REDIS_PINGS] =
+                                                            ngx_current_msec;
+
+    redisAsyncCommandArgv(link->ac, ngx_http_mfa_redis_message, NULL,
+                          3, argv, argvlen);
+}
+
+
+static void
+ngx_http_mfa_redis_id_reply(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_http_mfa_redis_link_t  *link;
+
+    link = ac->data;
+
+    if (reply != NULL && reply->type == REDIS_REPLY_INTEGER
+        && reply->integer > 0)
+    {
+        link->rd->pending_id = reply->integer;
+    }
+}
+
+
+/* a subscription confirmed, or a message on one of the two channels */
+
+static void
+ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply  *reply = r;
+
+    size_t                      i;
+    redisReply                 *kind, *channel, *payload, *key;
+    ngx_http_mfa_redis_t       *rd;
+    ngx_http_mfa_redis_link_t  *link;
+
+    link = ac->data;
+    rd = link->rd;
+
+    if (reply == NULL || link->ac != ac || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 3)
+    {
+        return;
+    }
+
+    kind = reply->element[0];
+    channel = reply->element[1];
+    payload = reply->element[2];
+
+    if (kind->type != REDIS_REPLY_STRING
+        || channel->type != REDIS_REPLY_STRING)
+    {
+        return;
+    }
+
+    if ((size_t) channel->len == rd->channel_len
+        && ngx_strncmp(channel->str, rd->channel, rd->channel_len) == 0)
+    {
+        if (kind->len == 9 && ngx_strncmp(kind->str, "subscribe", 9) == 0) {
+            ngx_http_mfa_redis_alive(rd);
+        }
+
+        return;
+    }
+
+    if (kind->len == 9 && ngx_strncmp(kind->str, "subscribe", 9) == 0) {
+        if (rd->pending_id == 0) {
+            ngx_http_mfa_redis_reset(link, "did not give its client id");
+            return;
+        }
+
+        rd->inval_id = rd->pending_id;
+        link->failures = 0;
+
+        if (rd->query.ac != NULL) {
+            ngx_http_mfa_redis_track_on(rd);
+        }
+
+        return;
+    }
+
+    if (kind->len != 7 || ngx_strncmp(kind->str, "message", 7) != 0) {
+        return;
+    }
+
+    if (payload->type == REDIS_REPLY_ARRAY) {
+        for (i = 0; i < payload->elements; i++) {
+            key = payload->element[i];
+
+            if (key->type == REDIS_REPLY_STRING) {
+                rd->invalidate((u_char *) key->str, key->len);
+            }
+        }
+
+        return;
+    }
+
+    /* FLUSHALL, FLUSHDB, or Redis forgot what it tracked */
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                   "mfa: Redis invalidated every key");
+
+    rd->flush();
+}
+
+
+/* a subscription to the worker's channel confirmed: sent when? */
+
+static void
+ngx_http_mfa_redis_alive(ngx_http_mfa_redis_t *rd)
+{
+    if (rd->ping_tail == rd->ping_head) {
+        return;
+    }
+
+    rd->alive = rd->ping_sent[rd->ping_tail++ % NGX_HTTP_MFA_REDIS_PINGS];
+}
+
+
+static void
+ngx_http_mfa_redis_track_on(ngx_http_mfa_redis_t *rd)
+{
+    int          n;
+    char         id[NGX_INT64_LEN];
+    const char  *argv[5];
+    size_t       argvlen[5];
+
+    argv[0] = "CLIENT";
+    argvlen[0] = 6;
+    argv[1] = "TRACKING";
+    argvlen[1] = 8;
+    argv[2] = "on";
+    argvlen[2] = 2;
+    argv[3] = "REDIRECT";
+    argvlen[3] = 8;
+    argv[4] = id;
+    n = ngx_sprintf((u_char *) id, "%L", (int64_t) rd->inval_id)
+        - (u_char *) id;
+    argvlen[4] = n;
+
+    redisAsyncCommandArgv(rd->query.ac, ngx_http_mfa_redis_tracking_reply,
+                          (void *) (uintptr_t) rd->epoch, 5, argv, argvlen);
+}
+
+
+static void
+ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_http_mfa_redis_link_t  *link;
+    ngx_http_mfa_redis_t       *rd;
+
+    link = ac->data;
+    rd = link->rd;
+
+    if (reply == NULL || (uintptr_t) privdata != rd->epoch
+        || rd->inval_id == 0 || link->ac != ac)
+    {
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "mfa: Redis at \"%V\" refused CLIENT TRACKING (%*s): "
+                      "every request asks Redis", &rd->conf->addr,
+                      (size_t) reply->len, reply->str);
+        return;
+    }
+
+    /*
+     * Reads sent from now on are tracked; the replies of those sent before
+     * came first, and were not kept
+     */
+
+    rd->flush();
+    rd->tracking = 1;
+    rd->alive = 0;
+
+    ngx_http_mfa_redis_ping(&rd->ping_timer);
+}
+
+
+/* an invalidation may be lost: nothing cached is used until tracked again */
+
+static void
+ngx_http_mfa_redis_untrack(ngx_http_mfa_redis_t *rd)
+{
+    if (rd->flush == NULL) {
+        return;
+    }
+
+    rd->epoch++;
+    rd->tracking = 0;
+    rd->flush();
+
+    if (rd->ping_timer.timer_set) {
+        ngx_del_timer(&rd->ping_timer);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_ping(ngx_event_t *ev)
+{
+    ngx_http_mfa_redis_t  *rd = ev->data;
+
+    const char  *argv[2];
+    size_t       argvlen[2];
+
+    if (!rd->tracking || rd->inval.ac == NULL || rd->exiting) {
+        return;
+    }
+
+    /* with as many unconfirmed, the connection is stuck: none more */
+
+    if (rd->ping_head - rd->ping_tail < NGX_HTTP_MFA_REDIS_PINGS) {
+        argv[0] = "SUBSCRIBE";
+        argvlen[0] = 9;
+        argv[1] = (char *) rd->channel;
+        argvlen[1] = rd->channel_len;
+
+        if (redisAsyncCommandArgv(rd->inval.ac, ngx_http_mfa_redis_message,
+                                  NULL, 2, argv, argvlen)
+            == REDIS_OK)
+        {
+            rd->ping_sent[rd->ping_head++ % NGX_HTTP_MFA_REDIS_PINGS] =
+                                                            ngx_current_msec;
+        }
+    }
+
+    ngx_add_timer(&rd->ping_timer, NGX_HTTP_MFA_REDIS_PING);
+}
+
+
+ngx_uint_t
+ngx_http_mfa_redis_tracking(ngx_msec_t *alive)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_http_mfa_redis;
+
+    if (rd == NULL || !rd->tracking || rd->alive == 0) {
+        return 0;
+    }
+
+    *alive = rd->alive;
+
+    return 1;
+}
+
+
+void
+ngx_http_mfa_redis_drain(void)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = ngx_http_mfa_redis;
+
+    if (rd != NULL && rd->inval_id != 0 && rd->inval.ac != NULL) {
+        redisAsyncHandleRead(rd->inval.ac);
+    }
 }
 
 
@@ -518,8 +989,9 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
         return NGX_ERROR;
     }
 
-    if (rd->ac == NULL
-        || redisAsyncCommandArgv(rd->ac, ngx_http_mfa_redis_reply, q, argc,
+    if (rd->query.ac == NULL
+        || redisAsyncCommandArgv(rd->query.ac, ngx_http_mfa_redis_reply, q,
+                                 argc,
                                  argv, argvlen)
            != REDIS_OK)
     {
@@ -555,7 +1027,7 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 {
     ngx_http_mfa_redis_query_t  *q = privdata;
 
-    ngx_http_mfa_redis_t  *rd;
+    ngx_http_mfa_redis_link_t  *link;
 
     if (q->timer.timer_set) {
         ngx_del_timer(&q->timer);
@@ -565,14 +1037,14 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 
     /* a server that accepts then closes must not reset the backoff */
 
-    rd = ac->data;
+    link = ac->data;
 
-    if (rd != NULL) {
+    if (link != NULL) {
         if (r != NULL) {
-            rd->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+            link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 
         } else {
-            rd->failed++;
+            link->rd->failed++;
         }
     }
 
@@ -616,30 +1088,33 @@ ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q, redisReply *reply)
 
 
 static ngx_int_t
-ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd)
+ngx_http_mfa_redis_attach(ngx_http_mfa_redis_link_t *link)
 {
+    ngx_log_t         *log;
     ngx_connection_t  *c;
 
-    c = ngx_get_connection(rd->ac->c.fd, rd->log);
+    log = link->rd->log;
+
+    c = ngx_get_connection(link->ac->c.fd, log);
     if (c == NULL) {
         return NGX_ERROR;
     }
 
-    c->data = rd;
-    c->log = rd->log;
+    c->data = link;
+    c->log = log;
     c->read->handler = ngx_http_mfa_redis_read_handler;
     c->write->handler = ngx_http_mfa_redis_write_handler;
-    c->read->log = rd->log;
-    c->write->log = rd->log;
+    c->read->log = log;
+    c->write->log = log;
 
-    rd->conn = c;
+    link->conn = c;
 
-    rd->ac->ev.data = rd;
-    rd->ac->ev.addRead = ngx_http_mfa_redis_add_read;
-    rd->ac->ev.delRead = ngx_http_mfa_redis_del_read;
-    rd->ac->ev.addWrite = ngx_http_mfa_redis_add_write;
-    rd->ac->ev.delWrite = ngx_http_mfa_redis_del_write;
-    rd->ac->ev.cleanup = ngx_http_mfa_redis_cleanup;
+    link->ac->ev.data = link;
+    link->ac->ev.addRead = ngx_http_mfa_redis_add_read;
+    link->ac->ev.delRead = ngx_http_mfa_redis_del_read;
+    link->ac->ev.addWrite = ngx_http_mfa_redis_add_write;
+    link->ac->ev.delWrite = ngx_http_mfa_redis_del_write;
+    link->ac->ev.cleanup = ngx_http_mfa_redis_cleanup;
 
     return NGX_OK;
 }
@@ -648,26 +1123,18 @@ ngx_http_mfa_redis_attach(ngx_http_mfa_redis_t *rd)
 static void
 ngx_http_mfa_redis_read_handler(ngx_event_t *ev)
 {
-    ngx_connection_t      *c = ev->data;
-    ngx_http_mfa_redis_t  *rd = c->data;
-
-    redisAsyncContext  *ac;
+    ngx_connection_t           *c = ev->data;
+    ngx_http_mfa_redis_link_t  *link = c->data;
 
     if (c->close) {
         /* worker_shutdown_timeout or idle close on exit */
-        rd->exiting = 1;
-        ac = rd->ac;
-
-        if (ac != NULL) {
-            rd->ac = NULL;
-            redisAsyncFree(ac);
-        }
-
+        link->rd->exiting = 1;
+        ngx_http_mfa_redis_free(link);
         return;
     }
 
-    if (rd->ac != NULL) {
-        redisAsyncHandleRead(rd->ac);
+    if (link->ac != NULL) {
+        redisAsyncHandleRead(link->ac);
     }
 }
 
@@ -675,11 +1142,11 @@ ngx_http_mfa_redis_read_handler(ngx_event_t *ev)
 static void
 ngx_http_mfa_redis_write_handler(ngx_event_t *ev)
 {
-    ngx_connection_t      *c = ev->data;
-    ngx_http_mfa_redis_t  *rd = c->data;
+    ngx_connection_t           *c = ev->data;
+    ngx_http_mfa_redis_link_t  *link = c->data;
 
-    if (rd->ac != NULL) {
-        redisAsyncHandleWrite(rd->ac);
+    if (link->ac != NULL) {
+        redisAsyncHandleWrite(link->ac);
     }
 }
 
@@ -687,12 +1154,12 @@ ngx_http_mfa_redis_write_handler(ngx_event_t *ev)
 /* the same level-triggered flags on add and on delete (see above) */
 
 static void
-ngx_http_mfa_redis_watch(ngx_http_mfa_redis_t *rd, ngx_event_t *ev,
+ngx_http_mfa_redis_watch(ngx_http_mfa_redis_link_t *link, ngx_event_t *ev,
     ngx_int_t event, ngx_uint_t on)
 {
     if (on && !ev->active) {
         if (ngx_add_event(ev, event, NGX_LEVEL_EVENT) != NGX_OK) {
-            ngx_log_error(NGX_LOG_ALERT, rd->log, 0,
+            ngx_log_error(NGX_LOG_ALERT, link->rd->log, 0,
                           "mfa: cannot watch the Redis connection");
         }
 
@@ -705,36 +1172,36 @@ ngx_http_mfa_redis_watch(ngx_http_mfa_redis_t *rd, ngx_event_t *ev,
 static void
 ngx_http_mfa_redis_add_read(void *privdata)
 {
-    ngx_http_mfa_redis_t  *rd = privdata;
+    ngx_http_mfa_redis_link_t  *link = privdata;
 
-    ngx_http_mfa_redis_watch(rd, rd->conn->read, NGX_READ_EVENT, 1);
+    ngx_http_mfa_redis_watch(link, link->conn->read, NGX_READ_EVENT, 1);
 }
 
 
 static void
 ngx_http_mfa_redis_del_read(void *privdata)
 {
-    ngx_http_mfa_redis_t  *rd = privdata;
+    ngx_http_mfa_redis_link_t  *link = privdata;
 
-    ngx_http_mfa_redis_watch(rd, rd->conn->read, NGX_READ_EVENT, 0);
+    ngx_http_mfa_redis_watch(link, link->conn->read, NGX_READ_EVENT, 0);
 }
 
 
 static void
 ngx_http_mfa_redis_add_write(void *privdata)
 {
-    ngx_http_mfa_redis_t  *rd = privdata;
+    ngx_http_mfa_redis_link_t  *link = privdata;
 
-    ngx_http_mfa_redis_watch(rd, rd->conn->write, NGX_WRITE_EVENT, 1);
+    ngx_http_mfa_redis_watch(link, link->conn->write, NGX_WRITE_EVENT, 1);
 }
 
 
 static void
 ngx_http_mfa_redis_del_write(void *privdata)
 {
-    ngx_http_mfa_redis_t  *rd = privdata;
+    ngx_http_mfa_redis_link_t  *link = privdata;
 
-    ngx_http_mfa_redis_watch(rd, rd->conn->write, NGX_WRITE_EVENT, 0);
+    ngx_http_mfa_redis_watch(link, link->conn->write, NGX_WRITE_EVENT, 0);
 }
 
 
@@ -746,20 +1213,20 @@ ngx_http_mfa_redis_del_write(void *privdata)
 static void
 ngx_http_mfa_redis_cleanup(void *privdata)
 {
-    ngx_http_mfa_redis_t  *rd = privdata;
+    ngx_http_mfa_redis_link_t  *link = privdata;
 
     ngx_connection_t  *c;
 
-    c = rd->conn;
+    c = link->conn;
 
     if (c == NULL) {
         return;
     }
 
-    ngx_http_mfa_redis_watch(rd, c->read, NGX_READ_EVENT, 0);
-    ngx_http_mfa_redis_watch(rd, c->write, NGX_WRITE_EVENT, 0);
+    ngx_http_mfa_redis_watch(link, c->read, NGX_READ_EVENT, 0);
+    ngx_http_mfa_redis_watch(link, c->write, NGX_WRITE_EVENT, 0);
 
-    rd->conn = NULL;
+    link->conn = NULL;
 
     if (c->read->posted) {
         ngx_delete_posted_event(c->read);

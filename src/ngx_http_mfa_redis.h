@@ -41,6 +41,26 @@ ngx_int_t ngx_http_mfa_redis_init(ngx_cycle_t *cycle,
 void ngx_http_mfa_redis_exit(void);
 
 /*
+ * Client-side caching, asked for before ngx_http_mfa_redis_init(): a
+ * second connection subscribes to Redis's invalidation messages, and the
+ * query connection's reads are tracked (CLIENT TRACKING on, redirected to
+ * it).  "invalidate" hears of each key that changed, "flush" when every
+ * key may have: Redis flushed, or a connection was lost or set up again.
+ */
+void ngx_http_mfa_redis_track(void (*invalidate)(u_char *key, size_t len),
+    void (*flush)(void));
+
+/*
+ * Whether the reads sent now are tracked and their invalidations
+ * delivered; "alive" is when the latest message known to have come
+ * through the invalidation connection was sent.
+ */
+ngx_uint_t ngx_http_mfa_redis_tracking(ngx_msec_t *alive);
+
+/* handles what the invalidation connection has received already */
+void ngx_http_mfa_redis_drain(void);
+
+/*
  * Sends a command (binary-safe argv) on the worker's connection, pipelined
  * behind the others.  Returns NULL at once when Redis is not reachable
  * now, so that the caller fails fast instead of waiting.

@@ -39,6 +39,48 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     $t->finish();
 }
 
+# the ACL user of docs/operations.md: the gate reads, and its cache works
+# (CLIENT ID, CLIENT TRACKING, SUBSCRIBE to its channels)
+{
+    my $t = MfaTest->new();
+    $t->start_redis(password => 'sekret');
+    $t->start_upstream();
+    $t->redis('ACL', 'SETUSER', 'mfa', 'on', '>CHANGE-ME-1', 'resetkeys',
+              '~mfa:*', '~sess:*', 'resetchannels', '&__redis__:invalidate',
+              '&__mfa__:alive:*', '-@all', '+@connection', '+eval',
+              '+evalsha', '+@read', '+@write', '+subscribe', '-@admin',
+              '-@dangerous', '+sort');
+    $t->write_file('redis.pass', "mfa CHANGE-ME-1\n", 0600);
+    session($t, 's', 'ann', 'acme');
+
+    $t->run(gate_conf($t, http => 'mfa_redis_password_file '
+                      . '%%TESTDIR%%/redis.pass;'));
+
+    my $r = gated($t);
+    is($r->status, 200, 'the documented ACL user: through');
+    is(saw($r, 'X-MFA-User'), 'ann', 'the session read');
+
+    my $reads = sub {
+        my %c = $t->redis('INFO', 'commandstats') =~ /^cmdstat_(\w+):calls=(\d+)/mg;
+        return ($c{getrange} // 0) + ($c{get} // 0) + ($c{hget} // 0);
+    };
+    my $cached = 0;
+    for (1 .. 100) {
+        gated($t);
+        my $before = $reads->();
+        gated($t);
+        if ($reads->() == $before) { $cached = 1; last }
+        sleep 0.02;
+    }
+    ok($cached, 'and its cache is used: tracking and invalidations allowed');
+
+    $t->redis('HSET', 'mfa:company:acme', 'require_2fa', '1');
+    is(gated($t)->status, 302, 'a flip is seen at the next request');
+    unlike($t->error_log, qr/refused|NOPERM/, 'nothing refused');
+
+    $t->finish();
+}
+
 {
     my $t = MfaTest->new();
     $t->start_redis(password => 'sekret');
@@ -66,7 +108,7 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     $t->run(gate_conf($t));
 
     is(gated($t)->status, 503, 'no password for a Redis that needs one: 503');
-    like($t->error_log, qr/Redis answered the lookup with an error: .*(NOAUTH|unauthenticated)/,
+    like($t->error_log, qr/Redis answered a lookup with an error: .*(NOAUTH|unauthenticated)/,
      'the refusal is logged');
 
     $t->finish();

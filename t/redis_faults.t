@@ -16,6 +16,7 @@ use GateTest;
 use IO::Select;
 use IO::Socket::INET;
 use Test::More;
+use Time::HiRes qw(time);
 
 my @cases = (
     # behaviour, expected status, fake's delay
@@ -113,6 +114,46 @@ CONF
     $sel->can_read(10);
     sysread($stalled, $raw, 4096);
     like($raw, qr{^HTTP/1\.1 503}, 'and gets 503 when the lookup times out');
+
+    $t->finish();
+    $fake->stop();
+}
+
+# The cache's hard bound: the invalidation connection stays open but its
+# subscriptions stop being confirmed, as if its messages were lost.  A
+# second after the last confirmation, facts are read again.
+{
+    my $t = MfaTest->new();
+    my $reads = $t->path('reads.log');
+    my $fake = FakeRedis->new(behaviour => 'mute', delay => 1.5,
+                              log => $reads, port => $t->port('fake'));
+
+    $t->start_upstream();
+    $t->allow_log(qr/mfa: /);
+    $t->run(gate_conf($t, redis => '127.0.0.1:%%PORT_FAKE%%'));
+
+    my $start = time;
+    my $lines = sub { my $s = $t->read_file('reads.log') // ''; () = $s =~ /\n/g };
+    my $get = sub {
+        $t->http(GET => '/reports', headers => { %NAV, Cookie => 'sid=s' })
+    };
+
+    my $cached = 0;
+    while (time - $start < 1.2) {
+        my $before = $lines->();
+        is($get->()->status, 200, 'mute: through') unless $cached;
+        if ($lines->() == $before) { $cached = 1; last }
+        select(undef, undef, undef, 0.02);
+    }
+    ok($cached, 'while its subscriptions are confirmed, the cache is used');
+
+    # the last confirmation came at most 1.5 s after the start
+    select(undef, undef, undef, 2.7 - (time - $start));
+
+    my $before = $lines->();
+    my $r = $get->();
+    is($r->status, 200, 'a second after the last confirmation: through');
+    ok($lines->() > $before, 'read again: nothing cached is used');
 
     $t->finish();
     $fake->stop();

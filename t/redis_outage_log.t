@@ -23,7 +23,7 @@ $t->write_file('html/o/page', "a page\n");
 
 # static files behind the gate: the load is on nginx, not on the test's
 # upstream
-$t->run(gate_conf($t, timeout => '200ms', server => 'mfa_verified_cache off;',
+$t->run(gate_conf($t, timeout => '200ms',
                   locations => <<'CONF'));
         location /s/ {
             mfa on;

@@ -13,16 +13,38 @@ use warnings;
 
 use IO::Socket::INET;
 use POSIX qw(:sys_wait_h _exit);
-use Time::HiRes qw(sleep);
+use Time::HiRes qw(sleep time);
 
-# The reply of the gate's lookup script for a session of user 42 in company
-# 7, not enrolled, policy "0": the request goes through as "not_required".
-sub lookup_reply {
-    my (%opt) = @_;
+# The reply to each read of the gate's lookup for a session of user 42 in
+# company 7, not enrolled, policy "0": the request goes through as
+# "not_required".  The invalidation connection's commands are answered as
+# Redis would (it never sends an invalidation).
+sub reply {
+    my ($cmd, %opt) = @_;
     my $json = $opt{record} // '{"user":{"id":"42"},"company_id":"7"}';
+    my $name = uc($cmd->[0] // '');
 
-    return "*8\r\n:1\r\n" . bulk($json) . bulk('42') . bulk('7')
-        . "\$-1\r\n\$-1\r\n\$-1\r\n*1\r\n" . bulk('0');
+    return ":-1\r\n" if $name eq 'PTTL';
+    return bulk($json) if $name eq 'GETRANGE';
+    return "\$-1\r\n" if $name eq 'GET';
+    return "*2\r\n\$-1\r\n\$-1\r\n" if $name eq 'HMGET';
+    return bulk('0') if $name eq 'HGET';
+    return "*0\r\n" if $name eq 'SMEMBERS';
+    return "-ERR unknown command\r\n";
+}
+
+# what does not depend on the behaviour: the invalidation connection's
+# setup
+sub setup_reply {
+    my ($cmd) = @_;
+    my $name = uc($cmd->[0] // '');
+
+    return ":1\r\n" if $name eq 'CLIENT' && uc($cmd->[1]) eq 'ID';
+    return "+OK\r\n" if $name eq 'CLIENT';
+    return join '', map { "*3\r\n" . bulk('subscribe') . bulk($cmd->[$_])
+                          . ":$_\r\n" } 1 .. $#$cmd
+        if $name eq 'SUBSCRIBE';
+    return undef;
 }
 
 sub bulk {
@@ -30,39 +52,39 @@ sub bulk {
     return '$' . length($s) . "\r\n$s\r\n";
 }
 
-# behaviours: what to do with each command received
+# behaviours: what to do with each read received
 my %behaviours = (
-    ok => sub { my ($c) = @_; print $c lookup_reply(); 1 },
+    ok => sub { my ($c, $self, $cmd) = @_; print $c reply($cmd); 1 },
 
     # a record over hiredis's 16 KB read size
     big => sub {
-        my ($c) = @_;
+        my ($c, $self, $cmd) = @_;
         my $pad = 'x' x 40000;
-        print $c lookup_reply(
+        print $c reply($cmd,
             record => '{"user":{"id":"42"},"company_id":"7","pad":"'
                 . $pad . '"}');
         1;
     },
 
     slow => sub {
-        my ($c, $self) = @_;
+        my ($c, $self, $cmd) = @_;
         sleep($self->{delay});
-        print $c lookup_reply();
+        print $c reply($cmd);
         1;
     },
 
     silent => sub { 1 },
 
     close_mid => sub {
-        my ($c) = @_;
-        my $r = lookup_reply();
+        my ($c, $self, $cmd) = @_;
+        my $r = reply($cmd);
         print $c substr($r, 0, int(length($r) / 2));
         0;
     },
 
     bytewise => sub {
-        my ($c, $self) = @_;
-        for my $b (split //, lookup_reply()) {
+        my ($c, $self, $cmd) = @_;
+        for my $b (split //, reply($cmd)) {
             print $c $b;
             sleep($self->{delay});
         }
@@ -78,6 +100,19 @@ my %behaviours = (
     },
 
     accept_close => sub { 0 },
+
+    # reads answered and logged; the invalidation connection's
+    # subscriptions confirmed only for the first "delay" seconds, as if
+    # its messages stopped arriving
+    mute => sub {
+        my ($c, $self, $cmd) = @_;
+        if (open my $log, '>>', $self->{log}) {
+            print $log "$cmd->[0]\n";
+            close $log;
+        }
+        print $c reply($cmd);
+        1;
+    },
 );
 
 sub new {
@@ -86,6 +121,7 @@ sub new {
     my $self = bless {
         behaviour => $args{behaviour} // 'ok',
         delay     => $args{delay} // 0.5,
+        log       => $args{log},
         pid       => undef,
         port      => undef,
     }, $class;
@@ -144,32 +180,47 @@ sub session {
 
     return if $self->{behaviour} eq 'accept_close';
 
-    while (read_command($c)) {
-        last unless $handler->($c, $self);
+    my $silent = $self->{behaviour} eq 'silent';
+    my $mute_at = $self->{behaviour} eq 'mute' ? time + $self->{delay} : 0;
+
+    while (my $cmd = read_command($c)) {
+        next if $mute_at && time > $mute_at && uc $cmd->[0] eq 'SUBSCRIBE';
+
+        my $setup = $silent ? undef : setup_reply($cmd);
+
+        if (defined $setup) {
+            print $c $setup;
+            next;
+        }
+
+        last unless $handler->($c, $self, $cmd);
     }
 
     close $c;
 }
 
-# reads one RESP command (an array of bulk strings); false at EOF
+# reads one RESP command (an array of bulk strings): its arguments, or
+# undef at EOF
 sub read_command {
     my ($c) = @_;
+    my @args;
 
     my $line = <$c>;
-    return 0 unless defined $line && $line =~ /^\*(\d+)\r\n$/;
+    return undef unless defined $line && $line =~ /^\*(\d+)\r\n$/;
 
     for (1 .. $1) {
         my $len = <$c>;
-        return 0 unless defined $len && $len =~ /^\$(\d+)\r\n$/;
+        return undef unless defined $len && $len =~ /^\$(\d+)\r\n$/;
         my $data = '';
         my $want = $1 + 2;
         while (length($data) < $want) {
             my $n = read($c, $data, $want - length($data), length($data));
-            return 0 unless $n;
+            return undef unless $n;
         }
+        push @args, substr($data, 0, -2);
     }
 
-    return 1;
+    return \@args;
 }
 
 sub stop {

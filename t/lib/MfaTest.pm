@@ -831,6 +831,12 @@ sub resp_encode {
 
 # one command, one reply: a string (status or bulk), an integer, undef
 # (nil), an array reference, or an MfaTest::RedisError for "-ERR ..."
+#
+# A PING follows each command: Redis answers it in a later turn of its
+# event loop, so every message the command caused (the gate's
+# invalidations) has been written when this returns.  Redis writes the
+# command's reply and those messages in the same turn, microseconds
+# apart, in an order of its own (docs/internals.md: the exact cache).
 sub redis {
     my ($self, @argv) = @_;
 
@@ -838,7 +844,10 @@ sub redis {
 
     $self->_redis_connect() unless $self->{redis_sock};
 
-    return $self->_redis_command(@argv);
+    my $reply = $self->_redis_command(@argv);
+    $self->_redis_command('PING') if $self->{redis_sock};
+
+    return $reply;
 }
 
 sub _redis_command {

@@ -165,7 +165,8 @@ sub monitored {
     for my $line (split /\r\n/, $buf) {
         $line =~ s/^\+\S+ \[[^\]]*\] // or next;
         my @args = map { s/\\"/"/gr } $line =~ /"((?:[^"\\]|\\.)*)"/g;
-        next if !@args || uc($args[0]) eq 'ECHO' || uc($args[0]) eq 'AUTH';
+        # nor a gate's proof that its invalidations arrive (SUBSCRIBE)
+        next if !@args || uc($args[0]) =~ /^(?:ECHO|AUTH|SUBSCRIBE)$/;
         $args[0] = uc $args[0];
         push @cmds, \@args;
     }

@@ -1,0 +1,81 @@
+
+/*
+ * A worker's cache of facts read in Redis (docs/internals.md: the exact
+ * cache).
+ *
+ * A fact is what one Redis key held when it was read: a session's user,
+ * a company's policy.  Each entry is named by its Redis key, a scope (the
+ * settings it was read with; NULL when they do not matter) and a kind,
+ * and holds the caller's bytes.  Redis tells the caller when a key it
+ * read changes (CLIENT TRACKING); mfa_fcache_invalidate() then removes
+ * every entry of that key.  A read answered after an invalidation of its
+ * key was received is not kept: the caller takes a mark before sending
+ * the read and gives it to mfa_fcache_put().  Memory is bounded by a
+ * budget: the least recently used entries go first.  Times are
+ * milliseconds on the caller's clock; nothing here reads a clock.
+ */
+
+
+#ifndef MFA_FCACHE_H
+#define MFA_FCACHE_H
+
+
+#include "mfa_core.h"
+
+
+/* longer keys or values are not kept */
+#define MFA_FCACHE_KEY_MAX     1024
+#define MFA_FCACHE_VALUE_MAX   4096
+
+
+typedef struct mfa_fcache_entry_s  mfa_fcache_entry_t;
+
+typedef struct {
+    mfa_fcache_entry_t   **buckets;
+    size_t                 mask;
+    /* the most recently used first */
+    mfa_fcache_entry_t    *head;
+    mfa_fcache_entry_t    *tail;
+    size_t                 bytes;
+    size_t                 max;
+    size_t                 count;
+    /* one more at every invalidation or flush */
+    uint64_t               seq;
+    uint64_t               flushed;
+    /* the seq of the last invalidation of keys of each hash slot */
+    uint64_t              *marks;
+    size_t                 marks_mask;
+} mfa_fcache_t;
+
+
+/* a budget of max bytes, entries and their index included */
+int mfa_fcache_init(mfa_fcache_t *c, size_t max);
+void mfa_fcache_free(mfa_fcache_t *c);
+
+/* taken before a read is sent, given to mfa_fcache_put() with its answer */
+uint64_t mfa_fcache_mark(const mfa_fcache_t *c);
+
+/*
+ * The value of a live entry: MFA_OK, value pointing into the cache until
+ * the next put, invalidation or flush; or MFA_NOT_FOUND.
+ */
+int mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
+    mfa_str_t key, uint64_t now, mfa_str_t *value);
+
+/*
+ * Keeps a value read after "mark" was taken, until "expires" (0: until
+ * invalidated).  MFA_NOT_FOUND when its key was invalidated since the
+ * mark (the value may be stale: not kept), MFA_TOO_LARGE when the key or
+ * value is too long for the cache, MFA_OK.
+ */
+int mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
+    mfa_str_t key, mfa_str_t value, uint64_t mark, uint64_t expires);
+
+/* the key changed in Redis: every entry of it goes */
+void mfa_fcache_invalidate(mfa_fcache_t *c, mfa_str_t key);
+
+/* everything goes: Redis said so, or an invalidation may have been lost */
+void mfa_fcache_flush(mfa_fcache_t *c);
+
+
+#endif /* MFA_FCACHE_H */
