@@ -755,8 +755,6 @@ ngx_http_mfa_cleanup(void *data)
         ngx_http_mfa_redis_detach(ctx->query);
         ctx->query = NULL;
     }
-
-    ngx_http_mfa_lookup_detach(ctx);
 }
 
 

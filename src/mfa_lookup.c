@@ -77,7 +77,8 @@ mfa_lookup_init(mfa_lookup_t *lk, const mfa_gate_spec_t *spec,
     mfa_str_t session_key, mfa_str_t marker_key, mfa_str_t user_prefix,
     mfa_str_t company_prefix, int scope_any, size_t max)
 {
-    memset(lk, 0, offsetof(mfa_lookup_t, store));
+    /* a lookup is made for every request: the arrays are not zeroed */
+    memset(lk, 0, offsetof(mfa_lookup_t, facts));
 
     lk->spec = spec;
     lk->session_key = session_key;
@@ -192,6 +193,7 @@ mfa_lookup_policy(mfa_lookup_t *lk, mfa_str_t company)
     f->index = lk->npolicies;
     lk->policy_of[lk->npolicies] = company;
     lk->policies[lk->npolicies].data = NULL;
+    lk->policies[lk->npolicies].len = 0;
     lk->npolicies++;
 }
 
@@ -898,6 +900,7 @@ mfa_lookup_known(mfa_lookup_t *lk, mfa_fact_t *f, mfa_str_t v)
     case MFA_FACT_POLICY:
         if (state == 'A') {
             lk->policies[f->index].data = NULL;
+            lk->policies[f->index].len = 0;
 
         } else if (state == '0' || state == '1' || state == '!') {
             s.data = (state == '0') ? "0" : (state == '1') ? "1" : "!";

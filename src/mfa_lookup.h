@@ -103,20 +103,23 @@ typedef struct {
     mfa_err_t               err;
     unsigned                stage;
     size_t                  nfacts;
-    mfa_fact_t              facts[MFA_LOOKUP_FACTS];
     /* the policies that count ("0", "1", absent, or a mark: "!", "~",
-       "#"), the companies they are of, and the active company */
+       "#"), the companies they are of (below), and the active company */
     size_t                  npolicies;
-    mfa_str_t               policies[MFA_LOOKUP_POLICIES];
-    mfa_str_t               policy_of[MFA_LOOKUP_POLICIES];
     unsigned                overflow:1;
     mfa_str_t               cid;
     mfa_str_t               scid;
     mfa_fact_t             *members;
+    size_t                  used;
+
+    /* from here on, written before read: mfa_lookup_init() zeroes the
+       above only */
+    mfa_fact_t              facts[MFA_LOOKUP_FACTS];
+    mfa_str_t               policies[MFA_LOOKUP_POLICIES];
+    mfa_str_t               policy_of[MFA_LOOKUP_POLICIES];
 
     /* keys, command arguments and values */
     char                    max_arg[24];
-    size_t                  used;
     char                    store[16384];
 } mfa_lookup_t;
 

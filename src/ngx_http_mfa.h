@@ -186,8 +186,4 @@ ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec);
 
-/* the request goes away: replies still to come are dropped */
-void ngx_http_mfa_lookup_detach(ngx_http_mfa_ctx_t *ctx);
-
-
 #endif /* _NGX_HTTP_MFA_H_INCLUDED_ */

@@ -37,6 +37,7 @@ struct ngx_http_mfa_read_s {
 
 struct ngx_http_mfa_lookup_s {
     mfa_lookup_t                 lk;
+    ngx_http_mfa_lookup_t       *next;          /* when free */
     mfa_gate_spec_t              spec;
     ngx_http_mfa_ctx_t          *ctx;
     /* by fact: the cache's mark and the time when its reading began */
@@ -50,6 +51,9 @@ struct ngx_http_mfa_lookup_s {
 };
 
 
+static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_alloc(
+    ngx_http_request_t *r);
+static void ngx_http_mfa_lookup_cleanup(void *data);
 static ngx_int_t ngx_http_mfa_lookup_round(ngx_http_request_t *r,
     ngx_http_mfa_lookup_t *lu);
 static ngx_int_t ngx_http_mfa_lookup_send(ngx_http_request_t *r,
@@ -66,6 +70,17 @@ static void ngx_http_mfa_lookup_decide(ngx_http_request_t *r,
 static const void *ngx_http_mfa_lookup_scope(ngx_http_mfa_lookup_t *lu,
     mfa_fact_t *f);
 static void ngx_http_mfa_wake(ngx_http_request_t *r);
+
+
+/*
+ * Lookups are large (the core's 16 KB of keys and values) and made for
+ * every gated request: a worker keeps those of finished requests for the
+ * next ones, rather than malloc() and free() each time.
+ */
+#define NGX_HTTP_MFA_LOOKUPS_KEPT  64
+
+static ngx_http_mfa_lookup_t  *ngx_http_mfa_lookups_free;
+static ngx_uint_t              ngx_http_mfa_lookups_nfree;
 
 
 ngx_int_t
@@ -135,9 +150,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         return NGX_ERROR;
     }
 
-    /* not zeroed: the core's storage is large and written as used */
-
-    lu = ngx_palloc(r->pool, sizeof(ngx_http_mfa_lookup_t));
+    lu = ngx_http_mfa_lookup_alloc(r);
     if (lu == NULL) {
         return NGX_ERROR;
     }
@@ -176,6 +189,65 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ngx_http_mfa_lookup_finish(r, ctx);
 
     return NGX_OK;
+}
+
+
+/* not zeroed: the core's storage is large and written as used */
+
+static ngx_http_mfa_lookup_t *
+ngx_http_mfa_lookup_alloc(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t     *cln;
+    ngx_http_mfa_lookup_t  *lu;
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    lu = ngx_http_mfa_lookups_free;
+
+    if (lu != NULL) {
+        ngx_http_mfa_lookups_free = lu->next;
+        ngx_http_mfa_lookups_nfree--;
+
+    } else {
+        lu = ngx_alloc(sizeof(ngx_http_mfa_lookup_t), r->connection->log);
+        if (lu == NULL) {
+            return NULL;
+        }
+    }
+
+    cln->handler = ngx_http_mfa_lookup_cleanup;
+    cln->data = lu;
+
+    return lu;
+}
+
+
+/* the request goes away: replies still to come are dropped */
+
+static void
+ngx_http_mfa_lookup_cleanup(void *data)
+{
+    ngx_http_mfa_lookup_t  *lu = data;
+
+    ngx_http_mfa_read_t  *rd;
+
+    for (rd = lu->reads; rd; rd = rd->next) {
+        if (rd->query != NULL) {
+            ngx_http_mfa_redis_detach(rd->query);
+        }
+    }
+
+    if (ngx_http_mfa_lookups_nfree < NGX_HTTP_MFA_LOOKUPS_KEPT) {
+        lu->next = ngx_http_mfa_lookups_free;
+        ngx_http_mfa_lookups_free = lu;
+        ngx_http_mfa_lookups_nfree++;
+        return;
+    }
+
+    ngx_free(lu);
 }
 
 
@@ -283,27 +355,6 @@ ngx_http_mfa_lookup_send(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu,
     }
 
     return NGX_OK;
-}
-
-
-void
-ngx_http_mfa_lookup_detach(ngx_http_mfa_ctx_t *ctx)
-{
-    ngx_http_mfa_read_t  *rd;
-
-    if (ctx->lookup == NULL) {
-        return;
-    }
-
-    for (rd = ctx->lookup->reads; rd; rd = rd->next) {
-        if (rd->query != NULL) {
-            ngx_http_mfa_redis_detach(rd->query);
-            rd->query = NULL;
-        }
-    }
-
-    ctx->lookup->reads = NULL;
-    ctx->lookup->pending = 0;
 }
 
 

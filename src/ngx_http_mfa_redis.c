@@ -102,6 +102,10 @@ struct ngx_http_mfa_redis_s {
     ngx_uint_t                  ping_head;
     ngx_uint_t                  ping_tail;
     ngx_msec_t                  alive;
+    /* read already in this turn of the event loop: reset by a posted
+       event, after the turn's events */
+    ngx_event_t                 drained_ev;
+    ngx_uint_t                  drained;
 };
 
 
@@ -149,6 +153,7 @@ static void ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac,
     void *r, void *privdata);
 static void ngx_http_mfa_redis_untrack(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_ping(ngx_event_t *ev);
+static void ngx_http_mfa_redis_drained(ngx_event_t *ev);
 static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
     int argc, const char **argv, const size_t *argvlen);
 static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
@@ -226,6 +231,10 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
         rd->ping_timer.log = cycle->log;
         rd->ping_timer.cancelable = 1;
 
+        rd->drained_ev.handler = ngx_http_mfa_redis_drained;
+        rd->drained_ev.data = rd;
+        rd->drained_ev.log = cycle->log;
+
         ngx_http_mfa_redis_link_init(rd, &rd->inval, "invalidation ");
         rd->inval.invalidations = 1;
 
@@ -273,6 +282,10 @@ ngx_http_mfa_redis_exit(void)
 
     if (rd->ping_timer.timer_set) {
         ngx_del_timer(&rd->ping_timer);
+    }
+
+    if (rd->drained_ev.posted) {
+        ngx_delete_posted_event(&rd->drained_ev);
     }
 
     ngx_http_mfa_redis_free(&rd->query);
@@ -911,6 +924,12 @@ ngx_http_mfa_redis_tracking(ngx_msec_t *alive)
 }
 
 
+/*
+ * Once a turn of the event loop: every request of the turn arrived before
+ * epoll_wait() returned, and so did every invalidation that came before
+ * them, which the first read of the turn gets.
+ */
+
 void
 ngx_http_mfa_redis_drain(void)
 {
@@ -918,9 +937,25 @@ ngx_http_mfa_redis_drain(void)
 
     rd = ngx_http_mfa_redis;
 
-    if (rd != NULL && rd->inval_id != 0 && rd->inval.ac != NULL) {
-        redisAsyncHandleRead(rd->inval.ac);
+    if (rd == NULL || rd->inval_id == 0 || rd->inval.ac == NULL
+        || rd->drained)
+    {
+        return;
     }
+
+    rd->drained = 1;
+    ngx_post_event(&rd->drained_ev, &ngx_posted_events);
+
+    redisAsyncHandleRead(rd->inval.ac);
+}
+
+
+static void
+ngx_http_mfa_redis_drained(ngx_event_t *ev)
+{
+    ngx_http_mfa_redis_t  *rd = ev->data;
+
+    rd->drained = 0;
 }
 
 
