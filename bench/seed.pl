@@ -2,9 +2,11 @@
 # Writes benchmark sessions into Redis as one pipelined RESP stream on
 # standard output (for "redis-cli --pipe"):
 #
-#   seed.pl verified N KEYFILE   sess:s<i> for user u<i> in company open,
-#                                enrolled (generation 1) and verified (the
-#                                marker named with nginx's master key)
+#   seed.pl verified N KEYFILE [PREFIX]
+#                                sess:<PREFIX><i> (PREFIX "s" by default)
+#                                for user u<i> in company open, enrolled
+#                                (generation 1) and verified (the marker
+#                                named with nginx's master key)
 #   seed.pl pending N            sess:p<i> for user p<i> in company strict,
 #                                which requires 2FA, not enrolled
 #   seed.pl challenge N          sess:c<i> for user c<i> in company open,
@@ -17,9 +19,10 @@ use warnings;
 
 use Digest::SHA qw(hmac_sha256 hmac_sha256_hex);
 
-my ($kind, $n, $keyfile) = @ARGV;
+my ($kind, $n, $keyfile, $prefix) = @ARGV;
+$prefix //= 's';
 
-die "usage: seed.pl verified N KEYFILE | pending N | challenge N | optional N\n"
+die "usage: seed.pl verified N KEYFILE [PREFIX] | pending N | challenge N | optional N\n"
     unless defined $n && $n =~ /^\d+$/
            && $kind =~ /^(verified|pending|challenge|optional)$/
            && ($kind ne 'verified' || defined $keyfile);
@@ -47,7 +50,7 @@ if ($kind eq 'pending') {
 
 for my $i (0 .. $n - 1) {
     if ($kind eq 'verified') {
-        my $sid = "s$i";
+        my $sid = "$prefix$i";
         cmd('SET', "sess:$sid",
             qq({"cookie":{"originalMaxAge":86400000,"httpOnly":true,)
             . qq("path":"/"},"user":{"id":"u$i"},"company_id":"open"}));
