@@ -126,6 +126,8 @@ struct ngx_http_mfa_redis_query_s {
 
 static void ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
     ngx_http_mfa_redis_link_t *link, const char *name);
+static void ngx_http_mfa_redis_event(ngx_event_t *ev,
+    ngx_event_handler_pt handler, void *data, ngx_log_t *log);
 static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
@@ -226,14 +228,10 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
                                        id, sizeof(id))
                           - rd->channel;
 
-        rd->ping_timer.handler = ngx_http_mfa_redis_ping;
-        rd->ping_timer.data = rd;
-        rd->ping_timer.log = cycle->log;
-        rd->ping_timer.cancelable = 1;
-
-        rd->drained_ev.handler = ngx_http_mfa_redis_drained;
-        rd->drained_ev.data = rd;
-        rd->drained_ev.log = cycle->log;
+        ngx_http_mfa_redis_event(&rd->ping_timer, ngx_http_mfa_redis_ping, rd,
+                                 cycle->log);
+        ngx_http_mfa_redis_event(&rd->drained_ev, ngx_http_mfa_redis_drained,
+                                 rd, cycle->log);
 
         ngx_http_mfa_redis_link_init(rd, &rd->inval, "invalidation ");
         rd->inval.invalidations = 1;
@@ -255,15 +253,25 @@ ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
     link->name = name;
     link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 
-    link->connect_timer.handler = ngx_http_mfa_redis_connect_timeout;
-    link->connect_timer.data = link;
-    link->connect_timer.log = rd->log;
-    link->connect_timer.cancelable = 1;
+    ngx_http_mfa_redis_event(&link->connect_timer,
+                             ngx_http_mfa_redis_connect_timeout, link,
+                             rd->log);
+    ngx_http_mfa_redis_event(&link->reconnect_timer,
+                             ngx_http_mfa_redis_reconnect_handler, link,
+                             rd->log);
+}
 
-    link->reconnect_timer.handler = ngx_http_mfa_redis_reconnect_handler;
-    link->reconnect_timer.data = link;
-    link->reconnect_timer.log = rd->log;
-    link->reconnect_timer.cancelable = 1;
+
+/* a timer or posted event of the worker's own: none holds up an exit */
+
+static void
+ngx_http_mfa_redis_event(ngx_event_t *ev, ngx_event_handler_pt handler,
+    void *data, ngx_log_t *log)
+{
+    ev->handler = handler;
+    ev->data = data;
+    ev->log = log;
+    ev->cancelable = 1;
 }
 
 
