@@ -1,13 +1,18 @@
 
 /*
  * A worker's cache of facts read in Redis: a chained hash table of
- * entries allocated one by one, in a list from the most to the least
- * recently used.
+ * entries allocated one by one, in a list from the newest to the oldest.
+ * A hit only marks its entry as used; the budget evicts from the oldest
+ * end, giving a used entry a second chance at the newest (the CLOCK
+ * algorithm).  A hit thus reads its bucket and its entry and writes
+ * nothing else: the neighbours in the list are other entries' memory, and
+ * with millions of entries each would be a cache miss.
  */
 
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mfa_fcache.h"
 
@@ -21,14 +26,22 @@ struct mfa_fcache_entry_s {
     uint64_t             expires;
     uint32_t             key_len;
     uint32_t             value_len;
-    unsigned             kind;
+    unsigned             kind:31;
+    unsigned             used:1;        /* read since it was last moved */
     char                 data[];        /* the key, then the value */
 };
 
 
-/* what an entry costs: itself, its bytes and the allocator's share */
+/* entries are carved in multiples of this, one free list a size */
+#define MFA_FCACHE_ALIGN       32
+#define MFA_FCACHE_CLASSES                                                    \
+    ((sizeof(mfa_fcache_entry_t) + MFA_FCACHE_KEY_MAX + MFA_FCACHE_VALUE_MAX  \
+      + MFA_FCACHE_ALIGN - 1) / MFA_FCACHE_ALIGN + 1)
+
+/* what an entry costs: itself and its bytes, rounded to its size class */
 #define mfa_fcache_cost(key_len, value_len)                                   \
-    (sizeof(mfa_fcache_entry_t) + (key_len) + (value_len) + 16)
+    ((sizeof(mfa_fcache_entry_t) + (key_len) + (value_len)                    \
+      + MFA_FCACHE_ALIGN - 1) / MFA_FCACHE_ALIGN * MFA_FCACHE_ALIGN)
 
 /* the budget's share of each bucket and mark */
 #define MFA_FCACHE_PER_BUCKET  128
@@ -41,12 +54,16 @@ static mfa_fcache_entry_t **mfa_fcache_find(mfa_fcache_t *c,
 static void mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_entry_t **link);
 static void mfa_fcache_unlink(mfa_fcache_t *c, mfa_fcache_entry_t *e);
 static void mfa_fcache_front(mfa_fcache_t *c, mfa_fcache_entry_t *e);
+static mfa_fcache_entry_t *mfa_fcache_alloc(mfa_fcache_t *c, size_t cost);
+static void mfa_fcache_release(mfa_fcache_t *c, mfa_fcache_entry_t *e);
+static void mfa_fcache_reset(mfa_fcache_t *c);
 
 
 int
 mfa_fcache_init(mfa_fcache_t *c, size_t max)
 {
     size_t  n, index;
+    void   *region;
 
     memset(c, 0, sizeof(mfa_fcache_t));
 
@@ -55,23 +72,37 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
     }
 
     index = n * sizeof(mfa_fcache_entry_t *)
-            + MFA_FCACHE_MARKS * sizeof(uint64_t);
+            + MFA_FCACHE_MARKS * sizeof(uint64_t)
+            + MFA_FCACHE_CLASSES * sizeof(mfa_fcache_entry_t *);
 
     if (max < 2 * index) {
         return MFA_ERROR;
     }
 
-    c->buckets = calloc(n, sizeof(mfa_fcache_entry_t *));
-    c->marks = calloc(MFA_FCACHE_MARKS, sizeof(uint64_t));
-
-    if (c->buckets == NULL || c->marks == NULL) {
-        mfa_fcache_free(c);
+    region = mmap(NULL, max, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS,
+                  -1, 0);
+    if (region == MAP_FAILED) {
         return MFA_ERROR;
     }
+
+#ifdef MADV_HUGEPAGE
+    /* a hint: without transparent huge pages, ordinary pages */
+    (void) madvise(region, max, MADV_HUGEPAGE);
+#endif
+
+    /* zeroed by the system */
+    c->region = region;
+    c->region_size = max;
+    c->buckets = (mfa_fcache_entry_t **) c->region;
+    c->marks = (uint64_t *) (c->buckets + n);
+    c->free_lists = (mfa_fcache_entry_t **) (c->marks + MFA_FCACHE_MARKS);
+    c->end = c->region + max;
 
     c->mask = n - 1;
     c->marks_mask = MFA_FCACHE_MARKS - 1;
     c->max = max - index;
+
+    mfa_fcache_reset(c);
 
     return MFA_OK;
 }
@@ -80,14 +111,61 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
 void
 mfa_fcache_free(mfa_fcache_t *c)
 {
-    if (c->buckets != NULL) {
-        mfa_fcache_flush(c);
+    if (c->region != NULL) {
+        (void) munmap(c->region, c->region_size);
     }
 
-    free(c->buckets);
-    free(c->marks);
-    c->buckets = NULL;
-    c->marks = NULL;
+    memset(c, 0, sizeof(mfa_fcache_t));
+}
+
+
+/* every entry's memory free again: the region's top above the index */
+
+static void
+mfa_fcache_reset(mfa_fcache_t *c)
+{
+    c->top = (char *) (c->free_lists + MFA_FCACHE_CLASSES);
+    c->top += (MFA_FCACHE_ALIGN - (uintptr_t) c->top % MFA_FCACHE_ALIGN)
+              % MFA_FCACHE_ALIGN;
+    memset(c->free_lists, 0, MFA_FCACHE_CLASSES * sizeof(mfa_fcache_entry_t *));
+}
+
+
+/* a block of its size class, freed before or from the top; NULL: none */
+
+static mfa_fcache_entry_t *
+mfa_fcache_alloc(mfa_fcache_t *c, size_t cost)
+{
+    size_t               cls;
+    mfa_fcache_entry_t  *e;
+
+    cls = cost / MFA_FCACHE_ALIGN;
+    e = c->free_lists[cls];
+
+    if (e != NULL) {
+        c->free_lists[cls] = e->next;
+        return e;
+    }
+
+    if ((size_t) (c->end - c->top) < cost) {
+        return NULL;
+    }
+
+    e = (mfa_fcache_entry_t *) c->top;
+    c->top += cost;
+
+    return e;
+}
+
+
+static void
+mfa_fcache_release(mfa_fcache_t *c, mfa_fcache_entry_t *e)
+{
+    size_t  cls;
+
+    cls = mfa_fcache_cost(e->key_len, e->value_len) / MFA_FCACHE_ALIGN;
+    e->next = c->free_lists[cls];
+    c->free_lists[cls] = e;
 }
 
 
@@ -167,8 +245,7 @@ mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
         return MFA_NOT_FOUND;
     }
 
-    mfa_fcache_unlink(c, e);
-    mfa_fcache_front(c, e);
+    e->used = 1;
 
     value->data = e->data + e->key_len;
     value->len = e->value_len;
@@ -208,6 +285,15 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
 
     while (c->bytes + cost > c->max && c->tail != NULL) {
         e = c->tail;
+
+        if (e->used) {
+            /* a second chance */
+            e->used = 0;
+            mfa_fcache_unlink(c, e);
+            mfa_fcache_front(c, e);
+            continue;
+        }
+
         link = mfa_fcache_find(c, e->scope, e->kind,
                                (mfa_str_t) { e->data, e->key_len }, e->hash);
         mfa_fcache_remove(c, link);
@@ -217,15 +303,38 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
         return MFA_TOO_LARGE;
     }
 
-    e = malloc(sizeof(mfa_fcache_entry_t) + key.len + value.len);
-    if (e == NULL) {
-        return MFA_ERROR;
+    /* freed blocks are kept by size: room of another size may need more
+       to go, and with none left, everything is free again */
+
+    for ( ;; ) {
+        e = mfa_fcache_alloc(c, cost);
+
+        if (e != NULL) {
+            break;
+        }
+
+        if (c->tail == NULL) {
+            mfa_fcache_reset(c);
+
+            e = mfa_fcache_alloc(c, cost);
+            if (e == NULL) {
+                return MFA_TOO_LARGE;
+            }
+
+            break;
+        }
+
+        e = c->tail;
+        link = mfa_fcache_find(c, e->scope, e->kind,
+                               (mfa_str_t) { e->data, e->key_len }, e->hash);
+        mfa_fcache_remove(c, link);
     }
 
     e->scope = scope;
     e->hash = hash;
     e->expires = expires;
     e->kind = kind;
+    e->used = 0;
     e->key_len = (uint32_t) key.len;
     e->value_len = (uint32_t) value.len;
     memcpy(e->data, key.data, key.len);
@@ -278,18 +387,14 @@ mfa_fcache_invalidate(mfa_fcache_t *c, mfa_str_t key)
 void
 mfa_fcache_flush(mfa_fcache_t *c)
 {
-    mfa_fcache_entry_t  *e, *next;
-
     c->flushed = ++c->seq;
 
-    for (e = c->head; e != NULL; e = next) {
-        next = e->older;
-        free(e);
+    if (c->region == NULL) {
+        return;
     }
 
-    if (c->buckets != NULL) {
-        memset(c->buckets, 0, (c->mask + 1) * sizeof(mfa_fcache_entry_t *));
-    }
+    memset(c->buckets, 0, (c->mask + 1) * sizeof(mfa_fcache_entry_t *));
+    mfa_fcache_reset(c);
 
     c->head = NULL;
     c->tail = NULL;
@@ -311,7 +416,7 @@ mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_entry_t **link)
     c->bytes -= mfa_fcache_cost(e->key_len, e->value_len);
     c->count--;
 
-    free(e);
+    mfa_fcache_release(c, e);
 }
 
 

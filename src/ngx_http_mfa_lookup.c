@@ -284,18 +284,19 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
                     == NGX_OK
                     && mfa_lookup_cached(&lu->lk, f, value) == MFA_OK)
                 {
-                    ngx_http_mfa_metrics_cache(1);
                     hits++;
                     continue;
                 }
-
-                ngx_http_mfa_metrics_cache(0);
             }
 
             if (ngx_http_mfa_lookup_send(r, lu, f) != NGX_OK) {
                 lu->failed = 1;
                 break;
             }
+        }
+
+        if (cache) {
+            ngx_http_mfa_metrics_cache(hits, i - hits);
         }
 
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

@@ -100,12 +100,19 @@ ngx_http_mfa_metrics_decision(mfa_gate_decision_t *d)
 
 
 void
-ngx_http_mfa_metrics_cache(ngx_uint_t hit)
+ngx_http_mfa_metrics_cache(ngx_uint_t hits, ngx_uint_t misses)
 {
-    if (ngx_http_mfa_metrics != NULL) {
-        (void) ngx_atomic_fetch_add(hit ? &ngx_http_mfa_metrics->cache_hits
-                                        : &ngx_http_mfa_metrics->cache_misses,
-                                    1);
+    if (ngx_http_mfa_metrics == NULL) {
+        return;
+    }
+
+    if (hits) {
+        (void) ngx_atomic_fetch_add(&ngx_http_mfa_metrics->cache_hits, hits);
+    }
+
+    if (misses) {
+        (void) ngx_atomic_fetch_add(&ngx_http_mfa_metrics->cache_misses,
+                                    misses);
     }
 }
 

@@ -21,7 +21,7 @@ char *ngx_http_mfa_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 void ngx_http_mfa_metrics_decision(mfa_gate_decision_t *d);
-void ngx_http_mfa_metrics_cache(ngx_uint_t hit);
+void ngx_http_mfa_metrics_cache(ngx_uint_t hits, ngx_uint_t misses);
 
 /* a monotonic clock in microseconds, for round trips */
 uint64_t ngx_http_mfa_metrics_now(void);
