@@ -97,6 +97,9 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
     c->marks = (uint64_t *) (c->buckets + n);
     c->free_lists = (mfa_fcache_entry_t **) (c->marks + MFA_FCACHE_MARKS);
     c->end = c->region + max;
+    c->bottom = (char *) (c->free_lists + MFA_FCACHE_CLASSES);
+    c->bottom += (MFA_FCACHE_ALIGN - (uintptr_t) c->bottom % MFA_FCACHE_ALIGN)
+                 % MFA_FCACHE_ALIGN;
 
     c->mask = n - 1;
     c->marks_mask = MFA_FCACHE_MARKS - 1;
@@ -124,9 +127,7 @@ mfa_fcache_free(mfa_fcache_t *c)
 static void
 mfa_fcache_reset(mfa_fcache_t *c)
 {
-    c->top = (char *) (c->free_lists + MFA_FCACHE_CLASSES);
-    c->top += (MFA_FCACHE_ALIGN - (uintptr_t) c->top % MFA_FCACHE_ALIGN)
-              % MFA_FCACHE_ALIGN;
+    c->top = c->bottom;
     memset(c->free_lists, 0, MFA_FCACHE_CLASSES * sizeof(mfa_fcache_entry_t *));
 }
 
@@ -393,8 +394,12 @@ mfa_fcache_flush(mfa_fcache_t *c)
         return;
     }
 
-    memset(c->buckets, 0, (c->mask + 1) * sizeof(mfa_fcache_entry_t *));
-    mfa_fcache_reset(c);
+    /* the index is large (32 MB for 1 GB): cleared only when written */
+
+    if (c->count > 0 || c->top != c->bottom) {
+        memset(c->buckets, 0, (c->mask + 1) * sizeof(mfa_fcache_entry_t *));
+        mfa_fcache_reset(c);
+    }
 
     c->head = NULL;
     c->tail = NULL;

@@ -51,6 +51,7 @@ typedef struct {
        carved from the top, and kept by size once freed */
     char                  *region;
     size_t                 region_size;
+    char                  *bottom;
     char                  *top;
     char                  *end;
     mfa_fcache_entry_t   **free_lists;
