@@ -1422,8 +1422,10 @@ sub _build_request {
 sub http_get { my ($self, $path, %o) = @_; $self->http(GET => $path, %o) }
 sub http_head { my ($self, $path, %o) = @_; $self->http(HEAD => $path, %o) }
 
+# an absent value (a token a page did not have) is sent empty
 sub urlencode {
     my ($s) = @_;
+    $s //= '';
     utf8::encode($s) if utf8::is_utf8($s);
     $s =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge;
     return $s;
