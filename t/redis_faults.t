@@ -125,7 +125,7 @@ CONF
 {
     my $t = MfaTest->new();
     my $reads = $t->path('reads.log');
-    my $fake = FakeRedis->new(behaviour => 'mute', delay => 1.5,
+    my $fake = FakeRedis->new(behaviour => 'mute', delay => 2.5,
                               log => $reads, port => $t->port('fake'));
 
     $t->start_upstream();
@@ -139,7 +139,7 @@ CONF
     };
 
     my $cached = 0;
-    while (time - $start < 1.2) {
+    while (time - $start < 2.2) {
         my $before = $lines->();
         is($get->()->status, 200, 'mute: through') unless $cached;
         if ($lines->() == $before) { $cached = 1; last }
@@ -147,8 +147,8 @@ CONF
     }
     ok($cached, 'while its subscriptions are confirmed, the cache is used');
 
-    # the last confirmation came at most 1.5 s after the start
-    select(undef, undef, undef, 2.7 - (time - $start));
+    # the last confirmation came at most 2.5 s after the start
+    select(undef, undef, undef, 3.7 - (time - $start));
 
     my $before = $lines->();
     my $r = $get->();
