@@ -427,7 +427,7 @@ test_decide_invariants(void **state)
 }
 
 
-/* mfa_gate_read */
+/* mfa_gate_identify, then mfa_gate_judge, as src/mfa_lookup.c runs them */
 
 
 typedef struct {
@@ -465,7 +465,7 @@ read_init(read_t *r)
     r->st.npolicies = 1;
     SET(r->st.policies[0], "1");
 
-    /* what mfa_gate_read must set, set to the opposite */
+    /* what the two steps must set, set to the opposite */
     r->in.session = MFA_RECORD_INVALID;
     r->in.user = MFA_RECORD_INVALID;
     r->in.policy = MFA_RECORD_INVALID;
@@ -478,7 +478,11 @@ static void
 read_run(read_t *r)
 {
     r->err.msg[0] = '\0';
-    mfa_gate_read(&r->spec, &r->st, &r->in, &r->id, &r->err);
+    mfa_gate_identify(&r->spec, &r->st, &r->in, &r->id, &r->err);
+
+    if (r->in.session == MFA_RECORD_OK) {
+        mfa_gate_judge(&r->spec, &r->st, &r->in, &r->id, &r->err);
+    }
 }
 
 

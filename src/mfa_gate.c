@@ -64,18 +64,6 @@ mfa_gate_verified_value(const char *user, size_t user_len, const char *gen,
 
 
 void
-mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
-    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
-{
-    mfa_gate_identify(spec, st, in, id, err);
-
-    if (in->session == MFA_RECORD_OK) {
-        mfa_gate_judge(spec, st, in, id, err);
-    }
-}
-
-
-void
 mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err)
 {

@@ -125,22 +125,16 @@ typedef struct {
 
 /*
  * Reads the session record with the configured paths and fills the
- * gate's input: the session, the user's 2FA record, the verified marker
- * (it must say "<user> <gen>") and the policies ("0", "1" or absent;
- * "!" unreadable, "~" a company the request names that is not the user's,
- * "#" more companies than "mfa_policy_scope any" reads).
- * Anything present but unreadable makes the part INVALID and says why in
- * err; the gate then denies.
- */
-void mfa_gate_read(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
-    mfa_gate_input_t *in, mfa_gate_identity_t *id, mfa_err_t *err);
-
-/*
- * mfa_gate_read() in two steps.  The first reads the session record
- * alone (st's session, record and fields): in->session and in->visitor,
- * and the identity as the record names it, so that it can be kept.  The
- * second, for a session that names a valid user (in->session OK), reads
- * the rest of st for that identity.
+ * gate's input, in two steps.  The first reads the session record alone
+ * (st's session, record and fields): in->session and in->visitor, and the
+ * identity as the record names it, so that it can be kept.  The second,
+ * for a session that names a valid user (in->session OK), reads the rest
+ * of st for that identity: the user's 2FA record, the verified marker (it
+ * must say "<user> <gen>") and the policies ("0", "1" or absent; "!"
+ * unreadable, "~" a company the request names that is not the user's,
+ * "#" more companies than "mfa_policy_scope any" reads).  Anything present
+ * but unreadable makes the part INVALID and says why in err; the gate then
+ * denies.
  */
 void mfa_gate_identify(const mfa_gate_spec_t *spec,
     const mfa_gate_state_t *st, mfa_gate_input_t *in,

@@ -88,8 +88,6 @@ mfa_lookup_init(mfa_lookup_t *lk, const mfa_gate_spec_t *spec,
     lk->scope_any = scope_any ? 1 : 0;
     lk->max_size = max;
 
-    snprintf(lk->max_arg, sizeof(lk->max_arg), "%zu", max);
-
     mfa_lookup_fact(lk, MFA_FACT_SESSION, session_key);
     mfa_lookup_fact(lk, MFA_FACT_MARKER, marker_key);
 }
@@ -473,6 +471,10 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
             mfa_arg_lit(c, "GETRANGE");
             mfa_arg_key(c);
             mfa_arg_lit(c, "0");
+
+            /* GETRANGE's end is inclusive: a larger record comes back one
+               byte longer than the limit, without the rest */
+            snprintf(lk->max_arg, sizeof(lk->max_arg), "%zu", lk->max_size);
             mfa_arg(c, lk->max_arg, strlen(lk->max_arg));
             return n;
         }
