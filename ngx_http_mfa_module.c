@@ -819,8 +819,10 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     mfa_request_kind_e        kind;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
-    static ngx_str_t  user_header = ngx_string("X-MFA-User");
-    static ngx_str_t  status_header = ngx_string("X-MFA-Status");
+    static ngx_http_mfa_header_name_t  user_header =
+        ngx_http_mfa_header_name("X-MFA-User", "x-mfa-user");
+    static ngx_http_mfa_header_name_t  status_header =
+        ngx_http_mfa_header_name("X-MFA-Status", "x-mfa-status");
     static ngx_str_t  unavailable =
         ngx_string("Two-factor authentication is unavailable for a moment; "
                    "please try again.\n");
@@ -1587,7 +1589,8 @@ ngx_http_mfa_set_value(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* "off", or a size of at least NGX_HTTP_MFA_CACHE_MIN */
+/* "off", or a size from NGX_HTTP_MFA_CACHE_MIN to NGX_HTTP_MFA_CACHE_MAX_M
+   megabytes */
 
 static char *
 ngx_http_mfa_set_cache_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -1610,8 +1613,10 @@ ngx_http_mfa_set_cache_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     size = ngx_parse_size(&value[1]);
 
-    if (size == NGX_ERROR || size < NGX_HTTP_MFA_CACHE_MIN) {
-        return "must be \"off\" or a size of at least 512k";
+    if (size == NGX_ERROR || size < NGX_HTTP_MFA_CACHE_MIN
+        || (uint64_t) size / (1024 * 1024) > NGX_HTTP_MFA_CACHE_MAX_M)
+    {
+        return "must be \"off\" or a size from 512k to 131071m";
     }
 
     mmcf->cache_size = (size_t) size;

@@ -160,7 +160,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 4:
         case 5:     /* a get */
             if (mfa_fcache_get(&c, &fuzz_scopes[kind >> 1], kind & 1,
-                               fuzz_key(key), now, &v)
+                               fuzz_key(key), mfa_fcache_hash(fuzz_key(key)),
+                               now, &v)
                 != MFA_OK)
             {
                 break;
@@ -211,7 +212,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (key = 0; key < FUZZ_KEYS; key++) {
         for (kind = 0; kind < 4; kind++) {
             if (mfa_fcache_get(&c, &fuzz_scopes[kind >> 1], kind & 1,
-                               fuzz_key(key), now, &v)
+                               fuzz_key(key), mfa_fcache_hash(fuzz_key(key)),
+                               now, &v)
                 == MFA_OK)
             {
                 memcpy(buf, v.data, v.len);

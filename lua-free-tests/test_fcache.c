@@ -37,7 +37,7 @@ get(mfa_fcache_t *c, const void *scope, unsigned kind, const char *key,
     k.data = key;
     k.len = strlen(key);
 
-    if (mfa_fcache_get(c, scope, kind, k, now, &v) != MFA_OK) {
+    if (mfa_fcache_get(c, scope, kind, k, mfa_fcache_hash(k), now, &v) != MFA_OK) {
         return NULL;
     }
 
@@ -241,6 +241,76 @@ test_budget(void **state)
 }
 
 
+/*
+ * The index is probed linearly: removing an entry moves the later ones
+ * of its run back.  Thousands of keys in a small index make long runs,
+ * some wrapping past the last slot; every removal, by invalidation,
+ * expiry or eviction, must leave every other key findable.
+ */
+static void
+test_index_runs(void **state)
+{
+    size_t        i, n;
+    char          key[32], value[32];
+    const char   *v;
+    mfa_fcache_t  c;
+
+    (void) state;
+
+    assert_int_equal(mfa_fcache_init(&c, 512 * 1024), MFA_OK);
+
+    n = c.count_max;
+
+    for (i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        snprintf(value, sizeof(value), "v%zu", i);
+        assert_int_equal(put(&c, NULL, 0, key, value, 0,
+                             i % 5 == 0 ? 100 : 0),
+                         MFA_OK);
+    }
+
+    assert_int_equal(c.count, n);
+
+    /* a third invalidated, a fifth expired (removed when read) */
+    for (i = 0; i < n; i += 3) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        mfa_fcache_invalidate(&c, (mfa_str_t) { key, strlen(key) });
+    }
+
+    for (i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        snprintf(value, sizeof(value), "v%zu", i);
+        v = get(&c, NULL, 0, key, 200);
+
+        if (i % 3 == 0 || i % 5 == 0) {
+            assert_null(v);
+
+        } else {
+            assert_non_null(v);
+            assert_string_equal(v, value);
+        }
+    }
+
+    /* as many again: the oldest go, whatever their place in the index */
+    for (i = n; i < 2 * n; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        snprintf(value, sizeof(value), "v%zu", i);
+        assert_int_equal(put(&c, NULL, 0, key, value, mfa_fcache_mark(&c), 0),
+                         MFA_OK);
+        assert_true(c.count <= c.count_max);
+    }
+
+    /* those read before had a second chance: the newest half is there */
+    for (i = n + n / 2; i < 2 * n; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        snprintf(value, sizeof(value), "v%zu", i);
+        assert_string_equal(get(&c, NULL, 0, key, 200), value);
+    }
+
+    mfa_fcache_free(&c);
+}
+
+
 static void
 test_too_large(void **state)
 {
@@ -284,6 +354,7 @@ main(void)
         cmocka_unit_test(test_invalidate),
         cmocka_unit_test(test_flush),
         cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_index_runs),
         cmocka_unit_test(test_too_large),
     };
 

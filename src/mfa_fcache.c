@@ -1,12 +1,15 @@
 
 /*
- * A worker's cache of facts read in Redis: a chained hash table of
- * entries allocated one by one, in a list from the newest to the oldest.
- * A hit only marks its entry as used; the budget evicts from the oldest
- * end, giving a used entry a second chance at the newest (the CLOCK
- * algorithm).  A hit thus reads its bucket and its entry and writes
- * nothing else: the neighbours in the list are other entries' memory, and
- * with millions of entries each would be a cache miss.
+ * A worker's cache of facts read in Redis: an open-addressing index
+ * (linear probing) of entries carved one by one from a region, in a list
+ * from the newest to the oldest.  An index slot holds the high half of
+ * its entry's hash and the entry's place in the region: 8 bytes, eight to
+ * a CPU cache line, so a probe reads one line of the index and then only
+ * the entry whose hash matches.  A hit only marks its entry as used; the
+ * budget evicts from the oldest end, giving a used entry a second chance
+ * at the newest (the CLOCK algorithm).  A hit thus reads its slot and its
+ * entry and writes nothing else: with millions of entries read at random,
+ * every other line touched would be a cache miss.
  */
 
 
@@ -18,9 +21,8 @@
 
 
 struct mfa_fcache_entry_s {
-    mfa_fcache_entry_t  *next;          /* in its bucket */
     mfa_fcache_entry_t  *newer;
-    mfa_fcache_entry_t  *older;
+    mfa_fcache_entry_t  *older;         /* or the next in its free list */
     const void          *scope;
     uint64_t             hash;
     uint64_t             expires;
@@ -43,15 +45,27 @@ struct mfa_fcache_entry_s {
     ((sizeof(mfa_fcache_entry_t) + (key_len) + (value_len)                    \
       + MFA_FCACHE_ALIGN - 1) / MFA_FCACHE_ALIGN * MFA_FCACHE_ALIGN)
 
-/* the budget's share of each bucket and mark */
-#define MFA_FCACHE_PER_BUCKET  128
+/* the budget's share of each index slot, and the share of slots in use
+   at most (linear probing stays short below three quarters) */
+#define MFA_FCACHE_PER_SLOT    128
+#define mfa_fcache_slots_max(n)  ((n) / 4 * 3)
 #define MFA_FCACHE_MARKS       16384
 
+/* an entry's place in the region, in MFA_FCACHE_ALIGN units: 0 is the
+   index itself, never an entry, and marks an empty slot */
+#define mfa_fcache_ref(c, e)                                                  \
+    ((uint32_t) (((char *) (e) - (c)->region) / MFA_FCACHE_ALIGN))
+#define mfa_fcache_entry(c, ref)                                              \
+    ((mfa_fcache_entry_t *) ((c)->region + (size_t) (ref) * MFA_FCACHE_ALIGN))
 
-static uint64_t mfa_fcache_hash(mfa_str_t key);
-static mfa_fcache_entry_t **mfa_fcache_find(mfa_fcache_t *c,
+/* a slot's tag: the hash's high half; its home slot: the tag's low bits */
+#define mfa_fcache_tag(hash)   ((uint32_t) ((hash) >> 32))
+
+
+static mfa_fcache_slot_t *mfa_fcache_find(mfa_fcache_t *c,
     const void *scope, unsigned kind, mfa_str_t key, uint64_t hash);
-static void mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_entry_t **link);
+static void mfa_fcache_evict(mfa_fcache_t *c, mfa_fcache_entry_t *e);
+static void mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_slot_t *slot);
 static void mfa_fcache_unlink(mfa_fcache_t *c, mfa_fcache_entry_t *e);
 static void mfa_fcache_front(mfa_fcache_t *c, mfa_fcache_entry_t *e);
 static mfa_fcache_entry_t *mfa_fcache_alloc(mfa_fcache_t *c, size_t cost);
@@ -67,11 +81,16 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
 
     memset(c, 0, sizeof(mfa_fcache_t));
 
-    for (n = 1024; n * 2 * MFA_FCACHE_PER_BUCKET <= max; n *= 2) {
+    /* a slot's entry is named by a 32-bit place in the region */
+    if (max / MFA_FCACHE_ALIGN > UINT32_MAX) {
+        return MFA_ERROR;
+    }
+
+    for (n = 1024; n * 2 * MFA_FCACHE_PER_SLOT <= max; n *= 2) {
         /* void */
     }
 
-    index = n * sizeof(mfa_fcache_entry_t *)
+    index = n * sizeof(mfa_fcache_slot_t)
             + MFA_FCACHE_MARKS * sizeof(uint64_t)
             + MFA_FCACHE_CLASSES * sizeof(mfa_fcache_entry_t *);
 
@@ -93,8 +112,8 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
     /* zeroed by the system */
     c->region = region;
     c->region_size = max;
-    c->buckets = (mfa_fcache_entry_t **) c->region;
-    c->marks = (uint64_t *) (c->buckets + n);
+    c->slots = (mfa_fcache_slot_t *) c->region;
+    c->marks = (uint64_t *) (c->slots + n);
     c->free_lists = (mfa_fcache_entry_t **) (c->marks + MFA_FCACHE_MARKS);
     c->end = c->region + max;
     c->bottom = (char *) (c->free_lists + MFA_FCACHE_CLASSES);
@@ -102,6 +121,7 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
                  % MFA_FCACHE_ALIGN;
 
     c->mask = n - 1;
+    c->count_max = mfa_fcache_slots_max(n);
     c->marks_mask = MFA_FCACHE_MARKS - 1;
     c->max = max - index;
 
@@ -144,7 +164,7 @@ mfa_fcache_alloc(mfa_fcache_t *c, size_t cost)
     e = c->free_lists[cls];
 
     if (e != NULL) {
-        c->free_lists[cls] = e->next;
+        c->free_lists[cls] = e->older;
         return e;
     }
 
@@ -165,25 +185,38 @@ mfa_fcache_release(mfa_fcache_t *c, mfa_fcache_entry_t *e)
     size_t  cls;
 
     cls = mfa_fcache_cost(e->key_len, e->value_len) / MFA_FCACHE_ALIGN;
-    e->next = c->free_lists[cls];
+    e->older = c->free_lists[cls];
     c->free_lists[cls] = e;
 }
 
 
-/* FNV-1a, then a multiply-xorshift finish so every bit counts */
+/*
+ * Eight bytes at a time, each word multiplied in and folded (keys are
+ * dozens of bytes: a byte-at-a-time hash was a chain of multiplies as
+ * long as the key), then a multiply-xorshift finish so every bit counts.
+ */
 
-static uint64_t
+uint64_t
 mfa_fcache_hash(mfa_str_t key)
 {
     size_t    i;
-    uint64_t  h;
+    uint64_t  h, w;
 
-    h = 0xcbf29ce484222325ULL;
+    h = 0xcbf29ce484222325ULL ^ key.len;
 
-    for (i = 0; i < key.len; i++) {
-        h ^= (unsigned char) key.data[i];
-        h *= 0x100000001b3ULL;
+    for (i = 0; i + 8 <= key.len; i += 8) {
+        memcpy(&w, key.data + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
     }
+
+    w = 0;
+
+    if (i < key.len) {
+        memcpy(&w, key.data + i, key.len - i);
+    }
+
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
@@ -200,22 +233,68 @@ mfa_fcache_mark(const mfa_fcache_t *c)
 }
 
 
-static mfa_fcache_entry_t **
+void
+mfa_fcache_prefetch(const mfa_fcache_t *c, uint64_t hash)
+{
+    if (c->slots == NULL) {
+        return;
+    }
+
+#if defined(__GNUC__)
+    __builtin_prefetch(&c->slots[mfa_fcache_tag(hash) & c->mask]);
+#endif
+}
+
+
+void
+mfa_fcache_prefetch_entry(const mfa_fcache_t *c, uint64_t hash)
+{
+#if defined(__GNUC__)
+    size_t    i;
+    uint32_t  tag;
+
+    if (c->slots == NULL) {
+        return;
+    }
+
+    tag = mfa_fcache_tag(hash);
+
+    for (i = tag & c->mask; c->slots[i].ref != 0; i = (i + 1) & c->mask) {
+
+        if (c->slots[i].tag == tag) {
+            __builtin_prefetch(mfa_fcache_entry(c, c->slots[i].ref));
+            return;
+        }
+    }
+#endif
+}
+
+
+/* the slot of an entry of this key, scope and kind; NULL: none */
+
+static mfa_fcache_slot_t *
 mfa_fcache_find(mfa_fcache_t *c, const void *scope, unsigned kind,
     mfa_str_t key, uint64_t hash)
 {
-    mfa_fcache_entry_t  **link, *e;
+    size_t               i;
+    uint32_t             tag;
+    mfa_fcache_entry_t  *e;
 
-    for (link = &c->buckets[hash & c->mask]; *link != NULL;
-         link = &(*link)->next)
-    {
-        e = *link;
+    tag = mfa_fcache_tag(hash);
+
+    for (i = tag & c->mask; c->slots[i].ref != 0; i = (i + 1) & c->mask) {
+
+        if (c->slots[i].tag != tag) {
+            continue;
+        }
+
+        e = mfa_fcache_entry(c, c->slots[i].ref);
 
         if (e->hash == hash && e->scope == scope && e->kind == kind
             && e->key_len == key.len
             && memcmp(e->data, key.data, key.len) == 0)
         {
-            return link;
+            return &c->slots[i];
         }
     }
 
@@ -225,24 +304,25 @@ mfa_fcache_find(mfa_fcache_t *c, const void *scope, unsigned kind,
 
 int
 mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
-    mfa_str_t key, uint64_t now, mfa_str_t *value)
+    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value)
 {
-    mfa_fcache_entry_t  **link, *e;
+    mfa_fcache_slot_t   *slot;
+    mfa_fcache_entry_t  *e;
 
-    if (c->buckets == NULL) {
+    if (c->slots == NULL) {
         return MFA_NOT_FOUND;
     }
 
-    link = mfa_fcache_find(c, scope, kind, key, mfa_fcache_hash(key));
+    slot = mfa_fcache_find(c, scope, kind, key, hash);
 
-    if (link == NULL) {
+    if (slot == NULL) {
         return MFA_NOT_FOUND;
     }
 
-    e = *link;
+    e = mfa_fcache_entry(c, slot->ref);
 
     if (e->expires != 0 && now >= e->expires) {
-        mfa_fcache_remove(c, link);
+        mfa_fcache_remove(c, slot);
         return MFA_NOT_FOUND;
     }
 
@@ -259,11 +339,12 @@ int
 mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
     mfa_str_t key, mfa_str_t value, uint64_t mark, uint64_t expires)
 {
-    size_t                cost;
-    uint64_t              hash;
-    mfa_fcache_entry_t  **link, *e;
+    size_t               cost, i;
+    uint64_t             hash;
+    mfa_fcache_slot_t   *slot;
+    mfa_fcache_entry_t  *e;
 
-    if (c->buckets == NULL || key.len > MFA_FCACHE_KEY_MAX
+    if (c->slots == NULL || key.len > MFA_FCACHE_KEY_MAX
         || value.len > MFA_FCACHE_VALUE_MAX)
     {
         return MFA_TOO_LARGE;
@@ -276,15 +357,17 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
         return MFA_NOT_FOUND;
     }
 
-    link = mfa_fcache_find(c, scope, kind, key, hash);
+    slot = mfa_fcache_find(c, scope, kind, key, hash);
 
-    if (link != NULL) {
-        mfa_fcache_remove(c, link);
+    if (slot != NULL) {
+        mfa_fcache_remove(c, slot);
     }
 
     cost = mfa_fcache_cost(key.len, value.len);
 
-    while (c->bytes + cost > c->max && c->tail != NULL) {
+    while ((c->bytes + cost > c->max || c->count >= c->count_max)
+           && c->tail != NULL)
+    {
         e = c->tail;
 
         if (e->used) {
@@ -295,9 +378,7 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
             continue;
         }
 
-        link = mfa_fcache_find(c, e->scope, e->kind,
-                               (mfa_str_t) { e->data, e->key_len }, e->hash);
-        mfa_fcache_remove(c, link);
+        mfa_fcache_evict(c, e);
     }
 
     if (cost > c->max) {
@@ -325,10 +406,7 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
             break;
         }
 
-        e = c->tail;
-        link = mfa_fcache_find(c, e->scope, e->kind,
-                               (mfa_str_t) { e->data, e->key_len }, e->hash);
-        mfa_fcache_remove(c, link);
+        mfa_fcache_evict(c, c->tail);
     }
 
     e->scope = scope;
@@ -344,8 +422,14 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
         memcpy(e->data + key.len, value.data, value.len);
     }
 
-    e->next = c->buckets[hash & c->mask];
-    c->buckets[hash & c->mask] = e;
+    for (i = mfa_fcache_tag(hash) & c->mask; c->slots[i].ref != 0;
+         i = (i + 1) & c->mask)
+    {
+        /* void */
+    }
+
+    c->slots[i].tag = mfa_fcache_tag(hash);
+    c->slots[i].ref = mfa_fcache_ref(c, e);
     mfa_fcache_front(c, e);
 
     c->bytes += cost;
@@ -358,29 +442,36 @@ mfa_fcache_put(mfa_fcache_t *c, const void *scope, unsigned kind,
 void
 mfa_fcache_invalidate(mfa_fcache_t *c, mfa_str_t key)
 {
-    uint64_t              hash;
-    mfa_fcache_entry_t  **link, *e;
+    size_t               i;
+    uint32_t             tag;
+    uint64_t             hash;
+    mfa_fcache_entry_t  *e;
 
-    if (c->buckets == NULL) {
+    if (c->slots == NULL) {
         return;
     }
 
     hash = mfa_fcache_hash(key);
+    tag = mfa_fcache_tag(hash);
     c->marks[hash & c->marks_mask] = ++c->seq;
 
-    link = &c->buckets[hash & c->mask];
+    i = tag & c->mask;
 
-    while (*link != NULL) {
-        e = *link;
+    while (c->slots[i].ref != 0) {
 
-        if (e->hash == hash && e->key_len == key.len
-            && memcmp(e->data, key.data, key.len) == 0)
-        {
-            mfa_fcache_remove(c, link);
-            continue;
+        if (c->slots[i].tag == tag) {
+            e = mfa_fcache_entry(c, c->slots[i].ref);
+
+            if (e->hash == hash && e->key_len == key.len
+                && memcmp(e->data, key.data, key.len) == 0)
+            {
+                /* the next of the run may now be in this slot */
+                mfa_fcache_remove(c, &c->slots[i]);
+                continue;
+            }
         }
 
-        link = &e->next;
+        i = (i + 1) & c->mask;
     }
 }
 
@@ -394,10 +485,10 @@ mfa_fcache_flush(mfa_fcache_t *c)
         return;
     }
 
-    /* the index is large (32 MB for 1 GB): cleared only when written */
+    /* the index is large (64 MB for 1 GB): cleared only when written */
 
     if (c->count > 0 || c->top != c->bottom) {
-        memset(c->buckets, 0, (c->mask + 1) * sizeof(mfa_fcache_entry_t *));
+        memset(c->slots, 0, (c->mask + 1) * sizeof(mfa_fcache_slot_t));
         mfa_fcache_reset(c);
     }
 
@@ -408,13 +499,39 @@ mfa_fcache_flush(mfa_fcache_t *c)
 }
 
 
+/* the oldest goes: its slot is the one in its run that names it */
+
 static void
-mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_entry_t **link)
+mfa_fcache_evict(mfa_fcache_t *c, mfa_fcache_entry_t *e)
 {
+    size_t    i;
+    uint32_t  ref;
+
+    ref = mfa_fcache_ref(c, e);
+
+    for (i = mfa_fcache_tag(e->hash) & c->mask; c->slots[i].ref != ref;
+         i = (i + 1) & c->mask)
+    {
+        /* void */
+    }
+
+    mfa_fcache_remove(c, &c->slots[i]);
+}
+
+
+/*
+ * The slot's entry goes, and the slots after it in the run move back
+ * where a probe from their home still finds them (deletion without
+ * tombstones: Knuth's algorithm R).
+ */
+
+static void
+mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_slot_t *slot)
+{
+    size_t               i, j, home;
     mfa_fcache_entry_t  *e;
 
-    e = *link;
-    *link = e->next;
+    e = mfa_fcache_entry(c, slot->ref);
 
     mfa_fcache_unlink(c, e);
 
@@ -422,6 +539,22 @@ mfa_fcache_remove(mfa_fcache_t *c, mfa_fcache_entry_t **link)
     c->count--;
 
     mfa_fcache_release(c, e);
+
+    i = slot - c->slots;
+
+    for (j = (i + 1) & c->mask; c->slots[j].ref != 0; j = (j + 1) & c->mask) {
+        home = c->slots[j].tag & c->mask;
+
+        /* j stays when its home lies cyclically in (i, j] */
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j)) {
+            continue;
+        }
+
+        c->slots[i] = c->slots[j];
+        i = j;
+    }
+
+    c->slots[i].ref = 0;
 }
 
 

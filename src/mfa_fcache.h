@@ -31,9 +31,17 @@
 
 typedef struct mfa_fcache_entry_s  mfa_fcache_entry_t;
 
+/* an index slot: its entry's hash, high half, and place in the region */
 typedef struct {
-    mfa_fcache_entry_t   **buckets;
+    uint32_t               tag;
+    uint32_t               ref;
+} mfa_fcache_slot_t;
+
+typedef struct {
+    mfa_fcache_slot_t     *slots;
     size_t                 mask;
+    /* entries at most: a quarter of the slots stays free */
+    size_t                 count_max;
     /* the most recently used first */
     mfa_fcache_entry_t    *head;
     mfa_fcache_entry_t    *tail;
@@ -63,15 +71,26 @@ typedef struct {
 int mfa_fcache_init(mfa_fcache_t *c, size_t max);
 void mfa_fcache_free(mfa_fcache_t *c);
 
+/* where a key lives in the index */
+uint64_t mfa_fcache_hash(mfa_str_t key);
+
+/*
+ * Hints before several gets, so that their cache misses overlap: first
+ * every key's index slot, then every key's entry (which reads the slot).
+ */
+void mfa_fcache_prefetch(const mfa_fcache_t *c, uint64_t hash);
+void mfa_fcache_prefetch_entry(const mfa_fcache_t *c, uint64_t hash);
+
 /* taken before a read is sent, given to mfa_fcache_put() with its answer */
 uint64_t mfa_fcache_mark(const mfa_fcache_t *c);
 
 /*
  * The value of a live entry: MFA_OK, value pointing into the cache until
- * the next put, invalidation or flush; or MFA_NOT_FOUND.
+ * the next put, invalidation or flush; or MFA_NOT_FOUND.  hash is
+ * mfa_fcache_hash(key), computed once for the prefetch and the get.
  */
 int mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
-    mfa_str_t key, uint64_t now, mfa_str_t *value);
+    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value);
 
 /*
  * Keeps a value read after "mark" was taken, until "expires" (0: until

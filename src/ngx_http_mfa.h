@@ -139,8 +139,19 @@ ngx_int_t ngx_http_mfa_rebuild_headers(ngx_http_request_t *r,
     ngx_uint_t (*drop)(ngx_table_elt_t *h), ngx_table_elt_t *add,
     ngx_table_elt_t **added);
 ngx_int_t ngx_http_mfa_strip_headers(ngx_http_request_t *r);
-ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
-    u_char *value, size_t len);
+/* a request header's name as sent and lowercase, its hash once known */
+typedef struct {
+    ngx_str_t                   key;
+    ngx_str_t                   lowcase;
+    ngx_uint_t                  hash;
+} ngx_http_mfa_header_name_t;
+
+#define ngx_http_mfa_header_name(key, lowcase)                                \
+    { ngx_string(key), ngx_string(lowcase), 0 }
+
+/* a request header for the upstream, value copied */
+ngx_int_t ngx_http_mfa_add_header(ngx_http_request_t *r,
+    ngx_http_mfa_header_name_t *name, u_char *value, size_t len);
 /* a response header; key and value are not copied */
 ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
     char *value);

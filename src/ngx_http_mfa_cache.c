@@ -88,7 +88,7 @@ ngx_http_mfa_cache_usable(void)
 {
     ngx_msec_t  alive;
 
-    if (ngx_http_mfa_cache.buckets == NULL) {
+    if (ngx_http_mfa_cache.slots == NULL) {
         return 0;
     }
 
@@ -111,11 +111,33 @@ ngx_http_mfa_cache_mark(void)
 }
 
 
+uint64_t
+ngx_http_mfa_cache_hash(mfa_str_t key)
+{
+    return mfa_fcache_hash(key);
+}
+
+
+void
+ngx_http_mfa_cache_prefetch(uint64_t *hashes, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        mfa_fcache_prefetch(&ngx_http_mfa_cache, hashes[i]);
+    }
+
+    for (i = 0; i < n; i++) {
+        mfa_fcache_prefetch_entry(&ngx_http_mfa_cache, hashes[i]);
+    }
+}
+
+
 ngx_int_t
 ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind, mfa_str_t key,
-    mfa_str_t *value)
+    uint64_t hash, mfa_str_t *value)
 {
-    if (mfa_fcache_get(&ngx_http_mfa_cache, scope, kind, key,
+    if (mfa_fcache_get(&ngx_http_mfa_cache, scope, kind, key, hash,
                        ngx_http_mfa_cache_now(), value)
         != MFA_OK)
     {

@@ -23,6 +23,8 @@
 
 /* the least "mfa_cache_size": the table's index takes about 140 KB */
 #define NGX_HTTP_MFA_CACHE_MIN    (512 * 1024)
+/* entries are named by a 32-bit place in units of 32 bytes: 128 GB */
+#define NGX_HTTP_MFA_CACHE_MAX_M  131071
 
 
 /* "size" bytes a worker; 0: no cache */
@@ -39,8 +41,15 @@ ngx_uint_t ngx_http_mfa_cache_usable(void);
 /* taken before reads are sent, given back with their answers */
 uint64_t ngx_http_mfa_cache_mark(void);
 
+/*
+ * A get names its key and the key's hash, computed once: the gets of a
+ * round are preceded by a prefetch of all their keys, so that their
+ * memory is fetched at once.
+ */
+uint64_t ngx_http_mfa_cache_hash(mfa_str_t key);
+void ngx_http_mfa_cache_prefetch(uint64_t *hashes, size_t n);
 ngx_int_t ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind,
-    mfa_str_t key, mfa_str_t *value);
+    mfa_str_t key, uint64_t hash, mfa_str_t *value);
 
 /* a fact read after "mark", sent at "sent", which Redis expires in ttl ms
    (-1: never) */

@@ -160,11 +160,12 @@ ngx_http_mfa_strip_headers(ngx_http_request_t *r)
 }
 
 
-/* a request header for the upstream, value copied */
+/* a request header for the upstream, value copied; the name's hash is
+   computed at its first use, its strings are not copied */
 
 ngx_int_t
-ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
-    u_char *value, size_t len)
+ngx_http_mfa_add_header(ngx_http_request_t *r,
+    ngx_http_mfa_header_name_t *name, u_char *value, size_t len)
 {
     ngx_table_elt_t  *h;
 
@@ -183,7 +184,13 @@ ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
         return NGX_ERROR;
     }
 
-    h->key = *key;
+    if (name->hash == 0) {
+        name->hash = ngx_hash_key(name->lowcase.data, name->lowcase.len);
+    }
+
+    h->key = name->key;
+    h->lowcase_key = name->lowcase.data;
+    h->hash = name->hash;
     h->value.len = len;
     h->value.data = ngx_pnalloc(r->pool, len);
     if (h->value.data == NULL) {
@@ -192,12 +199,6 @@ ngx_http_mfa_add_header(ngx_http_request_t *r, ngx_str_t *key,
 
     ngx_memcpy(h->value.data, value, len);
 
-    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
-    if (h->lowcase_key == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = ngx_hash_strlow(h->lowcase_key, key->data, key->len);
 #if (nginx_version >= 1023000)
     h->next = NULL;
 #endif
