@@ -51,8 +51,8 @@ struct ngx_http_mfa_lookup_s {
 };
 
 
-static ngx_int_t ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_uint_t cache,
-    u_char *out);
+static ngx_int_t ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_str_t *key,
+    ngx_uint_t cache, u_char *out);
 static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_alloc(
     ngx_http_request_t *r);
 static void ngx_http_mfa_lookup_cleanup(void *data);
@@ -143,7 +143,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     ngx_memcpy(p, mmcf->key_verified.data, mmcf->key_verified.len);
 
-    if (ngx_http_mfa_lookup_digest(&id, !ctx->no_cache,
+    if (ngx_http_mfa_lookup_digest(&id, &key, !ctx->no_cache,
                                    p + mmcf->key_verified.len)
         != NGX_OK)
     {
@@ -203,21 +203,31 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
  */
 
 static ngx_int_t
-ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_uint_t cache, u_char *out)
+ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_str_t *key, ngx_uint_t cache,
+    u_char *out)
 {
-    uint64_t   mark;
-    mfa_str_t  k, v;
+    uint64_t   mark, hashes[2];
+    mfa_str_t  k, sk, v;
 
     static const char  scope[] = "digest";
 
     k.data = (const char *) id->data;
     k.len = id->len;
+    sk.data = (const char *) key->data;
+    sk.len = key->len;
 
     cache = cache && ngx_http_mfa_cache_usable();
 
+    if (cache) {
+        /* the session's entry, read next, is fetched meanwhile */
+        hashes[0] = ngx_http_mfa_cache_hash(k);
+        hashes[1] = ngx_http_mfa_cache_hash(sk);
+
+        ngx_http_mfa_cache_prefetch(hashes, 2);
+    }
+
     if (cache
-        && ngx_http_mfa_cache_get(scope, 0, k, ngx_http_mfa_cache_hash(k), &v)
-           == NGX_OK
+        && ngx_http_mfa_cache_get(scope, 0, k, hashes[0], &v) == NGX_OK
         && v.len == MFA_SESSION_DIGEST_LEN)
     {
         ngx_memcpy(out, v.data, MFA_SESSION_DIGEST_LEN);
