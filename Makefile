@@ -11,6 +11,8 @@
 #   make demo       Redis, a sample dashboard and nginx with the module
 #   make screenshots  the browser tests, refreshing docs/screenshots/
 #   make bench      the benchmark (bench/run; BENCH_ARGS=--quick for short)
+#   make lua        the C headers of the Redis scripts (src/lua/*.lua)
+#   make check-lua  luacheck on the scripts; their headers are current
 
 SHELL        := /bin/bash
 NGX_SRC      ?= /usr/share/nginx/src
@@ -26,8 +28,12 @@ LIBS_CORE    := -lcrypto -ljansson -lqrencode
 
 CORE_SRCS    := $(wildcard src/mfa_*.c)
 CORE_HDRS    := $(wildcard src/mfa_*.h)
+# the Redis scripts, and the C headers that hold them (committed)
+LUA_SRCS     := $(wildcard src/lua/*.lua)
+LUA_HDRS     := $(LUA_SRCS:.lua=.h)
 MODULE_SRCS  := ngx_http_mfa_module.c $(wildcard src/ngx_http_mfa_*.c) \
-                $(wildcard src/ngx_http_mfa_*.h) $(CORE_SRCS) $(CORE_HDRS)
+                $(wildcard src/ngx_http_mfa_*.h) $(CORE_SRCS) $(CORE_HDRS) \
+                $(LUA_HDRS)
 
 MFACTL_SRCS  := $(wildcard src/mfactl*.c)
 
@@ -49,7 +55,7 @@ ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
 .PHONY: all module mfactl deps test unit prove test-asan browser \
-        screenshots fuzz fuzz-build demo bench clean
+        screenshots fuzz fuzz-build demo bench lua check-lua clean
 
 all: module mfactl
 
@@ -84,12 +90,13 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(MODULE_SRCS)
 # the admin CLI: the pure core plus hiredis, no nginx
 mfactl: $(MFACTL)
 
-$(MFACTL): $(MFACTL_SRCS) src/mfactl.h $(CORE_SRCS) $(CORE_HDRS)
+$(MFACTL): $(MFACTL_SRCS) src/mfactl.h $(CORE_SRCS) $(CORE_HDRS) $(LUA_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CORE) -o $@ $(MFACTL_SRCS) $(CORE_SRCS) -lhiredis \
 	    $(LIBS_CORE)
 
 test: deps
+	$(MAKE) check-lua
 	$(MAKE) module mfactl
 	$(MAKE) unit
 	$(MAKE) prove
@@ -152,6 +159,23 @@ fuzz: fuzz-build
 	        > $(BUILD)/fuzz/$$name.log 2>&1 \
 	    || { tail -50 $(BUILD)/fuzz/$$name.log; exit 1; }; \
 	    tail -1 $(BUILD)/fuzz/$$name.log; \
+	done
+
+# The scripts are edited in src/lua/*.lua, with src/mfa_keys.h's names;
+# their C headers are generated, and committed so that nginx's own build
+# (configure --add-module) needs no step of ours.
+lua:
+	@for f in $(LUA_SRCS); do \
+	    perl scripts/lua2c.pl src/mfa_keys.h $$f > $${f%.lua}.h.tmp \
+	        && mv -f $${f%.lua}.h.tmp $${f%.lua}.h || exit 1; \
+	done
+
+check-lua:
+	luacheck --no-color -q --config src/lua/.luacheckrc src/lua
+	@for f in $(LUA_SRCS); do \
+	    perl scripts/lua2c.pl src/mfa_keys.h $$f | cmp -s - $${f%.lua}.h \
+	    || { echo "$${f%.lua}.h is not what $$f gives: run make lua" >&2; \
+	         exit 1; }; \
 	done
 
 # installs and builds what is missing itself; Ctrl-C stops everything

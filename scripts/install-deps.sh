@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential nginx nginx-dev libpcre2-dev zlib1g-dev libssl-dev
 libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
 libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl
-chromium"
+chromium lua-check"
 
 # the test apps of t/apps/ (the node ones come from npm, see the Makefile):
 # Flask with Flask-Session, Django with django-redis, PHP-FPM with

@@ -50,6 +50,11 @@
    "api:<uid>", "api:token") and when (Unix time) */
 #define MFA_FIELD_CHANGED_BY      "changed_by"
 #define MFA_FIELD_CHANGED_AT      "changed_at"
+/* a company's display name */
+#define MFA_FIELD_NAME            "name"
+/* the guard's: failures in a row, and locked until (Unix time) */
+#define MFA_FIELD_GUARD_COUNT     "n"
+#define MFA_FIELD_GUARD_UNTIL     "until"
 
 /* a pending secret lives 10 minutes */
 #define MFA_PENDING_TTL           600

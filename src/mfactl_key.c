@@ -22,6 +22,8 @@
 #include "mfa_crypto.h"
 #include "mfa_recovery.h"
 #include "mfa_session.h"
+#include "lua/cas_hash.h"
+#include "lua/cas_string.h"
 
 
 #define MFACTL_SCAN_COUNT   "500"
@@ -41,27 +43,6 @@ typedef struct {
     long long   sets[1 + MFACTL_OLD_MAX];
     long long   undescribed;        /* recovery codes of an unknown key */
 } mfactl_rotation_t;
-
-
-/* the stored value is replaced only if it is still the one read */
-static const char  mfactl_cas_hash[] =
-    "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then\n"
-    "  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])\n"
-    "  return 1\n"
-    "end\n"
-    "return 0\n";
-
-static const char  mfactl_cas_string[] =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
-    "  local ttl = redis.call('PTTL', KEYS[1])\n"
-    "  if ttl > 0 then\n"
-    "    redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)\n"
-    "  else\n"
-    "    redis.call('SET', KEYS[1], ARGV[2])\n"
-    "  end\n"
-    "  return 1\n"
-    "end\n"
-    "return 0\n";
 
 
 static int mfactl_write_key(const char *path, const uint8_t *key);
@@ -471,12 +452,12 @@ mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
     }
 
     if (old == sealed) {
-        r = mfactl_command(ctl, "EVAL", mfactl_cas_hash, "1", key,
+        r = mfactl_command(ctl, "EVAL", mfa_lua_cas_hash, "1", key,
                            MFA_FIELD_SECRET, old, b64, NULL);
 
     } else {
         snprintf(value, sizeof(value), "%.*s %s", (int) uid_len, uid, b64);
-        r = mfactl_command(ctl, "EVAL", mfactl_cas_string, "1", key, old,
+        r = mfactl_command(ctl, "EVAL", mfa_lua_cas_string, "1", key, old,
                            value, NULL);
     }
 

@@ -139,7 +139,9 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
 
         mfactl_key(ctl, key, MFA_KEY_USER, ms->m[i].uid, MFA_KEY_USER_GUARD);
 
-        if (mfactl_append(ctl, "HGET", key, "until", NULL) != MFACTL_OK) {
+        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_GUARD_UNTIL, NULL)
+            != MFACTL_OK)
+        {
             return MFACTL_REDIS;
         }
     }

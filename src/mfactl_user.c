@@ -13,41 +13,16 @@
 #include "mfa_crypto.h"
 #include "mfa_recovery.h"
 #include "mfa_totp.h"
+#include "lua/reset.h"
 
 
-/*
- * The reset, atomically.  KEYS: the user, recovery codes, guard, audit;
- * ARGV: now, the audit's MAXLEN, then the audit entry's fields.  A record
- * the module cannot read (another type, a gen that is not an integer) is
- * replaced, with now as its generation: higher than any the user had, so
- * that no verified session survives.  Returns {was enrolled, gen,
- * replaced}.
- */
-static const char  mfactl_reset_script[] =
-    "local ukey, now = KEYS[1], tonumber(ARGV[1])\n"
-    "local t = redis.call('TYPE', ukey)['ok']\n"
-    "local was, broken, gen = 0, 0, nil\n"
-    "if t ~= 'hash' and t ~= 'none' then\n"
-    "  redis.call('DEL', ukey)\n"
-    "  broken = 1\n"
-    "else\n"
-    "  was = redis.call('HEXISTS', ukey, '" MFA_FIELD_SINCE "')\n"
-    "  redis.call('HDEL', ukey, '" MFA_FIELD_SECRET "', '" MFA_FIELD_SINCE
-        "', '" MFA_FIELD_STEP "',\n"
-    "             '" MFA_FIELD_TOTP "', '" MFA_FIELD_RECOVERY "')\n"
-    "  local old = redis.call('HGET', ukey, '" MFA_FIELD_GEN "')\n"
-    "  if old and not string.match(old, '^%d+$') then broken = 1 end\n"
-    "end\n"
-    "if broken == 1 then\n"
-    "  gen = now\n"
-    "  redis.call('HSET', ukey, '" MFA_FIELD_GEN "', gen)\n"
-    "else\n"
-    "  gen = redis.call('HINCRBY', ukey, '" MFA_FIELD_GEN "', 1)\n"
-    "end\n"
-    "redis.call('DEL', KEYS[2], KEYS[3])\n"
-    "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*',\n"
-    "           unpack(ARGV, 3))\n"
-    "return {was, gen, broken}\n";
+/* the reset script's reply (src/lua/reset.lua) */
+enum {
+    MFACTL_RESET_WAS = 0,               /* 1: was enrolled */
+    MFACTL_RESET_GEN,                   /* the new generation */
+    MFACTL_RESET_REPLACED,              /* 1: an unreadable record replaced */
+    MFACTL_RESET_N
+};
 
 
 static int mfactl_user_open(mfactl_t *ctl, const char *uid);
@@ -95,7 +70,10 @@ mfactl_user_show(mfactl_t *ctl)
     }
 
     mfactl_key(ctl, key, MFA_KEY_USER, uid, MFA_KEY_USER_GUARD);
-    if (mfactl_append(ctl, "HMGET", key, "n", "until", NULL) != MFACTL_OK) {
+    if (mfactl_append(ctl, "HMGET", key, MFA_FIELD_GUARD_COUNT,
+                      MFA_FIELD_GUARD_UNTIL, NULL)
+        != MFACTL_OK)
+    {
         return rc;
     }
 
@@ -399,7 +377,7 @@ mfactl_user_reset(mfactl_t *ctl)
 
     argc = 0;
     argv[argc++] = "EVAL";
-    argv[argc++] = mfactl_reset_script;
+    argv[argc++] = mfa_lua_reset;
     argv[argc++] = "4";
     argv[argc++] = ukey;
     argv[argc++] = rkey;
@@ -414,15 +392,15 @@ mfactl_user_reset(mfactl_t *ctl)
         return MFACTL_REDIS;
     }
 
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != MFACTL_RESET_N) {
         mfactl_error("unexpected reply from the reset script");
         freeReplyObject(r);
         return MFACTL_REDIS;
     }
 
-    was = r->element[0]->integer > 0;
-    gen = r->element[1]->integer;
-    broken = r->element[2]->integer > 0;
+    was = r->element[MFACTL_RESET_WAS]->integer > 0;
+    gen = r->element[MFACTL_RESET_GEN]->integer;
+    broken = r->element[MFACTL_RESET_REPLACED]->integer > 0;
     freeReplyObject(r);
 
     if (ctl->json) {

@@ -39,6 +39,7 @@ static void ngx_http_mfa_admin_show(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_admin_page(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static time_t ngx_http_mfa_admin_time(ngx_str_t *s);
 static void ngx_http_mfa_admin_unavailable(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 
@@ -498,7 +499,7 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (st->res[0].len == 1 && st->res[0].data[0] == '2') {
+    if (ngx_http_mfa_store_is(st, 0, NGX_HTTP_MFA_POLICY_RATE)) {
         if (ngx_http_mfa_log_due(&rate_log, &unlogged)) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "mfa: policy change refused: more than %d a "
@@ -528,7 +529,7 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (st->res[0].len != 1 || st->res[0].data[0] != '1') {
+    if (!ngx_http_mfa_store_is(st, 0, NGX_HTTP_MFA_POLICY_DONE)) {
         /* only the API refuses to create a company */
         ngx_http_mfa_pages_json(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");
@@ -564,10 +565,7 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
-/*
- * The "company" reply: {exists, require_2fa, changed_by, changed_at,
- * members known, members in all, {id, since, until, ...}}.
- */
+/* the "company" reply (NGX_HTTP_MFA_COMPANY_*) */
 
 static void
 ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
@@ -580,7 +578,7 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     st = &pg->store;
     res = st->res;
 
-    if (st->failed || st->nres < 7) {
+    if (st->failed || st->nres < NGX_HTTP_MFA_COMPANY_N) {
         ngx_http_mfa_admin_unavailable(r, pg);
         return;
     }
@@ -590,7 +588,7 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (res[0].len != 1 || res[0].data[0] != '1') {
+    if (!ngx_http_mfa_store_is(st, NGX_HTTP_MFA_COMPANY_EXISTS, '1')) {
         ngx_http_mfa_pages_json(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");
         return;
@@ -605,10 +603,12 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     mfa_buf_init(&b, (char *) p, NGX_HTTP_MFA_JSON_SIZE);
 
     if (mfa_api_policy_json(ngx_http_mfa_pages_cstr(r, &pg->company),
-                            res[1].len == 1 && res[1].data[0] == '1',
-                            (char *) res[2].data,
-                            res[3].data ? ngx_atotm(res[3].data, res[3].len)
-                                        : 0,
+                            ngx_http_mfa_store_is(st,
+                                                  NGX_HTTP_MFA_COMPANY_REQUIRE,
+                                                  '1'),
+                            (char *) res[NGX_HTTP_MFA_COMPANY_CHANGED_BY].data,
+                            ngx_http_mfa_admin_time(
+                                &res[NGX_HTTP_MFA_COMPANY_CHANGED_AT]),
                             &b)
         != MFA_OK)
     {
@@ -656,8 +656,9 @@ ngx_http_mfa_admin_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ngx_memzero(&page, sizeof(mfa_page_t));
     page.page = MFA_PAGE_ADMIN;
     page.company = ngx_http_mfa_pages_cstr(r, &pg->company);
-    page.company_name = (st->nres > 7) ? (char *) res[7].data : NULL;
-    page.required = (res[1].len == 1 && res[1].data[0] == '1');
+    page.company_name = (char *) res[NGX_HTTP_MFA_COMPANY_NAME].data;
+    page.required = ngx_http_mfa_store_is(st, NGX_HTTP_MFA_COMPANY_REQUIRE,
+                                          '1');
 
     if (pg->confirm) {
         /* the step before the switch to the policy asked for */
@@ -670,16 +671,31 @@ ngx_http_mfa_admin_page(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         /* back from the change: it is done */
         pg->msg = page.required ? MFA_MSG_POLICY_ON : MFA_MSG_POLICY_OFF;
     }
-    page.changed_by = (char *) res[2].data;
-    page.changed_at = res[3].data ? ngx_atotm(res[3].data, res[3].len) : 0;
-    page.members_known = (res[4].len == 1 && res[4].data[0] == '1');
+    page.changed_by = (char *) res[NGX_HTTP_MFA_COMPANY_CHANGED_BY].data;
+    page.changed_at = ngx_http_mfa_admin_time(
+                          &res[NGX_HTTP_MFA_COMPANY_CHANGED_AT]);
+    page.members_known = ngx_http_mfa_store_is(st,
+                                            NGX_HTTP_MFA_COMPANY_MEMBERS_KNOWN,
+                                            '1');
     page.members = m;
     page.nmembers = n;
-    total = res[5].data ? ngx_atoi(res[5].data, res[5].len) : 0;
+    total = res[NGX_HTTP_MFA_COMPANY_MEMBERS_TOTAL].data
+            ? ngx_atoi(res[NGX_HTTP_MFA_COMPANY_MEMBERS_TOTAL].data,
+                       res[NGX_HTTP_MFA_COMPANY_MEMBERS_TOTAL].len)
+            : 0;
     page.members_total = (total > 0) ? (size_t) total : 0;
     page.now = ngx_time();
 
     ngx_http_mfa_pages_render(r, pg, &page, NGX_HTTP_OK);
+}
+
+
+/* a time of the reply: Unix time, 0 when absent */
+
+static time_t
+ngx_http_mfa_admin_time(ngx_str_t *s)
+{
+    return s->data ? ngx_atotm(s->data, s->len) : 0;
 }
 
 

@@ -52,6 +52,7 @@ static void ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_code_check(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_enrolled(ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_code_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static ngx_int_t ngx_http_mfa_pages_action(ngx_http_request_t *r,
@@ -880,20 +881,25 @@ ngx_http_mfa_pages_pending_done(ngx_http_request_t *r,
 
     res = pg->store.res;
 
-    if (pg->store.failed || pg->store.nres < 4 || res[0].data == NULL) {
+    if (pg->store.failed || pg->store.nres < NGX_HTTP_MFA_PENDING_N
+        || res[NGX_HTTP_MFA_PENDING_SECRET].data == NULL)
+    {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    if (pg->replace && (res[2].len != 1 || res[2].data[0] != '1')) {
+    if (pg->replace
+        && !ngx_http_mfa_store_is(&pg->store, NGX_HTTP_MFA_PENDING_REPLACE_OK,
+                                  '1'))
+    {
         /* no current code allowed a new phone: settings first */
         ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
         return;
     }
 
-    pg->pending = res[0];
-    pg->company_name = (char *) res[3].data;
+    pg->pending = res[NGX_HTTP_MFA_PENDING_SECRET];
+    pg->company_name = (char *) res[NGX_HTTP_MFA_PENDING_COMPANY_NAME].data;
 
     ngx_http_mfa_pages_enroll_show(r, pg);
 }
@@ -970,27 +976,27 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 10) {
+    if (st->failed || st->nres < NGX_HTTP_MFA_READ_N) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    pg->company_name = (char *) st->res[9].data;
+    pg->company_name = (char *) st->res[NGX_HTTP_MFA_READ_COMPANY_NAME].data;
 
-    if (st->res[0].data != NULL && !pg->replace) {
+    if (st->res[NGX_HTTP_MFA_READ_SINCE].data != NULL && !pg->replace) {
         /* enrolled meanwhile, from another session */
         ngx_http_mfa_pages_redirect(r, pg->return_url);
         return;
     }
 
-    if (st->res[5].data == NULL) {
+    if (st->res[NGX_HTTP_MFA_READ_PENDING].data == NULL) {
         pg->msg = MFA_MSG_EXPIRED;
         ngx_http_mfa_pages_new_pending(r, pg);
         return;
     }
 
-    pg->pending = st->res[5];
+    pg->pending = st->res[NGX_HTTP_MFA_READ_PENDING];
 
     /* the secret becomes the user's: sealed again for that field */
 
@@ -1051,13 +1057,15 @@ ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     mfa_page_t           page;
 
-    if (pg->store.failed || pg->store.nres < 2) {
+    if (pg->store.failed || pg->store.nres < NGX_HTTP_MFA_ATTEMPT_N) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    if (pg->store.res[0].len != 1 || pg->store.res[0].data[0] != '1') {
+    if (!ngx_http_mfa_store_is(&pg->store, NGX_HTTP_MFA_ATTEMPT_STATUS,
+                               NGX_HTTP_MFA_ATTEMPT_DONE))
+    {
         /* the pending secret changed or expired meanwhile, or the new
            phone is no longer allowed: start over */
         ngx_http_mfa_pages_to_page(r, pg, pg->replace ? "settings" : "enroll",
@@ -1097,15 +1105,17 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 10) {
+    if (st->failed || st->nres < NGX_HTTP_MFA_READ_N) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    pg->company_name = (char *) st->res[9].data;
+    pg->company_name = (char *) st->res[NGX_HTTP_MFA_READ_COMPANY_NAME].data;
 
-    if (st->res[0].data == NULL || st->res[1].data == NULL) {
+    if (st->res[NGX_HTTP_MFA_READ_SINCE].data == NULL
+        || st->res[NGX_HTTP_MFA_READ_SECRET].data == NULL)
+    {
         /* not enrolled (any more) */
         if (pg->name == NGX_HTTP_MFA_PAGE_SETTINGS) {
             ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
@@ -1117,12 +1127,11 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    pg->secret = st->res[1];
-    pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
-    pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
-    pg->wait = ngx_atoi(st->res[4].data, st->res[4].len);
+    pg->secret = st->res[NGX_HTTP_MFA_READ_SECRET];
+    ngx_http_mfa_pages_enrolled(pg);
 
-    if (ngx_http_mfa_pages_credential(r, pg, &st->res[7], &st->res[8])
+    if (ngx_http_mfa_pages_credential(r, pg, &st->res[NGX_HTTP_MFA_READ_TOTP],
+                                      &st->res[NGX_HTTP_MFA_READ_RECOVERY])
         != NGX_OK)
     {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR, NGX_HTTP_FORBIDDEN);
@@ -1203,7 +1212,8 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ngx_http_mfa_store_arg(st, pg->step,
                            ngx_sprintf(pg->step, "%uL", step) - pg->step);
     ngx_http_mfa_store_arg(st, after, ngx_strlen(after));
-    ngx_http_mfa_store_arg(st, st->res[8].data, st->res[8].len);
+    ngx_http_mfa_store_arg(st, st->res[NGX_HTTP_MFA_READ_RECOVERY].data,
+                           st->res[NGX_HTTP_MFA_READ_RECOVERY].len);
     ngx_http_mfa_store_arg(st, "", 0);
     ngx_http_mfa_store_arg(st, pg->new_set.data, pg->new_set.len);
     ngx_http_mfa_store_arg(st, &"012345678"[ntried], 1);
@@ -1222,6 +1232,24 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
+/* an enrolled user's state, from the "read" reply */
+
+static void
+ngx_http_mfa_pages_enrolled(ngx_http_mfa_page_t *pg)
+{
+    ngx_str_t  *res;
+
+    res = pg->store.res;
+
+    pg->since = ngx_atotm(res[NGX_HTTP_MFA_READ_SINCE].data,
+                          res[NGX_HTTP_MFA_READ_SINCE].len);
+    pg->codes_left = ngx_atoi(res[NGX_HTTP_MFA_READ_CODES_LEFT].data,
+                              res[NGX_HTTP_MFA_READ_CODES_LEFT].len);
+    pg->wait = ngx_atoi(res[NGX_HTTP_MFA_READ_LOCK_LEFT].data,
+                        res[NGX_HTTP_MFA_READ_LOCK_LEFT].len);
+}
+
+
 static void
 ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
@@ -1230,13 +1258,18 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 2 || st->res[0].len != 1) {
+    if (st->failed || st->nres < NGX_HTTP_MFA_ATTEMPT_N
+        || st->res[NGX_HTTP_MFA_ATTEMPT_STATUS].len != 1)
+    {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    if (st->res[0].data[0] == '3' && !pg->reread) {
+    if (ngx_http_mfa_store_is(st, NGX_HTTP_MFA_ATTEMPT_STATUS,
+                              NGX_HTTP_MFA_ATTEMPT_CHANGED)
+        && !pg->reread)
+    {
         /* the secret changed since it was read: read it again, once */
 
         pg->reread = 1;
@@ -1244,16 +1277,20 @@ ngx_http_mfa_pages_code_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (st->res[0].data[0] != '1') {
+    if (!ngx_http_mfa_store_is(st, NGX_HTTP_MFA_ATTEMPT_STATUS,
+                               NGX_HTTP_MFA_ATTEMPT_DONE))
+    {
         /*
          * wrong, replayed or unknown: told alike, with the lockout it
          * started; locked out before trying: the code was not checked,
          * and is not called wrong
          */
-        pg->wait = ngx_atoi(st->res[1].data, st->res[1].len);
+        pg->wait = ngx_atoi(st->res[NGX_HTTP_MFA_ATTEMPT_VALUE].data,
+                            st->res[NGX_HTTP_MFA_ATTEMPT_VALUE].len);
         pg->wait = ngx_max(pg->wait, 0);
-        pg->msg = (st->res[0].data[0] == '2') ? MFA_MSG_LOCKED
-                                              : MFA_MSG_WRONG_CODE;
+        pg->msg = ngx_http_mfa_store_is(st, NGX_HTTP_MFA_ATTEMPT_STATUS,
+                                        NGX_HTTP_MFA_ATTEMPT_LOCKED)
+                  ? MFA_MSG_LOCKED : MFA_MSG_WRONG_CODE;
         ngx_http_mfa_pages_show_form(r, pg);
         return;
     }
@@ -1402,29 +1439,25 @@ ngx_http_mfa_pages_state_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     st = &pg->store;
 
-    if (st->failed || st->nres < 10) {
+    if (st->failed || st->nres < NGX_HTTP_MFA_READ_N) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_UNAVAILABLE,
                                    NGX_HTTP_SERVICE_UNAVAILABLE);
         return;
     }
 
-    pg->company_name = (char *) st->res[9].data;
+    pg->company_name = (char *) st->res[NGX_HTTP_MFA_READ_COMPANY_NAME].data;
 
-    if (st->res[0].data == NULL && pg->name == NGX_HTTP_MFA_PAGE_CHALLENGE)
+    if (st->res[NGX_HTTP_MFA_READ_SINCE].data == NULL
+        && pg->name == NGX_HTTP_MFA_PAGE_CHALLENGE)
     {
         /* not enrolled any more */
         ngx_http_mfa_pages_redirect(r, pg->return_url);
         return;
     }
 
-    if (st->res[0].data != NULL) {
-        pg->since = ngx_atotm(st->res[0].data, st->res[0].len);
-        pg->codes_left = ngx_atoi(st->res[3].data, st->res[3].len);
-        pg->wait = ngx_atoi(st->res[4].data, st->res[4].len);
-
-        if (pg->wait < 0) {
-            pg->wait = 0;
-        }
+    if (st->res[NGX_HTTP_MFA_READ_SINCE].data != NULL) {
+        ngx_http_mfa_pages_enrolled(pg);
+        pg->wait = ngx_max(pg->wait, 0);
     }
 
     ngx_http_mfa_pages_show_form(r, pg);

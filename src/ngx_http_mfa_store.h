@@ -35,6 +35,63 @@ enum {
 #define NGX_HTTP_MFA_STORE_MAX_RES    10
 
 
+/* the replies' elements, by operation, as src/lua/store.lua returns them */
+
+enum {                                  /* "pending" */
+    NGX_HTTP_MFA_PENDING_SECRET = 0,
+    NGX_HTTP_MFA_PENDING_TTL,
+    NGX_HTTP_MFA_PENDING_REPLACE_OK,    /* 1: may replace the credential */
+    NGX_HTTP_MFA_PENDING_COMPANY_NAME,
+    NGX_HTTP_MFA_PENDING_N
+};
+
+enum {                                  /* "read" */
+    NGX_HTTP_MFA_READ_SINCE = 0,        /* nil: not enrolled */
+    NGX_HTTP_MFA_READ_SECRET,
+    NGX_HTTP_MFA_READ_STEP,             /* the last TOTP step used */
+    NGX_HTTP_MFA_READ_CODES_LEFT,
+    NGX_HTTP_MFA_READ_LOCK_LEFT,        /* seconds */
+    NGX_HTTP_MFA_READ_PENDING,
+    NGX_HTTP_MFA_READ_GEN,
+    NGX_HTTP_MFA_READ_TOTP,             /* the TOTP parameters */
+    NGX_HTTP_MFA_READ_RECOVERY,         /* the recovery-code set */
+    NGX_HTTP_MFA_READ_COMPANY_NAME,
+    NGX_HTTP_MFA_READ_N
+};
+
+enum {                                  /* "attempt" */
+    NGX_HTTP_MFA_ATTEMPT_STATUS = 0,    /* NGX_HTTP_MFA_ATTEMPT_* below */
+    NGX_HTTP_MFA_ATTEMPT_VALUE,         /* codes left, or lockout seconds */
+    NGX_HTTP_MFA_ATTEMPT_N
+};
+
+#define NGX_HTTP_MFA_ATTEMPT_FAILED   '0'
+#define NGX_HTTP_MFA_ATTEMPT_DONE     '1'
+#define NGX_HTTP_MFA_ATTEMPT_LOCKED   '2'   /* before trying */
+#define NGX_HTTP_MFA_ATTEMPT_CHANGED  '3'   /* secret or codes changed */
+
+enum {                                  /* "company" */
+    NGX_HTTP_MFA_COMPANY_EXISTS = 0,
+    NGX_HTTP_MFA_COMPANY_REQUIRE,
+    NGX_HTTP_MFA_COMPANY_CHANGED_BY,
+    NGX_HTTP_MFA_COMPANY_CHANGED_AT,
+    NGX_HTTP_MFA_COMPANY_MEMBERS_KNOWN,
+    NGX_HTTP_MFA_COMPANY_MEMBERS_TOTAL,
+    NGX_HTTP_MFA_COMPANY_MEMBERS,       /* the list: id, since, until... */
+    NGX_HTTP_MFA_COMPANY_NAME,
+    NGX_HTTP_MFA_COMPANY_N
+};
+
+/* "policy": one element */
+#define NGX_HTTP_MFA_POLICY_UNKNOWN   '0'   /* no such company */
+#define NGX_HTTP_MFA_POLICY_DONE      '1'
+#define NGX_HTTP_MFA_POLICY_RATE      '2'   /* too many changes a minute */
+
+/* the reply's element i is the one-digit integer c */
+#define ngx_http_mfa_store_is(st, i, c)                                      \
+    ((st)->res[i].len == 1 && (st)->res[i].data[0] == (c))
+
+
 typedef struct {
     ngx_http_mfa_ctx_t  *ctx;
     ngx_uint_t           argc;
