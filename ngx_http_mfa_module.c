@@ -12,6 +12,9 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <hiredis/hiredis.h>
+#include <openssl/crypto.h>
+
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_store.h"
@@ -19,6 +22,7 @@
 #include "mfa_session.h"
 #include "mfa_totp.h"
 #include "mfa_url.h"
+#include "mfa_version.h"
 
 
 typedef struct {
@@ -41,9 +45,13 @@ static ngx_int_t ngx_http_mfa_same_binding(ngx_http_request_t *r,
     mfa_cookie_t **cookie);
 static ngx_uint_t ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     ngx_http_mfa_loc_conf_t *b);
-static void ngx_http_mfa_cleanup(void *data);
 static mfa_request_kind_e ngx_http_mfa_request_kind(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_respond(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx);
+static ngx_int_t ngx_http_mfa_through(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx);
+static ngx_int_t ngx_http_mfa_unavailable(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mfa_to_page(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
 
 static char *ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -97,6 +105,7 @@ static char *ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_mfa_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_mfa_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_mfa_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_mfa_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mfa_exit_process(ngx_cycle_t *cycle);
 
@@ -408,7 +417,7 @@ ngx_module_t  ngx_http_mfa_module = {
     ngx_http_mfa_commands,                 /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_mfa_init_module,              /* init module */
     ngx_http_mfa_init_process,             /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -461,7 +470,7 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
             ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "mfa: another session, key or company here: "
                            "deciding again");
-            ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+            ngx_http_mfa_ctx_reset(ctx);
         }
     }
 
@@ -607,36 +616,6 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 
 
 /*
- * The context outlives internal redirects (which clear r->ctx) in a pool
- * cleanup, so that a request is decided once and its lookup is detached
- * when the request goes away.
- */
-
-ngx_http_mfa_ctx_t *
-ngx_http_mfa_get_ctx(ngx_http_request_t *r)
-{
-    ngx_pool_cleanup_t  *cln;
-    ngx_http_mfa_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-
-    if (ctx != NULL || (!r->internal && r == r->main)) {
-        return ctx;
-    }
-
-    for (cln = r->pool->cleanup; cln; cln = cln->next) {
-        if (cln->handler == ngx_http_mfa_cleanup) {
-            ctx = cln->data;
-            ngx_http_set_ctx(r, ctx, ngx_http_mfa_module);
-            return ctx;
-        }
-    }
-
-    return NULL;
-}
-
-
-/*
  * Whether the decision in ctx holds here (after an internal redirect, in
  * a subrequest): the same session id, session key and company, as this
  * location evaluates them from this request, and the same settings.
@@ -721,112 +700,9 @@ ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
 }
 
 
-ngx_http_mfa_ctx_t *
-ngx_http_mfa_create_ctx(ngx_http_request_t *r)
-{
-    ngx_pool_cleanup_t  *cln;
-    ngx_http_mfa_ctx_t  *ctx;
-
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mfa_ctx_t));
-    if (ctx == NULL) {
-        return NULL;
-    }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    cln->handler = ngx_http_mfa_cleanup;
-    cln->data = ctx;
-
-    ngx_http_set_ctx(r, ctx, ngx_http_mfa_module);
-
-    return ctx;
-}
-
-
-static void
-ngx_http_mfa_cleanup(void *data)
-{
-    ngx_http_mfa_ctx_t  *ctx = data;
-
-    if (ctx->query != NULL) {
-        ngx_http_mfa_redis_detach(ctx->query);
-        ctx->query = NULL;
-    }
-}
-
-
-/* a small response with a body, "Cache-Control: no-store" */
-
-ngx_int_t
-ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
-    ngx_str_t *body)
-{
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-
-    if (ngx_http_discard_request_body(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-    r->headers_out.content_type = *type;
-    r->headers_out.content_type_len = type->len;
-    r->headers_out.content_type_lowcase = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
 static ngx_int_t
 ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
-    size_t                    len;
-    u_char                   *p;
-    ngx_int_t                 rc;
-    ngx_str_t                 body, type;
-    mfa_str_t                 pages, uri, location;
-    ngx_table_elt_t          *h;
-    mfa_gate_identity_t      *id;
-    mfa_request_kind_e        kind;
-    ngx_http_mfa_loc_conf_t  *mlcf;
-
-    static ngx_http_mfa_header_name_t  user_header =
-        ngx_http_mfa_header_name("X-MFA-User", "x-mfa-user");
-    static ngx_http_mfa_header_name_t  status_header =
-        ngx_http_mfa_header_name("X-MFA-Status", "x-mfa-status");
-    static ngx_str_t  unavailable =
-        ngx_string("Two-factor authentication is unavailable for a moment; "
-                   "please try again.\n");
-
     if (!ctx->counted) {
         ctx->counted = 1;
         ngx_http_mfa_metrics_decision(&ctx->decision);
@@ -835,71 +711,119 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     switch (ctx->decision.action) {
 
     case MFA_GATE_THROUGH:
-
-        if (ctx->decision.status == NULL) {
-            return NGX_DECLINED;
-        }
-
-        if (ctx->headers_set) {
-            return NGX_OK;
-        }
-
-        ctx->headers_set = 1;
-        id = &ctx->identity;
-
-        /* the dashboard sees the session decided on, or none */
-
-        if (ngx_http_mfa_cookie_rewrite(r, ctx->decision.session
-                                           ? ctx->cookie : NULL)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (id->user.found
-            && ngx_http_mfa_add_header(r,
-                                       &user_header, (u_char *) id->user.data,
-                                       id->user.len)
-               != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (ngx_http_mfa_add_header(r,
-                                    &status_header,
-                                    (u_char *) ctx->decision.status,
-                                    ngx_strlen(ctx->decision.status))
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return NGX_OK;
+        return ngx_http_mfa_through(r, ctx);
 
     case MFA_GATE_DENY:
         return NGX_HTTP_FORBIDDEN;
 
     case MFA_GATE_UNAVAILABLE:
-
-        if (ngx_http_mfa_request_kind(r) != MFA_REQUEST_API) {
-            /* a browser: the translated page, never plain text */
-            ngx_http_mfa_pages_unavailable(r);
-            return NGX_DONE;
-        }
-
-        if (ngx_http_mfa_set_header(r, "Retry-After", "5") != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_str_set(&type, "text/plain");
-        rc = ngx_http_mfa_send(r, NGX_HTTP_SERVICE_UNAVAILABLE, &type,
-                               &unavailable);
-        ngx_http_finalize_request(r, rc);
-        return NGX_DONE;
+        return ngx_http_mfa_unavailable(r);
 
     default: /* MFA_GATE_CHALLENGE, MFA_GATE_ENROLL */
-        break;
+        return ngx_http_mfa_to_page(r, ctx);
     }
+}
+
+
+/* through: the headers the upstream gets, set once */
+
+static ngx_int_t
+ngx_http_mfa_through(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
+{
+    mfa_gate_identity_t  *id;
+
+    static ngx_http_mfa_header_name_t  user_header =
+        ngx_http_mfa_header_name("X-MFA-User", "x-mfa-user");
+    static ngx_http_mfa_header_name_t  status_header =
+        ngx_http_mfa_header_name("X-MFA-Status", "x-mfa-status");
+
+    if (ctx->decision.status == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (ctx->headers_set) {
+        return NGX_OK;
+    }
+
+    ctx->headers_set = 1;
+    id = &ctx->identity;
+
+    /* the dashboard sees the session decided on, or none */
+
+    if (ngx_http_mfa_cookie_rewrite(r, ctx->decision.session ? ctx->cookie
+                                                             : NULL)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (id->user.found
+        && ngx_http_mfa_add_header(r, &user_header, (u_char *) id->user.data,
+                                   id->user.len)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_mfa_add_header(r, &status_header,
+                                (u_char *) ctx->decision.status,
+                                ngx_strlen(ctx->decision.status))
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* Redis could not be asked and mfa_fail is "closed": 503 */
+
+static ngx_int_t
+ngx_http_mfa_unavailable(ngx_http_request_t *r)
+{
+    ngx_int_t  rc;
+    ngx_str_t  type;
+
+    static ngx_str_t  unavailable =
+        ngx_string("Two-factor authentication is unavailable for a moment; "
+                   "please try again.\n");
+
+    if (ngx_http_mfa_request_kind(r) != MFA_REQUEST_API) {
+        /* a browser: the translated page, never plain text */
+        ngx_http_mfa_pages_unavailable(r);
+        return NGX_DONE;
+    }
+
+    if (ngx_http_mfa_set_header(r, "Retry-After", "5") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&type, "text/plain");
+    rc = ngx_http_mfa_send(r, NGX_HTTP_SERVICE_UNAVAILABLE, &type,
+                           &unavailable);
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
+}
+
+
+/*
+ * The challenge or the enrolment, with the way back: a redirect for a
+ * browser (303 after a form's POST, so that it GETs the page), 401 with
+ * the page's URL as JSON for an API call.
+ */
+
+static ngx_int_t
+ngx_http_mfa_to_page(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
+{
+    size_t                    len;
+    u_char                   *p;
+    ngx_int_t                 rc;
+    ngx_str_t                 body, type;
+    mfa_str_t                 pages, uri, location;
+    mfa_request_kind_e        kind;
+    ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
@@ -922,26 +846,10 @@ ngx_http_mfa_respond(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     kind = ngx_http_mfa_request_kind(r);
 
     if (kind != MFA_REQUEST_API) {
-        ngx_http_clear_location(r);
-
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_mfa_set_location(r, p, location.len) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Location");
-        h->value.data = p;
-        h->value.len = location.len;
-        r->headers_out.location = h;
-
-        if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store")
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        /* after a form's POST, the browser GETs the page */
         return (kind == MFA_REQUEST_FORM) ? NGX_HTTP_SEE_OTHER
                                           : NGX_HTTP_MOVED_TEMPORARILY;
     }
@@ -2167,6 +2075,20 @@ ngx_http_mfa_init(ngx_conf_t *cf)
     {
         return NGX_ERROR;
     }
+
+    return NGX_OK;
+}
+
+
+/* a configuration loaded: which module it runs, in the log */
+
+static ngx_int_t
+ngx_http_mfa_init_module(ngx_cycle_t *cycle)
+{
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                  "mfa: ngx_http_mfa_module " MFA_VERSION
+                  " (hiredis %d.%d.%d, %s)", HIREDIS_MAJOR, HIREDIS_MINOR,
+                  HIREDIS_PATCH, OpenSSL_version(OPENSSL_VERSION));
 
     return NGX_OK;
 }

@@ -1,7 +1,7 @@
 
 /*
  * Unit tests of the gate (src/mfa_gate.c): every row of the decision
- * table of SPEC section 3 and invariants over all inputs, the reading of
+ * table of docs/internals.md and invariants over all inputs, the reading of
  * what Redis returned into the gate's input, navigation versus API
  * requests, and the exact redirect location and JSON body.
  */

@@ -454,6 +454,57 @@ test_set_text(void **state)
 }
 
 
+static void
+assert_kind(const char *in, mfa_code_kind_e want, const char *code)
+{
+    char  out[MFA_RECOVERY_LEN + 1];
+
+    memset(out, 0, sizeof(out));
+
+    if (mfa_code_classify(in, strlen(in), out) != want) {
+        fail_msg("\"%s\": not kind %d", in, (int) want);
+    }
+
+    if (code != NULL) {
+        assert_string_equal(out, code);
+    }
+}
+
+
+static void
+test_code_classify(void **state)
+{
+    (void) state;
+
+    /* TOTP codes: digits, spaces anywhere (as authenticator apps show) */
+    assert_kind("123456", MFA_CODE_TOTP, NULL);
+    assert_kind("123 456", MFA_CODE_TOTP, NULL);
+    assert_kind(" 12345678 ", MFA_CODE_TOTP, NULL);
+    /* too short or too long for TOTP, and yet digits: TOTP, and wrong */
+    assert_kind("1", MFA_CODE_TOTP, NULL);
+    assert_kind("12345678901", MFA_CODE_TOTP, NULL);
+
+    /* recovery codes, in any case, with or without the hyphen */
+    assert_kind("abcde-fghjk", MFA_CODE_RECOVERY, "abcde-fghjk");
+    assert_kind("ABCDE FGHJK", MFA_CODE_RECOVERY, "abcde-fghjk");
+    assert_kind("2345a6789b", MFA_CODE_RECOVERY, "2345a-6789b");
+    /* ten digits: a recovery code of digits only (no TOTP is that long) */
+    assert_kind("23456-78923", MFA_CODE_RECOVERY, "23456-78923");
+    assert_kind("2345678923", MFA_CODE_RECOVERY, "23456-78923");
+    assert_kind("23456 78923", MFA_CODE_RECOVERY, "23456-78923");
+
+    /* neither */
+    assert_kind("", MFA_CODE_NONE, NULL);
+    assert_kind("   ", MFA_CODE_NONE, NULL);
+    assert_kind("0123456789", MFA_CODE_NONE, NULL);     /* 0, 1: no symbol */
+    assert_kind("12345a", MFA_CODE_NONE, NULL);
+    assert_kind("123-456", MFA_CODE_NONE, NULL);
+    assert_kind("abcde-fghj", MFA_CODE_NONE, NULL);
+    assert_kind("abcde-fghjkl", MFA_CODE_NONE, NULL);
+    assert_kind("12345\n6", MFA_CODE_NONE, NULL);
+}
+
+
 int
 main(void)
 {
@@ -466,6 +517,7 @@ main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_hash_salted),
         cmocka_unit_test(test_set_text),
+        cmocka_unit_test(test_code_classify),
     };
 
     return cmocka_run_group_tests_name("recovery", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 
 /*
- * The gate's decision table (SPEC section 3), in one function, and the
+ * The gate's decision table (docs/internals.md), in one function, and the
  * redirect or JSON answer that goes with it.
  */
 

@@ -1,6 +1,6 @@
 
 /*
- * The gate: one decision per request (SPEC section 3), from what the glue
+ * The gate: one decision per request (docs/internals.md), from what the glue
  * read in Redis to "through", "challenge", "enrol", "deny" or
  * "unavailable", and the shape of the answer.
  */

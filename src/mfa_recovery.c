@@ -13,6 +13,7 @@
 
 #include "mfa_crypto.h"
 #include "mfa_recovery.h"
+#include "mfa_totp.h"
 #include "mfa_url.h"
 
 
@@ -120,6 +121,38 @@ mfa_recovery_normalize(const char *in, size_t len, char *out)
     out[MFA_RECOVERY_LEN] = '\0';
 
     return MFA_OK;
+}
+
+
+_Static_assert(MFA_TOTP_MAX_DIGITS < MFA_RECOVERY_CHARS,
+               "ten digits must not be a TOTP code");
+
+
+mfa_code_kind_e
+mfa_code_classify(const char *in, size_t len, char *out)
+{
+    size_t  i, digits;
+
+    digits = 0;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] >= '0' && in[i] <= '9') {
+            digits++;
+
+        } else if (in[i] != ' ') {
+            break;
+        }
+    }
+
+    if (i == len && digits > 0 && digits != MFA_RECOVERY_CHARS) {
+        return MFA_CODE_TOTP;
+    }
+
+    if (mfa_recovery_normalize(in, len, out) == MFA_OK) {
+        return MFA_CODE_RECOVERY;
+    }
+
+    return MFA_CODE_NONE;
 }
 
 

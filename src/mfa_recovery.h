@@ -42,6 +42,20 @@ int mfa_recovery_generate(char *out);
  */
 int mfa_recovery_normalize(const char *in, size_t len, char *out);
 
+/* what the user typed in a code field */
+typedef enum {
+    MFA_CODE_NONE = 0,          /* neither: checked as a wrong code */
+    MFA_CODE_TOTP,              /* digits, spaces anywhere */
+    MFA_CODE_RECOVERY           /* a recovery code, normalized */
+} mfa_code_kind_e;
+
+/*
+ * Which kind of code "in" is; a recovery code is written normalized to
+ * out (MFA_RECOVERY_LEN characters and a NUL).  Ten digits are a recovery
+ * code made of digits only: no TOTP code is that long.
+ */
+mfa_code_kind_e mfa_code_classify(const char *in, size_t len, char *out);
+
 /* a new set's description: the key id and a fresh random salt */
 int mfa_recovery_set_new(unsigned key_id, mfa_recovery_set_t *set);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mfactl.h"
+#include "mfa_version.h"
 
 
 typedef struct {
@@ -158,6 +159,7 @@ static const char  mfactl_connection_help[] =
     "  --prefix P    key prefix, as mfa_redis_prefix (default \"mfa:\")\n"
     "  --json        machine-readable output: one JSON document\n"
     "  --help        this help; \"mfactl <verb> --help\" for a verb's\n"
+    "  --version     the version of mfactl and of the module it goes with\n"
     "\n"
     "Environment: MFA_REDIS_PASSWORD, MFA_REDIS_USER (Redis ACL user).\n"
     "Exit status: 0 success, 1 bad usage, 2 not found, 3 Redis cannot be\n"
@@ -213,7 +215,7 @@ main(int argc, char **argv)
 }
 
 
-/* the options before the verb; -1 when --help was answered */
+/* the options before the verb; -1 when --help or --version was answered */
 
 static int
 mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
@@ -230,6 +232,11 @@ mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
 
         if (strcmp(opt, "--help") == 0) {
             mfactl_usage(stdout);
+            return -1;
+        }
+
+        if (strcmp(opt, "--version") == 0) {
+            printf("mfactl (ngx_http_mfa_module) " MFA_VERSION "\n");
             return -1;
         }
 

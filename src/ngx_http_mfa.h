@@ -129,8 +129,11 @@ typedef struct {
 extern ngx_module_t  ngx_http_mfa_module;
 
 
+/* the request's context: src/ngx_http_mfa_ctx.c */
 ngx_http_mfa_ctx_t *ngx_http_mfa_get_ctx(ngx_http_request_t *r);
 ngx_http_mfa_ctx_t *ngx_http_mfa_create_ctx(ngx_http_request_t *r);
+/* zeroes the context, after detaching its query */
+void ngx_http_mfa_ctx_reset(ngx_http_mfa_ctx_t *ctx);
 
 /* headers: src/ngx_http_mfa_headers.c */
 ngx_uint_t ngx_http_mfa_own_header(ngx_table_elt_t *h);
@@ -157,6 +160,16 @@ ngx_int_t ngx_http_mfa_set_header(ngx_http_request_t *r, char *key,
     char *value);
 /* a request header's value; data NULL when absent */
 mfa_str_t ngx_http_mfa_header_in(ngx_http_request_t *r, char *name);
+/* the Location of a redirect, with "Cache-Control: no-store"; not copied */
+ngx_int_t ngx_http_mfa_set_location(ngx_http_request_t *r, u_char *url,
+    size_t len);
+/* sends a small response with "Cache-Control: no-store" */
+ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body);
+/* a request from another site (Sec-Fetch-Site), logged; "none" allowed
+   (a typed URL, a bookmark) when allow_none */
+ngx_uint_t ngx_http_mfa_cross_site(ngx_http_request_t *r,
+    ngx_uint_t allow_none);
 
 /* $mfa_session_id, $mfa_status, $mfa_user, $mfa_company */
 ngx_int_t ngx_http_mfa_add_variables(ngx_conf_t *cf);
@@ -176,9 +189,6 @@ ngx_int_t ngx_http_mfa_session_id(ngx_http_request_t *r,
 /* the Cookie header for the upstream: session c (NULL: none) */
 ngx_int_t ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r,
     mfa_cookie_t *c);
-/* sends a small response with "Cache-Control: no-store" */
-ngx_int_t ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *type, ngx_str_t *body);
 
 /* the content handler of the requests under "mfa_pages" */
 ngx_int_t ngx_http_mfa_pages_handler(ngx_http_request_t *r);

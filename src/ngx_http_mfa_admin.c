@@ -20,7 +20,7 @@
 
 #include <openssl/sha.h>
 
-#include "ngx_http_mfa_pages.h"
+#include "ngx_http_mfa_page.h"
 #include "ngx_http_mfa_log.h"
 #include "mfa_api.h"
 #include "mfa_keys.h"
@@ -123,7 +123,7 @@ ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     if (pg->token) {
         if (pg->name == NGX_HTTP_MFA_API_STATUS) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_BAD_REQUEST, "no_user",
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_BAD_REQUEST, "no_user",
                                     "the status is a session's; a bearer "
                                     "token has none");
             return;
@@ -147,7 +147,7 @@ ngx_http_mfa_admin_run(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         if (mfa_api_policy_parse((char *) pg->body.data, pg->body.len,
                                  &require, &err) != MFA_OK)
         {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_BAD_REQUEST, "bad_json",
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_BAD_REQUEST, "bad_json",
                                     err.msg);
             return;
         }
@@ -217,13 +217,13 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         if (ctx->decision.action == MFA_GATE_DENY) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_FORBIDDEN, "forbidden",
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                     "this session cannot be read");
             return NGX_DONE;
         }
 
         if (!id->user.found) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_UNAUTHORIZED,
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_UNAUTHORIZED,
                                     "login_required",
                                     "log in to the dashboard, or send the "
                                     "API's bearer token");
@@ -254,7 +254,7 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
                                        id->company.len) != 0)))
     {
         if (pg->api) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_FORBIDDEN, "forbidden",
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                     "only an administrator of this company, "
                                     "acting for it, may do this");
 
@@ -266,8 +266,8 @@ ngx_http_mfa_admin_allowed(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return NGX_DONE;
     }
 
-    if (pg->api && pg->post && ngx_http_mfa_pages_cross_site(r, 0)) {
-        ngx_http_mfa_pages_json(r, NGX_HTTP_FORBIDDEN, "forbidden",
+    if (pg->api && pg->post && ngx_http_mfa_cross_site(r, 0)) {
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                 "cross-site requests are refused");
         return NGX_DONE;
     }
@@ -303,15 +303,15 @@ ngx_http_mfa_admin_status(ngx_http_request_t *r)
                             ctx->in.required, &b)
         != MFA_OK)
     {
-        return ngx_http_mfa_pages_json_send(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                            "internal",
-                                            "the state is not valid UTF-8");
+        return ngx_http_mfa_api_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal",
+                                      "the state is not valid UTF-8");
     }
 
     body.data = p;
     body.len = b.len;
 
-    return ngx_http_mfa_pages_send_json(r, NGX_HTTP_OK, &body);
+    return ngx_http_mfa_api_reply(r, NGX_HTTP_OK, &body);
 }
 
 
@@ -381,7 +381,7 @@ ngx_http_mfa_admin_gate(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     json.data = (u_char *) body;
     json.len = mfa_gate_json_body(ctx->decision.action, &location, body);
 
-    ngx_http_finalize_request(r, ngx_http_mfa_pages_send_json(r,
+    ngx_http_finalize_request(r, ngx_http_mfa_api_reply(r,
                                                   NGX_HTTP_UNAUTHORIZED,
                                                   &json));
 }
@@ -414,25 +414,26 @@ ngx_http_mfa_admin_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     st->argv[NGX_HTTP_MFA_STORE_COMPANY] = (char *) pg->company.data;
     st->argvlen[NGX_HTTP_MFA_STORE_COMPANY] = pg->company.len;
 
-    /* the keys, a number or "who" ("api:token", "admin:<uid>"), and the
-       actor's rate key (no longer than "who") */
+    if (ngx_http_mfa_store_key(r, st, &mmcf->key_company, pg->company.data,
+                               pg->company.len, "")
+        != NGX_OK
+        || ngx_http_mfa_store_key(r, st, &mmcf->key_company, pg->company.data,
+                                  pg->company.len, MFA_KEY_COMPANY_MEMBERS)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* a number, or "who" ("api:token", "admin:<uid>") and the actor's
+       rate key (no longer than "who") */
     who = sizeof("api:token") + sizeof("admin:") + user->len;
-    len = 2 * (mmcf->key_company.len + pg->company.len)
-          + sizeof(MFA_KEY_COMPANY_MEMBERS) - 1 + NGX_INT_T_LEN
-          + who + mmcf->prefix.len + sizeof(MFA_KEY_RATE_POLICY) + who;
+    len = NGX_INT_T_LEN + who + mmcf->prefix.len + sizeof(MFA_KEY_RATE_POLICY)
+          + who;
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
         return NGX_ERROR;
     }
-
-    ngx_http_mfa_store_arg(st, p, mmcf->key_company.len + pg->company.len);
-    p = ngx_sprintf(p, "%V%V", &mmcf->key_company, &pg->company);
-
-    ngx_http_mfa_store_arg(st, p, mmcf->key_company.len + pg->company.len
-                                  + sizeof(MFA_KEY_COMPANY_MEMBERS) - 1);
-    p = ngx_sprintf(p, "%V%V" MFA_KEY_COMPANY_MEMBERS, &mmcf->key_company,
-                    &pg->company);
 
     if (ngx_strcmp(op, "company") == 0) {
         ngx_http_mfa_store_arg(st, mmcf->key_user.data, mmcf->key_user.len);
@@ -508,7 +509,7 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         if (pg->api) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_TOO_MANY_REQUESTS,
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_TOO_MANY_REQUESTS,
                                     "too_many_changes",
                                     "too many policy changes: try again in "
                                     "a minute");
@@ -531,7 +532,7 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     if (!ngx_http_mfa_store_is(st, 0, NGX_HTTP_MFA_POLICY_DONE)) {
         /* only the API refuses to create a company */
-        ngx_http_mfa_pages_json(r, NGX_HTTP_NOT_FOUND, "unknown_company",
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");
         return;
     }
@@ -589,7 +590,7 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     }
 
     if (!ngx_http_mfa_store_is(st, NGX_HTTP_MFA_COMPANY_EXISTS, '1')) {
-        ngx_http_mfa_pages_json(r, NGX_HTTP_NOT_FOUND, "unknown_company",
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");
         return;
     }
@@ -612,7 +613,7 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
                             &b)
         != MFA_OK)
     {
-        ngx_http_mfa_pages_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                 "internal", "the policy is not valid UTF-8");
         return;
     }
@@ -620,8 +621,8 @@ ngx_http_mfa_admin_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     body.data = p;
     body.len = b.len;
 
-    ngx_http_finalize_request(r, ngx_http_mfa_pages_send_json(r, NGX_HTTP_OK,
-                                                              &body));
+    ngx_http_finalize_request(r, ngx_http_mfa_api_reply(r, NGX_HTTP_OK,
+                                                        &body));
 }
 
 
@@ -705,7 +706,7 @@ static void
 ngx_http_mfa_admin_unavailable(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     if (pg->api) {
-        ngx_http_mfa_pages_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 "unavailable", "Redis cannot be reached");
         return;
     }

@@ -16,8 +16,8 @@
 
 /*
  * The longest a fact is used without proof that no invalidation of it
- * was lost (SPEC section 2.4): the invalidation connection must have
- * delivered a message sent this recently.
+ * was lost (docs/internals.md, the exact cache): the invalidation
+ * connection must have delivered a message sent this recently.
  */
 #define NGX_HTTP_MFA_CACHE_BOUND  1000
 

@@ -15,16 +15,16 @@
 
 #include <openssl/crypto.h>
 
-#include "ngx_http_mfa_pages.h"
+#include "ngx_http_mfa_page.h"
 #include "mfa_keys.h"
 
 
-static void ngx_http_mfa_pages_ad(ngx_http_request_t *r, const char *field,
+static void ngx_http_mfa_codes_ad(ngx_http_request_t *r, const char *field,
     mfa_seal_ad_t *ad);
 
 
 ngx_int_t
-ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+ngx_http_mfa_codes_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_str_t *sealed, const char *field, uint64_t *step,
     ngx_str_t *resealed)
 {
@@ -32,7 +32,7 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     size_t   len;
     uint8_t  secret[MFA_SEALED_MAX];
 
-    if (ngx_http_mfa_pages_open(r, sealed, field, secret, &len) != NGX_OK) {
+    if (ngx_http_mfa_codes_open(r, sealed, field, secret, &len) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -44,7 +44,7 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     }
 
     if (rc == 1 && resealed != NULL
-        && ngx_http_mfa_pages_seal(r, MFA_FIELD_SECRET, secret, len,
+        && ngx_http_mfa_codes_seal(r, MFA_FIELD_SECRET, secret, len,
                                    resealed)
            != NGX_OK)
     {
@@ -60,7 +60,7 @@ ngx_http_mfa_pages_totp(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 /* what the request's user's sealed values are bound to */
 
 static void
-ngx_http_mfa_pages_ad(ngx_http_request_t *r, const char *field,
+ngx_http_mfa_codes_ad(ngx_http_request_t *r, const char *field,
     mfa_seal_ad_t *ad)
 {
     ngx_http_mfa_ctx_t        *ctx;
@@ -80,7 +80,7 @@ ngx_http_mfa_pages_ad(ngx_http_request_t *r, const char *field,
 /* opens a sealed secret (base64url) of the request's user's field */
 
 ngx_int_t
-ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
+ngx_http_mfa_codes_open(ngx_http_request_t *r, ngx_str_t *sealed,
     const char *field, uint8_t *secret, size_t *len)
 {
     size_t                     n;
@@ -90,7 +90,7 @@ ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
     ngx_http_mfa_main_conf_t  *mmcf;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
-    ngx_http_mfa_pages_ad(r, field, &ad);
+    ngx_http_mfa_codes_ad(r, field, &ad);
 
     if (ngx_strcmp(field, MFA_FIELD_PENDING) == 0) {
         field = "pending secret";
@@ -121,14 +121,14 @@ ngx_http_mfa_pages_open(ngx_http_request_t *r, ngx_str_t *sealed,
 /* seals a secret of the request's user's field, as text in the pool */
 
 ngx_int_t
-ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
+ngx_http_mfa_codes_seal(ngx_http_request_t *r, const char *field,
     const uint8_t *secret, size_t len, ngx_str_t *out)
 {
     mfa_seal_ad_t              ad;
     ngx_http_mfa_main_conf_t  *mmcf;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
-    ngx_http_mfa_pages_ad(r, field, &ad);
+    ngx_http_mfa_codes_ad(r, field, &ad);
 
     out->data = ngx_pnalloc(r->pool, MFA_SEALED_TEXT_MAX + 1);
     if (out->data == NULL) {
@@ -155,7 +155,7 @@ ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
  */
 
 ngx_int_t
-ngx_http_mfa_pages_credential(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+ngx_http_mfa_codes_credential(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_str_t *totp, ngx_str_t *set)
 {
     mfa_err_t            err;
@@ -210,7 +210,7 @@ ngx_http_mfa_pages_credential(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
  */
 
 ngx_int_t
-ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
+ngx_http_mfa_codes_new(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
     ngx_uint_t                 i;
     mfa_key_t                 *key;
@@ -226,7 +226,7 @@ ngx_http_mfa_pages_new_codes(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     for (i = 0; i < MFA_RECOVERY_COUNT; i++) {
         if (mfa_recovery_generate(pg->codes[i]) != MFA_OK
-            || ngx_http_mfa_pages_hash(r, key, &set, pg->codes[i],
+            || ngx_http_mfa_codes_hash(r, key, &set, pg->codes[i],
                                        pg->hashes[i])
                != NGX_OK)
         {
@@ -255,7 +255,7 @@ failed:
  */
 
 ngx_int_t
-ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+ngx_http_mfa_codes_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     const char *code)
 {
     ngx_uint_t                 i, n;
@@ -270,7 +270,7 @@ ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
         n = ngx_min(mmcf->keys->nelts, NGX_HTTP_MFA_MAX_KEYS);
 
         for (i = 0; i < n; i++) {
-            if (ngx_http_mfa_pages_hash(r, &keys[i], NULL, code,
+            if (ngx_http_mfa_codes_hash(r, &keys[i], NULL, code,
                                         pg->tried[i])
                 != NGX_OK)
             {
@@ -283,7 +283,7 @@ ngx_http_mfa_pages_tried(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
 
     for (i = 0; i < mmcf->keys->nelts; i++) {
         if (keys[i].id == pg->set.key_id) {
-            if (ngx_http_mfa_pages_hash(r, &keys[i], &pg->set, code,
+            if (ngx_http_mfa_codes_hash(r, &keys[i], &pg->set, code,
                                         pg->tried[0])
                 != NGX_OK)
             {
@@ -313,7 +313,7 @@ failed:
 
 
 ngx_int_t
-ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+ngx_http_mfa_codes_hash(ngx_http_request_t *r, mfa_key_t *key,
     const mfa_recovery_set_t *set, const char *code, char *hex)
 {
     int                  rc;
@@ -342,7 +342,7 @@ ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
 
 
 void
-ngx_http_mfa_pages_params(ngx_http_request_t *r, mfa_totp_params_t *params)
+ngx_http_mfa_codes_params(ngx_http_request_t *r, mfa_totp_params_t *params)
 {
     ngx_http_mfa_loc_conf_t  *mlcf;
 

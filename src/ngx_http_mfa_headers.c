@@ -1,7 +1,7 @@
 
 /*
  * ngx_http_mfa_module: the request and response headers the module reads,
- * adds, removes and rewrites.
+ * adds, removes and rewrites, and the small responses it sends itself.
  */
 
 
@@ -10,6 +10,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_mfa.h"
+#include "ngx_http_mfa_log.h"
 
 
 static ngx_uint_t ngx_http_mfa_named(ngx_table_elt_t *h, const char *name,
@@ -259,4 +260,114 @@ ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
     v.len = 0;
 
     return v;
+}
+
+
+/*
+ * Whether the browser says the request comes from another site
+ * (Sec-Fetch-Site); "none" (typed or bookmarked) is accepted when
+ * allow_none is set.  Logged when refused.
+ */
+
+ngx_uint_t
+ngx_http_mfa_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
+{
+    mfa_str_t   site;
+    ngx_uint_t  unlogged;
+
+    static ngx_http_mfa_log_limit_t  site_log;
+
+    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
+
+    if (site.data == NULL
+        || (site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
+        || (allow_none && site.len == 4
+            && ngx_strncmp(site.data, "none", 4) == 0))
+    {
+        return 0;
+    }
+
+    if (ngx_http_mfa_log_due(&site_log, &unlogged)) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "mfa: request to the pages refused: Sec-Fetch-Site: "
+                      "%*s (and %ui more refused since the last such line)",
+                      ngx_min(site.len, 32), site.data, unlogged);
+    }
+
+    return 1;
+}
+
+
+/* a redirect's Location (the response's status is the caller's) */
+
+ngx_int_t
+ngx_http_mfa_set_location(ngx_http_request_t *r, u_char *url, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    ngx_http_clear_location(r);
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = url;
+    h->value.len = len;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    r->headers_out.location = h;
+
+    return ngx_http_mfa_set_header(r, "Cache-Control", "no-store");
+}
+
+
+/* a small response with a body, "Cache-Control: no-store" */
+
+ngx_int_t
+ngx_http_mfa_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
+    ngx_str_t *body)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }

@@ -51,6 +51,13 @@ struct ngx_http_mfa_lookup_s {
 };
 
 
+static ngx_int_t ngx_http_mfa_lookup_binding(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf);
+static ngx_int_t ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, mfa_str_t *marker_key);
+static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_start(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf,
+    mfa_str_t marker_key);
 static ngx_int_t ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_str_t *key,
     ngx_uint_t cache, u_char *out);
 static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_alloc(
@@ -88,21 +95,58 @@ static ngx_uint_t              ngx_http_mfa_lookups_nfree;
 ngx_int_t
 ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
-    u_char                    *p;
-    ngx_int_t                  rc;
-    ngx_str_t                  id, key, company;
-    mfa_str_t                  session_key, marker_key, user_prefix,
-                               company_prefix;
-    mfa_gate_input_t           in;
-    ngx_http_mfa_lookup_t     *lu;
-    ngx_http_mfa_loc_conf_t   *mlcf;
-    ngx_http_mfa_main_conf_t  *mmcf;
+    ngx_int_t                 rc;
+    mfa_str_t                 marker_key;
+    mfa_gate_input_t          in;
+    ngx_http_mfa_lookup_t    *lu;
+    ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
-    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
-    ngx_http_mfa_lookup_input(mlcf, &in);
-    in.has_session_id = 0;
+    if (ngx_http_mfa_lookup_binding(r, ctx, mlcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->sid.len == 0) {
+        ngx_http_mfa_lookup_input(mlcf, &in);
+        in.has_session_id = 0;
+        ngx_http_mfa_lookup_decide(r, ctx, &in);
+        return NGX_OK;
+    }
+
+    if (ngx_http_mfa_lookup_marker_key(r, ctx, &marker_key) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    lu = ngx_http_mfa_lookup_start(r, ctx, mlcf, marker_key);
+    if (lu == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_mfa_lookup_round(r, lu);
+
+    if (rc == NGX_AGAIN) {
+        ctx->waiting = 1;
+        return NGX_AGAIN;
+    }
+
+    ngx_http_mfa_lookup_finish(r, ctx);
+
+    return NGX_OK;
+}
+
+
+/*
+ * What the decision is bound to, as this location evaluates it: the
+ * session id (from the cookie as the upstream reads it), the session key
+ * and the company ($mfa_session_id in them is the id just read).
+ */
+
+static ngx_int_t
+ngx_http_mfa_lookup_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_loc_conf_t *mlcf)
+{
+    ngx_str_t  id, key, company;
 
     if (ngx_http_mfa_session_id(r, mlcf, &id, &ctx->cookie) != NGX_OK) {
         return NGX_ERROR;
@@ -113,11 +157,8 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ctx->request = r;
 
     if (id.len == 0) {
-        ngx_http_mfa_lookup_decide(r, ctx, &in);
         return NGX_OK;
     }
-
-    /* $mfa_session_id in them is the id just read */
 
     if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
         return NGX_ERROR;
@@ -134,7 +175,20 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ctx->key = key;
     ctx->company = company;
 
-    /* the verified marker's key: "<prefix>verified:<digest>" */
+    return NGX_OK;
+}
+
+
+/* the verified marker's key: "<prefix>verified:<the id's digest>" */
+
+static ngx_int_t
+ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    mfa_str_t *marker_key)
+{
+    u_char                    *p;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
     p = ngx_pnalloc(r->pool, mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN);
     if (p == NULL) {
@@ -143,7 +197,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     ngx_memcpy(p, mmcf->key_verified.data, mmcf->key_verified.len);
 
-    if (ngx_http_mfa_lookup_digest(&id, &key, !ctx->no_cache,
+    if (ngx_http_mfa_lookup_digest(&ctx->sid, &ctx->key, !ctx->no_cache,
                                    p + mmcf->key_verified.len)
         != NGX_OK)
     {
@@ -152,9 +206,28 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         return NGX_ERROR;
     }
 
+    marker_key->data = (char *) p;
+    marker_key->len = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
+
+    return NGX_OK;
+}
+
+
+/* the request's lookup, its facts not asked for yet */
+
+static ngx_http_mfa_lookup_t *
+ngx_http_mfa_lookup_start(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_loc_conf_t *mlcf, mfa_str_t marker_key)
+{
+    mfa_str_t                  session_key, user_prefix, company_prefix;
+    ngx_http_mfa_lookup_t     *lu;
+    ngx_http_mfa_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
+
     lu = ngx_http_mfa_lookup_alloc(r);
     if (lu == NULL) {
-        return NGX_ERROR;
+        return NULL;
     }
 
     lu->ctx = ctx;
@@ -165,10 +238,8 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     ngx_http_mfa_spec(mlcf, ctx, &lu->spec);
 
-    session_key.data = (char *) key.data;
-    session_key.len = key.len;
-    marker_key.data = (char *) p;
-    marker_key.len = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
+    session_key.data = (char *) ctx->key.data;
+    session_key.len = ctx->key.len;
     user_prefix.data = (char *) mmcf->key_user.data;
     user_prefix.len = mmcf->key_user.len;
     company_prefix.data = (char *) mmcf->key_company.data;
@@ -181,16 +252,7 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     ctx->lookup = lu;
 
-    rc = ngx_http_mfa_lookup_round(r, lu);
-
-    if (rc == NGX_AGAIN) {
-        ctx->waiting = 1;
-        return NGX_AGAIN;
-    }
-
-    ngx_http_mfa_lookup_finish(r, ctx);
-
-    return NGX_OK;
+    return lu;
 }
 
 

@@ -18,11 +18,19 @@
 
 #include <openssl/crypto.h>
 
-#include "ngx_http_mfa_pages.h"
+#include "ngx_http_mfa_page.h"
 #include "ngx_http_mfa_log.h"
 #include "mfa_base32.h"
 #include "mfa_otpauth.h"
 #include "mfa_url.h"
+
+
+/* a code checked, for the script to count or commit */
+typedef struct {
+    const char  *kind;          /* "totp", "recovery" or "none" */
+    uint64_t     step;          /* the TOTP step that matched */
+    ngx_uint_t   ntried;        /* the recovery code's hashes in pg->tried */
+} ngx_http_mfa_attempt_t;
 
 
 static ngx_int_t ngx_http_mfa_pages_route(ngx_http_request_t *r,
@@ -35,9 +43,14 @@ static ngx_int_t ngx_http_mfa_pages_return(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *data, size_t len);
 static void ngx_http_mfa_pages_start(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
-static void ngx_http_mfa_pages_resume(ngx_http_request_t *r);
 static void ngx_http_mfa_pages_identity(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static void ngx_http_mfa_pages_enroll(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_uint_t enrolled);
+static void ngx_http_mfa_pages_challenge(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_uint_t enrolled);
+static void ngx_http_mfa_pages_settings(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_uint_t enrolled);
 static ngx_int_t ngx_http_mfa_pages_csrf(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_new_pending(ngx_http_request_t *r,
@@ -52,6 +65,10 @@ static void ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_code_check(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
+static ngx_int_t ngx_http_mfa_pages_code_try(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_http_mfa_attempt_t *at);
+static void ngx_http_mfa_pages_attempt(ngx_http_request_t *r,
+    ngx_http_mfa_page_t *pg, ngx_http_mfa_attempt_t *at);
 static void ngx_http_mfa_pages_enrolled(ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_code_done(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
@@ -115,16 +132,16 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
     cln->data = pg;
 
     /* a new credential's; a "read" puts the user's own */
-    ngx_http_mfa_pages_params(r, &pg->params);
+    ngx_http_mfa_codes_params(r, &pg->params);
 
     rc = ngx_http_mfa_pages_route(r, pg);
 
     if (rc != NGX_OK) {
         if (pg->api && rc != NGX_HTTP_INTERNAL_SERVER_ERROR) {
-            return ngx_http_mfa_pages_json_send(r, rc, "bad_request",
-                                                "see the Allow header, or "
-                                                "send at most 4 KB of "
-                                                "application/json");
+            return ngx_http_mfa_api_error(r, rc, "bad_request",
+                                          "see the Allow header, or "
+                                          "send at most 4 KB of "
+                                          "application/json");
         }
 
         return rc;
@@ -140,7 +157,7 @@ ngx_http_mfa_pages_handler(ngx_http_request_t *r)
 
     } else {
         /* a gate decision made before an internal redirect: start over */
-        ngx_memzero(ctx, sizeof(ngx_http_mfa_ctx_t));
+        ngx_http_mfa_ctx_reset(ctx);
     }
 
     ctx->conf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
@@ -508,7 +525,7 @@ ngx_http_mfa_pages_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         }
 
         if (rc == NGX_ERROR) {
-            ngx_http_mfa_pages_json(r, NGX_HTTP_UNAUTHORIZED,
+            ngx_http_mfa_api_refuse(r, NGX_HTTP_UNAUTHORIZED,
                                     "invalid_token",
                                     "the bearer token is not valid");
             return;
@@ -531,40 +548,13 @@ ngx_http_mfa_pages_start(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
-/* a Redis reply arrived (a posted write event): run the next step */
-
-static void
-ngx_http_mfa_pages_resume(ngx_http_request_t *r)
-{
-    ngx_http_mfa_ctx_t    *ctx;
-    ngx_http_mfa_step_pt   next;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-
-    if (ctx == NULL || ctx->waiting || ctx->page == NULL
-        || ctx->page->next == NULL)
-    {
-        return;
-    }
-
-    next = ctx->page->next;
-    ctx->page->next = NULL;
-
-    next(r, ctx->page);
-}
-
-
 static void
 ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    u_char                   *url;
-    ngx_uint_t                enrolled;
-    ngx_http_mfa_ctx_t       *ctx;
-    const mfa_form_field_t   *f;
-    ngx_http_mfa_loc_conf_t  *mlcf;
+    ngx_uint_t           enrolled;
+    ngx_http_mfa_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
     if (pg->api) {
         ngx_http_mfa_admin_run(r, pg);
@@ -614,27 +604,7 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     switch (pg->name) {
 
     case NGX_HTTP_MFA_PAGE_ENROLL:
-
-        if (enrolled && !pg->replace) {
-            ngx_http_mfa_pages_redirect(r, pg->return_url);
-            return;
-        }
-
-        if (enrolled && !ctx->in.verified) {
-            /* a new phone is for a session that passed the old one */
-            ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
-            return;
-        }
-
-        pg->after = pg->replace ? NGX_HTTP_MFA_AFTER_REPLACE
-                                : NGX_HTTP_MFA_AFTER_ENROLL;
-
-        if (!pg->post) {
-            ngx_http_mfa_pages_new_pending(r, pg);
-            return;
-        }
-
-        ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_enroll_check);
+        ngx_http_mfa_pages_enroll(r, pg, enrolled);
         return;
 
     case NGX_HTTP_MFA_PAGE_ADMIN:
@@ -642,68 +612,130 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
 
     case NGX_HTTP_MFA_PAGE_CHALLENGE:
-
-        if (!enrolled || ctx->in.verified) {
-            ngx_http_mfa_pages_redirect(r, pg->return_url);
-            return;
-        }
-
-        /* a GET too reads the user's state: a lockout shows at once */
-
-        pg->after = NGX_HTTP_MFA_AFTER_VERIFY;
-
-        if (pg->post) {
-            f = mfa_form_get(pg->form, "form");
-
-            if (f != NULL && f->value_len == 8
-                && ngx_strncmp(f->value, "recovery", 8) == 0)
-            {
-                pg->form_kind = MFA_FORM_RECOVERY;
-            }
-        }
-
-        ngx_http_mfa_pages_read(r, pg, pg->post
-                                       ? ngx_http_mfa_pages_code_check
-                                       : ngx_http_mfa_pages_state_show);
+        ngx_http_mfa_pages_challenge(r, pg, enrolled);
         return;
 
     default: /* NGX_HTTP_MFA_PAGE_SETTINGS */
+        ngx_http_mfa_pages_settings(r, pg, enrolled);
+        return;
+    }
+}
 
-        if (enrolled && !ctx->in.verified) {
-            /* an enrolled user's settings need a verified session */
-            url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("settings"));
-            if (url == NULL) {
-                break;
-            }
 
-            ngx_sprintf(url, "%Vsettings%Z", &mlcf->pages);
-            ngx_http_mfa_pages_to_page(r, pg, "challenge", (char *) url);
-            return;
-        }
+/* the enrolment page, for a user known and a session checked */
 
-        if (!pg->post) {
-            ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_state_show);
-            return;
-        }
+static void
+ngx_http_mfa_pages_enroll(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_uint_t enrolled)
+{
+    ngx_http_mfa_ctx_t  *ctx;
 
-        if (ngx_http_mfa_pages_action(r, pg) != NGX_OK) {
-            ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
-                                       NGX_HTTP_BAD_REQUEST);
-            return;
-        }
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
-        if (!enrolled) {
-            ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
-            return;
-        }
-
-        ngx_http_mfa_pages_read(r, pg, pg->msg == MFA_MSG_CONFIRM
-                                       ? ngx_http_mfa_pages_state_show
-                                       : ngx_http_mfa_pages_code_check);
+    if (enrolled && !pg->replace) {
+        ngx_http_mfa_pages_redirect(r, pg->return_url);
         return;
     }
 
-    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    if (enrolled && !ctx->in.verified) {
+        /* a new phone is for a session that passed the old one */
+        ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+        return;
+    }
+
+    pg->after = pg->replace ? NGX_HTTP_MFA_AFTER_REPLACE
+                            : NGX_HTTP_MFA_AFTER_ENROLL;
+
+    if (!pg->post) {
+        ngx_http_mfa_pages_new_pending(r, pg);
+        return;
+    }
+
+    ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_enroll_check);
+}
+
+
+/* the challenge */
+
+static void
+ngx_http_mfa_pages_challenge(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_uint_t enrolled)
+{
+    ngx_http_mfa_ctx_t      *ctx;
+    const mfa_form_field_t  *f;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+
+    if (!enrolled || ctx->in.verified) {
+        ngx_http_mfa_pages_redirect(r, pg->return_url);
+        return;
+    }
+
+    /* a GET too reads the user's state: a lockout shows at once */
+
+    pg->after = NGX_HTTP_MFA_AFTER_VERIFY;
+
+    if (pg->post) {
+        f = mfa_form_get(pg->form, "form");
+
+        if (f != NULL && f->value_len == 8
+            && ngx_strncmp(f->value, "recovery", 8) == 0)
+        {
+            pg->form_kind = MFA_FORM_RECOVERY;
+        }
+    }
+
+    ngx_http_mfa_pages_read(r, pg, pg->post
+                                   ? ngx_http_mfa_pages_code_check
+                                   : ngx_http_mfa_pages_state_show);
+}
+
+
+/* the settings: the state, and the actions that take a current code */
+
+static void
+ngx_http_mfa_pages_settings(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_uint_t enrolled)
+{
+    u_char                   *url;
+    ngx_http_mfa_ctx_t       *ctx;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (enrolled && !ctx->in.verified) {
+        /* an enrolled user's settings need a verified session */
+        url = ngx_pnalloc(r->pool, mlcf->pages.len + sizeof("settings"));
+        if (url == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        ngx_sprintf(url, "%Vsettings%Z", &mlcf->pages);
+        ngx_http_mfa_pages_to_page(r, pg, "challenge", (char *) url);
+        return;
+    }
+
+    if (!pg->post) {
+        ngx_http_mfa_pages_read(r, pg, ngx_http_mfa_pages_state_show);
+        return;
+    }
+
+    if (ngx_http_mfa_pages_action(r, pg) != NGX_OK) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
+                                   NGX_HTTP_BAD_REQUEST);
+        return;
+    }
+
+    if (!enrolled) {
+        ngx_http_mfa_pages_to_page(r, pg, "settings", NULL);
+        return;
+    }
+
+    ngx_http_mfa_pages_read(r, pg, pg->msg == MFA_MSG_CONFIRM
+                                   ? ngx_http_mfa_pages_state_show
+                                   : ngx_http_mfa_pages_code_check);
 }
 
 
@@ -740,7 +772,7 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
-    if (ngx_http_mfa_pages_cross_site(r, 1)) {
+    if (ngx_http_mfa_cross_site(r, 1)) {
         return NGX_ERROR;
     }
 
@@ -774,60 +806,6 @@ ngx_http_mfa_pages_csrf(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
-/*
- * Whether the browser says the request comes from another site
- * (Sec-Fetch-Site); "none" (typed or bookmarked) is accepted when
- * allow_none is set.  Logged when refused.
- */
-
-ngx_uint_t
-ngx_http_mfa_pages_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
-{
-    mfa_str_t   site;
-    ngx_uint_t  unlogged;
-
-    static ngx_http_mfa_log_limit_t  site_log;
-
-    site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
-
-    if (site.data == NULL
-        || (site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
-        || (allow_none && site.len == 4
-            && ngx_strncmp(site.data, "none", 4) == 0))
-    {
-        return 0;
-    }
-
-    if (ngx_http_mfa_log_due(&site_log, &unlogged)) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "mfa: request to the pages refused: Sec-Fetch-Site: "
-                      "%*s (and %ui more refused since the last such line)",
-                      ngx_min(site.len, 32), site.data, unlogged);
-    }
-
-    return 1;
-}
-
-
-/* sends the prepared store operation; "next" runs with its reply */
-
-void
-ngx_http_mfa_pages_query(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
-    ngx_http_mfa_step_pt next)
-{
-    ngx_http_mfa_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-
-    pg->next = next;
-
-    if (ngx_http_mfa_store_send(r, ctx, &pg->store) != NGX_OK) {
-        pg->next = NULL;
-        next(r, pg);
-    }
-}
-
-
 /* the enrolment page: a new pending secret, or the session's current one */
 
 static void
@@ -847,7 +825,7 @@ ngx_http_mfa_pages_new_pending(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     rc = NGX_ERROR;
 
     if (mfa_random(secret, sizeof(secret)) == MFA_OK
-        && ngx_http_mfa_pages_seal(r, MFA_FIELD_PENDING, secret,
+        && ngx_http_mfa_codes_seal(r, MFA_FIELD_PENDING, secret,
                                    sizeof(secret), &text) == NGX_OK)
     {
         rc = NGX_OK;
@@ -921,7 +899,7 @@ ngx_http_mfa_pages_enroll_show(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);
 
-    if (ngx_http_mfa_pages_open(r, &pg->pending, MFA_FIELD_PENDING, secret,
+    if (ngx_http_mfa_codes_open(r, &pg->pending, MFA_FIELD_PENDING, secret,
                                 &len)
         != NGX_OK)
     {
@@ -1000,7 +978,7 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
 
     /* the secret becomes the user's: sealed again for that field */
 
-    rc = ngx_http_mfa_pages_totp(r, pg, &pg->pending, MFA_FIELD_PENDING,
+    rc = ngx_http_mfa_codes_totp(r, pg, &pg->pending, MFA_FIELD_PENDING,
                                  &step, &secret);
 
     if (rc == NGX_ERROR) {
@@ -1015,7 +993,7 @@ ngx_http_mfa_pages_enroll_check(ngx_http_request_t *r,
         return;
     }
 
-    if (ngx_http_mfa_pages_new_codes(r, pg) != NGX_OK
+    if (ngx_http_mfa_codes_new(r, pg) != NGX_OK
         || ngx_http_mfa_store_start(r, st, "attempt", &pg->digest) != NGX_OK)
     {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -1096,12 +1074,8 @@ ngx_http_mfa_pages_enroll_done(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 static void
 ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
-    char                   code[MFA_RECOVERY_LEN + 1];
-    const char            *kind, *after;
-    ngx_int_t              rc;
-    uint64_t               step;
-    ngx_uint_t             i, n, ntried;
-    ngx_http_mfa_store_t  *st;
+    ngx_http_mfa_store_t    *st;
+    ngx_http_mfa_attempt_t   at;
 
     st = &pg->store;
 
@@ -1130,7 +1104,7 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
     pg->secret = st->res[NGX_HTTP_MFA_READ_SECRET];
     ngx_http_mfa_pages_enrolled(pg);
 
-    if (ngx_http_mfa_pages_credential(r, pg, &st->res[NGX_HTTP_MFA_READ_TOTP],
+    if (ngx_http_mfa_codes_credential(r, pg, &st->res[NGX_HTTP_MFA_READ_TOTP],
                                       &st->res[NGX_HTTP_MFA_READ_RECOVERY])
         != NGX_OK)
     {
@@ -1145,60 +1119,98 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    kind = "none";
-    step = 0;
-    ntried = 0;
-
-    if (pg->code != NULL) {
-        n = 0;
-
-        for (i = 0; i < pg->code->value_len; i++) {
-            if (pg->code->value[i] >= '0' && pg->code->value[i] <= '9') {
-                n++;
-
-            } else if (pg->code->value[i] != ' ') {
-                break;
-            }
-        }
-
-        if (n > 0 && i == pg->code->value_len) {
-            rc = ngx_http_mfa_pages_totp(r, pg, &pg->secret,
-                                         MFA_FIELD_SECRET, &step, NULL);
-
-            if (rc == NGX_ERROR) {
-                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
-                                           NGX_HTTP_FORBIDDEN);
-                return;
-            }
-
-            if (rc == NGX_OK) {
-                kind = "totp";
-            }
-
-        } else if (mfa_recovery_normalize(pg->code->value,
-                                          pg->code->value_len, code)
-                   == MFA_OK)
-        {
-            rc = ngx_http_mfa_pages_tried(r, pg, code);
-            OPENSSL_cleanse(code, sizeof(code));
-
-            if (rc == NGX_ERROR) {
-                ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR,
-                                           NGX_HTTP_FORBIDDEN);
-                return;
-            }
-
-            ntried = rc;
-            kind = "recovery";
-        }
+    if (ngx_http_mfa_pages_code_try(r, pg, &at) != NGX_OK) {
+        ngx_http_mfa_pages_message(r, pg, MFA_MSG_ERROR, NGX_HTTP_FORBIDDEN);
+        return;
     }
 
+    ngx_http_mfa_pages_attempt(r, pg, &at);
+}
+
+
+/*
+ * The code typed, checked here: a TOTP code against the secret (the step
+ * that matched), a recovery code hashed as the set may have it.  A wrong
+ * code is an attempt all the same ("none" or no step), which the script
+ * counts.
+ */
+
+static ngx_int_t
+ngx_http_mfa_pages_code_try(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_http_mfa_attempt_t *at)
+{
+    char       code[MFA_RECOVERY_LEN + 1];
+    ngx_int_t  rc;
+
+    at->kind = "none";
+    at->step = 0;
+    at->ntried = 0;
+
+    if (pg->code == NULL) {
+        return NGX_OK;
+    }
+
+    switch (mfa_code_classify(pg->code->value, pg->code->value_len, code)) {
+
+    case MFA_CODE_TOTP:
+        rc = ngx_http_mfa_codes_totp(r, pg, &pg->secret, MFA_FIELD_SECRET,
+                                     &at->step, NULL);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_OK) {
+            at->kind = "totp";
+        }
+
+        return NGX_OK;
+
+    case MFA_CODE_RECOVERY:
+        rc = ngx_http_mfa_codes_tried(r, pg, code);
+        OPENSSL_cleanse(code, sizeof(code));
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        at->ntried = rc;
+        at->kind = "recovery";
+
+        return NGX_OK;
+
+    default:
+        return NGX_OK;
+    }
+}
+
+
+/*
+ * The attempt sent to the script, which accepts it only if the user is
+ * not locked out, the secret is still the one checked, the step is newer
+ * than the last one used, or the recovery code unused.
+ */
+
+static void
+ngx_http_mfa_pages_attempt(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
+    ngx_http_mfa_attempt_t *at)
+{
+    ngx_uint_t             i;
+    const char            *after;
+    ngx_str_t             *set;
+    ngx_http_mfa_store_t  *st;
+
+    st = &pg->store;
+
     if (pg->after == NGX_HTTP_MFA_AFTER_REGENERATE
-        && ngx_http_mfa_pages_new_codes(r, pg) != NGX_OK)
+        && ngx_http_mfa_codes_new(r, pg) != NGX_OK)
     {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
+
+    /* the recovery-code set read, which the code was hashed with */
+    set = &st->res[NGX_HTTP_MFA_READ_RECOVERY];
 
     if (ngx_http_mfa_store_start(r, st, "attempt", &pg->digest) != NGX_OK) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -1207,18 +1219,17 @@ ngx_http_mfa_pages_code_check(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     after = ngx_http_mfa_after_names[pg->after];
 
-    ngx_http_mfa_store_arg(st, kind, ngx_strlen(kind));
+    ngx_http_mfa_store_arg(st, at->kind, ngx_strlen(at->kind));
     ngx_http_mfa_store_arg(st, pg->secret.data, pg->secret.len);
     ngx_http_mfa_store_arg(st, pg->step,
-                           ngx_sprintf(pg->step, "%uL", step) - pg->step);
+                           ngx_sprintf(pg->step, "%uL", at->step) - pg->step);
     ngx_http_mfa_store_arg(st, after, ngx_strlen(after));
-    ngx_http_mfa_store_arg(st, st->res[NGX_HTTP_MFA_READ_RECOVERY].data,
-                           st->res[NGX_HTTP_MFA_READ_RECOVERY].len);
+    ngx_http_mfa_store_arg(st, set->data, set->len);
     ngx_http_mfa_store_arg(st, "", 0);
     ngx_http_mfa_store_arg(st, pg->new_set.data, pg->new_set.len);
-    ngx_http_mfa_store_arg(st, &"012345678"[ntried], 1);
+    ngx_http_mfa_store_arg(st, &"012345678"[at->ntried], 1);
 
-    for (i = 0; i < ntried; i++) {
+    for (i = 0; i < at->ntried; i++) {
         ngx_http_mfa_store_arg(st, pg->tried[i], NGX_HTTP_MFA_HASH_HEX);
     }
 
@@ -1400,7 +1411,6 @@ static ngx_int_t
 ngx_http_mfa_pages_company_key(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st)
 {
-    u_char                    *p;
     ngx_http_mfa_ctx_t        *ctx;
     mfa_session_value_t       *company;
     ngx_http_mfa_main_conf_t  *mmcf;
@@ -1414,16 +1424,8 @@ ngx_http_mfa_pages_company_key(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, mmcf->key_company.len + company->len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(p, mmcf->key_company.data, mmcf->key_company.len);
-    ngx_memcpy(p + mmcf->key_company.len, company->data, company->len);
-    ngx_http_mfa_store_arg(st, p, mmcf->key_company.len + company->len);
-
-    return NGX_OK;
+    return ngx_http_mfa_store_key(r, st, &mmcf->key_company,
+                                  (u_char *) company->data, company->len, "");
 }
 
 

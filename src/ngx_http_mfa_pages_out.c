@@ -13,7 +13,7 @@
 
 #include <openssl/crypto.h>
 
-#include "ngx_http_mfa_pages.h"
+#include "ngx_http_mfa_page.h"
 #include "mfa_api.h"
 #include "mfa_base64.h"
 #include "mfa_url.h"
@@ -270,21 +270,9 @@ ngx_http_mfa_pages_unavailable(ngx_http_request_t *r)
 void
 ngx_http_mfa_pages_redirect(ngx_http_request_t *r, const char *url)
 {
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value.data = (u_char *) url;
-    h->value.len = ngx_strlen(url);
-    r->headers_out.location = h;
-
-    if (ngx_http_mfa_set_header(r, "Cache-Control", "no-store") != NGX_OK) {
+    if (ngx_http_mfa_set_location(r, (u_char *) url, ngx_strlen(url))
+        != NGX_OK)
+    {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
@@ -366,7 +354,7 @@ ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s)
 /* an API answer: JSON, no-store, no sniffing; returns the send's rc */
 
 ngx_int_t
-ngx_http_mfa_pages_send_json(ngx_http_request_t *r, ngx_uint_t status,
+ngx_http_mfa_api_reply(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *body)
 {
     ngx_str_t  type;
@@ -386,7 +374,7 @@ ngx_http_mfa_pages_send_json(ngx_http_request_t *r, ngx_uint_t status,
 /* {"error":...,"message":...} */
 
 ngx_int_t
-ngx_http_mfa_pages_json_send(ngx_http_request_t *r, ngx_uint_t status,
+ngx_http_mfa_api_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message)
 {
     u_char     *p;
@@ -407,14 +395,14 @@ ngx_http_mfa_pages_json_send(ngx_http_request_t *r, ngx_uint_t status,
     body.data = p;
     body.len = b.len;
 
-    return ngx_http_mfa_pages_send_json(r, status, &body);
+    return ngx_http_mfa_api_reply(r, status, &body);
 }
 
 
 void
-ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
+ngx_http_mfa_api_refuse(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message)
 {
-    ngx_http_finalize_request(r, ngx_http_mfa_pages_json_send(r, status,
-                                                              error, message));
+    ngx_http_finalize_request(r, ngx_http_mfa_api_error(r, status,
+                                                        error, message));
 }

@@ -71,13 +71,9 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     company = &ctx->identity.company;
     addr = &r->connection->addr_text;
 
-    /* one allocation for the keys and numbers */
+    /* the numbers and the client's key */
 
-    len = mmcf->key_user.len + user->len
-          + 2 * NGX_TIME_T_LEN
-          + mmcf->key_pending.len + digest->len
-          + mmcf->key_verified.len + digest->len
-          + mmcf->key_addr.len
+    len = 2 * NGX_TIME_T_LEN + mmcf->key_addr.len
           + ngx_max(addr->len, NGX_HTTP_MFA_ADDR_KEY_LEN);
 
     p = ngx_pnalloc(r->pool, len);
@@ -93,9 +89,12 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     ngx_http_mfa_store_arg(st, "0", 1);
     ngx_http_mfa_store_arg(st, op, ngx_strlen(op));
 
-    ngx_http_mfa_store_arg(st, p, mmcf->key_user.len + user->len);
-    p = ngx_cpymem(p, mmcf->key_user.data, mmcf->key_user.len);
-    p = ngx_cpymem(p, user->data, user->len);
+    if (ngx_http_mfa_store_key(r, st, &mmcf->key_user,
+                               (u_char *) user->data, user->len, "")
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     ngx_http_mfa_store_arg(st, user->data, user->len);
 
@@ -104,13 +103,15 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     st->argvlen[st->argc] = p - (u_char *) st->argv[st->argc];
     st->argc++;
 
-    ngx_http_mfa_store_arg(st, p, mmcf->key_pending.len + digest->len);
-    p = ngx_cpymem(p, mmcf->key_pending.data, mmcf->key_pending.len);
-    p = ngx_cpymem(p, digest->data, digest->len);
-
-    ngx_http_mfa_store_arg(st, p, mmcf->key_verified.len + digest->len);
-    p = ngx_cpymem(p, mmcf->key_verified.data, mmcf->key_verified.len);
-    p = ngx_cpymem(p, digest->data, digest->len);
+    if (ngx_http_mfa_store_key(r, st, &mmcf->key_pending, digest->data,
+                               digest->len, "")
+        != NGX_OK
+        || ngx_http_mfa_store_key(r, st, &mmcf->key_verified, digest->data,
+                                  digest->len, "")
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     st->argv[st->argc] = (char *) p;
     p = ngx_sprintf(p, "%T", mlcf->verified_ttl);
@@ -127,6 +128,32 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     ngx_http_mfa_store_arg(st, company->data,
                            company->found ? company->len : 0);
     ngx_http_mfa_store_arg(st, addr->data, addr->len);
+
+    return NGX_OK;
+}
+
+
+/* a key argument: "<prefix><id><suffix>" (prefix: "<mfa_prefix>user:"...) */
+
+ngx_int_t
+ngx_http_mfa_store_key(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
+    ngx_str_t *prefix, u_char *id, size_t len, const char *suffix)
+{
+    u_char  *p, *last;
+    size_t   n;
+
+    n = ngx_strlen(suffix);
+
+    p = ngx_pnalloc(r->pool, prefix->len + len + n);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    last = ngx_cpymem(p, prefix->data, prefix->len);
+    last = ngx_cpymem(last, id, len);
+    last = ngx_cpymem(last, suffix, n);
+
+    ngx_http_mfa_store_arg(st, p, last - p);
 
     return NGX_OK;
 }

@@ -116,6 +116,11 @@ void ngx_http_mfa_store_init(void);
 ngx_int_t ngx_http_mfa_store_start(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, const char *op, ngx_str_t *digest);
 
+/* appends the key "<prefix><id><suffix>" as an argument */
+ngx_int_t ngx_http_mfa_store_key(ngx_http_request_t *r,
+    ngx_http_mfa_store_t *st, ngx_str_t *prefix, u_char *id, size_t len,
+    const char *suffix);
+
 /* appends an argument; the data must outlive the query */
 void ngx_http_mfa_store_arg(ngx_http_mfa_store_t *st, const void *data,
     size_t len);

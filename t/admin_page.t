@@ -1,4 +1,4 @@
-# The admin page (SPEC section 2 promise 2, section 4): an admin of the
+# The admin page (docs/admin.md, docs/pages.md): an admin of the
 # active company flips "require 2FA for every user" in one click, sees
 # who changed it last and when, and the members' 2FA status; non-admins
 # get 403; admins are subject to the policy like everyone.

@@ -1,4 +1,4 @@
-# The JSON API (SPEC section 4): <pages>api/status for the session's own
+# The JSON API (docs/admin.md): <pages>api/status for the session's own
 # state; <pages>api/companies/<cid>/policy, GET and PUT, for that
 # company's admins by session or with the bearer token of
 # mfa_api_token_file, compared in constant time.  Wrong method 405, bad

@@ -1,6 +1,6 @@
 # Configuration checks: "nginx -t" refuses every bad directive value, every
 # incomplete "mfa on" and every duplicate with an [emerg] that names the
-# directive and says what is wrong (SPEC section 6), and accepts a complete
+# directive and says what is wrong (docs/directives.md), and accepts a complete
 # valid configuration and the boundary values of each directive.
 #
 # Each case starts from a complete, valid configuration (checked first)

@@ -1,4 +1,4 @@
-# Every row of the gate's decision table (SPEC section 3), for a browser
+# Every row of the gate's decision table (docs/internals.md), for a browser
 # navigation and for an API request: what reaches the upstream, with which
 # X-MFA-* headers, and what is answered instead.
 

@@ -5,9 +5,9 @@
 # sent it (method, URI with its query string, body), with nothing added,
 # and the upstream's status, headers and body come back as they are.  The
 # one exception: in a server where some location has "mfa on", client
-# copies of X-MFA-User / X-MFA-Status never reach the upstream (SPEC
-# section 3), so that an "mfa off" location cannot pass forged ones; a
-# server without the gate passes them as sent.  This holds
+# copies of X-MFA-User / X-MFA-Status never reach the upstream
+# (docs/security.md), so that an "mfa off" location cannot pass forged
+# ones; a server without the gate passes them as sent.  This holds
 # for a user whom the gate would stop (a real session in the real Redis,
 # in a company that requires 2FA) while "mfa on" is active next door.
 #
@@ -48,6 +48,10 @@ http {
     upstream backend {
         server 127.0.0.1:%%PORT_UPSTREAM%%;
     }
+
+    # the request line's version is asserted below: pinned, since nginx
+    # 1.29.7 and later send 1.1 by default, earlier versions 1.0
+    proxy_http_version   1.0;
 
     # mfa on at "/", off or not mentioned elsewhere
     server {

@@ -1,4 +1,4 @@
-# mfactl, the admin CLI (SPEC section 8): every verb against a real
+# mfactl, the admin CLI (docs/mfactl.1): every verb against a real
 # redis-server, with its text and --json output, its audit entries and its
 # exit statuses (1 bad usage, 2 not found, 3 Redis unreachable); the
 # connection flags (-h -p -s -n, --prefix, MFA_REDIS_PASSWORD and
@@ -57,8 +57,17 @@ sub fake_sealed {
 ###########################################################################
 # help and bad usage
 
+open my $vh, '<', 'src/mfa_version.h' or die "src/mfa_version.h: $!";
+my ($version) = map { /^#define MFA_VERSION\s+"([^"]+)"/ ? $1 : () } <$vh>;
+close $vh;
+($rc, $out, $err) = mfactl_raw({}, '--version');
+is($rc, 0, '--version: exit 0');
+is($out, "mfactl (ngx_http_mfa_module) $version\n",
+   '--version: the version of src/mfa_version.h');
+
 ($rc, $out, $err) = mfactl_raw({}, '--help');
 is($rc, 0, '--help: exit 0');
+like($out, qr/^  --version /m, '--help lists --version');
 for my $verb ('company require', 'company show', 'company report',
               'user show', 'user reset', 'user unlock', 'member add',
               'member remove', 'audit', 'genkey', 'key rotate')

@@ -57,6 +57,15 @@ $t->write_file('html/index.html', "index page\n");
 
 $t->run($conf);
 
+# the version it runs, once, in the log (src/mfa_version.h has the one)
+
+open my $vh, '<', "$FindBin::Bin/../src/mfa_version.h" or die "$!";
+my ($version) = map { /^#define MFA_VERSION\s+"([^"]+)"/ ? $1 : () } <$vh>;
+close $vh;
+like($version // '', qr/^\d+\.\d+\.\d+$/, 'src/mfa_version.h: a version');
+like($t->error_log, qr/\[notice\] .*mfa: ngx_http_mfa_module \Q$version\E \(hiredis \d+\.\d+\.\d+, OpenSSL /,
+     'the version is logged at start, with hiredis\'s and OpenSSL\'s');
+
 my $r = $t->http(GET => '/hello');
 is($r->status, 200, 'GET /hello: 200') or diag($r->error // $r->head);
 is($r->body, "hello from nginx\n", 'GET /hello: body');

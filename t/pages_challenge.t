@@ -1,4 +1,4 @@
-# The challenge (SPEC section 4, section 5): a TOTP code or a recovery code
+# The challenge (docs/pages.md, docs/security.md): a TOTP code or a recovery code
 # verifies the session and sends back with 303; the +-1 step window;
 # replay of a step, or of an earlier one, fails; 20 parallel submissions
 # of one code give exactly one success; recovery codes are single use,

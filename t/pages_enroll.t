@@ -1,4 +1,4 @@
-# Enrolment through the pages (SPEC section 4, promises 3 and 4): the
+# Enrolment through the pages (docs/pages.md): the
 # pending secret, the QR code and otpauth URI, a wrong code that stores
 # nothing, a right one that turns 2FA on atomically and shows 10 recovery
 # codes once, and the way back to the page the user was on.

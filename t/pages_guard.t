@@ -1,4 +1,4 @@
-# Brute force (SPEC section 5): one failure counter per user for TOTP and
+# Brute force (docs/security.md): one failure counter per user for TOTP and
 # recovery codes, always with a TTL; after 5 failures a growing lockout,
 # told with the time left, that refuses even the right code; a success
 # resets it; a hard cap; a limit per client address on top.  Wrong,

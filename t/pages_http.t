@@ -1,4 +1,4 @@
-# What every page does (SPEC section 4): CSRF on every POST (403, nothing
+# What every page does (docs/pages.md): CSRF on every POST (403, nothing
 # changes), cross-site POSTs refused, "return" accepted only as a local
 # path, English and French, methods and bodies, anonymous visitors, Redis
 # down, and the pending secret across a reload and after it expires.

@@ -1,4 +1,4 @@
-# The settings page (SPEC section 2, promises 1, 5 and 6): voluntary
+# The settings page (docs/pages.md): voluntary
 # enrolment, the status, disabling under a mandate (the next request goes
 # to enrolment), new recovery codes, and re-enrolment: every old recovery
 # code and verified session stops working at once.

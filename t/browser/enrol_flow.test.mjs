@@ -1,4 +1,4 @@
-// The mandatory-2FA story (SPEC §2.4) in a real browser: Debian's
+// The mandatory-2FA story (README, docs/admin.md) in a real browser: Debian's
 // Chromium driven by playwright-core, in front of a real nginx with the
 // module, a real redis-server and a dashboard stand-in.
 //

@@ -1,13 +1,15 @@
 
 /*
- * ngx_http_mfa_module: the state of a request for the module's pages,
- * shared by the flow (ngx_http_mfa_pages.c), the responses
- * (ngx_http_mfa_pages_out.c) and the code checks (ngx_http_mfa_codes.c).
+ * ngx_http_mfa_module: a request for the module's pages, its state and
+ * what the files of the pages share: the flow (ngx_http_mfa_pages.c), the
+ * responses (ngx_http_mfa_pages_out.c), the Redis steps
+ * (ngx_http_mfa_pages_step.c), the code checks (ngx_http_mfa_codes.c) and
+ * the admin page and the API (ngx_http_mfa_admin.c).
  */
 
 
-#ifndef _NGX_HTTP_MFA_PAGES_H_INCLUDED_
-#define _NGX_HTTP_MFA_PAGES_H_INCLUDED_
+#ifndef _NGX_HTTP_MFA_PAGE_H_INCLUDED_
+#define _NGX_HTTP_MFA_PAGE_H_INCLUDED_
 
 
 #include "ngx_http_mfa.h"
@@ -124,13 +126,12 @@ struct ngx_http_mfa_page_s {
 ngx_uint_t ngx_http_mfa_pages_arg_set(ngx_http_request_t *r,
     const char *name);
 
-/* the request comes from another site, per Sec-Fetch-Site (logged) */
-ngx_uint_t ngx_http_mfa_pages_cross_site(ngx_http_request_t *r,
-    ngx_uint_t allow_none);
-
+/* a page's Redis steps: src/ngx_http_mfa_pages_step.c */
 /* sends the prepared store operation; "next" runs with its reply */
 void ngx_http_mfa_pages_query(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, ngx_http_mfa_step_pt next);
+/* the pages' write event handler: runs the step a reply was waited for */
+void ngx_http_mfa_pages_resume(ngx_http_request_t *r);
 
 /* the admin page and the API (ngx_http_mfa_admin.c) */
 
@@ -152,14 +153,18 @@ void ngx_http_mfa_pages_to_page(ngx_http_request_t *r,
 char *ngx_http_mfa_pages_cstr(ngx_http_request_t *r, ngx_str_t *s);
 char *ngx_http_mfa_pages_value(ngx_http_request_t *r,
     mfa_session_value_t *v);
-ngx_int_t ngx_http_mfa_pages_send_json(ngx_http_request_t *r,
+
+/* the API's answers: a JSON body (returns the send's rc) */
+ngx_int_t ngx_http_mfa_api_reply(ngx_http_request_t *r,
     ngx_uint_t status, ngx_str_t *body);
-ngx_int_t ngx_http_mfa_pages_json_send(ngx_http_request_t *r,
+/* {"error":...,"message":...} (returns the send's rc) */
+ngx_int_t ngx_http_mfa_api_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *error, const char *message);
-void ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
+/* the same, and the request finalized */
+void ngx_http_mfa_api_refuse(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message);
 
-/* codes and secrets */
+/* codes and secrets: src/ngx_http_mfa_codes.c */
 
 /*
  * NGX_OK and the matching step when the code is right for the sealed
@@ -167,23 +172,23 @@ void ngx_http_mfa_pages_json(ngx_http_request_t *r, ngx_uint_t status,
  * user's "secret" field), NGX_DECLINED when it is not, NGX_ERROR when
  * the secret cannot be opened (logged).
  */
-ngx_int_t ngx_http_mfa_pages_totp(ngx_http_request_t *r,
+ngx_int_t ngx_http_mfa_codes_totp(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, ngx_str_t *sealed, const char *field,
     uint64_t *step, ngx_str_t *resealed);
-ngx_int_t ngx_http_mfa_pages_open(ngx_http_request_t *r,
+ngx_int_t ngx_http_mfa_codes_open(ngx_http_request_t *r,
     ngx_str_t *sealed, const char *field, uint8_t *secret, size_t *len);
-ngx_int_t ngx_http_mfa_pages_seal(ngx_http_request_t *r, const char *field,
+ngx_int_t ngx_http_mfa_codes_seal(ngx_http_request_t *r, const char *field,
     const uint8_t *secret, size_t len, ngx_str_t *out);
-ngx_int_t ngx_http_mfa_pages_credential(ngx_http_request_t *r,
+ngx_int_t ngx_http_mfa_codes_credential(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, ngx_str_t *totp, ngx_str_t *set);
-ngx_int_t ngx_http_mfa_pages_new_codes(ngx_http_request_t *r,
+ngx_int_t ngx_http_mfa_codes_new(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg);
-ngx_int_t ngx_http_mfa_pages_tried(ngx_http_request_t *r,
+ngx_int_t ngx_http_mfa_codes_tried(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *code);
-ngx_int_t ngx_http_mfa_pages_hash(ngx_http_request_t *r, mfa_key_t *key,
+ngx_int_t ngx_http_mfa_codes_hash(ngx_http_request_t *r, mfa_key_t *key,
     const mfa_recovery_set_t *set, const char *code, char *hex);
-void ngx_http_mfa_pages_params(ngx_http_request_t *r,
+void ngx_http_mfa_codes_params(ngx_http_request_t *r,
     mfa_totp_params_t *params);
 
 
-#endif /* _NGX_HTTP_MFA_PAGES_H_INCLUDED_ */
+#endif /* _NGX_HTTP_MFA_PAGE_H_INCLUDED_ */

@@ -1,0 +1,15 @@
+
+/*
+ * The one version number of ngx_http_mfa_module and mfactl (CHANGES says
+ * what each brought).
+ */
+
+
+#ifndef MFA_VERSION_H
+#define MFA_VERSION_H
+
+
+#define MFA_VERSION  "0.9.0"
+
+
+#endif /* MFA_VERSION_H */
