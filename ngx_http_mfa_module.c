@@ -615,6 +615,12 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 }
 
 
+/* the same bytes (empty strings may have no data at all) */
+#define ngx_http_mfa_same_str(a, b)                                           \
+    ((a).len == (b).len                                                       \
+     && ((a).len == 0 || ngx_memcmp((a).data, (b).data, (a).len) == 0))
+
+
 /*
  * Whether the decision in ctx holds here (after an internal redirect, in
  * a subrequest): the same session id, session key and company, as this
@@ -636,9 +642,7 @@ ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    if (id.len != ctx->sid.len
-        || ngx_memcmp(id.data, ctx->sid.data, id.len) != 0)
-    {
+    if (!ngx_http_mfa_same_str(id, ctx->sid)) {
         return NGX_DECLINED;
     }
 
@@ -658,20 +662,14 @@ ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    if (key.len != ctx->key.len
-        || ngx_memcmp(key.data, ctx->key.data, key.len) != 0
-        || company.len != ctx->company.len
-        || ngx_memcmp(company.data, ctx->company.data, company.len) != 0)
+    if (!ngx_http_mfa_same_str(key, ctx->key)
+        || !ngx_http_mfa_same_str(company, ctx->company))
     {
         return NGX_DECLINED;
     }
 
     return NGX_OK;
 }
-
-
-#define ngx_http_mfa_same_str(a, b)                                           \
-    ((a).len == (b).len && ngx_memcmp((a).data, (b).data, (a).len) == 0)
 
 
 /* the settings a decision depends on, by value */

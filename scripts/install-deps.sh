@@ -8,6 +8,9 @@ libhiredis-dev libjansson-dev libqrencode-dev redis-server oathtool
 libcmocka-dev clang libclang-rt-14-dev valgrind perl wrk bc procps curl
 chromium lua-check"
 
+# make lint and make compile-db
+PKGS="$PKGS cppcheck clang-tidy bear"
+
 # the test apps of t/apps/ (the node ones come from npm, see the Makefile):
 # Flask with Flask-Session, Django with django-redis, PHP-FPM with
 # php-redis (which brings php-igbinary, loaded with it)

@@ -1017,9 +1017,11 @@ mfa_cookie_fold(const char *name, size_t len, char *out, size_t *cut)
             n -= 2;
         }
 
+        /* in place: the n bytes it returns are written */
         n = mfa_php_decode(out, n, out);
 
         for (i = 0; i < n; i++) {
+            /* NOLINTNEXTLINE(clang-analyzer-core.Undefined*) */
             if (out[i] == '+') {
                 out[i] = ' ';
             }

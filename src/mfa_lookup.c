@@ -128,7 +128,10 @@ mfa_lookup_key(mfa_lookup_t *lk, mfa_str_t prefix, mfa_str_t id,
     if (p != NULL) {
         memcpy(p, prefix.data, prefix.len);
         memcpy(p + prefix.len, id.data, id.len);
-        memcpy(p + prefix.len + id.len, suffix, n);
+
+        if (n) {
+            memcpy(p + prefix.len + id.len, suffix, n);
+        }
     }
 
     return key;
@@ -438,7 +441,6 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
 #define mfa_arg_lit(c, s)  mfa_arg(c, s, sizeof(s) - 1)
 #define mfa_arg_key(c)     mfa_arg(c, f->key.data, f->key.len)
 
-    n = 0;
     c = &commands[0];
     c->argc = 0;
 
@@ -1122,6 +1124,8 @@ mfa_put_str(mfa_out_t *o, const char *s, size_t len, size_t w)
     }
 
     if (len) {
+        /* s is NULL only with len 0 */
+        /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
         memcpy(o->p, s, len);
         o->p += len;
     }

@@ -41,8 +41,12 @@ mfa_recovery_generate(char *out)
     size_t   i, n;
     uint8_t  rnd[32];
 
+    if (mfa_random(rnd, sizeof(rnd)) != MFA_OK) {
+        return MFA_ERROR;
+    }
+
     n = 0;
-    i = sizeof(rnd);
+    i = 0;
 
     while (n < MFA_RECOVERY_LEN) {
 
@@ -53,6 +57,7 @@ mfa_recovery_generate(char *out)
 
         if (i == sizeof(rnd)) {
             if (mfa_random(rnd, sizeof(rnd)) != MFA_OK) {
+                OPENSSL_cleanse(rnd, sizeof(rnd));
                 return MFA_ERROR;
             }
 

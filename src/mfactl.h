@@ -90,10 +90,13 @@ int mfactl_key_check(mfactl_t *ctl);
 int mfactl_connect(mfactl_t *ctl);
 void mfactl_disconnect(mfactl_t *ctl);
 
+/* the end of a command's strings: a null pointer of the arguments' type */
+#define MFACTL_END  ((const char *) NULL)
+
 /*
- * One command from NULL-terminated strings (binary-safe: never formatted
- * into a command line).  NULL after naming the problem, for a lost
- * connection or an error reply.
+ * One command from strings ending with MFACTL_END (binary-safe: never
+ * formatted into a command line).  NULL after naming the problem, for a
+ * lost connection or an error reply.
  */
 redisReply *mfactl_command(mfactl_t *ctl, ...);
 redisReply *mfactl_command_argv(mfactl_t *ctl, int argc, const char **argv);

@@ -62,7 +62,7 @@ mfactl_audit(mfactl_t *ctl)
 
     if (ctl->count > 0) {
         r = mfactl_command(ctl, "XREVRANGE", key, "+", "-", "COUNT", count,
-                           NULL);
+                           MFACTL_END);
         if (r == NULL) {
             json_decref(list);
             return MFACTL_REDIS;
@@ -112,7 +112,7 @@ mfactl_audit_follow(mfactl_t *ctl, const char *key, const char *last)
 
     while (!mfactl_stop) {
         r = mfactl_command(ctl, "XREAD", "BLOCK", MFACTL_FOLLOW_BLOCK,
-                           "STREAMS", key, id, NULL);
+                           "STREAMS", key, id, MFACTL_END);
         if (r == NULL) {
             return mfactl_stop ? MFACTL_OK : MFACTL_REDIS;
         }

@@ -75,7 +75,8 @@ mfactl_company_require(mfactl_t *ctl)
         if (mfactl_multi(ctl) != MFACTL_OK
             || mfactl_append(ctl, "HSET", key, MFA_FIELD_REQUIRE_2FA,
                              extra[1], MFA_FIELD_CHANGED_BY, ctl->by,
-                             MFA_FIELD_CHANGED_AT, ctl->now, NULL) != MFACTL_OK
+                             MFA_FIELD_CHANGED_AT, ctl->now, MFACTL_END)
+               != MFACTL_OK
             || mfactl_audit_append(ctl, "policy", "", cid, extra)
                != MFACTL_OK)
         {
@@ -286,7 +287,7 @@ mfactl_company_open(mfactl_t *ctl, const char *cid, mfactl_policy_t *p,
 
     p->hash = mfactl_command(ctl, "HMGET", key, MFA_FIELD_REQUIRE_2FA,
                              MFA_FIELD_CHANGED_BY, MFA_FIELD_CHANGED_AT,
-                             NULL);
+                             MFACTL_END);
     if (p->hash == NULL) {
         return MFACTL_REDIS;
     }

@@ -322,16 +322,17 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
 {
     int            user, rc;
     char           match[MFACTL_KEY_LEN * 2], cursor[32];
-    size_t         i, plen;
+    size_t         i, n, plen;
     const char    *name, *uid, *sp;
     redisReply    *r, *keys, *v;
     mfa_seal_ad_t  ad;
 
     user = (strcmp(kind, MFA_KEY_USER) == 0);
 
+    /* the escaped prefix, the kind ("user:"...), "*" */
     mfactl_glob_escape(ctl->prefix, match, sizeof(match) - 16);
-    strcat(match, kind);
-    strcat(match, "*");
+    n = strlen(match);
+    snprintf(match + n, sizeof(match) - n, "%s*", kind);
     plen = strlen(ctl->prefix) + strlen(kind);
 
     strcpy(cursor, "0");
@@ -340,7 +341,7 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
     do {
         r = mfactl_command(ctl, "SCAN", cursor, "MATCH", match, "COUNT",
                            MFACTL_SCAN_COUNT, "TYPE",
-                           user ? "hash" : "string", NULL);
+                           user ? "hash" : "string", MFACTL_END);
 
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
             freeReplyObject(r);
@@ -365,8 +366,8 @@ mfactl_rotate_scan(mfactl_t *ctl, mfactl_rotation_t *rot, const char *kind)
             }
 
             v = user ? mfactl_command(ctl, "HGET", name, MFA_FIELD_SECRET,
-                                      NULL)
-                     : mfactl_command(ctl, "GET", name, NULL);
+                                      MFACTL_END)
+                     : mfactl_command(ctl, "GET", name, MFACTL_END);
             if (v == NULL) {
                 rc = MFACTL_REDIS;
                 break;
@@ -453,12 +454,12 @@ mfactl_rotate_one(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
 
     if (old == sealed) {
         r = mfactl_command(ctl, "EVAL", mfa_lua_cas_hash, "1", key,
-                           MFA_FIELD_SECRET, old, b64, NULL);
+                           MFA_FIELD_SECRET, old, b64, MFACTL_END);
 
     } else {
         snprintf(value, sizeof(value), "%.*s %s", (int) uid_len, uid, b64);
         r = mfactl_command(ctl, "EVAL", mfa_lua_cas_string, "1", key, old,
-                           value, NULL);
+                           value, MFACTL_END);
     }
 
     OPENSSL_cleanse(b64, sizeof(b64));
@@ -609,8 +610,8 @@ mfactl_check_user(mfactl_t *ctl, mfactl_rotation_t *rot, const char *key,
     mfactl_key(ctl, rkey, MFA_KEY_USER, uid, MFA_KEY_USER_RECOVERY);
 
     v = mfactl_command(ctl, "HMGET", key, MFA_FIELD_SECRET,
-                       MFA_FIELD_RECOVERY, NULL);
-    n = mfactl_command(ctl, "SCARD", rkey, NULL);
+                       MFA_FIELD_RECOVERY, MFACTL_END);
+    n = mfactl_command(ctl, "SCARD", rkey, MFACTL_END);
 
     rc = MFACTL_REDIS;
 

@@ -57,8 +57,8 @@ mfactl_member_change(mfactl_t *ctl, const char *op, const char *event)
     mfactl_key(ctl, companies, MFA_KEY_USER, uid, MFA_KEY_USER_COMPANIES);
 
     if (mfactl_multi(ctl) != MFACTL_OK
-        || mfactl_append(ctl, op, members, uid, NULL) != MFACTL_OK
-        || mfactl_append(ctl, op, companies, cid, NULL) != MFACTL_OK
+        || mfactl_append(ctl, op, members, uid, MFACTL_END) != MFACTL_OK
+        || mfactl_append(ctl, op, companies, cid, MFACTL_END) != MFACTL_OK
         || mfactl_audit_append(ctl, event, uid, cid, NULL) != MFACTL_OK)
     {
         return MFACTL_REDIS;
@@ -106,7 +106,7 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
 
     mfactl_key(ctl, key, MFA_KEY_COMPANY, cid, MFA_KEY_COMPANY_MEMBERS);
 
-    ms->set = mfactl_command(ctl, "SMEMBERS", key, NULL);
+    ms->set = mfactl_command(ctl, "SMEMBERS", key, MFACTL_END);
     if (ms->set == NULL) {
         return MFACTL_REDIS;
     }
@@ -131,7 +131,7 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
     for (i = 0; i < ms->n; i++) {
         mfactl_key(ctl, key, MFA_KEY_USER, ms->m[i].uid, "");
 
-        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_SINCE, NULL)
+        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_SINCE, MFACTL_END)
             != MFACTL_OK)
         {
             return MFACTL_REDIS;
@@ -139,7 +139,7 @@ mfactl_members_read(mfactl_t *ctl, const char *cid, mfactl_members_t *ms)
 
         mfactl_key(ctl, key, MFA_KEY_USER, ms->m[i].uid, MFA_KEY_USER_GUARD);
 
-        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_GUARD_UNTIL, NULL)
+        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_GUARD_UNTIL, MFACTL_END)
             != MFACTL_OK)
         {
             return MFACTL_REDIS;

@@ -67,7 +67,7 @@ mfactl_connect(mfactl_t *ctl)
     if (ctl->db != 0) {
         snprintf(db, sizeof(db), "%d", ctl->db);
 
-        r = mfactl_command(ctl, "SELECT", db, NULL);
+        r = mfactl_command(ctl, "SELECT", db, MFACTL_END);
         if (r == NULL) {
             return MFACTL_REDIS;
         }
@@ -308,7 +308,7 @@ mfactl_lost(mfactl_t *ctl)
 int
 mfactl_multi(mfactl_t *ctl)
 {
-    return mfactl_append(ctl, "MULTI", NULL);
+    return mfactl_append(ctl, "MULTI", MFACTL_END);
 }
 
 
@@ -321,7 +321,7 @@ mfactl_exec(mfactl_t *ctl)
     size_t       i;
     redisReply  *r;
 
-    if (mfactl_append(ctl, "EXEC", NULL) != MFACTL_OK) {
+    if (mfactl_append(ctl, "EXEC", MFACTL_END) != MFACTL_OK) {
         return NULL;
     }
 
@@ -432,7 +432,7 @@ mfactl_exists(mfactl_t *ctl, const char *key1, const char *key2)
     long long    n;
     redisReply  *r;
 
-    r = mfactl_command(ctl, "EXISTS", key1, key2, NULL);
+    r = mfactl_command(ctl, "EXISTS", key1, key2, MFACTL_END);
     if (r == NULL) {
         return -1;
     }

@@ -59,26 +59,26 @@ mfactl_user_show(mfactl_t *ctl)
     mfactl_key(ctl, key, MFA_KEY_USER, uid, "");
     if (mfactl_append(ctl, "HMGET", key, MFA_FIELD_SINCE, MFA_FIELD_GEN,
                       MFA_FIELD_SECRET, MFA_FIELD_TOTP, MFA_FIELD_RECOVERY,
-                      NULL) != MFACTL_OK)
+                      MFACTL_END) != MFACTL_OK)
     {
         return rc;
     }
 
     mfactl_key(ctl, key, MFA_KEY_USER, uid, MFA_KEY_USER_RECOVERY);
-    if (mfactl_append(ctl, "SCARD", key, NULL) != MFACTL_OK) {
+    if (mfactl_append(ctl, "SCARD", key, MFACTL_END) != MFACTL_OK) {
         return rc;
     }
 
     mfactl_key(ctl, key, MFA_KEY_USER, uid, MFA_KEY_USER_GUARD);
     if (mfactl_append(ctl, "HMGET", key, MFA_FIELD_GUARD_COUNT,
-                      MFA_FIELD_GUARD_UNTIL, NULL)
+                      MFA_FIELD_GUARD_UNTIL, MFACTL_END)
         != MFACTL_OK)
     {
         return rc;
     }
 
     mfactl_key(ctl, key, MFA_KEY_USER, uid, MFA_KEY_USER_COMPANIES);
-    if (mfactl_append(ctl, "SMEMBERS", key, NULL) != MFACTL_OK) {
+    if (mfactl_append(ctl, "SMEMBERS", key, MFACTL_END) != MFACTL_OK) {
         return rc;
     }
 
@@ -270,7 +270,7 @@ mfactl_user_companies(mfactl_t *ctl, const redisReply *set)
     for (i = 0; i < set->elements; i++) {
         mfactl_key(ctl, key, MFA_KEY_COMPANY, ids[i], "");
 
-        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_REQUIRE_2FA, NULL)
+        if (mfactl_append(ctl, "HGET", key, MFA_FIELD_REQUIRE_2FA, MFACTL_END)
             != MFACTL_OK)
         {
             free(ids);
@@ -440,7 +440,7 @@ mfactl_user_unlock(mfactl_t *ctl)
     mfactl_key(ctl, gkey, MFA_KEY_USER, uid, MFA_KEY_USER_GUARD);
 
     if (mfactl_multi(ctl) != MFACTL_OK
-        || mfactl_append(ctl, "DEL", gkey, NULL) != MFACTL_OK
+        || mfactl_append(ctl, "DEL", gkey, MFACTL_END) != MFACTL_OK
         || mfactl_audit_append(ctl, "unlocked", uid, "", NULL) != MFACTL_OK)
     {
         return MFACTL_REDIS;

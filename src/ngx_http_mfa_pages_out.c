@@ -48,11 +48,15 @@ ngx_http_mfa_pages_show_form(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 }
 
 
-/* fills what every page has, renders it and sends it */
+/*
+ * Fills what every page has, renders it and sends it; the caller's page
+ * is left as it was (what is filled in points into this function's
+ * stack).
+ */
 
 void
 ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
-    mfa_page_t *page, ngx_uint_t status)
+    mfa_page_t *shown, ngx_uint_t status)
 {
     u_char                     nonce_raw[NGX_HTTP_MFA_NONCE_LEN];
     u_char                    *csp;
@@ -67,6 +71,7 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_int_t                  rc;
     ngx_str_t                  body, type, host;
     ngx_uint_t                 i;
+    mfa_page_t                 copy, *page;
     ngx_http_mfa_ctx_t        *ctx;
     ngx_http_mfa_loc_conf_t   *mlcf;
     ngx_http_mfa_main_conf_t  *mmcf;
@@ -74,6 +79,9 @@ ngx_http_mfa_pages_render(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     static u_char  csp_fmt[] =
         "default-src 'none'; style-src 'nonce-%s'; script-src 'nonce-%s'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'%Z";
+
+    copy = *shown;
+    page = &copy;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mfa_module);

@@ -35,7 +35,12 @@ package MfaTest;
 #   TEST_NGINX_BINARY         nginx to run (default /usr/sbin/nginx)
 #   TEST_NGINX_MODULE         the module (default <repo>/build/...so)
 #   TEST_NGINX_ASAN           path of libasan.so: preloaded into nginx; any
-#                             sanitizer report fails the test file
+#                             report of AddressSanitizer or (for a module
+#                             built with it too) UndefinedBehaviorSanitizer
+#                             fails the test file
+#   TEST_NGINX_VALGRIND       run nginx under valgrind's memcheck (slow:
+#                             for a few files at a time); any error it
+#                             reports fails the test file
 #   TEST_NGINX_LEAVE          keep the test directory
 #   TEST_NGINX_CATLOG         print error.log at the end
 #   TEST_NGINX_QUIT_TIMEOUT   seconds nginx may take to exit on QUIT (5)
@@ -110,7 +115,7 @@ sub new {
         nconf        => 0,
         finished     => 0,
         quit_timeout => $opt{quit_timeout} // $ENV{TEST_NGINX_QUIT_TIMEOUT}
-                        // 5,
+                        // ($ENV{TEST_NGINX_VALGRIND} ? 30 : 5),
     }, $class;
 
     push @INSTANCES, $self;
@@ -302,6 +307,18 @@ sub write_config {
     return $self->path($name);
 }
 
+# TEST_NGINX_VALGRIND: nginx (master and workers) under memcheck, each
+# process's report in valgrind.<pid>; any error fails the test file
+sub _valgrind {
+    my ($self) = @_;
+
+    return () unless $ENV{TEST_NGINX_VALGRIND};
+
+    return ('valgrind', '--quiet', '--num-callers=30',
+            "--log-file=$self->{dir}/valgrind.%p",
+            "--suppressions=$REPO/t/valgrind.supp");
+}
+
 sub _nginx_env {
     my ($self) = @_;
 
@@ -311,6 +328,10 @@ sub _nginx_env {
     $ENV{ASAN_OPTIONS} = join ':', 'detect_leaks=0', 'abort_on_error=1',
         "log_path=$self->{dir}/asan",
         ($ENV{ASAN_OPTIONS} ? $ENV{ASAN_OPTIONS} : ());
+    # a module built with UndefinedBehaviorSanitizer too: its reports
+    $ENV{UBSAN_OPTIONS} = join ':', 'print_stacktrace=1',
+        "log_path=$self->{dir}/ubsan",
+        ($ENV{UBSAN_OPTIONS} ? $ENV{UBSAN_OPTIONS} : ());
 }
 
 # "nginx -t" on a configuration (a template, expanded as for run());
@@ -365,14 +386,14 @@ sub run {
         open STDOUT, '>>', "$self->{dir}/nginx.stderr";
         open STDERR, '>&', \*STDOUT;
         $self->_nginx_env();
-        exec $self->{nginx}, '-p', "$self->{dir}/", '-c', 'nginx.conf',
-            '-e', 'error.log'
+        exec $self->_valgrind(), $self->{nginx}, '-p', "$self->{dir}/",
+            '-c', 'nginx.conf', '-e', 'error.log'
             or do { print STDERR "exec $self->{nginx}: $!\n"; _exit(127) };
     }
 
     $self->{nginx_pid} = $pid;
 
-    my $deadline = time() + 10;
+    my $deadline = time() + ($ENV{TEST_NGINX_VALGRIND} ? 60 : 10);
 
     while (time() < $deadline) {
         if (waitpid($pid, WNOHANG) == $pid) {
@@ -607,7 +628,7 @@ sub _sanitizer_reports {
 
     opendir my $dh, $self->{dir} or return @reports;
 
-    for my $f (grep { /^asan\./ } readdir $dh) {
+    for my $f (grep { /^(?:asan|ubsan|valgrind)\./ } readdir $dh) {
         my $text = $self->read_file($f) // next;
         push @reports, "$f:", split /\n/, $text if length $text;
     }
