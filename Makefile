@@ -44,8 +44,10 @@ UNIT_SRCS    := $(wildcard lua-free-tests/test_*.c)
 UNIT_BINS    := $(patsubst lua-free-tests/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 # the unit tests link the core built once, with AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the test)
-UNIT_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -fno-omit-frame-pointer
+# AddressSanitizer and UndefinedBehaviorSanitizer, for the unit tests and
+# for the module of test-asan
+SAN_FLAGS    := -fsanitize=address,undefined
+UNIT_SAN     := $(SAN_FLAGS) -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_OBJS    := $(patsubst src/%.c,$(BUILD)/unit/core/%.o,$(CORE_SRCS))
 UNIT_CORE    := $(BUILD)/unit/libmfacore.a
 
@@ -140,8 +142,6 @@ prove: module mfactl $(APPS_NPM)
 # the module built with AddressSanitizer and UndefinedBehaviorSanitizer,
 # loaded into Debian's nginx with libasan preloaded; the harness fails a
 # test file on any sanitizer report
-SAN_FLAGS    := -fsanitize=address,undefined
-
 test-asan: mfactl $(APPS_NPM)
 	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="$(SAN_FLAGS)" \
 	    MFA_CC_OPT="$(SAN_FLAGS) -fno-omit-frame-pointer -O1 -g" module

@@ -500,7 +500,9 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (ngx_http_mfa_store_is(st, 0, NGX_HTTP_MFA_POLICY_RATE)) {
+    if (ngx_http_mfa_store_is(st, NGX_HTTP_MFA_POLICY_STATUS,
+                              NGX_HTTP_MFA_POLICY_RATE))
+    {
         if (ngx_http_mfa_log_due(&rate_log, &unlogged)) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "mfa: policy change refused: more than %d a "
@@ -530,7 +532,9 @@ ngx_http_mfa_admin_written(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    if (!ngx_http_mfa_store_is(st, 0, NGX_HTTP_MFA_POLICY_DONE)) {
+    if (!ngx_http_mfa_store_is(st, NGX_HTTP_MFA_POLICY_STATUS,
+                               NGX_HTTP_MFA_POLICY_DONE))
+    {
         /* only the API refuses to create a company */
         ngx_http_mfa_api_refuse(r, NGX_HTTP_NOT_FOUND, "unknown_company",
                                 "no such company");

@@ -82,7 +82,8 @@ enum {                                  /* "company" */
     NGX_HTTP_MFA_COMPANY_N
 };
 
-/* "policy": one element */
+/* "policy": one element, NGX_HTTP_MFA_POLICY_STATUS, one of these */
+#define NGX_HTTP_MFA_POLICY_STATUS    0
 #define NGX_HTTP_MFA_POLICY_UNKNOWN   '0'   /* no such company */
 #define NGX_HTTP_MFA_POLICY_DONE      '1'
 #define NGX_HTTP_MFA_POLICY_RATE      '2'   /* too many changes a minute */
