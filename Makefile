@@ -6,6 +6,9 @@
 #   make test       deps, build, then every test suite
 #   make unit       C unit tests of the pure core (lua-free-tests/)
 #   make prove      integration tests (t/): real nginx, real redis-server
+#   make prove-h2   the same, every request that can be over HTTP/2
+#   make test-asan  the same with the module under ASan and UBSan, over
+#                   HTTP/2 (part of make test)
 #   make browser    end-to-end tests in Chromium (t/browser/)
 #   make fuzz       libFuzzer targets (fuzz/), then a short run of each
 #   make demo       Redis, a sample dashboard and nginx with the module
@@ -65,7 +68,7 @@ APPS_NPM     := t/apps/node_modules/.package-lock.json
 ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
-.PHONY: all module mfactl deps test unit prove test-asan browser \
+.PHONY: all module mfactl deps test unit prove prove-h2 test-asan browser \
         screenshots fuzz fuzz-build demo bench lua check-lua compile-db lint \
         coverage clean
 
@@ -139,15 +142,22 @@ prove: module mfactl $(APPS_NPM)
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
 	    prove -r t/
 
+# the same suite with every request that can be sent over HTTP/2
+# (cleartext, prior knowledge; t/lib/MfaTest.pm: TEST_NGINX_HTTP2)
+prove-h2: module mfactl $(APPS_NPM)
+	TEST_NGINX_HTTP2=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) \
+	    TEST_MFACTL=$(CURDIR)/$(MFACTL) prove -r t/
+
 # the module built with AddressSanitizer and UndefinedBehaviorSanitizer,
 # loaded into Debian's nginx with libasan preloaded; the harness fails a
-# test file on any sanitizer report
+# test file on any sanitizer report.  This run also speaks HTTP/2 (as
+# prove-h2), so that make test covers both protocols without a third run.
 test-asan: mfactl $(APPS_NPM)
 	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="$(SAN_FLAGS)" \
 	    MFA_CC_OPT="$(SAN_FLAGS) -fno-omit-frame-pointer -O1 -g" module
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
 	    TEST_NGINX_ASAN=$(ASAN_LIB) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
-	    prove -r t/
+	    TEST_NGINX_HTTP2=1 prove -r t/
 
 # Debian's Chromium driven by npm playwright-core; the screenshots go to
 # build/screenshots (make screenshots: to docs/screenshots, for the README)

@@ -3,13 +3,15 @@
  * Unit tests of the gate's reads (src/mfa_lookup.c): the facts asked
  * for, stage by stage, the commands that read them, and the decision
  * their replies lead to, against a small model of Redis; the same
- * decision from values kept by a cache; and the replies that must fail
- * the lookup.
+ * decision from values kept by a cache; the replies that must fail the
+ * lookup; and the key builder the lookup shares with the pages and
+ * mfactl (src/mfa_keys.c).
  */
 
 
 #include "mfa_test.h"
 #include "mfa_lookup.h"
+#include "mfa_keys.h"
 
 
 /* a small Redis: strings, hashes and sets, with a time to live */
@@ -645,6 +647,35 @@ test_bad_replies(void **state)
 }
 
 
+/* the schema's one key builder: prefix, id and suffix, nothing more */
+
+static void
+test_key_build(void **state)
+{
+    char        buf[64], *end;
+    mfa_str_t   prefix = { "mfa:" MFA_KEY_USER, 9 };
+    mfa_str_t   id = { "u1\0x", 2 }, empty = { NULL, 0 };
+
+    (void) state;
+
+    memset(buf, '#', sizeof(buf));
+
+    assert_int_equal(mfa_key_len(prefix, id, MFA_KEY_USER_GUARD), 17);
+    end = mfa_key_write(buf, prefix, id, MFA_KEY_USER_GUARD);
+    assert_int_equal(end - buf, 17);
+    assert_memory_equal(buf, "mfa:user:u1:guard#", 18);
+
+    assert_int_equal(mfa_key_len(prefix, id, NULL), 11);
+    end = mfa_key_write(buf, prefix, id, NULL);
+    assert_memory_equal(buf, "mfa:user:u1", end - buf);
+
+    assert_int_equal(mfa_key_len(empty, empty, MFA_KEY_AUDIT), 5);
+    end = mfa_key_write(buf, empty, empty, MFA_KEY_AUDIT);
+    assert_memory_equal(buf, "audit", end - buf);
+    assert_int_equal(end - buf, 5);
+}
+
+
 int
 main(void)
 {
@@ -656,6 +687,7 @@ main(void)
         cmocka_unit_test(test_scope_any),
         cmocka_unit_test(test_forced_company),
         cmocka_unit_test(test_bad_replies),
+        cmocka_unit_test(test_key_build),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,9 @@
 #define MFA_KEYS_H
 
 
+#include "mfa_core.h"
+
+
 /* hash <prefix>user:<uid>: gen, since, secret... */
 #define MFA_KEY_USER              "user:"
 /* set <prefix>user:<uid>:companies (written by the dashboard or mfactl) */
@@ -88,6 +91,14 @@
 
 /* the most companies "mfa_policy_scope any" reads for one user */
 #define MFA_SCOPE_ANY_MAX         63
+
+
+
+/* "<prefix><id><suffix>" (suffix may be NULL): its length, and the key
+   written at p, which has room for it; returns the key's end */
+size_t mfa_key_len(mfa_str_t prefix, mfa_str_t id, const char *suffix);
+char *mfa_key_write(char *p, mfa_str_t prefix, mfa_str_t id,
+    const char *suffix);
 
 
 #endif /* MFA_KEYS_H */

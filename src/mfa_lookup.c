@@ -116,22 +116,14 @@ mfa_lookup_key(mfa_lookup_t *lk, mfa_str_t prefix, mfa_str_t id,
     const char *suffix)
 {
     char       *p;
-    size_t      n;
     mfa_str_t   key;
 
-    n = suffix ? strlen(suffix) : 0;
-    p = mfa_lookup_alloc(lk, prefix.len + id.len + n);
-
+    key.len = mfa_key_len(prefix, id, suffix);
+    p = mfa_lookup_alloc(lk, key.len);
     key.data = p;
-    key.len = prefix.len + id.len + n;
 
     if (p != NULL) {
-        memcpy(p, prefix.data, prefix.len);
-        memcpy(p + prefix.len, id.data, id.len);
-
-        if (n) {
-            memcpy(p + prefix.len + id.len, suffix, n);
-        }
+        mfa_key_write(p, prefix, id, suffix);
     }
 
     return key;

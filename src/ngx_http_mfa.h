@@ -102,12 +102,14 @@ typedef struct {
     mfa_gate_decision_t          decision;
     /*
      * What the decision is bound to: the session id (checked), the
-     * session key and the company the request names, as evaluated; and
-     * the session cookie read, for the upstream's Cookie header.
+     * session key and the company the request names, as evaluated; the
+     * id's digest (in the verified marker's key); and the session cookie
+     * read, for the upstream's Cookie header.
      */
     ngx_str_t                    sid;
     ngx_str_t                    key;
     ngx_str_t                    company;
+    ngx_str_t                    digest;
     mfa_cookie_t                *cookie;
     /* what the decision was made from */
     mfa_gate_input_t             in;

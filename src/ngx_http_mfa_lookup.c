@@ -179,7 +179,10 @@ ngx_http_mfa_lookup_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 }
 
 
-/* the verified marker's key: "<prefix>verified:<the id's digest>" */
+/*
+ * The verified marker's key: "<prefix>verified:<the id's digest>"; the
+ * digest stays in the context for the pages (CSRF token, pending secret).
+ */
 
 static ngx_int_t
 ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
@@ -208,6 +211,9 @@ ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
     marker_key->data = (char *) p;
     marker_key->len = mmcf->key_verified.len + MFA_SESSION_DIGEST_LEN;
+
+    ctx->digest.data = p + mmcf->key_verified.len;
+    ctx->digest.len = MFA_SESSION_DIGEST_LEN;
 
     return NGX_OK;
 }

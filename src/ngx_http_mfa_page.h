@@ -77,7 +77,6 @@ struct ngx_http_mfa_page_s {
     char                       *company_name;
     /* the session's digest: binds the CSRF token and the pending secret */
     ngx_str_t                   digest;
-    u_char                      digest_buf[MFA_SESSION_DIGEST_LEN];
     /* validated, NUL-terminated */
     char                       *return_url;
     /* what is wiped with the request: the body read, the page sent */

@@ -16,6 +16,10 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#if (NGX_HTTP_V2)
+#include <ngx_http_v2_module.h>
+#endif
+
 #include <openssl/crypto.h>
 
 #include "ngx_http_mfa_page.h"
@@ -39,6 +43,9 @@ static ngx_int_t ngx_http_mfa_pages_api_policy(ngx_str_t *name,
     ngx_http_mfa_page_t *pg);
 static void ngx_http_mfa_pages_body(ngx_http_request_t *r);
 static void ngx_http_mfa_pages_wipe(void *data);
+#if (NGX_HTTP_V2)
+static void ngx_http_mfa_pages_wipe_h2(ngx_event_t *ev);
+#endif
 static ngx_int_t ngx_http_mfa_pages_return(ngx_http_request_t *r,
     ngx_http_mfa_page_t *pg, const char *data, size_t len);
 static void ngx_http_mfa_pages_start(ngx_http_request_t *r,
@@ -420,10 +427,16 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
  * "/" otherwise.
  */
 
+#if (NGX_HTTP_V2)
+static ngx_event_t  ngx_http_mfa_pages_h2_wipe;
+#endif
+
+
 /*
  * The request's pool cleanup: what held a code or a secret in the clear
  * (the body as read and as parsed, the codes made, the page sent) is
- * wiped before the pool frees it.
+ * wiped before the pool frees it; over HTTP/2, the stream's preread
+ * buffer too, and the worker's frame buffer once this event is over.
  */
 
 static void
@@ -448,6 +461,24 @@ ngx_http_mfa_pages_wipe(void *data)
         OPENSSL_cleanse(pg->out.data, pg->out.len);
     }
 
+#if (NGX_HTTP_V2)
+    if (pg->request->stream != NULL) {
+        ngx_buf_t  *b;
+
+        b = pg->request->stream->preread;
+
+        if (b != NULL && b->start != NULL) {
+            OPENSSL_cleanse(b->start, b->end - b->start);
+        }
+
+        if (!ngx_http_mfa_pages_h2_wipe.posted) {
+            ngx_http_mfa_pages_h2_wipe.handler = ngx_http_mfa_pages_wipe_h2;
+            ngx_http_mfa_pages_h2_wipe.log = ngx_cycle->log;
+            ngx_post_event(&ngx_http_mfa_pages_h2_wipe, &ngx_posted_events);
+        }
+    }
+#endif
+
     if (pg->request->request_body == NULL) {
         return;
     }
@@ -458,6 +489,32 @@ ngx_http_mfa_pages_wipe(void *data)
         }
     }
 }
+
+
+#if (NGX_HTTP_V2)
+
+/*
+ * A worker reads the frames of all its HTTP/2 connections into one buffer
+ * (http2_recv_buffer_size), where a form's bytes stay until later reads
+ * overwrite them.  Between events the buffer holds nothing nginx still
+ * needs (a frame's unread part is kept by its connection), so it is wiped
+ * once the event that ended the request is over.
+ */
+
+static void
+ngx_http_mfa_pages_wipe_h2(ngx_event_t *ev)
+{
+    ngx_http_v2_main_conf_t  *h2mcf;
+
+    h2mcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                                ngx_http_v2_module);
+
+    if (h2mcf != NULL && h2mcf->recv_buffer != NULL) {
+        OPENSSL_cleanse(h2mcf->recv_buffer, h2mcf->recv_buffer_size);
+    }
+}
+
+#endif
 
 
 static ngx_int_t
@@ -578,20 +635,9 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         return;
     }
 
-    /* the session id the lookup checked, and nothing else */
+    /* the digest of the session id the lookup checked, and nothing else */
 
-    if (mfa_session_digest((char *) ctx->sid.data, ctx->sid.len,
-                           (char *) pg->digest_buf)
-        != MFA_OK)
-    {
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "mfa: OpenSSL cannot compute a session digest");
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    pg->digest.data = pg->digest_buf;
-    pg->digest.len = MFA_SESSION_DIGEST_LEN;
+    pg->digest = ctx->digest;
 
     if (pg->post && ngx_http_mfa_pages_csrf(r, pg) != NGX_OK) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_FORBIDDEN,

@@ -139,21 +139,22 @@ ngx_int_t
 ngx_http_mfa_store_key(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     ngx_str_t *prefix, u_char *id, size_t len, const char *suffix)
 {
-    u_char  *p, *last;
-    size_t   n;
+    char       *p, *last;
+    mfa_str_t   pre, name;
 
-    n = ngx_strlen(suffix);
+    pre.data = (const char *) prefix->data;
+    pre.len = prefix->len;
+    name.data = (const char *) id;
+    name.len = len;
 
-    p = ngx_pnalloc(r->pool, prefix->len + len + n);
+    p = ngx_pnalloc(r->pool, mfa_key_len(pre, name, suffix));
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    last = ngx_cpymem(p, prefix->data, prefix->len);
-    last = ngx_cpymem(last, id, len);
-    last = ngx_cpymem(last, suffix, n);
+    last = mfa_key_write(p, pre, name, suffix);
 
-    ngx_http_mfa_store_arg(st, p, last - p);
+    ngx_http_mfa_store_arg(st, (u_char *) p, last - p);
 
     return NGX_OK;
 }

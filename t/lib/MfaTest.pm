@@ -41,6 +41,13 @@ package MfaTest;
 #   TEST_NGINX_VALGRIND       run nginx under valgrind's memcheck (slow:
 #                             for a few files at a time); any error it
 #                             reports fails the test file
+#   TEST_NGINX_HTTP2          every HTTP listen of a configuration gets a
+#                             twin port speaking HTTP/2 (cleartext, prior
+#                             knowledge), and http() sends its requests
+#                             there (t/lib/h2client.mjs, Node's http2),
+#                             except those that need
+#                             HTTP/1.x on the wire (raw, split, aborted,
+#                             sock, keep, chunked, h1 => 'reason')
 #   TEST_NGINX_LEAVE          keep the test directory
 #   TEST_NGINX_CATLOG         print error.log at the end
 #   TEST_NGINX_QUIT_TIMEOUT   seconds nginx may take to exit on QUIT (5)
@@ -285,6 +292,10 @@ sub expand {
     }
 
     $conf =~ s/%%PORT_(\w+)%%/$self->port($1)/ge;
+    $conf =~ s/^(\s*)listen\s+127\.0\.0\.1:(\d+)((?:\s+reuseport)?)\s*;/
+               "$&\n$1listen 127.0.0.1:" . $self->port("h2 of $2")
+               . " http2$3;"/gme
+        if $ENV{TEST_NGINX_HTTP2};
     $conf =~ s/%%TESTDIR%%/$self->{dir}/g;
     $conf =~ s/%%MODULE%%/$self->{module}/g;
 
@@ -683,6 +694,10 @@ sub finish {
         if @problems || @reports || !Test::More->builder->is_passing
             || $ENV{TEST_NGINX_CATLOG};
 
+    Test::More::note("requests over HTTP/2: " . ($self->{sent}{h2} // 0)
+                     . ", over HTTP/1.x: " . ($self->{sent}{h1} // 0))
+        if $ENV{TEST_NGINX_HTTP2};
+
     if ($ENV{TEST_NGINX_LEAVE}) {
         Test::More::diag("test directory kept: $self->{dir}");
     } else {
@@ -705,6 +720,14 @@ sub done_testing {
 
 sub _cleanup_processes {
     my ($self) = @_;
+
+    my $c = $self->{h2client};
+
+    if ($c && $c->{pid} == $$) {
+        close $c->{in};
+        waitpid $c->{child}, 0;
+        delete $self->{h2client};
+    }
 
     return if $$ != $self->{owner};
 
@@ -1308,8 +1331,15 @@ sub header {
 #             returns undef
 #   sock      use this connected socket; keep => 1 leaves it open
 #   timeout   seconds to wait for the whole response (8)
+#   h1        why this request must be HTTP/1.x (under TEST_NGINX_HTTP2)
 sub http {
     my ($self, $method, $path, %o) = @_;
+
+    my $h2 = $self->_h2_port($path, %o);
+
+    $self->{sent}{$h2 ? 'h2' : 'h1'}++;
+
+    return $self->_http2($h2, $method, $path, %o) if $h2;
 
     my $req = $o{raw} // _build_request($method, $path, %o);
     my $timeout = $o{timeout} // 8;
@@ -1373,6 +1403,82 @@ sub http {
     return MfaTest::Response->error($err) if $err;
 
     return $r;
+}
+
+# under TEST_NGINX_HTTP2, the HTTP/2 twin of the port a request goes to,
+# unless the request needs HTTP/1.x on the wire or carries a path that
+# HTTP/2 cannot (a raw byte outside printable ASCII)
+sub _h2_port {
+    my ($self, $path, %o) = @_;
+
+    return undef unless $ENV{TEST_NGINX_HTTP2};
+    return undef if grep { $o{$_} } qw(raw split aborted sock keep chunked h1);
+    return undef unless $path =~ m{^/[\x21-\x7e]*$} && $path !~ /#/;
+
+    my $port = $o{port} // $self->port('http');
+
+    return $self->{ports}{"h2 of $port"};
+}
+
+# one request over HTTP/2 by t/lib/h2client.mjs (Node's http2, started
+# once a process): the same headers and body as the HTTP/1.1 request
+# http() would write (Connection and Transfer-Encoding have no place in
+# HTTP/2), read back as an MfaTest::Response
+sub _http2 {
+    my ($self, $port, $method, $path, %o) = @_;
+
+    require JSON::PP;
+    require IPC::Open2;
+    require MIME::Base64;
+
+    my $h = $o{headers} // [];
+    my @pairs = ref $h eq 'HASH'
+        ? map { my $k = $_; map { [$k, $_] }
+                ref $h->{$k} eq 'ARRAY' ? @{$h->{$k}} : ($h->{$k}) }
+          sort keys %$h
+        : map { [$h->[2 * $_], $h->[2 * $_ + 1]] } 0 .. @$h / 2 - 1;
+
+    @pairs = grep { $_->[0] !~ /^(?:connection|transfer-encoding|keep-alive)$/i }
+             @pairs;
+    unshift @pairs, ['Host', 'localhost'] unless grep { lc $_->[0] eq 'host' }
+                                                  @pairs;
+
+    my $json = JSON::PP->new->canonical;
+    my $q = $json->encode({
+        port => $port + 0, method => $method, path => $path,
+        timeout => $o{timeout} // 8, headers => \@pairs,
+        body => defined $o{body} ? MIME::Base64::encode_base64($o{body}, '')
+                                 : undef,
+    });
+
+    my $c = $self->{h2client};
+
+    if (!$c || $c->{pid} != $$) {
+        my ($out, $in);
+        my $child = IPC::Open2::open2($out, $in, 'node',
+                                      "$REPO/t/lib/h2client.mjs");
+        $c = $self->{h2client} = { pid => $$, child => $child,
+                                   out => $out, in => $in };
+    }
+
+    my $fh = $c->{in};
+    print $fh "$q\n";
+    $fh->flush();
+
+    my $line = readline $c->{out};
+
+    return MfaTest::Response->error('h2client: no answer') unless defined $line;
+
+    my $a = $json->decode($line);
+
+    return MfaTest::Response->error("h2client: $a->{error}") if $a->{error};
+
+    my $head = "HTTP/2 $a->{status}\r\n"
+               . join('', map { "$_->[0]: $_->[1]\r\n" } @{$a->{headers}});
+    $head =~ s/\r\n$//;
+
+    return MfaTest::Response->new($head,
+                                  MIME::Base64::decode_base64($a->{body}));
 }
 
 # a connected socket for keep-alive requests: http(..., sock => $s,
