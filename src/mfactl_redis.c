@@ -418,11 +418,40 @@ mfactl_audit_fields(mfactl_t *ctl, const char **argv, const char *event,
 }
 
 
+/*
+ * The schema's builder (src/mfa_keys.c), as the module builds its keys.
+ * Every part is bounded (MFACTL_PREFIX_MAX, the schema's names, ids
+ * checked by mfactl_id() to MFA_ID_MAX), so a key always fits; one that
+ * did not would name another key if cut, so mfactl stops (a bug).
+ */
+
 void
 mfactl_key(mfactl_t *ctl, char *key, const char *a, const char *id,
     const char *b)
 {
-    snprintf(key, MFACTL_KEY_LEN, "%s%s%s%s", ctl->prefix, a, id, b);
+    char       *p;
+    mfa_str_t   prefix, kind, name, none;
+
+    prefix.data = ctl->prefix;
+    prefix.len = strlen(ctl->prefix);
+    kind.data = a;
+    kind.len = strlen(a);
+    name.data = id;
+    name.len = strlen(id);
+    none.data = NULL;
+    none.len = 0;
+
+    if (mfa_key_len(prefix, kind, NULL) + mfa_key_len(none, name, b)
+        >= MFACTL_KEY_LEN)
+    {
+        fprintf(stderr, "mfactl: a key longer than %d bytes (%s%s...)\n",
+                MFACTL_KEY_LEN - 1, ctl->prefix, a);
+        abort();
+    }
+
+    p = mfa_key_write(key, prefix, kind, NULL);
+    p = mfa_key_write(p, none, name, b);
+    *p = '\0';
 }
 
 

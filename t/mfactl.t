@@ -57,9 +57,7 @@ sub fake_sealed {
 ###########################################################################
 # help and bad usage
 
-open my $vh, '<', 'src/mfa_version.h' or die "src/mfa_version.h: $!";
-my ($version) = map { /^#define MFA_VERSION\s+"([^"]+)"/ ? $1 : () } <$vh>;
-close $vh;
+my $version = MfaTest::version();
 ($rc, $out, $err) = mfactl_raw({}, '--version');
 is($rc, 0, '--version: exit 0');
 is($out, "mfactl (ngx_http_mfa_module) $version\n",

@@ -59,9 +59,7 @@ $t->run($conf);
 
 # the version it runs, once, in the log (src/mfa_version.h has the one)
 
-open my $vh, '<', "$FindBin::Bin/../src/mfa_version.h" or die "$!";
-my ($version) = map { /^#define MFA_VERSION\s+"([^"]+)"/ ? $1 : () } <$vh>;
-close $vh;
+my $version = MfaTest::version();
 like($version // '', qr/^\d+\.\d+\.\d+$/, 'src/mfa_version.h: a version');
 like($t->error_log, qr/\[notice\] .*mfa: ngx_http_mfa_module \Q$version\E \(hiredis \d+\.\d+\.\d+, OpenSSL /,
      'the version is logged at start, with hiredis\'s and OpenSSL\'s');

@@ -16,7 +16,7 @@ package MfaTest;
 #   my $r = $t->http(GET => '/');           # MfaTest::Response
 #   $t->done_testing();                     # stop, check error.log, finish
 #
-# Main calls: port(name), write_file, write_key_file, nginx_t(conf) ->
+# Main calls: version(), port(name), write_file, write_key_file, nginx_t(conf) ->
 # (status, output), run(conf), reload([conf]), stop(), worker_pids(),
 # http(method, path, %opt) -> MfaTest::Response, http_post_form,
 # start_redis / redis(@argv) / stop_redis / kill_redis / restart_redis,
@@ -134,6 +134,16 @@ sub new {
     }
 
     return $self;
+}
+
+# the module's version, from src/mfa_version.h (the one place that has it)
+sub version {
+    open my $fh, '<', "$REPO/src/mfa_version.h"
+        or die "src/mfa_version.h: $!\n";
+    my ($v) = map { /^#define MFA_VERSION\s+"([^"]+)"/ ? $1 : () } <$fh>;
+    close $fh;
+
+    return $v;
 }
 
 sub testdir { $_[0]{dir} }
