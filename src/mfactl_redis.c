@@ -420,9 +420,11 @@ mfactl_audit_fields(mfactl_t *ctl, const char **argv, const char *event,
 
 /*
  * The schema's builder (src/mfa_keys.c), as the module builds its keys.
- * Every part is bounded (MFACTL_PREFIX_MAX, the schema's names, ids
- * checked by mfactl_id() to MFA_ID_MAX), so a key always fits; one that
- * did not would name another key if cut, so mfactl stops (a bug).
+ * An id typed on the command line is checked by mfactl_id(), so its key
+ * fits; an id read from Redis (a member of a set the dashboard writes, a
+ * key SCAN found) may not.  Such a key is never cut, which would name
+ * another user's key: it becomes "", which the schema never uses (every
+ * use of it is a read, of nothing), and mfactl says so.
  */
 
 void
@@ -444,9 +446,11 @@ mfactl_key(mfactl_t *ctl, char *key, const char *a, const char *id,
     if (mfa_key_len(prefix, kind, NULL) + mfa_key_len(none, name, b)
         >= MFACTL_KEY_LEN)
     {
-        fprintf(stderr, "mfactl: a key longer than %d bytes (%s%s...)\n",
-                MFACTL_KEY_LEN - 1, ctl->prefix, a);
-        abort();
+        fprintf(stderr, "mfactl: an id of %zu bytes in Redis is longer than "
+                "any key may be (%s%s...): read as absent\n", name.len,
+                ctl->prefix, a);
+        key[0] = '\0';
+        return;
     }
 
     p = mfa_key_write(key, prefix, kind, NULL);

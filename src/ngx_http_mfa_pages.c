@@ -421,12 +421,6 @@ ngx_http_mfa_pages_body(ngx_http_request_t *r)
 }
 
 
-/*
- * pg->return_url: the "return" value of a query string (data is the query
- * string) or of a form (data is the value), when it is a safe local path;
- * "/" otherwise.
- */
-
 #if (NGX_HTTP_V2)
 static ngx_event_t  ngx_http_mfa_pages_h2_wipe;
 #endif
@@ -435,8 +429,11 @@ static ngx_event_t  ngx_http_mfa_pages_h2_wipe;
 /*
  * The request's pool cleanup: what held a code or a secret in the clear
  * (the body as read and as parsed, the codes made, the page sent) is
- * wiped before the pool frees it; over HTTP/2, the stream's preread
- * buffer too, and the worker's frame buffer once this event is over.
+ * wiped before the pool frees it; over HTTP/2, after a body, the worker's
+ * frame buffer too, once this event is over.  (A body that arrived while
+ * an earlier phase held the request, limit_req say, went through the
+ * stream's preread buffer, which nginx frees before the body handler
+ * runs: out of reach, see docs/security.md.)
  */
 
 static void
@@ -462,14 +459,7 @@ ngx_http_mfa_pages_wipe(void *data)
     }
 
 #if (NGX_HTTP_V2)
-    if (pg->request->stream != NULL) {
-        ngx_buf_t  *b;
-
-        b = pg->request->stream->preread;
-
-        if (b != NULL && b->start != NULL) {
-            OPENSSL_cleanse(b->start, b->end - b->start);
-        }
+    if (pg->request->stream != NULL && pg->request->request_body != NULL) {
 
         if (!ngx_http_mfa_pages_h2_wipe.posted) {
             ngx_http_mfa_pages_h2_wipe.handler = ngx_http_mfa_pages_wipe_h2;
@@ -516,6 +506,12 @@ ngx_http_mfa_pages_wipe_h2(ngx_event_t *ev)
 
 #endif
 
+
+/*
+ * pg->return_url: the "return" value of a query string (data is the query
+ * string) or of a form (data is the value), when it is a safe local path;
+ * "/" otherwise.
+ */
 
 static ngx_int_t
 ngx_http_mfa_pages_return(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,

@@ -138,7 +138,7 @@ sub request {
 }
 
 sub check_headers {
-    my ($what, $seen, $gated) = @_;
+    my ($what, $seen, $gated, $r) = @_;
 
     my @mfa = grep { $_->[0] =~ /^x[-_]mfa[-_]/i } @{$seen->{header_list}};
 
@@ -146,9 +146,11 @@ sub check_headers {
         is_deeply(\@mfa, [], "$what: no client X-MFA-* in a gated server");
 
     } else {
-        # names compared without case: HTTP/2 sends them in lower case
-        is_deeply([map { lc($_->[0]) . ": $_->[1]" } @mfa],
-                  ['x-mfa-user: mallory', 'x-mfa-status: verified'],
+        # HTTP/2 sends the names in lower case
+        my @want = ('X-MFA-User: mallory', 'X-MFA-Status: verified');
+        @want = map { s/^([^:]+)/lc $1/er } @want
+            if $r->{protocol} eq 'HTTP/2';
+        is_deeply([map { "$_->[0]: $_->[1]" } @mfa], \@want,
                   "$what: the client's X-MFA-* reach the upstream as sent");
     }
 
@@ -172,7 +174,7 @@ for my $where (@places) {
     ok($seen, "$name: GET: the upstream echoed the request") or next;
     is($seen->{method}, 'GET', "$name: GET: method");
     is($seen->{uri}, $uri, "$name: GET: URI and query string as sent");
-    check_headers("$name: GET", $seen, $gated);
+    check_headers("$name: GET", $seen, $gated, $r);
 
     # POST with a body, a plain one and a chunked one
     my $body = "code=123456&return=%2Fa%3Fb\n" . ('x' x 3000);
@@ -192,7 +194,7 @@ for my $where (@places) {
         is($seen && $seen->{body}, $body, "$name: $how: body as sent");
         is($seen && $seen->header('Content-Type'),
            'application/x-www-form-urlencoded', "$name: $how: content type");
-        check_headers("$name: $how", $seen, $gated) if $seen;
+        check_headers("$name: $how", $seen, $gated, $r) if $seen;
     }
 
     # other methods
@@ -215,7 +217,7 @@ for my $where (@places) {
     is($r->body, '', "$name: HEAD: no body");
     is($r->header('X-Echo-Request'), "HEAD ${prefix}page?q=1 HTTP/1.0",
        "$name: HEAD: reached the upstream as a HEAD, same URI");
-    is(scalar(grep { /^X-MFA-User: mallory$/i }
+    is(scalar(grep { /^(?i:X-MFA-User): mallory\z/ }
               $r->header_all('X-Echo-Header')), $gated ? 0 : 1,
        "$name: HEAD: the client's X-MFA-User "
        . ($gated ? 'removed' : 'reached the upstream'));

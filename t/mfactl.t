@@ -668,6 +668,19 @@ ok($rc == 0 && $out =~ /^user ivy/, 'MFA_REDIS_USER and MFA_REDIS_PASSWORD: ACL 
 is($rc, 3, 'the ACL user with another\'s password: exit 3');
 $p->finish();
 
+# an id in Redis too long for any key (the dashboard writes the sets): read
+# as absent, said, never cut to another user's key nor a crash
+$t->redis('SADD', 'mfa:company:longco:members', 'u' x 300, 'amy');
+$t->redis('SADD', 'mfa:user:amy:companies', 'longco', 'c' x 300);
+($rc, $out, $err) = mfactl($t, 'company', 'report', 'longco');
+is($rc, 0, 'company report with a 300-byte member id: exit 0');
+like($err, qr/^mfactl: an id of 300 bytes in Redis is longer than any key may be \(mfa:user:\.\.\.\): read as absent$/m,
+     '... the id named as unusable');
+like($out, qr/^not enrolled: 2\n/m, '... counted as not enrolled, amy too');
+($rc, $out, $err) = mfactl($t, 'user', 'show', 'amy');
+is($rc, 0, 'user show of a user in a 300-byte company id: exit 0');
+like($err, qr/an id of 300 bytes in Redis/, '... said');
+
 # Redis goes away
 $t->kill_redis();
 ($rc, $out, $err) = mfactl($t, 'user', 'show', 'alice');

@@ -734,7 +734,8 @@ sub _cleanup_processes {
     my $c = $self->{h2client};
 
     if ($c && $c->{pid} == $$) {
-        close $c->{in};
+        # killed, not waited for: a forked helper may hold its input open
+        kill 'TERM', $c->{child};
         waitpid $c->{child}, 0;
         delete $self->{h2client};
     }
@@ -1423,7 +1424,19 @@ sub _h2_port {
 
     return undef unless $ENV{TEST_NGINX_HTTP2};
     return undef if grep { $o{$_} } qw(raw split aborted sock keep chunked h1);
-    return undef unless $path =~ m{^/[\x21-\x7e]*$} && $path !~ /#/;
+    return undef unless $path =~ m{^/[\x21-\x7e]*\z} && $path !~ /#/;
+
+    # what HTTP/2 cannot say: a second Host, the hop-by-hop headers it
+    # forbids (Connection is only dropped: it asks nothing of the server)
+    my $h = $o{headers} // [];
+    my @names = ref $h eq 'HASH'
+        ? map { my $k = $_; (lc $k) x (ref $h->{$k} eq 'ARRAY'
+                                       ? scalar @{$h->{$k}} : 1) } keys %$h
+        : map { lc $h->[2 * $_] } 0 .. @$h / 2 - 1;
+
+    return undef if (grep { $_ eq 'host' } @names) > 1
+        || grep { /^(?:upgrade|te|proxy-connection|transfer-encoding)$/ }
+                @names;
 
     my $port = $o{port} // $self->port('http');
 
@@ -1433,7 +1446,8 @@ sub _h2_port {
 # one request over HTTP/2 by t/lib/h2client.mjs (Node's http2, started
 # once a process): the same headers and body as the HTTP/1.1 request
 # http() would write (Connection and Transfer-Encoding have no place in
-# HTTP/2), read back as an MfaTest::Response
+# HTTP/2; _h2_port() sent what HTTP/2 cannot say over HTTP/1.1), read
+# back as an MfaTest::Response
 sub _http2 {
     my ($self, $port, $method, $path, %o) = @_;
 
@@ -1448,8 +1462,7 @@ sub _http2 {
           sort keys %$h
         : map { [$h->[2 * $_], $h->[2 * $_ + 1]] } 0 .. @$h / 2 - 1;
 
-    @pairs = grep { $_->[0] !~ /^(?:connection|transfer-encoding|keep-alive)$/i }
-             @pairs;
+    @pairs = grep { $_->[0] !~ /^(?:connection|keep-alive)$/i } @pairs;
     unshift @pairs, ['Host', 'localhost'] unless grep { lc $_->[0] eq 'host' }
                                                   @pairs;
 

@@ -79,10 +79,9 @@ function request(q) {
                      body: Buffer.concat(body).toString('base64') });
         });
         stream.on('close', () => {
-            if (status === null) {
-                finish({ error: `stream closed without an answer `
-                                + `(code ${stream.rstCode})` });
-            }
+            // after 'end' this does nothing; before it, the answer is cut
+            finish({ error: `stream closed before the whole answer `
+                            + `(code ${stream.rstCode})` });
         });
         stream.on('error', (e) => {
             if (status === null) {
