@@ -450,6 +450,135 @@ test_id_valid(void **state)
 }
 
 
+/*
+ * The text checked as jansson 2.14 checks it (JSON_REJECT_DUPLICATES):
+ * each verdict here is jansson's, run on the same text.
+ */
+
+static void
+test_json_as_jansson(void **state)
+{
+    int                  i, k, rc;
+    char                *deep;
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    static const struct {
+        const char  *json;
+        int          ok;
+    } cases[] = {
+        { "{\"a\":1,\"a\":2}", 0 },
+        { "{\"a\":1,\"\\u0061\":2}", 0 },
+        { "{\"x\":{\"a\":1},\"y\":{\"a\":1}}", 1 },
+        { "{\"a\":{\"a\":{\"a\":1}}}", 1 },
+        { "{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 0 },
+        { "{\"a\":\"\\ud800\"}", 0 },
+        { "{\"a\":\"\\udc00\"}", 0 },
+        { "{\"a\":\"\\u0000\"}", 0 },
+        { "{\"a\":9223372036854775807}", 1 },
+        { "{\"a\":9223372036854775808}", 0 },
+        { "{\"a\":-9223372036854775808}", 1 },
+        { "{\"a\":-9223372036854775809}", 0 },
+        { "{\"b\":1e308}", 1 },
+        { "{\"b\":1e309}", 0 },
+        { "{\"b\":-1e400}", 0 },
+        { "{\"b\":1e-400}", 1 },
+        { "{\"a\":01}", 0 },
+        { "{\"a\":-}", 0 },
+        { "{\"a\":1.}", 0 },
+        { "{\"a\":.5}", 0 },
+        { "{\"a\":\"\xc0\x80\"}", 0 },
+        { "{\"a\":\"\xed\xa0\x80\"}", 0 },
+        { "{\"a\":\"\xf4\x90\x80\x80\"}", 0 },
+        { "{\"a\":\"\x7f\"}", 1 },
+        { "{\"a\":\"\x1f\"}", 0 },
+        { "{\"a\":1,}", 0 },
+        { " {} ", 1 },
+        { "{}x", 0 },
+        { "\"s\"", 0 },
+        { "{\"a\":tru}", 0 },
+        { "{\"a\":\"\\x\"}", 0 },
+        { "{\"a\":\"\\/\"}", 1 },
+    };
+
+    (void) state;
+
+    for (i = 0; i < (int) mfa_test_nelts(cases); i++) {
+        /* a path no case has: the verdict is on the text alone */
+        rc = json_get(cases[i].json, "none", &v, &err);
+
+        if ((rc == MFA_OK) != cases[i].ok) {
+            fail_msg("%s: %s (%s)", cases[i].json,
+                     rc == MFA_OK ? "accepted" : "refused", err.msg);
+        }
+    }
+
+    /* a NUL byte: jansson skips one after a literal, the reader does not */
+    assert_int_equal(mfa_session_json_get("{\"a\":true\0}", 11,
+                                          &(mfa_str_t) { "a", 1 }, 1, &v,
+                                          &err), MFA_ERROR);
+
+    /* 2,048 values deep (the root, arrays, the number) and no deeper */
+
+    deep = malloc(5000);
+    assert_non_null(deep);
+
+    for (k = 2046; k <= 2047; k++) {
+        strcpy(deep, "{\"a\":");
+        memset(deep + 5, '[', k);
+        deep[5 + k] = '1';
+        memset(deep + 6 + k, ']', k);
+        strcpy(deep + 6 + 2 * k, "}");
+
+        rc = json_get(deep, "none", &v, &err);
+        assert_int_equal(rc, k == 2046 ? MFA_OK : MFA_ERROR);
+    }
+
+    free(deep);
+
+    /* names decoded before they are compared: with a path, and each other */
+    assert_found("{\"u\\u0073er\":{\"\\u0069d\":\"u\\u00e9\"}}", "user.id",
+                 "u\xc3\xa9");
+    assert_found("{\"a\":[0,{\"\\ud83d\\ude00\":\"x\"}]}",
+                 "a.1.\xf0\x9f\x98\x80", "x");
+}
+
+
+/* many names in one object: checked without quadratic time */
+
+static void
+test_json_many_names(void **state)
+{
+    int                  i, n;
+    char                *json;
+    mfa_err_t            err;
+    mfa_session_value_t  v;
+
+    (void) state;
+
+    json = malloc(20000 * 20 + 16);
+    assert_non_null(json);
+
+    n = sprintf(json, "{");
+
+    for (i = 0; i < 20000; i++) {
+        n += sprintf(json + n, "\"k%d\":%d,", i, i);
+    }
+
+    n += sprintf(json + n, "\"user\":\"u\"}");
+
+    assert_int_equal(json_get(json, "user", &v, &err), MFA_OK);
+    assert_string_equal(v.data, "u");
+
+    /* the same name last: refused */
+    strcpy(json + n - 11, "\"k19999\":1}");
+    assert_int_equal(json_get(json, "user", &v, &err), MFA_ERROR);
+    assert_non_null(strstr(err.msg, "duplicate"));
+
+    free(json);
+}
+
+
 int
 main(void)
 {
@@ -465,6 +594,8 @@ main(void)
         cmocka_unit_test(test_path_valid),
         cmocka_unit_test(test_value_truthy),
         cmocka_unit_test(test_id_valid),
+        cmocka_unit_test(test_json_as_jansson),
+        cmocka_unit_test(test_json_many_names),
     };
 
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
