@@ -150,7 +150,7 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
 
     memset(j.stack, 0, sizeof(j.stack));
 
-    want.alive = 0;
+    memset(&want, 0, sizeof(mfa_json_want_t));
 
     for (i = 0; i < n; i++) {
         values[i].found = 0;
@@ -159,7 +159,6 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
         values[i].data[0] = '\0';
         j.rc[i] = MFA_NOT_FOUND;
         want.alive |= 1u << i;
-        want.at[i] = 0;
     }
 
     mfa_json_ws(&j);
@@ -343,11 +342,8 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
         j->rc[i] = MFA_ERROR;
     }
 
+    next = *want;
     next.alive = more;
-
-    for (i = 0; i < j->n; i++) {
-        next.at[i] = want->at[i];
-    }
 
     integer = 0;
     s.raw = NULL;
@@ -505,11 +501,10 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
 
         /* the paths whose next name this is */
 
+        member = *want;
         member.alive = 0;
 
         for (i = 0; i < j->n; i++) {
-            member.at[i] = want->at[i];
-
             if (!(want->alive & (1u << i)) || j->rc[i] != MFA_NOT_FOUND) {
                 continue;
             }
@@ -565,11 +560,10 @@ mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want)
     }
 
     for (index = 0; ; index++) {
+        element = *want;
         element.alive = 0;
 
         for (i = 0; i < j->n; i++) {
-            element.at[i] = want->at[i];
-
             if (!(want->alive & (1u << i)) || j->rc[i] != MFA_NOT_FOUND) {
                 continue;
             }
