@@ -609,6 +609,11 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
 
+    /* the digest of the session id the lookup checked, and nothing else
+       (none for the API with its token) */
+
+    pg->digest = ctx->digest;
+
     if (pg->api) {
         ngx_http_mfa_admin_run(r, pg);
         return;
@@ -630,10 +635,6 @@ ngx_http_mfa_pages_identity(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_LOGIN, NGX_HTTP_FORBIDDEN);
         return;
     }
-
-    /* the digest of the session id the lookup checked, and nothing else */
-
-    pg->digest = ctx->digest;
 
     if (pg->post && ngx_http_mfa_pages_csrf(r, pg) != NGX_OK) {
         ngx_http_mfa_pages_message(r, pg, MFA_MSG_FORBIDDEN,
