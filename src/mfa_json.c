@@ -30,6 +30,8 @@
 
 
 #define MFA_JSON_NAMES      64
+/* mfa_json_next_member(): a ',' read, another member or element follows */
+#define MFA_JSON_MORE       1
 
 #define MFA_JSON_OBJECT     1
 #define MFA_JSON_ARRAY      2
@@ -98,6 +100,8 @@ typedef struct {
 static int mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want);
+static int mfa_json_next_member(mfa_json_t *j, int close);
+static size_t mfa_json_component(const mfa_str_t *path, size_t at);
 static int mfa_json_string(mfa_json_t *j, mfa_json_str_t *s);
 static int mfa_json_number(mfa_json_t *j, int *kind, long long *integer);
 static int mfa_json_literal(mfa_json_t *j, const char *word, size_t len);
@@ -234,7 +238,7 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
     size_t           i, k, at, len;
     unsigned         more;
     long long        integer;
-    const char      *path, *dot, *type;
+    const char      *path, *type;
     mfa_json_str_t   s;
     mfa_json_want_t  next;
 
@@ -294,8 +298,7 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
             continue;
         }
 
-        dot = memchr(path + at, '.', len - at);
-        k = (dot == NULL) ? len - at : (size_t) (dot - (path + at));
+        k = mfa_json_component(&j->paths[i], at);
 
         if (k >= MFA_SESSION_VALUE_MAX) {
             mfa_err_set(&j->errs[i], "session path component too long");
@@ -464,7 +467,6 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
     int              rc;
     size_t           i, k, at;
     uint32_t         object;
-    const char      *path, *dot;
     mfa_json_str_t   name;
     mfa_json_want_t  member;
 
@@ -509,15 +511,13 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
                 continue;
             }
 
-            path = j->paths[i].data;
             at = want->at[i];
-            dot = memchr(path + at, '.', j->paths[i].len - at);
-            k = (dot == NULL) ? j->paths[i].len - at
-                              : (size_t) (dot - (path + at));
+            k = mfa_json_component(&j->paths[i], at);
 
-            if (mfa_json_name_is(&name, path + at, k)) {
+            if (mfa_json_name_is(&name, j->paths[i].data + at, k)) {
                 member.alive |= 1u << i;
-                member.at[i] = (dot == NULL) ? j->paths[i].len : at + k + 1;
+                member.at[i] = (at + k == j->paths[i].len) ? at + k
+                                                           : at + k + 1;
             }
         }
 
@@ -526,19 +526,10 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
             return rc;
         }
 
-        mfa_json_ws(j);
-
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
+        rc = mfa_json_next_member(j, '}');
+        if (rc != MFA_JSON_MORE) {
+            return rc;
         }
-
-        if (j->p < j->end && *j->p == '}') {
-            j->p++;
-            return MFA_OK;
-        }
-
-        return mfa_json_fail(j, "',' or '}' expected");
     }
 }
 
@@ -590,20 +581,47 @@ mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want)
             return rc;
         }
 
-        mfa_json_ws(j);
-
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
+        rc = mfa_json_next_member(j, ']');
+        if (rc != MFA_JSON_MORE) {
+            return rc;
         }
-
-        if (j->p < j->end && *j->p == ']') {
-            j->p++;
-            return MFA_OK;
-        }
-
-        return mfa_json_fail(j, "',' or ']' expected");
     }
+}
+
+
+/* after a member or an element: MFA_JSON_MORE at ',', MFA_OK at the
+   close */
+
+static int
+mfa_json_next_member(mfa_json_t *j, int close)
+{
+    mfa_json_ws(j);
+
+    if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        return MFA_JSON_MORE;
+    }
+
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return MFA_OK;
+    }
+
+    return mfa_json_fail(j, close == '}' ? "',' or '}' expected"
+                                         : "',' or ']' expected");
+}
+
+
+/* the length of a path's name or index that starts at "at" */
+
+static size_t
+mfa_json_component(const mfa_str_t *path, size_t at)
+{
+    const char  *dot;
+
+    dot = memchr(path->data + at, '.', path->len - at);
+
+    return (dot == NULL) ? path->len - at : (size_t) (dot - (path->data + at));
 }
 
 
