@@ -172,11 +172,14 @@ browser: module mfactl
 screenshots:
 	$(MAKE) browser SHOTS=$(CURDIR)/docs/screenshots
 
+# hiredis: fuzz_resp's and fuzz_reply's reference (fuzz_reply includes
+# the glue's reply objects, which need only hiredis)
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h lua-free-tests/markup_check.h \
-                 $(CORE_SRCS) $(CORE_HDRS)
+                 $(CORE_SRCS) $(CORE_HDRS) src/ngx_http_mfa_reply.c \
+                 src/ngx_http_mfa_reply.h
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ifuzz -o $@ $< \
-	    $(CORE_SRCS) $(LIBS_CORE)
+	    $(CORE_SRCS) $(LIBS_CORE) -lhiredis
 
 fuzz-build: $(FUZZ_BINS)
 

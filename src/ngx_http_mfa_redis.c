@@ -39,6 +39,8 @@
 
 #include "ngx_http_mfa_redis.h"
 #include "ngx_http_mfa_metrics.h"
+#include "ngx_http_mfa_reply.h"
+#include "mfa_resp.h"
 
 
 #define NGX_HTTP_MFA_REDIS_BACKOFF_MIN  50
@@ -48,6 +50,8 @@
 /* how often the invalidation connection is proven to work */
 #define NGX_HTTP_MFA_REDIS_PING         250
 #define NGX_HTTP_MFA_REDIS_PINGS        8
+/* a command formatted on the stack; a longer one (a script) allocated */
+#define NGX_HTTP_MFA_REDIS_COMMAND      1024
 
 #define NGX_HTTP_MFA_REDIS_INVALIDATE   "__redis__:invalidate"
 #define NGX_HTTP_MFA_REDIS_ALIVE        "__mfa__:alive:"
@@ -158,6 +162,9 @@ static void ngx_http_mfa_redis_ping(ngx_event_t *ev);
 static void ngx_http_mfa_redis_drained(ngx_event_t *ev);
 static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
     int argc, const char **argv, const size_t *argvlen);
+static int ngx_http_mfa_redis_command(redisAsyncContext *ac,
+    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
+    const size_t *argvlen);
 static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_uint_t ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q,
@@ -298,6 +305,7 @@ ngx_http_mfa_redis_exit(void)
 
     ngx_http_mfa_redis_free(&rd->query);
     ngx_http_mfa_redis_free(&rd->inval);
+    ngx_http_mfa_reply_exit();
 
     ngx_http_mfa_redis = NULL;
 }
@@ -364,6 +372,7 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
 
     link->ac = ac;
     ac->data = link;
+    ac->c.reader->fn = &ngx_http_mfa_reply_functions;
 
     if (ngx_http_mfa_redis_attach(link) != NGX_OK) {
         link->ac = NULL;
@@ -390,8 +399,8 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
         argv[n] = (char *) conf->password.data;
         argvlen[n++] = conf->password.len;
 
-        redisAsyncCommandArgv(ac, ngx_http_mfa_redis_setup_reply, "AUTH",
-                              n, argv, argvlen);
+        ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_setup_reply,
+                                   "AUTH", n, argv, argvlen);
     }
 
     if (conf->db != 0) {
@@ -401,8 +410,8 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
         argvlen[1] = ngx_sprintf((u_char *) db, "%i", conf->db)
                      - (u_char *) db;
 
-        redisAsyncCommandArgv(ac, ngx_http_mfa_redis_setup_reply, "SELECT",
-                              2, argv, argvlen);
+        ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_setup_reply,
+                                   "SELECT", 2, argv, argvlen);
     }
 
     if (link->invalidations) {
@@ -666,8 +675,8 @@ ngx_http_mfa_redis_subscribe(ngx_http_mfa_redis_link_t *link)
     argv[1] = "ID";
     argvlen[1] = 2;
 
-    redisAsyncCommandArgv(link->ac, ngx_http_mfa_redis_id_reply, NULL,
-                          2, argv, argvlen);
+    ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_id_reply, NULL,
+                               2, argv, argvlen);
 
     argv[0] = "SUBSCRIBE";
     argvlen[0] = 9;
@@ -681,8 +690,8 @@ ngx_http_mfa_redis_subscribe(ngx_http_mfa_redis_link_t *link)
     link->rd->ping_sent[link->rd->ping_head++ % NGX_HTTP_MFA_REDIS_PINGS] =
                                                             ngx_current_msec;
 
-    redisAsyncCommandArgv(link->ac, ngx_http_mfa_redis_message, NULL,
-                          3, argv, argvlen);
+    ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_message, NULL,
+                               3, argv, argvlen);
 }
 
 
@@ -819,8 +828,10 @@ ngx_http_mfa_redis_track_on(ngx_http_mfa_redis_t *rd)
         - (u_char *) id;
     argvlen[4] = n;
 
-    redisAsyncCommandArgv(rd->query.ac, ngx_http_mfa_redis_tracking_reply,
-                          (void *) (uintptr_t) rd->epoch, 5, argv, argvlen);
+    ngx_http_mfa_redis_command(rd->query.ac,
+                               ngx_http_mfa_redis_tracking_reply,
+                               (void *) (uintptr_t) rd->epoch,
+                               5, argv, argvlen);
 }
 
 
@@ -902,8 +913,9 @@ ngx_http_mfa_redis_ping(ngx_event_t *ev)
         argv[1] = (char *) rd->channel;
         argvlen[1] = rd->channel_len;
 
-        if (redisAsyncCommandArgv(rd->inval.ac, ngx_http_mfa_redis_message,
-                                  NULL, 2, argv, argvlen)
+        if (ngx_http_mfa_redis_command(rd->inval.ac,
+                                       ngx_http_mfa_redis_message,
+                                       NULL, 2, argv, argvlen)
             == REDIS_OK)
         {
             rd->ping_sent[rd->ping_head++ % NGX_HTTP_MFA_REDIS_PINGS] =
@@ -1018,6 +1030,46 @@ ngx_http_mfa_redis_script(ngx_log_t *log, ngx_str_t *script, ngx_str_t *sha,
 }
 
 
+/*
+ * Appends a command to the connection's output, formatted by the core
+ * (hiredis's own formatting built it through several reallocations).
+ */
+
+static int
+ngx_http_mfa_redis_command(redisAsyncContext *ac, redisCallbackFn *fn,
+    void *privdata, int argc, const char **argv, const size_t *argvlen)
+{
+    int     rc;
+    char   *cmd, buf[NGX_HTTP_MFA_REDIS_COMMAND];
+    size_t  len;
+
+    len = mfa_resp_len(argc, argv, argvlen);
+    cmd = buf;
+
+    if (len >= sizeof(buf)) {
+        /* a script, sent whole once after NOSCRIPT */
+        cmd = ngx_alloc(len + 1, ngx_cycle->log);
+        if (cmd == NULL) {
+            return REDIS_ERR;
+        }
+    }
+
+    /* hiredis finds the command's name with strchr(): a NUL after it */
+    *mfa_resp_write(cmd, argc, argv, argvlen) = '\0';
+
+    rc = redisAsyncFormattedCommand(ac, fn, privdata, cmd, len);
+
+    /* AUTH's is the password */
+    ngx_explicit_memzero(cmd, len);
+
+    if (cmd != buf) {
+        ngx_free(cmd);
+    }
+
+    return rc;
+}
+
+
 /* appends the command and starts the query's timer */
 
 static ngx_int_t
@@ -1033,9 +1085,8 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
     }
 
     if (rd->query.ac == NULL
-        || redisAsyncCommandArgv(rd->query.ac, ngx_http_mfa_redis_reply, q,
-                                 argc,
-                                 argv, argvlen)
+        || ngx_http_mfa_redis_command(rd->query.ac, ngx_http_mfa_redis_reply,
+                                      q, argc, argv, argvlen)
            != REDIS_OK)
     {
         rd->failed++;
