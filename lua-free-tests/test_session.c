@@ -499,6 +499,12 @@ test_json_as_jansson(void **state)
         { "{\"a\":tru}", 0 },
         { "{\"a\":\"\\x\"}", 0 },
         { "{\"a\":\"\\/\"}", 1 },
+        /* from a black-box attack on the demo (session 11): a BOM, a
+           vertical tab between tokens, a name spelled with an escape
+           that repeats another */
+        { "\xef\xbb\xbf{}", 0 },
+        { "{\v}", 0 },
+        { "{\"company\\u005fid\":\"a\",\"company_id\":\"b\"}", 0 },
     };
 
     (void) state;
@@ -512,6 +518,11 @@ test_json_as_jansson(void **state)
                      rc == MFA_OK ? "accepted" : "refused", err.msg);
         }
     }
+
+    /* a member's text inside a string is the string's (the attack's
+       record: a name a user chose, written to look like a member) */
+    assert_found("{\"n\":\"x\\\",\\\"company_id\\\":\\\"globex\","
+                 "\"company_id\":\"acme\"}", "company_id", "acme");
 
     /* a NUL byte: jansson skips one after a literal, the reader does not */
     assert_int_equal(mfa_session_json_get("{\"a\":true\0}", 11,
