@@ -302,10 +302,18 @@ sub expand {
     }
 
     $conf =~ s/%%PORT_(\w+)%%/$self->port($1)/ge;
-    $conf =~ s/^(\s*)listen\s+127\.0\.0\.1:(\d+)((?:\s+reuseport)?)\s*;/
-               "$&\n$1listen 127.0.0.1:" . $self->port("h2 of $2")
-               . " http2$3;"/gme
-        if $ENV{TEST_NGINX_HTTP2};
+    if ($ENV{TEST_NGINX_HTTP2}) {
+        $conf =~ s/^(\s*)listen\s+127\.0\.0\.1:(\d+)((?:\s+reuseport)?)\s*;/
+                   "$&\n$1listen 127.0.0.1:" . $self->port("h2 of $2")
+                   . " http2$3;"/gme;
+
+        # a listen with other parameters keeps its requests on HTTP/1.x:
+        # said, so that a file's share of HTTP/2 does not shrink unseen
+        for my $l ($conf =~ /^\s*(listen\s+127\.0\.0\.1:\d+\s+[^;]*);/mg) {
+            Test::More::diag("no HTTP/2 twin for \"$l\"")
+                unless $l =~ /\bhttp2\b/ || $l =~ /:\d+\s+reuseport\s*$/;
+        }
+    }
     $conf =~ s/%%TESTDIR%%/$self->{dir}/g;
     $conf =~ s/%%MODULE%%/$self->{module}/g;
 
@@ -1490,7 +1498,26 @@ sub _http2 {
 
     my $line = readline $c->{out};
 
-    return MfaTest::Response->error('h2client: no answer') unless defined $line;
+    if (!defined $line) {
+        # node is gone (SIGPIPE is ignored): say how, and start another
+        # for the next request
+        delete $self->{h2client};
+        my $gone;
+        for (1 .. 20) {
+            if (waitpid($c->{child}, WNOHANG) == $c->{child}) {
+                $gone = ($? & 127) ? 'killed by signal ' . ($? & 127)
+                                   : 'exited with status ' . ($? >> 8);
+                last;
+            }
+            select(undef, undef, undef, 0.1);
+        }
+        if (!defined $gone) {
+            kill 'KILL', $c->{child};
+            waitpid($c->{child}, 0);
+            $gone = 'closed its output without an answer';
+        }
+        return MfaTest::Response->error("h2client (node): $gone");
+    }
 
     my $a = $json->decode($line);
 
