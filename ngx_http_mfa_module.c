@@ -113,6 +113,9 @@ static void ngx_http_mfa_exit_process(ngx_cycle_t *cycle);
 static ngx_conf_enum_t  ngx_http_mfa_session_formats[] = {
     { ngx_string("json"), NGX_HTTP_MFA_FORMAT_JSON },
     { ngx_string("hash"), NGX_HTTP_MFA_FORMAT_HASH },
+    { ngx_string("php"), NGX_HTTP_MFA_FORMAT_PHP },
+    { ngx_string("php_serialize"), NGX_HTTP_MFA_FORMAT_PHP_SERIALIZE },
+    { ngx_string("php_binary"), NGX_HTTP_MFA_FORMAT_PHP_BINARY },
     { ngx_null_string, 0 }
 };
 

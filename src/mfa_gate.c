@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "mfa_gate.h"
+#include "mfa_php.h"
 #include "mfa_url.h"
 
 
@@ -119,6 +120,11 @@ mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
 
     if (spec->hash_format) {
         rc = mfa_session_hash_get(fields, paths, n, found, err);
+
+    } else if (spec->php_format) {
+        rc = mfa_php_read(st->record.data, st->record.len,
+                          (mfa_php_handler_e) spec->php_handler, paths, n,
+                          found, err);
 
     } else {
         rc = mfa_session_json_get(st->record.data, st->record.len, paths, n,

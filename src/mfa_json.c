@@ -101,7 +101,6 @@ static int mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_next_member(mfa_json_t *j, int close);
-static size_t mfa_json_component(const mfa_str_t *path, size_t at);
 static int mfa_json_string(mfa_json_t *j, mfa_json_str_t *s);
 static int mfa_json_number(mfa_json_t *j, int *kind, long long *integer);
 static int mfa_json_literal(mfa_json_t *j, const char *word, size_t len);
@@ -156,11 +155,9 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
 
     memset(&want, 0, sizeof(mfa_json_want_t));
 
+    mfa_session_values_reset(values, n);
+
     for (i = 0; i < n; i++) {
-        values[i].found = 0;
-        values[i].boolean = 0;
-        values[i].len = 0;
-        values[i].data[0] = '\0';
         j.rc[i] = MFA_NOT_FOUND;
         want.alive |= 1u << i;
     }
@@ -199,14 +196,7 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
         return MFA_ERROR;
     }
 
-    for (i = 0; i < n; i++) {
-        if (j.rc[i] == MFA_ERROR) {
-            *err = j.errs[i];
-            return MFA_ERROR;
-        }
-    }
-
-    return MFA_OK;
+    return mfa_session_path_errors(j.rc, j.errs, n, err);
 }
 
 
@@ -298,7 +288,7 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
             continue;
         }
 
-        k = mfa_json_component(&j->paths[i], at);
+        k = mfa_session_path_component(&j->paths[i], at);
 
         if (k >= MFA_SESSION_VALUE_MAX) {
             mfa_err_set(&j->errs[i], "session path component too long");
@@ -437,15 +427,15 @@ mfa_json_keep(mfa_json_t *j, size_t i, int kind, const mfa_json_str_t *s,
         break;
 
     case MFA_JSON_INTEGER:
-        v->len = (size_t) snprintf(v->data, sizeof(v->data), "%lld", integer);
-        break;
+        mfa_session_value_integer(v, integer);
+        j->rc[i] = MFA_OK;
+        return;
 
     case MFA_JSON_TRUE:
     case MFA_JSON_FALSE:
-        v->boolean = 1;
-        v->len = (kind == MFA_JSON_TRUE) ? 4 : 5;
-        memcpy(v->data, (kind == MFA_JSON_TRUE) ? "true" : "false", v->len);
-        break;
+        mfa_session_value_boolean(v, kind == MFA_JSON_TRUE);
+        j->rc[i] = MFA_OK;
+        return;
 
     default:
         mfa_err_set(&j->errs[i], "session value at \"%.*s\" is not a "
@@ -512,7 +502,7 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
             }
 
             at = want->at[i];
-            k = mfa_json_component(&j->paths[i], at);
+            k = mfa_session_path_component(&j->paths[i], at);
 
             if (mfa_json_name_is(&name, j->paths[i].data + at, k)) {
                 member.alive |= 1u << i;
@@ -609,19 +599,6 @@ mfa_json_next_member(mfa_json_t *j, int close)
 
     return mfa_json_fail(j, close == '}' ? "',' or '}' expected"
                                          : "',' or ']' expected");
-}
-
-
-/* the length of a path's name or index that starts at "at" */
-
-static size_t
-mfa_json_component(const mfa_str_t *path, size_t at)
-{
-    const char  *dot;
-
-    dot = memchr(path->data + at, '.', path->len - at);
-
-    return (dot == NULL) ? path->len - at : (size_t) (dot - (path->data + at));
 }
 
 

@@ -174,3 +174,63 @@ mfa_id_valid(const char *s, size_t len)
 
     return 1;
 }
+
+
+size_t
+mfa_session_path_component(const mfa_str_t *path, size_t at)
+{
+    const char  *dot;
+
+    dot = memchr(path->data + at, '.', path->len - at);
+
+    return (dot == NULL) ? path->len - at : (size_t) (dot - (path->data + at));
+}
+
+
+void
+mfa_session_values_reset(mfa_session_value_t *values, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        values[i].found = 0;
+        values[i].boolean = 0;
+        values[i].len = 0;
+        values[i].data[0] = '\0';
+    }
+}
+
+
+int
+mfa_session_path_errors(const int *rc, const mfa_err_t *errs, size_t n,
+    mfa_err_t *err)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (rc[i] == MFA_ERROR) {
+            *err = errs[i];
+            return MFA_ERROR;
+        }
+    }
+
+    return MFA_OK;
+}
+
+
+void
+mfa_session_value_integer(mfa_session_value_t *v, long long integer)
+{
+    v->len = (size_t) snprintf(v->data, sizeof(v->data), "%lld", integer);
+    v->found = 1;
+}
+
+
+void
+mfa_session_value_boolean(mfa_session_value_t *v, int b)
+{
+    v->boolean = 1;
+    v->len = b ? 4 : 5;
+    memcpy(v->data, b ? "true" : "false", v->len + 1);
+    v->found = 1;
+}

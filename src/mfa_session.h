@@ -51,6 +51,20 @@ int mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
 /* the field name part of a hash path */
 mfa_str_t mfa_session_hash_field(mfa_str_t path);
 
+/* the length of a dot path's name or index that starts at "at" */
+size_t mfa_session_path_component(const mfa_str_t *path, size_t at);
+
+/*
+ * For the record readers: every value "not found" before a read; after
+ * it, the first path's error (rc[i] MFA_ERROR) as the read's, MFA_OK if
+ * none; an integer or a boolean kept as the readers keep them.
+ */
+void mfa_session_values_reset(mfa_session_value_t *values, size_t n);
+int mfa_session_path_errors(const int *rc, const mfa_err_t *errs, size_t n,
+    mfa_err_t *err);
+void mfa_session_value_integer(mfa_session_value_t *v, long long integer);
+void mfa_session_value_boolean(mfa_session_value_t *v, int b);
+
 /* a path is one or more dot-separated names of 1 to 255 bytes */
 int mfa_session_path_valid(const char *path, size_t len);
 

@@ -22,6 +22,10 @@
 
 #define NGX_HTTP_MFA_FORMAT_JSON    0
 #define NGX_HTTP_MFA_FORMAT_HASH    1
+/* PHP's session formats: 2 + the core's mfa_php_handler_e */
+#define NGX_HTTP_MFA_FORMAT_PHP     2
+#define NGX_HTTP_MFA_FORMAT_PHP_SERIALIZE  3
+#define NGX_HTTP_MFA_FORMAT_PHP_BINARY     4
 
 #define NGX_HTTP_MFA_SCOPE_ACTIVE   0
 #define NGX_HTTP_MFA_SCOPE_ANY      1

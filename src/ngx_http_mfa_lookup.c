@@ -703,6 +703,11 @@ ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
 {
     ngx_memzero(spec, sizeof(mfa_gate_spec_t));
     spec->hash_format = (mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH);
+
+    if (mlcf->session_format >= NGX_HTTP_MFA_FORMAT_PHP) {
+        spec->php_format = 1;
+        spec->php_handler = mlcf->session_format - NGX_HTTP_MFA_FORMAT_PHP;
+    }
     spec->paths[MFA_PATH_USER].data = (char *) mlcf->session_user.data;
     spec->paths[MFA_PATH_USER].len = mlcf->session_user.len;
     spec->paths[MFA_PATH_COMPANY].data = (char *) mlcf->session_company.data;

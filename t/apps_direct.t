@@ -49,7 +49,7 @@ my $UUID4 = qr/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
     [0-9a-f]{12}$/x;
 
 # what every stack does the same way: the passwords, the cookie /whoami
-# reads, the JSON record at its key, no cookie, a second user.  Returns
+# reads, the record at its key, no cookie, a second user.  Returns
 # (bob's cookies, bob's session id).
 sub basics {
     my ($stack, $port, $label) = @_;
@@ -78,9 +78,9 @@ sub basics {
 
     my $key = AppsTest::redis_key($stack, $id);
     my $rec = AppsTest::record($t, $stack, $id);
-    is(ref $rec && $rec->{user}{id}, 'bob', "$label: JSON at $key: user.id");
+    is(ref $rec && $rec->{user}{id}, 'bob', "$label: record at $key: user.id");
     is(ref $rec && $rec->{company_id}, 'acme',
-       "$label: JSON at $key: company_id");
+       "$label: record at $key: company_id");
 
     my $ttl = $t->redis('TTL', $key);
     ok(!ref $ttl && $ttl > 0, "$label: the record expires (TTL $ttl)");
@@ -113,24 +113,15 @@ sub anon_and_logout {
         or diag($r->head);
     $aid //= 'none';
 
-    if ($stack eq 'php') {
-        like($t->redis('GET', AppsTest::php_key($aid)) // '',
-             qr/^visits\|i:1;$/, "$label: the visitor's PHP record");
-        is($t->redis('EXISTS', AppsTest::redis_key($stack, $aid)), 0,
-           "$label: no JSON mirror for a visitor");
-    } else {
-        my $rec = AppsTest::record($t, $stack, $aid);
-        ok(ref $rec && $rec->{visits} == 1 && !exists $rec->{user},
-           "$label: the visitor's record: visits 1, no user")
-            or diag(explain $rec);
-    }
+    my $rec = AppsTest::record($t, $stack, $aid);
+    ok(ref $rec && $rec->{visits} == 1 && !exists $rec->{user},
+       "$label: the visitor's record: visits 1, no user")
+        or diag(explain $rec);
 
     $r = AppsTest::call($t, $port, POST => '/logout', cookie => $c);
     is($r->status, 200, "$label: logout: 200");
     is($t->redis('EXISTS', AppsTest::redis_key($stack, $id)), 0,
        "$label: logout deleted the record");
-    is($t->redis('EXISTS', AppsTest::php_key($id)), 0,
-       "$label: logout deleted PHP's record") if $stack eq 'php';
     is(user($port, $c), undef, "$label: whoami after logout: null");
 }
 
@@ -321,12 +312,9 @@ EOF
     my ($c, $id) = basics('php', $port);
 
     like($id, qr/^[0-9a-f]{32}$/, 'canonical: PHPSESSID=<32 hex digits>');
-    like($t->redis('GET', AppsTest::php_key($id)) // '',
+    like($t->redis('GET', AppsTest::redis_key('php', $id)) // '',
          qr/^user\|a:1:\{s:2:"id";s:3:"bob";\}company_id\|s:4:"acme";$/,
          "PHP's own record, in PHP's serialization");
-    my $ttl = $t->redis('TTL', AppsTest::php_key($id));
-    ok(abs($ttl - $t->redis('TTL', AppsTest::redis_key('php', $id))) <= 2,
-       "the JSON mirror expires with PHP's record (TTL $ttl)");
 
     # session.use_strict_mode: an id the server did not make is replaced
     my $forged = 'f' x 32;

@@ -1,6 +1,7 @@
 # Session records kept as a Redis hash ("mfa_session_format hash", with a
-# JSON path inside a field), user ids given as JSON integers, and Redis
-# reached over a unix socket.
+# JSON path inside a field), in PHP's session formats (records as PHP 8.2
+# writes them under each serialize handler), user ids given as JSON
+# integers, and Redis reached over a unix socket.
 
 use strict;
 use warnings;
@@ -23,6 +24,24 @@ $t->run(gate_conf($t, redis => "unix:$sock", locations => <<'CONF'));
             mfa_session_key hsess:$mfa_session_id;
             mfa_session_user uid;
             mfa_session_company profile.company;
+            proxy_pass http://dashboard;
+        }
+        location /php/ {
+            mfa on;
+            mfa_session_format php;
+            mfa_session_key php:$mfa_session_id;
+            proxy_pass http://dashboard;
+        }
+        location /phps/ {
+            mfa on;
+            mfa_session_format php_serialize;
+            mfa_session_key php:$mfa_session_id;
+            proxy_pass http://dashboard;
+        }
+        location /phpb/ {
+            mfa on;
+            mfa_session_format php_binary;
+            mfa_session_key php:$mfa_session_id;
             proxy_pass http://dashboard;
         }
 CONF
@@ -72,5 +91,48 @@ like($t->error_log, qr/user id is not a valid id/, 'logged');
 
 $t->redis('HSET', 'hsess:badjson', 'uid', 'u9', 'profile', '{broken');
 is(get('/h/page', 'badjson')->status, 403, 'bad JSON in a field');
+
+# PHP: the same session under each serialize handler, as PHP 8.2's
+# session_encode() writes it ($_SESSION = ['user' => ['id' => 'pia'],
+# 'company_id' => 'pc', 'visits' => 3])
+my %PHP = (
+    php     => 'user|a:1:{s:2:"id";s:3:"pia";}company_id|s:2:"pc";'
+               . 'visits|i:3;',
+    phps    => 'a:3:{s:4:"user";a:1:{s:2:"id";s:3:"pia";}s:10:"company_id";'
+               . 's:2:"pc";s:6:"visits";i:3;}',
+    phpb    => "\x04user" . 'a:1:{s:2:"id";s:3:"pia";}' . "\x0acompany_id"
+               . 's:2:"pc";' . "\x06visits" . 'i:3;',
+);
+
+for my $f (sort keys %PHP) {
+    $t->redis('SET', "php:$f", $PHP{$f});
+    $r = get("/$f/page", $f);
+    is($r->status, 200, "$f: through");
+    is(saw($r, 'X-MFA-User'), 'pia', "$f: the user from PHP's record");
+}
+
+$t->redis('HSET', 'mfa:company:pc', 'require_2fa', '1');
+is(get("/$_/page", $_)->status, 302, "$_: the company's policy applies")
+    for sort keys %PHP;
+
+# a visitor: PHP's empty record, or one without a user
+$t->redis('SET', 'php:empty', '');
+$t->redis('SET', 'php:visitor', 'visits|i:1;');
+is(get('/php/page', $_)->status, 200, "php, a visitor's record ($_): through")
+    for qw(empty visitor);
+
+# what PHP would read differently, or not at all: deny, and say why
+$t->redis('SET', 'php:twice', 'user|a:1:{s:2:"id";s:3:"pia";}'
+                              . 'user|a:1:{s:2:"id";s:3:"bob";}');
+is(get('/php/page', 'twice')->status, 403, 'php: a user given twice: deny');
+like($t->error_log, qr/meets the name "user" twice/, 'php: logged');
+
+$t->redis('SET', 'php:json', '{"user":{"id":"pia"}}');
+is(get('/php/page', 'json')->status, 403, 'php: a JSON record: deny');
+like($t->error_log, qr/not PHP's "php" session format/,
+     'php: logged, naming the format');
+
+is(get('/phps/page', 'php')->status, 403,
+   'php_serialize: a record of the "php" handler: deny');
 
 $t->done_testing();

@@ -50,6 +50,7 @@ for my $stack (AppsTest::stacks()) {
 
         mfa_session_cookie   $name $stack $secrets;
         mfa_session_key      $prefix\$mfa_session_id;
+        mfa_session_format   @{[ AppsTest::session_format($stack) ]};
         mfa_session_user     user.id;
         mfa_session_company  company_id;
 
@@ -152,6 +153,21 @@ for my $stack (AppsTest::stacks()) {
                 or diag(explain $j);
         }
     }
+
+    # a visitor: most of these apps keep a record without a user for
+    # every visitor (PHP an empty one, then "visits"); the gate reads it as
+    # no one and lets the visitor through, the record in Redis or not
+
+    my $v = $t->http(GET => '/anon', port => $gate, headers => [%API]);
+    is($v->status, 200, "$stack visitor, no cookie: through");
+    my $vc = $v->cookies;
+    my $vid = AppsTest::session_id($stack, $vc);
+
+    $v = $t->http(GET => '/anon', port => $gate,
+                  headers => [%API, Cookie => MfaTest::cookie_header(%$vc)]);
+    is($v->status, 200, "$stack visitor, the cookie the app set: through");
+    is(eval { AppsTest::record($t, $stack, $vid // '')->{visits} }, 2,
+       "$stack visitor: the app read its record and counted 2 visits");
 
     # bob enrols; his session is verified: what his framework reads is his
     # session, anything else none

@@ -13,6 +13,7 @@ package AppsTest;
 #   AppsTest::whoami($t, $port, $c)->{user};              # 'bob'
 #   my $id = AppsTest::session_id('express', $c);
 #   AppsTest::record($t, 'express', $id)->{company_id};   # 'acme'
+#   AppsTest::session_format('php');                      # 'php'
 #   AppsTest::stop_app($t, 'express');                    # or at the end
 #
 # Stacks (see t/apps/README): express, fastify, koa, flask, django, php.
@@ -366,8 +367,7 @@ sub session_id {
     return $v;
 }
 
-# the Redis key of the JSON record of a session (php: the app's JSON
-# mirror; php_key() is PHP's own record)
+# the Redis key of a session's record
 sub redis_key {
     my ($stack, $id) = @_;
 
@@ -377,20 +377,72 @@ sub redis_key {
         koa     => $id,
         flask   => "session:$id",
         django  => ":1:django.contrib.sessions.cache$id",
-        php     => "phpjson:$id",
+        php     => "PHPREDIS_SESSION:$id",
     }->{$stack} // croak "unknown stack \"$stack\"";
 }
 
-sub php_key { return "PHPREDIS_SESSION:$_[0]" }
+# the "mfa_session_format" of a stack's records
+sub session_format { return $_[0] eq 'php' ? 'php' : 'json' }
 
-# the JSON record of a session, decoded; undef if there is none or it is
-# not JSON
+# a session's record, decoded (JSON, or PHP's "php" session format); undef
+# if there is none or it cannot be decoded
 sub record {
     my ($t, $stack, $id) = @_;
 
     my $v = $t->redis('GET', redis_key($stack, $id));
     return undef unless defined $v && !ref $v;
+    return php_decode($v) if $stack eq 'php';
     return eval { JSON::PP->new->decode($v) };
+}
+
+# PHP's "php" session format (name|serialize()d value...), for the
+# scalars, arrays and nulls the app stores; undef for anything else.  The
+# module's own reader is src/mfa_php.c: this one is written apart from it.
+sub php_decode {
+    my ($s) = @_;
+    my %vars;
+
+    while (length $s) {
+        $s =~ s/^([^|]*)\|// or return undef;
+        my $name = $1;
+        (my $v, $s) = _php_value($s);
+        return undef unless defined $s;
+        $vars{$name} = $v;
+    }
+
+    return \%vars;
+}
+
+# (value, rest of the text), or (undef, undef) when it is not one
+sub _php_value {
+    my ($s) = @_;
+
+    return (undef, $1) if $s =~ /^N;(.*)\z/s;
+    return ($1, $2) if $s =~ /^[bi]:(-?\d+);(.*)\z/s;
+
+    if ($s =~ /^s:(\d+):"/) {
+        my ($len, $at) = ($1, length("s:$1:\""));
+        return (undef, undef) if length($s) < $at + $len + 2
+            || substr($s, $at + $len, 2) ne '";';
+        return (substr($s, $at, $len), substr($s, $at + $len + 2));
+    }
+
+    if ($s =~ /^a:(\d+):\{(.*)\z/s) {
+        my ($n, %a) = ($1);
+        $s = $2;
+        for (1 .. $n) {
+            my ($k, $v);
+            ($k, $s) = _php_value($s);
+            return (undef, undef) unless defined $s && defined $k;
+            ($v, $s) = _php_value($s);
+            return (undef, undef) unless defined $s;
+            $a{$k} = $v;
+        }
+        return (undef, undef) unless $s =~ s/^\}//;
+        return (\%a, $s);
+    }
+
+    return (undef, undef);
 }
 
 # the cookies an app sets for session $id, signed with $secret (bytes) as

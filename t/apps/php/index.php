@@ -3,9 +3,8 @@
 // (session.save_handler=redis, session.use_strict_mode=1: both set by the
 // pool, see t/lib/AppsTest.pm).  Cookie "PHPSESSID" = session_id();
 // PHP's own record is "PHPREDIS_SESSION:<id>" in PHP's session
-// serialization; a JSON mirror of the logged-in user is kept at
-// "phpjson:<id>" with the same TTL.  One front controller: routes on
-// REQUEST_URI.
+// serialization ("php" handler), which the module reads as it is.  One
+// front controller: routes on REQUEST_URI.
 
 const USERS = ['bob' => ['bob-pw', 'acme'], 'carol' => ['carol-pw', 'globex']];
 
@@ -14,27 +13,6 @@ function reply(int $status, array $data): void
     http_response_code($status);
     header('Content-Type: application/json');
     echo json_encode($data), "\n";
-}
-
-function redis(): Redis
-{
-    static $r;
-    if (!$r) {
-        $r = new Redis();
-        $r->connect('127.0.0.1', (int) getenv('REDIS_PORT'));
-    }
-    return $r;
-}
-
-// the JSON record the module reads: written while a user is logged in
-function mirror(): void
-{
-    if (isset($_SESSION['user'])) {
-        redis()->setex('phpjson:' . session_id(),
-            (int) ini_get('session.gc_maxlifetime'),
-            json_encode(['user' => $_SESSION['user'],
-                         'company_id' => $_SESSION['company_id']]));
-    }
 }
 
 $route = $_SERVER['REQUEST_METHOD'] . ' '
@@ -52,24 +30,20 @@ case 'POST /login':
     }
     $_SESSION['user'] = ['id' => $user];
     $_SESSION['company_id'] = USERS[$user][1];
-    mirror();
     reply(200, ['user' => $user]);
     break;
 
 case 'GET /whoami':
-    mirror();
     reply(200, ['user' => $_SESSION['user']['id'] ?? null,
                 'cookie' => $_SERVER['HTTP_COOKIE'] ?? null]);
     break;
 
 case 'GET /anon':
     $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1;
-    mirror();
     reply(200, ['user' => null]);
     break;
 
 case 'POST /logout':
-    redis()->del('phpjson:' . session_id());
     $_SESSION = [];
     session_destroy();
     $p = session_get_cookie_params();
