@@ -38,6 +38,8 @@ typedef struct {
     const unsigned char   *data;
     size_t                 len;
     int                    integer;     /* i: its decimal text */
+    int                    mangled;     /* a protected or private
+                                           property's, unmangled */
 } mfa_php_key_t;
 
 
@@ -45,6 +47,8 @@ static int mfa_php_variables(mfa_php_t *r, mfa_php_handler_e handler);
 static int mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want);
 static int mfa_php_members(mfa_php_t *r, const mfa_php_want_t *want,
     int object);
+static void mfa_php_foreign(mfa_php_t *r, const mfa_php_want_t *want,
+    const mfa_php_key_t *class);
 static void mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
     const mfa_php_key_t *key, mfa_php_want_t *member, unsigned *seen);
 static void mfa_php_leaves(mfa_php_t *r, const mfa_php_want_t *want,
@@ -130,25 +134,20 @@ mfa_php_variables(mfa_php_t *r, mfa_php_handler_e handler)
             return mfa_php_fail(r, "an array expected");
         }
 
-        if (mfa_php_value(r, &all) != MFA_OK) {
-            return MFA_ERROR;
-        }
-
-        return (r->p == r->end) ? MFA_OK : mfa_php_fail(r, "end expected");
+        /* what follows the array, PHP does not read */
+        return mfa_php_value(r, &all);
     }
 
     seen = 0;
     name.integer = 0;
+    name.mangled = 0;
 
     while (r->p < r->end) {
 
         if (handler == MFA_PHP_HANDLER_BINARY) {
-            /* PHP's marker of an undefined variable: refused */
-            if (*r->p & 0x80) {
-                return mfa_php_fail(r, "a name length above 127");
-            }
-
-            name.len = *r->p++;
+            /* PHP 8 ignores the bit that once marked an undefined
+               variable: a value follows all the same */
+            name.len = *r->p++ & 0x7f;
 
             if ((size_t) (r->end - r->p) < name.len) {
                 return mfa_php_fail(r, "premature end of a name");
@@ -185,10 +184,11 @@ mfa_php_variables(mfa_php_t *r, mfa_php_handler_e handler)
 static int
 mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want)
 {
-    int            type, rc;
-    size_t         len;
-    long long      integer;
-    mfa_php_key_t  s;
+    int             type, rc;
+    size_t          len;
+    long long       integer;
+    mfa_php_key_t   s;
+    mfa_php_want_t  none;
 
     if (++r->depth > MFA_PHP_DEPTH_MAX) {
         return mfa_php_fail(r, "nested too deep");
@@ -203,6 +203,7 @@ mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want)
     s.data = NULL;
     s.len = 0;
     s.integer = 0;
+    s.mangled = 0;
 
     switch (type) {
 
@@ -295,7 +296,15 @@ mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want)
         }
 
         if (type == 'O') {
-            rc = mfa_php_members(r, want, 1);
+            if (s.len == 8 && memcmp(s.data, "stdClass", 8) == 0) {
+                rc = mfa_php_members(r, want, 1);
+                break;
+            }
+
+            /* another class: what PHP makes of it is the class's */
+            mfa_php_foreign(r, want, &s);
+            none.alive = 0;
+            rc = mfa_php_members(r, &none, 1);
             break;
         }
 
@@ -340,13 +349,14 @@ mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want)
 static int
 mfa_php_members(mfa_php_t *r, const mfa_php_want_t *want, int object)
 {
-    int             type;
-    size_t          i, count;
-    unsigned        seen;
-    long long       integer;
-    mfa_php_key_t   key;
-    mfa_php_want_t  member;
-    char            text[24];
+    int                   type;
+    size_t                i, count;
+    unsigned              seen;
+    long long             integer;
+    const unsigned char  *mangled;
+    mfa_php_key_t         key;
+    mfa_php_want_t        member;
+    char                  text[24];
 
     if (mfa_php_length(r, &count) != MFA_OK
         || mfa_php_expect(r, "{") != MFA_OK)
@@ -372,6 +382,19 @@ mfa_php_members(mfa_php_t *r, const mfa_php_want_t *want, int object)
                 return MFA_ERROR;
             }
 
+            if (object && key.len > 0 && key.data[0] == '\0') {
+                /* "\0*\0name" (protected), "\0Class\0name" (private):
+                   compared by the name, and refused where a path meets
+                   it: the class decides who reads it */
+                mangled = memchr(key.data + 1, '\0', key.len - 1);
+
+                if (mangled != NULL) {
+                    key.len -= (size_t) (mangled + 1 - key.data);
+                    key.data = mangled + 1;
+                    key.mangled = 1;
+                }
+            }
+
         } else if (type == 'i') {
             if (mfa_php_expect(r, ":") != MFA_OK
                 || mfa_php_integer(r, &integer) != MFA_OK)
@@ -382,6 +405,7 @@ mfa_php_members(mfa_php_t *r, const mfa_php_want_t *want, int object)
             key.len = (size_t) snprintf(text, sizeof(text), "%lld", integer);
             key.data = (const unsigned char *) text;
             key.integer = 1;
+            key.mangled = 0;
 
         } else {
             r->p--;
@@ -445,9 +469,48 @@ mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
             continue;
         }
 
+        if (key->mangled) {
+            mfa_err_set(&r->errs[i], "session path \"%.*s\" meets a "
+                        "protected or private property \"%.*s\"", (int) len,
+                        r->paths[i].data, (int) k, r->paths[i].data + at);
+            r->rc[i] = MFA_ERROR;
+            continue;
+        }
+
         *seen |= 1u << i;
         member->alive |= 1u << i;
         member->at[i] = (at + k == len) ? len : at + k + 1;
+    }
+}
+
+
+/*
+ * An object of a class other than stdClass: its constructor's defaults,
+ * __wakeup() or __unserialize() (ArrayObject's, an entity's) make what
+ * PHP reads, not the record's members: a path that goes into it is
+ * refused.
+ */
+
+static void
+mfa_php_foreign(mfa_php_t *r, const mfa_php_want_t *want,
+    const mfa_php_key_t *class)
+{
+    size_t  i;
+
+    for (i = 0; i < r->n; i++) {
+        if (!(want->alive & (1u << i)) || r->rc[i] != MFA_NOT_FOUND
+            || want->at[i] == r->paths[i].len)
+        {
+            continue;
+        }
+
+        mfa_err_set(&r->errs[i], "session path \"%.*s\" meets an object "
+                    "of class \"%.*s\": what PHP reads in it is the "
+                    "class's to make", (int) r->paths[i].len,
+                    r->paths[i].data, (int) (class->len > 64 ? 64
+                                                              : class->len),
+                    class->data);
+        r->rc[i] = MFA_ERROR;
     }
 }
 
@@ -545,6 +608,7 @@ mfa_php_string(mfa_php_t *r, mfa_php_key_t *s)
     s->data = r->p;
     s->len = len;
     s->integer = 0;
+    s->mangled = 0;
     r->p += len;
 
     return mfa_php_expect(r, "\"");
@@ -572,12 +636,12 @@ mfa_php_integer(mfa_php_t *r, long long *integer)
     max = neg ? (unsigned long long) LLONG_MAX + 1 : LLONG_MAX;
     v = 0;
 
-    while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
-        if (v > (max - (*r->p - '0')) / 10) {
-            return mfa_php_fail(r, "integer out of range");
-        }
+    /* out of range: PHP takes the nearest, with a warning */
 
-        v = v * 10 + (*r->p++ - '0');
+    while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+        v = (v > (max - (*r->p - '0')) / 10) ? max
+                                            : v * 10 + (*r->p - '0');
+        r->p++;
     }
 
     *integer = neg ? (long long) (0 - v) : (long long) v;

@@ -6,13 +6,16 @@
  * the name's length, the name, the value ...), each value in PHP's
  * serialize() format (ext/standard/var.c).
  *
- * The whole record is checked, one pass, no tree: what PHP would refuse
- * is refused, and so is what PHP would read differently from a simple
- * reading (a name or key along a path that appears twice: PHP keeps the
- * last).  A path "user.id" names a variable, then keys of arrays or
- * public properties of objects; a key matches by its bytes, an integer
- * key by its decimal text.  Nothing is ever instantiated: objects are
- * read as their properties, a custom-serialized object (C:) is skipped.
+ * The whole record is checked, one pass, no tree.  A path "user.id" names
+ * a variable, then keys of arrays or public properties of stdClass
+ * objects; a key matches by its bytes, an integer key by its decimal text
+ * (PHP takes "5" and 5 as one key of an array).  Where a path goes, what
+ * PHP would read differently from the bytes is refused: a name given
+ * twice (PHP keeps the last), a protected or private property, an object
+ * of any other class (its defaults, __wakeup() or __unserialize() make
+ * what PHP reads: an entity's private $id, ArrayObject's storage), a
+ * reference.  Nothing is ever instantiated; elsewhere objects, custom-
+ * serialized objects (C:), references and enums are read past.
  */
 
 
