@@ -67,12 +67,11 @@ mfa_php_read(const char *rec, size_t len, mfa_php_handler_e handler,
     const mfa_str_t *paths, size_t n, mfa_session_value_t *values,
     mfa_err_t *err)
 {
-    int     rc;
-    size_t  i;
+    int         rc;
+    size_t      i;
+    mfa_php_t   r;
 
     static const char  *names[] = { "php", "php_serialize", "php_binary" };
-
-    mfa_php_t  r;
 
     if (n > MFA_PHP_PATHS_MAX) {
         mfa_err_set(err, "more than %d session paths", MFA_PHP_PATHS_MAX);
