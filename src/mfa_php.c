@@ -37,7 +37,6 @@ typedef struct {
 typedef struct {
     const unsigned char   *data;
     size_t                 len;
-    int                    integer;     /* i: its decimal text */
     int                    mangled;     /* a protected or private
                                            property's, unmangled */
 } mfa_php_key_t;
@@ -138,7 +137,6 @@ mfa_php_variables(mfa_php_t *r, mfa_php_handler_e handler)
     }
 
     seen = 0;
-    name.integer = 0;
     name.mangled = 0;
 
     while (r->p < r->end) {
@@ -201,7 +199,6 @@ mfa_php_value(mfa_php_t *r, const mfa_php_want_t *want)
     integer = 0;
     s.data = NULL;
     s.len = 0;
-    s.integer = 0;
     s.mangled = 0;
 
     switch (type) {
@@ -403,7 +400,6 @@ mfa_php_members(mfa_php_t *r, const mfa_php_want_t *want, int object)
 
             key.len = (size_t) snprintf(text, sizeof(text), "%lld", integer);
             key.data = (const unsigned char *) text;
-            key.integer = 1;
             key.mangled = 0;
 
         } else {
@@ -606,7 +602,6 @@ mfa_php_string(mfa_php_t *r, mfa_php_key_t *s)
 
     s->data = r->p;
     s->len = len;
-    s->integer = 0;
     s->mangled = 0;
     r->p += len;
 
@@ -682,15 +677,17 @@ mfa_php_length(mfa_php_t *r, size_t *len)
 static int
 mfa_php_float(mfa_php_t *r)
 {
-    size_t  n;
+    size_t  n, len;
 
     static const char  *words[] = { "INF;", "-INF;", "NAN;" };
 
     for (n = 0; n < 3; n++) {
-        if ((size_t) (r->end - r->p) >= strlen(words[n])
-            && memcmp(r->p, words[n], strlen(words[n])) == 0)
+        len = strlen(words[n]);
+
+        if ((size_t) (r->end - r->p) >= len
+            && memcmp(r->p, words[n], len) == 0)
         {
-            r->p += strlen(words[n]);
+            r->p += len;
             return MFA_OK;
         }
     }
