@@ -1588,8 +1588,10 @@ ngx_http_mfa_check_path(ngx_conf_t *cf, void *post, void *data)
     ngx_str_t  *path = data;
 
     if (!mfa_session_path_valid((char *) path->data, path->len)) {
-        return "needs a path such as \"user.id\": names of at most 255 "
-               "bytes separated by dots, no empty name, no space";
+        return "needs a path such as \"user.id\" or "
+               "\"[warden.user.user.key][0][0]\": names of 1 to 255 bytes "
+               "separated by dots, no empty name, no space, \"[\" or \"]\" "
+               "but in brackets";
     }
 
     return NGX_CONF_OK;

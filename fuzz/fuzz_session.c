@@ -26,7 +26,8 @@
  *
  *   mfa_session_hash_field(), mfa_session_path_valid(),
  *   mfa_value_truthy() and mfa_id_valid() on the input, each against the
- *   rule its header comment states.
+ *   rule its header comment states (the path syntax read by a reference
+ *   of its own: names between dots, or in brackets).
  */
 
 
@@ -54,8 +55,18 @@ typedef struct {
 } fuzz_ref_value_t;
 
 
+/* a path's name, by the reference's reading of the path syntax */
+typedef struct {
+    const char  *data;
+    size_t       len;
+    size_t       start;         /* where its text starts in the path */
+} fuzz_ref_name_t;
+
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int fuzz_ref_names(const char *s, size_t len, fuzz_ref_name_t *names,
+    size_t max);
 static void fuzz_ref_lookup(json_t *root, const char *path, size_t len,
     fuzz_ref_value_t *value);
 static void fuzz_ref_json_get(const char *json, size_t len,
@@ -82,37 +93,111 @@ static const char  fuzz_record[] =
     "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\"}";
 
 
+/*
+ * The names of a path, or -1 when it is no valid path: names of 1 to
+ * 255 bytes; a bare one has no byte below 0x21, no 0x7f, ".", "[" or
+ * "]"; one in brackets has any bytes but "]", 0x7f and those below 0x20.
+ * A dot comes between two names, and may be left out before one in
+ * brackets; never first, last or twice in a row.
+ */
+
+static int
+fuzz_ref_names(const char *s, size_t len, fuzz_ref_name_t *names, size_t max)
+{
+    int            bracket;
+    size_t         i, n, start;
+    unsigned char  c;
+
+    n = 0;
+    i = 0;
+
+    if (len == 0) {
+        return -1;
+    }
+
+    for ( ;; ) {
+        start = i;
+        bracket = (s[i] == '[');
+
+        if (bracket) {
+            i++;
+        }
+
+        while (i < len) {
+            c = (unsigned char) s[i];
+
+            if (bracket ? c == ']' : (c == '.' || c == '[')) {
+                break;
+            }
+
+            if (c == 0x7f || c < 0x20 || (!bracket && (c == ' ' || c == ']')))
+            {
+                return -1;
+            }
+
+            i++;
+        }
+
+        if (bracket && i == len) {
+            return -1;
+        }
+
+        if (n == max) {
+            return -1;
+        }
+
+        names[n].data = s + start + bracket;
+        names[n].len = i - start - bracket;
+        names[n].start = start;
+
+        if (names[n].len == 0 || names[n].len >= MFA_SESSION_VALUE_MAX) {
+            return -1;
+        }
+
+        n++;
+        i += bracket;
+
+        if (i == len) {
+            return (int) n;
+        }
+
+        if (s[i] == '.') {
+            if (++i == len) {
+                return -1;
+            }
+
+        } else if (s[i] != '[') {
+            /* a bare name after one in brackets */
+            return -1;
+        }
+    }
+}
+
+
 static void
 fuzz_ref_lookup(json_t *root, const char *path, size_t len,
     fuzz_ref_value_t *value)
 {
-    size_t       i, end, k;
-    json_t      *v;
-    const char  *dot;
-    char         name[MFA_SESSION_VALUE_MAX];
+    int              n, i;
+    size_t           k;
+    json_t          *v;
+    fuzz_ref_name_t  names[MFA_SESSION_VALUE_MAX];
 
     value->result = FUZZ_NOT_FOUND;
     value->len = 0;
     v = root;
 
-    for (i = 0; i < len; i = end + 1) {
-        dot = memchr(path + i, '.', len - i);
-        end = (dot == NULL) ? len : (size_t) (dot - path);
+    n = fuzz_ref_names(path, len, names, MFA_SESSION_VALUE_MAX);
+    FUZZ_CHECK(n > 0);
 
-        if (end - i >= sizeof(name)) {
-            value->result = FUZZ_ERROR;
-            return;
-        }
-
-        memcpy(name, path + i, end - i);
-        name[end - i] = '\0';
+    for (i = 0; i < n; i++) {
 
         if (json_is_object(v)) {
-            v = json_object_getn(v, name, end - i);
+            v = json_object_getn(v, names[i].data, names[i].len);
 
         } else if (json_is_array(v)) {
-            for (k = 0; k < end - i; k++) {
-                if (name[k] < '0' || name[k] > '9') {
+            for (k = 0; k < names[i].len; k++) {
+                if (names[i].data[k] < '0' || names[i].data[k] > '9') {
                     break;
                 }
             }
@@ -120,12 +205,13 @@ fuzz_ref_lookup(json_t *root, const char *path, size_t len,
             /* an index has 1 to 9 digits: no array is longer; a name
                that is no index is a record of another shape */
 
-            if (!(k > 0 && k == end - i && k <= 9)) {
+            if (!(k == names[i].len && k <= 9)) {
                 value->result = FUZZ_ERROR;
                 return;
             }
 
-            v = json_array_get(v, (size_t) strtoull(name, NULL, 10));
+            v = json_array_get(v, (size_t) strtoull(names[i].data, NULL,
+                                                    10));
 
         } else {
             /* a scalar where the path goes on: another shape */
@@ -350,52 +436,27 @@ fuzz_hash_get(const char *data, size_t size)
 static void
 fuzz_small(const char *s, size_t len)
 {
-    int          valid, ok, truthy, neg;
-    size_t       i, part;
-    mfa_str_t    path, field;
-    const char  *dot;
+    int              valid, ok, truthy, neg, n;
+    size_t           i, rest;
+    mfa_str_t        path, field;
+    fuzz_ref_name_t  names[MFA_SESSION_VALUE_MAX];
 
-    /* mfa_session_hash_field(): the path up to its first dot */
+    /* mfa_session_path_valid(), and for a valid path
+       mfa_session_hash_field(): its first name, and where the second
+       starts */
 
     path.data = s;
     path.len = len;
 
-    field = mfa_session_hash_field(path);
-    dot = memchr(s, '.', len);
+    n = fuzz_ref_names(s, len, names, MFA_SESSION_VALUE_MAX);
+    FUZZ_CHECK(mfa_session_path_valid(s, len) == (n > 0));
 
-    FUZZ_CHECK(field.data == s);
-    FUZZ_CHECK(field.len == (dot == NULL ? len : (size_t) (dot - s)));
-
-    /* mfa_session_path_valid(): dot-separated names of 1 to 255 bytes */
-
-    valid = mfa_session_path_valid(s, len);
-    ok = len > 0;
-    part = 0;
-
-    for (i = 0; i < len; i++) {
-        if (s[i] == '.') {
-            if (part == 0) {
-                ok = 0;
-            }
-
-            part = 0;
-            continue;
-        }
-
-        if ((unsigned char) s[i] <= 0x20 || s[i] == 0x7f) {
-            ok = 0;
-        }
-
-        if (++part >= MFA_SESSION_VALUE_MAX) {
-            ok = 0;
-        }
+    if (n > 0) {
+        field = mfa_session_hash_field(path, &rest);
+        FUZZ_CHECK(field.data == names[0].data);
+        FUZZ_CHECK(field.len == names[0].len);
+        FUZZ_CHECK(rest == (n > 1 ? names[1].start : len));
     }
-
-    if (part == 0) {
-        ok = 0;
-    }
-
-    FUZZ_CHECK(valid == ok);
 
     /* mfa_value_truthy(): true, yes, on, or a non-zero integer */
 

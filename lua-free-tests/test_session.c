@@ -99,8 +99,12 @@ test_json_strings_and_integers(void **state)
     assert_found("{\"user\":\"\"}", "user", "");
     assert_found("{\"user\":\"caf\\u00e9\"}", "user", "caf\xc3\xa9");
 
-    /* the key "user.id" is not the path user -> id */
+    /* the key "user.id" is not the path user -> id, but "[user.id]" */
     assert_not_found("{\"user.id\":\"1\"}", "user.id");
+    assert_found("{\"user.id\":\"1\"}", "[user.id]", "1");
+    assert_found("{\"user\":{\"id\":\"2\"},\"user.id\":\"1\"}", "[user].[id]",
+                 "2");
+    assert_found("{\"a b\":{\"[x\":\"3\"}}", "[a b][[x]", "3");
 }
 
 
@@ -115,6 +119,11 @@ test_json_arrays(void **state)
     assert_found(roles, "m.0.1", "2");
     assert_found(roles, "m.1.1.x", "y");
     assert_not_found(roles, "roles.2");
+    assert_found(roles, "roles[1]", "user");
+    assert_found(roles, "m[1][1].x", "y");
+    assert_found(roles, "[m].[1].[1][x]", "y");
+    assert_found("{\"warden.user.user.key\":[[7],\"$2a$12$salt\"]}",
+                 "[warden.user.user.key][0][0]", "7");
 
     /* a name where the record has an array: a record of another shape */
     assert_json_error(roles, "roles.x", "\"x\" is no index");
@@ -228,12 +237,14 @@ test_json_value_length(void **state)
     assert_true(mfa_test_contains(err.msg, "\"user\""));
     assert_true(mfa_test_contains(err.msg, "longer than 255"));
 
-    /* a path component of 256 bytes or more */
+    /* a path component of 256 bytes or more: refused by the
+       configuration (mfa_session_path_valid), and never a key */
 
     snprintf(json, sizeof(json), "{\"user\":\"1\"}");
     value[299] = '\0';
-    assert_int_equal(json_get(json, value, &v, &err), MFA_ERROR);
-    assert_true(mfa_test_contains(err.msg, "too long"));
+    assert_false(mfa_session_path_valid(value, 299));
+    assert_int_equal(json_get(json, value, &v, &err), MFA_OK);
+    assert_false(v.found);
 }
 
 
@@ -275,8 +286,9 @@ static void
 test_hash_fields(void **state)
 {
     char                 big[300];
+    size_t               at;
     mfa_err_t            err;
-    mfa_str_t            fields[4], paths[4];
+    mfa_str_t            fields[4], paths[4], field;
     mfa_session_value_t  v[4];
 
     paths[0] = MFA_TEST_STR("user_id");
@@ -339,10 +351,25 @@ test_hash_fields(void **state)
                      MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "\"user_id\""));
 
-    /* the field part of a path */
-    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("data.a.b")).len, 4);
-    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("data")).len, 4);
-    assert_int_equal(mfa_session_hash_field(MFA_TEST_STR("d.x")).len, 1);
+    /* the field part of a path, and where the rest starts */
+    field = mfa_session_hash_field(MFA_TEST_STR("data.a.b"), &at);
+    assert_int_equal(field.len, 4);
+    assert_int_equal(at, 5);
+    field = mfa_session_hash_field(MFA_TEST_STR("data"), &at);
+    assert_int_equal(field.len, 4);
+    assert_int_equal(at, 4);
+    field = mfa_session_hash_field(MFA_TEST_STR("[sessionAttr:a.b].id"),
+                                   &at);
+    assert_true(field.len == 15 && memcmp(field.data, "sessionAttr:a.b", 15)
+                                   == 0);
+    assert_int_equal(at, 18);
+
+    /* a field whose name has a dot, then JSON in it */
+    paths[0] = MFA_TEST_STR("[sessionAttr:ctx.v2].user[0]");
+    fields[0] = MFA_TEST_STR("{\"user\":[\"bob\"]}");
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+                     MFA_OK);
+    assert_true(v[0].found && strcmp(v[0].data, "bob") == 0);
 }
 
 
@@ -353,12 +380,15 @@ test_path_valid(void **state)
 
     static const char  *ok[] = {
         "user", "user.id", "passport.user", "roles.0", "a.b.c.d.e",
-        "_csrf", "user-id", "caf\xc3\xa9",
+        "_csrf", "user-id", "caf\xc3\xa9", "[warden.user.user.key][0][0]",
+        "users[0].id", "a.[b]", "[a b]", "[a.b]", "[[]", "x[.].y",
+        "[sessionAttr:SPRING_SECURITY_CONTEXT].authentication",
     };
 
     static const char  *bad[] = {
         "", ".", "..", ".user", "user.", "user..id", "user id", "user\tid",
-        "user\x7f", "user\n", " user",
+        "user\x7f", "user\n", " user", "[]", "[a", "a]", "[a]b", "a[b",
+        "[a].", "[a\tb]", "[a]]", "a.[]", ".[a]", "[a]..b",
     };
 
     for (i = 0; i < mfa_test_nelts(ok); i++) {

@@ -108,6 +108,7 @@ static int mfa_json_utf8(mfa_json_t *j);
 static int mfa_json_hex4(mfa_json_t *j, unsigned *v);
 static size_t mfa_json_next(const unsigned char **p, unsigned char *out);
 static unsigned mfa_json_hex(const unsigned char *p);
+static int mfa_json_index(const mfa_str_t *name, size_t *index);
 static int mfa_json_name_is(const mfa_json_str_t *s, const char *name,
     size_t len);
 static int mfa_json_names_equal(mfa_json_t *j, const mfa_json_name_t *a,
@@ -225,8 +226,9 @@ static int
 mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
 {
     int              kind, rc;
-    size_t           i, k, at, len;
+    size_t           i, at, len, index;
     unsigned         more;
+    mfa_str_t        name;
     long long        integer;
     const char      *path, *type;
     mfa_json_str_t   s;
@@ -288,13 +290,7 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
             continue;
         }
 
-        k = mfa_session_path_component(&j->paths[i], at);
-
-        if (k >= MFA_SESSION_VALUE_MAX) {
-            mfa_err_set(&j->errs[i], "session path component too long");
-            j->rc[i] = MFA_ERROR;
-            continue;
-        }
+        (void) mfa_session_path_next(&j->paths[i], at, &name);
 
         if (kind == MFA_JSON_OBJECT) {
             more |= 1u << i;
@@ -302,22 +298,14 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
         }
 
         if (kind == MFA_JSON_ARRAY) {
-            size_t  d;
-
-            for (d = 0; d < k && path[at + d] >= '0' && path[at + d] <= '9';
-                 d++)
-            {
-                /* void */
-            }
-
-            if (d > 0 && d == k && k <= 9) {
+            if (mfa_json_index(&name, &index)) {
                 more |= 1u << i;
                 continue;
             }
 
             mfa_err_set(&j->errs[i], "session path \"%.*s\" meets an array "
                         "where \"%.*s\" is no index", (int) len, path,
-                        (int) k, path + at);
+                        (int) name.len, name.data);
             j->rc[i] = MFA_ERROR;
             continue;
         }
@@ -331,7 +319,7 @@ mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want)
 
         mfa_err_set(&j->errs[i], "session path \"%.*s\" meets a %s where it "
                     "expects an object with \"%.*s\"", (int) len, path, type,
-                    (int) k, path + at);
+                    (int) name.len, name.data);
         j->rc[i] = MFA_ERROR;
     }
 
@@ -455,8 +443,9 @@ static int
 mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
 {
     int              rc;
-    size_t           i, k, at;
+    size_t           i, next;
     uint32_t         object;
+    mfa_str_t        path;
     mfa_json_str_t   name;
     mfa_json_want_t  member;
 
@@ -501,13 +490,11 @@ mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want)
                 continue;
             }
 
-            at = want->at[i];
-            k = mfa_session_path_component(&j->paths[i], at);
+            next = mfa_session_path_next(&j->paths[i], want->at[i], &path);
 
-            if (mfa_json_name_is(&name, j->paths[i].data + at, k)) {
+            if (mfa_json_name_is(&name, path.data, path.len)) {
                 member.alive |= 1u << i;
-                member.at[i] = (at + k == j->paths[i].len) ? at + k
-                                                           : at + k + 1;
+                member.at[i] = next;
             }
         }
 
@@ -528,7 +515,8 @@ static int
 mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want)
 {
     int              rc;
-    size_t           i, index, at, v;
+    size_t           i, index, v, next;
+    mfa_str_t        name;
     mfa_json_want_t  element;
 
     j->p++;
@@ -549,20 +537,13 @@ mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want)
                 continue;
             }
 
-            /* 1 to 9 digits (mfa_json_value() checked them) */
+            /* an index (mfa_json_value() checked it) */
 
-            v = 0;
+            next = mfa_session_path_next(&j->paths[i], want->at[i], &name);
 
-            for (at = want->at[i];
-                 at < j->paths[i].len && j->paths[i].data[at] != '.';
-                 at++)
-            {
-                v = v * 10 + (size_t) (j->paths[i].data[at] - '0');
-            }
-
-            if (v == index) {
+            if (mfa_json_index(&name, &v) && v == index) {
                 element.alive |= 1u << i;
-                element.at[i] = (at == j->paths[i].len) ? at : at + 1;
+                element.at[i] = next;
             }
         }
 
@@ -1002,6 +983,31 @@ unicode:
 
 
 /* whether a name, decoded, is these bytes */
+
+/* a path's name as an array index: 1 to 9 digits */
+
+static int
+mfa_json_index(const mfa_str_t *name, size_t *index)
+{
+    size_t  i;
+
+    if (name->len == 0 || name->len > 9) {
+        return 0;
+    }
+
+    *index = 0;
+
+    for (i = 0; i < name->len; i++) {
+        if (name->data[i] < '0' || name->data[i] > '9') {
+            return 0;
+        }
+
+        *index = *index * 10 + (size_t) (name->data[i] - '0');
+    }
+
+    return 1;
+}
+
 
 static int
 mfa_json_name_is(const mfa_json_str_t *s, const char *name, size_t len)

@@ -421,7 +421,7 @@ mfa_lookup_stage_policies(mfa_lookup_t *lk)
 size_t
 mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
 {
-    size_t          i, n;
+    size_t          i, n, at;
     mfa_str_t       field;
     mfa_command_t  *c;
 
@@ -445,7 +445,7 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
 
             for (i = 0; i < MFA_PATHS; i++) {
                 if (lk->spec->paths[i].len) {
-                    field = mfa_session_hash_field(lk->spec->paths[i]);
+                    field = mfa_session_hash_field(lk->spec->paths[i], &at);
                     mfa_arg(c, field.data, field.len);
                 }
             }
@@ -475,7 +475,7 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
 
         for (i = 0; i < MFA_PATHS; i++) {
             if (lk->spec->paths[i].len) {
-                field = mfa_session_hash_field(lk->spec->paths[i]);
+                field = mfa_session_hash_field(lk->spec->paths[i], &at);
                 c = &commands[n++];
                 c->argc = 0;
                 mfa_arg_lit(c, "HSTRLEN");

@@ -429,7 +429,8 @@ static void
 mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
     const mfa_php_key_t *key, mfa_php_want_t *member, unsigned *seen)
 {
-    size_t  i, k, at, len;
+    size_t     i, at, len, next;
+    mfa_str_t  name;
 
     member->alive = 0;
 
@@ -448,10 +449,10 @@ mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
             continue;
         }
 
-        k = mfa_session_path_component(&r->paths[i], at);
+        next = mfa_session_path_next(&r->paths[i], at, &name);
 
-        if (k != key->len
-            || memcmp(r->paths[i].data + at, key->data, k) != 0)
+        if (name.len != key->len
+            || memcmp(name.data, key->data, name.len) != 0)
         {
             continue;
         }
@@ -459,7 +460,7 @@ mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
         if (*seen & (1u << i)) {
             mfa_err_set(&r->errs[i], "session path \"%.*s\" meets the "
                         "name \"%.*s\" twice", (int) len, r->paths[i].data,
-                        (int) k, r->paths[i].data + at);
+                        (int) name.len, name.data);
             r->rc[i] = MFA_ERROR;
             continue;
         }
@@ -467,14 +468,14 @@ mfa_php_match(mfa_php_t *r, const mfa_php_want_t *want,
         if (key->mangled) {
             mfa_err_set(&r->errs[i], "session path \"%.*s\" meets a "
                         "protected or private property \"%.*s\"", (int) len,
-                        r->paths[i].data, (int) k, r->paths[i].data + at);
+                        r->paths[i].data, (int) name.len, name.data);
             r->rc[i] = MFA_ERROR;
             continue;
         }
 
         *seen |= 1u << i;
         member->alive |= 1u << i;
-        member->at[i] = (at + k == len) ? len : at + k + 1;
+        member->at[i] = next;
     }
 }
 
@@ -517,6 +518,7 @@ mfa_php_leaves(mfa_php_t *r, const mfa_php_want_t *want, int type,
     const mfa_php_key_t *s, long long integer)
 {
     size_t                i, at, len;
+    mfa_str_t             name;
     mfa_session_value_t  *v;
 
     for (i = 0; i < r->n; i++) {
@@ -534,11 +536,11 @@ mfa_php_leaves(mfa_php_t *r, const mfa_php_want_t *want, int type,
         }
 
         if (at != len) {
+            (void) mfa_session_path_next(&r->paths[i], at, &name);
             mfa_err_set(&r->errs[i], "session path \"%.*s\" meets %s where "
                         "it expects an array with \"%.*s\"", (int) len,
                         r->paths[i].data, mfa_php_type(type),
-                        (int) mfa_session_path_component(&r->paths[i], at),
-                        r->paths[i].data + at);
+                        (int) name.len, name.data);
             r->rc[i] = MFA_ERROR;
             continue;
         }

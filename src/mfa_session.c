@@ -17,32 +17,59 @@
 int
 mfa_session_path_valid(const char *path, size_t len)
 {
-    size_t  i, part;
+    size_t       part;
+    const char  *p, *end, *close;
 
-    if (len == 0) {
-        return 0;
-    }
+    p = path;
+    end = path + len;
 
-    part = 0;
+    while (p < end) {
 
-    for (i = 0; i < len; i++) {
-        if (path[i] == '.') {
-            if (part == 0) {
+        if (*p == '[') {
+            close = memchr(p, ']', (size_t) (end - p));
+
+            if (close == NULL || close == p + 1
+                || close - p - 1 >= MFA_SESSION_VALUE_MAX)
+            {
                 return 0;
             }
 
-            part = 0;
-            continue;
+            for (p++; p < close; p++) {
+                if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+                    return 0;
+                }
+            }
+
+            p++;
+
+        } else {
+            for (part = 0;
+                 p < end && *p != '.' && *p != '[' && *p != ']';
+                 p++)
+            {
+                if ((unsigned char) *p < 0x21 || *p == 0x7f
+                    || ++part >= MFA_SESSION_VALUE_MAX)
+                {
+                    return 0;
+                }
+            }
+
+            if (part == 0) {
+                return 0;
+            }
         }
 
-        if ((unsigned char) path[i] < 0x21 || path[i] == 0x7f
-            || ++part >= MFA_SESSION_VALUE_MAX)
-        {
+        if (p < end && *p == '.') {
+            if (++p == end) {
+                return 0;
+            }
+
+        } else if (p < end && *p != '[') {
             return 0;
         }
     }
 
-    return part > 0;
+    return len > 0;
 }
 
 
@@ -57,17 +84,13 @@ mfa_session_json_get(const char *json, size_t len, const mfa_str_t *paths,
 
 
 mfa_str_t
-mfa_session_hash_field(mfa_str_t path)
+mfa_session_hash_field(mfa_str_t path, size_t *rest)
 {
-    const char  *dot;
+    mfa_str_t  field;
 
-    dot = memchr(path.data, '.', path.len);
+    *rest = mfa_session_path_next(&path, 0, &field);
 
-    if (dot != NULL) {
-        path.len = (size_t) (dot - path.data);
-    }
-
-    return path;
+    return field;
 }
 
 
@@ -75,7 +98,7 @@ int
 mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
     size_t n, mfa_session_value_t *values, mfa_err_t *err)
 {
-    size_t     i;
+    size_t     i, at;
     mfa_str_t  field, rest;
 
     for (i = 0; i < n; i++) {
@@ -87,9 +110,9 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
             continue;
         }
 
-        field = mfa_session_hash_field(paths[i]);
+        field = mfa_session_hash_field(paths[i], &at);
 
-        if (field.len == paths[i].len) {
+        if (at == paths[i].len) {
 
             if (fields[i].len >= sizeof(values[i].data)) {
                 mfa_err_set(err, "session field \"%.*s\" is longer than %d "
@@ -105,8 +128,8 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
             continue;
         }
 
-        rest.data = paths[i].data + field.len + 1;
-        rest.len = paths[i].len - field.len - 1;
+        rest.data = paths[i].data + at;
+        rest.len = paths[i].len - at;
 
         if (mfa_session_json_get(fields[i].data, fields[i].len, &rest, 1,
                                  &values[i], err)
@@ -177,13 +200,34 @@ mfa_id_valid(const char *s, size_t len)
 
 
 size_t
-mfa_session_path_component(const mfa_str_t *path, size_t at)
+mfa_session_path_next(const mfa_str_t *path, size_t at, mfa_str_t *name)
 {
-    const char  *dot;
+    const char  *p, *end, *q;
 
-    dot = memchr(path->data + at, '.', path->len - at);
+    p = path->data + at;
+    end = path->data + path->len;
 
-    return (dot == NULL) ? path->len - at : (size_t) (dot - (path->data + at));
+    q = (p < end && *p == '[') ? memchr(p, ']', (size_t) (end - p)) : NULL;
+
+    if (q != NULL) {
+        name->data = p + 1;
+        name->len = (size_t) (q - p - 1);
+        q++;
+
+    } else {
+        for (q = p; q < end && *q != '.' && (*q != '[' || q == p); q++) {
+            /* void */
+        }
+
+        name->data = p;
+        name->len = (size_t) (q - p);
+    }
+
+    if (q < end && *q == '.') {
+        q++;
+    }
+
+    return (size_t) (q - path->data);
 }
 
 

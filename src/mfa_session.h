@@ -48,11 +48,16 @@ int mfa_session_json_get(const char *json, size_t len,
 int mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
     size_t n, mfa_session_value_t *values, mfa_err_t *err);
 
-/* the field name part of a hash path */
-mfa_str_t mfa_session_hash_field(mfa_str_t path);
+/* the field name part of a hash path; *rest: where the rest starts
+   (path.len when there is none) */
+mfa_str_t mfa_session_hash_field(mfa_str_t path, size_t *rest);
 
-/* the length of a dot path's name or index that starts at "at" */
-size_t mfa_session_path_component(const mfa_str_t *path, size_t at);
+/*
+ * The name or index of a path that starts at "at", in *name (bytes of
+ * the path); returns where the next one starts, path->len after the last.
+ */
+size_t mfa_session_path_next(const mfa_str_t *path, size_t at,
+    mfa_str_t *name);
 
 /*
  * For the record readers: every value "not found" before a read; after
@@ -65,7 +70,13 @@ int mfa_session_path_errors(const int *rc, const mfa_err_t *errs, size_t n,
 void mfa_session_value_integer(mfa_session_value_t *v, long long integer);
 void mfa_session_value_boolean(mfa_session_value_t *v, int b);
 
-/* a path is one or more dot-separated names of 1 to 255 bytes */
+/*
+ * A path is one or more names of 1 to 255 bytes, separated by dots: a
+ * name without space, control character, ".", "[" or "]", or any bytes
+ * but a control character and "]" in brackets; the dot before a name in
+ * brackets may be left out ("[warden.user.user.key][0][0]",
+ * "users[0].id").
+ */
 int mfa_session_path_valid(const char *path, size_t len);
 
 /* "true", "1", "yes", "on" (any case), or a non-zero integer */

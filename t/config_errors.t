@@ -188,6 +188,8 @@ my @accepted = (
     [set => { redis => 'mfa_redis [::1]:6380;' }],
     [set => { redis => 'mfa_redis unix:/run/redis/redis.sock;' }],
     [set => { session_user => 'mfa_session_user a.b.c;' }],
+    [set => { session_user =>
+              'mfa_session_user "[warden.user.user.key][0][0]";' }],
     [set => { key => "mfa_secret_key_file $old_key;" }],
     [set => { mfa => 'mfa off;' }, omit => [qw(redis key session)]],
     [set => { session => 'mfa_session_cookie sid plain;' }],
@@ -297,6 +299,12 @@ my @refused = (
     ['mfa_session_company "a."', { set => { session_company =>
                                              'mfa_session_company "a.";' } },
      qr/"mfa_session_company"/, qr/empty name/],
+    ['mfa_session_user "[a" (a bracket not closed)',
+     { set => { session_user => 'mfa_session_user "[a";' } },
+     qr/"mfa_session_user"/, qr/in brackets/],
+    ['mfa_session_user "[a]b" (no dot after the brackets)',
+     { set => { session_user => 'mfa_session_user "[a]b";' } },
+     qr/"mfa_session_user"/, qr/in brackets/],
     ['mfa_session_user with a 300-byte name',
      { set => { session_user => 'mfa_session_user ' . ('n' x 300) . ';' } },
      qr/"mfa_session_user"/, qr/long|\b25[56]\b/],

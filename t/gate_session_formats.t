@@ -1,7 +1,8 @@
 # Session records kept as a Redis hash ("mfa_session_format hash", with a
 # JSON path inside a field), in PHP's session formats (records as PHP 8.2
 # writes them under each serialize handler), user ids given as JSON
-# integers, and Redis reached over a unix socket.
+# integers, paths with names in brackets, and Redis reached over a unix
+# socket.
 
 use strict;
 use warnings;
@@ -24,6 +25,12 @@ $t->run(gate_conf($t, redis => "unix:$sock", locations => <<'CONF'));
             mfa_session_key hsess:$mfa_session_id;
             mfa_session_user uid;
             mfa_session_company profile.company;
+            proxy_pass http://dashboard;
+        }
+        location /dot/ {
+            mfa on;
+            mfa_session_user "[warden.user.user.key][0][0]";
+            mfa_session_company [org.id];
             proxy_pass http://dashboard;
         }
         location /php/ {
@@ -59,6 +66,16 @@ is(saw($r, 'X-MFA-User'), '1234567', 'an integer user id, in decimal');
 
 $t->redis('HSET', 'mfa:company:7', 'require_2fa', '1');
 is(get('/x', 'int')->status, 302, 'an integer company id names the policy');
+
+# names with dots, and indexes, in brackets (Devise's key)
+$t->redis('SET', 'sess:dev', '{"warden":{"user":{"user":{"key":[[1]]}}},'
+          . '"warden.user.user.key":[[42],"$2a$12$salt"],"org.id":"dc",'
+          . '"org":{"id":"wrong"}}');
+$r = get('/dot/page', 'dev');
+is($r->status, 200, 'a name with dots: through');
+is(saw($r, 'X-MFA-User'), '42', 'the user at [warden.user.user.key][0][0]');
+$t->redis('HSET', 'mfa:company:dc', 'require_2fa', '1');
+is(get('/dot/page', 'dev')->status, 302, 'the company at [org.id]');
 
 # hash: a plain field and a JSON path inside a field
 $t->redis('HSET', 'hsess:h1', 'uid', 'u-hash', 'profile',
