@@ -30,7 +30,7 @@ MFACTL       := $(BUILD)/mfactl
 CC           ?= gcc
 CFLAGS_CORE  := -std=gnu11 -O2 -g -W -Wall -Wextra -Wpointer-arith \
                 -Wno-unused-parameter -Werror -Isrc
-LIBS_CORE    := -lcrypto -ljansson -lqrencode
+LIBS_CORE    := -lcrypto -ljansson -lqrencode -lz
 
 CORE_SRCS    := $(wildcard src/mfa_*.c)
 CORE_HDRS    := $(wildcard src/mfa_*.h)
