@@ -24,16 +24,12 @@
 #include "fuzz.h"
 
 
-/* main's separator between a path's names ('/' below) */
-#define FUZZ_SEP  '.'
-
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
 static const char  *fuzz_paths[] = {
-    "user/id", "company_id", "admin", "list/0/id", "a/0", "5", "u2/id",
-    "warden.user.user.key/0/0"
+    "user.id", "company_id", "admin", "list.0.id", "a[0]", "5", "u2.id",
+    "[warden.user.user.key][0][0]"
 };
 
 
@@ -41,9 +37,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int                   rc, rc0, rc1, errors;
-    char                 *rec, *p;
-    char                  buf[MFA_MARSHAL_PATHS_MAX][32];
-    size_t                i, j, len, n;
+    char                 *rec;
+    size_t                i, len, n;
     mfa_err_t             err, err1;
     mfa_str_t             paths[MFA_MARSHAL_PATHS_MAX];
     mfa_session_value_t   v[MFA_MARSHAL_PATHS_MAX], one;
@@ -55,16 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n = 1 + data[0] % MFA_MARSHAL_PATHS_MAX;
 
     for (i = 0; i < n; i++) {
-        p = buf[i];
-        paths[i].data = p;
-        paths[i].len = strlen(fuzz_paths[(data[0] / 4 + i * 3) % 8]);
-        memcpy(p, fuzz_paths[(data[0] / 4 + i * 3) % 8], paths[i].len);
-
-        for (j = 0; j < paths[i].len; j++) {
-            if (p[j] == '/') {
-                p[j] = FUZZ_SEP;
-            }
-        }
+        paths[i].data = fuzz_paths[(data[0] / 4 + i * 3) % 8];
+        paths[i].len = strlen(paths[i].data);
     }
 
     len = size - 1;

@@ -19,15 +19,6 @@
 #include "mfa_marshal.h"
 
 
-/*
- * main's separator between a path's names.  The paths below are written
- * with '/' between names and joined with it; a key with a dot in it
- * (Devise's "warden.user.user.key") is tested only when the separator is
- * not '.'.
- */
-#define MFA_TEST_SEP  '.'
-
-
 /* rails_rec: 350 bytes */
 static const char  rails_rec[] =
     "\x04\x08{\x0fI\"\x0fsession_id\x06:\x06" "ETI\"%3f1e2d4c5b6a79880f"
@@ -199,35 +190,14 @@ static const char  dup_rec[] =
 #define DUP_INTEGERS "\x04\x08{\x07i\x0ai\x06l+\x06\x05\x00i\x07"
 
 
-/* a path written with '/' between names, joined with main's separator */
-
-static mfa_str_t
-path_of(const char *path, char *buf, size_t size)
-{
-    size_t     i;
-    mfa_str_t  p;
-
-    p.len = strlen(path);
-    assert_true(p.len < size);
-
-    for (i = 0; i < p.len; i++) {
-        buf[i] = (path[i] == '/') ? MFA_TEST_SEP : path[i];
-    }
-
-    p.data = buf;
-
-    return p;
-}
-
-
 static int
 read1(const char *rec, size_t len, const char *path, mfa_session_value_t *v,
     mfa_err_t *err)
 {
-    char       buf[512];
     mfa_str_t  p;
 
-    p = path_of(path, buf, sizeof(buf));
+    p.data = path;
+    p.len = strlen(path);
     err->msg[0] = '\0';
 
     return mfa_marshal_read(rec, len, &p, 1, v, err);
@@ -300,39 +270,37 @@ refused(const char *rec, size_t len, const char *path, const char *why)
 static void
 test_marshal_rails(void **state)
 {
-    char                 bufs[MFA_MARSHAL_PATHS_MAX][16];
     size_t               i;
     mfa_err_t            err;
     mfa_str_t            paths[MFA_MARSHAL_PATHS_MAX + 1];
     mfa_session_value_t  v[MFA_MARSHAL_PATHS_MAX + 1];
 
     static const char  *names[] = {
-        "user/id", "company_id", "admin", "nothing", "n"
+        "user.id", "company_id", "admin", "nothing", "n"
     };
 
     (void) state;
 
-    found(REC(rails_rec), "user/id", "bob");
+    found(REC(rails_rec), "user.id", "bob");
     found(REC(rails_rec), "company_id", "acme");
     found(REC(rails_rec), "session_id", "3f1e2d4c5b6a79880f1e2d3c4b5a6978");
     found(REC(rails_rec), "_csrf_token", "Zm9vYmFyYmF6cXV4");
-    found(REC(rails_rec), "flash/flashes/notice", "hi");
+    found(REC(rails_rec), "flash.flashes.notice", "hi");
     found(REC(rails_rec), "n", "42");
-    not_found(REC(rails_rec), "flash/discard/0");
+    not_found(REC(rails_rec), "flash.discard.0");
     not_found(REC(rails_rec), "nothing");
-    not_found(REC(rails_rec), "nothing/id");
-    not_found(REC(rails_rec), "nobody/id");
-    not_found(REC(rails_rec), "user/name");
+    not_found(REC(rails_rec), "nothing.id");
+    not_found(REC(rails_rec), "nobody.id");
+    not_found(REC(rails_rec), "user.name");
 
     /* a key with dots: Devise's, the user's id at [0][0] */
-    if (MFA_TEST_SEP != '.') {
-        found(REC(rails_rec), "warden.user.user.key/0/0", "1");
-        found(REC(rails_rec), "warden.user.user.key/1",
-              "$2a$12$abcdefghijklmnopqrstuv");
-        not_found(REC(rails_rec), "warden.user.user.key/0/1");
-        refused(REC(rails_rec), "warden.user.user.key/0",
-                "is an array, not a string");
-    }
+    found(REC(rails_rec), "[warden.user.user.key][0][0]", "1");
+    found(REC(rails_rec), "[warden.user.user.key][1]",
+          "$2a$12$abcdefghijklmnopqrstuv");
+    not_found(REC(rails_rec), "[warden.user.user.key][0][1]");
+    refused(REC(rails_rec), "[warden.user.user.key][0]",
+            "is an array, not a string");
+    not_found(REC(rails_rec), "warden.user.user.key.0.0");
 
     /* booleans */
     assert_int_equal(read1(REC(rails_rec), "admin", &v[0], &err), MFA_OK);
@@ -346,17 +314,18 @@ test_marshal_rails(void **state)
 
     /* what a path cannot end at, or go through */
     refused(REC(rails_rec), "user", "is a hash, not a string");
-    refused(REC(rails_rec), "flash/discard", "is an array");
-    refused(REC(rails_rec), "company_id/x",
+    refused(REC(rails_rec), "flash.discard", "is an array");
+    refused(REC(rails_rec), "company_id.x",
             "meets a string where it expects a hash or an array with \"x\"");
-    refused(REC(rails_rec), "admin/x", "meets a boolean");
-    refused(REC(rails_rec), "n/x", "meets an integer");
-    refused(REC(rails_rec), "flash/discard/x",
+    refused(REC(rails_rec), "admin.x", "meets a boolean");
+    refused(REC(rails_rec), "n.x", "meets an integer");
+    refused(REC(rails_rec), "flash.discard.x",
             "meets an array where it expects a hash with \"x\"");
 
     /* several paths at once, each with its own answer */
     for (i = 0; i < MFA_MARSHAL_PATHS_MAX; i++) {
-        paths[i] = path_of(names[i], bufs[i], sizeof(bufs[i]));
+        paths[i].data = names[i];
+        paths[i].len = strlen(names[i]);
     }
 
     assert_int_equal(mfa_marshal_read(REC(rails_rec), paths,
@@ -386,7 +355,7 @@ test_marshal_rails(void **state)
     assert_true(mfa_test_contains(err.msg, "more than 4 session paths"));
 
     /* nil, or not a hash, at the top */
-    not_found(REC(nil_rec), "user/id");
+    not_found(REC(nil_rec), "user.id");
     refused(REC(string_rec), "user", "meets a string");
     found(REC(string_rec), "", "bob");
 
@@ -397,7 +366,7 @@ test_marshal_rails(void **state)
         memcpy(rec, rails_rec, sizeof(rails_rec) - 1);
         memcpy(rec + sizeof(rails_rec) - 1, "\x04\x08junk", 6);
 
-        found(rec, sizeof(rails_rec) - 1 + 6, "user/id", "bob");
+        found(rec, sizeof(rails_rec) - 1 + 6, "user.id", "bob");
     }
 }
 
@@ -452,12 +421,12 @@ test_marshal_symbols(void **state)
     (void) state;
 
     /* symbol keys, symbol values, symbol links (';') */
-    found(REC(symbols_rec), "user/id", "bob");
-    found(REC(symbols_rec), "user/name", "bob");
+    found(REC(symbols_rec), "user.id", "bob");
+    found(REC(symbols_rec), "user.name", "bob");
     found(REC(symbols_rec), "company_id", "acme");
-    found(REC(symbols_rec), "list/0/id", "1");
-    found(REC(symbols_rec), "list/1/id", "2");
-    not_found(REC(symbols_rec), "list/2/id");
+    found(REC(symbols_rec), "list.0.id", "1");
+    found(REC(symbols_rec), "list.1.id", "2");
+    not_found(REC(symbols_rec), "list.2.id");
     found(REC(symbols_rec), "\xc3\xa9", "e-acute");
 }
 
@@ -470,16 +439,16 @@ test_marshal_links(void **state)
 
     found(REC(links_rec), "a", "bob");
     found(REC(links_rec), "b", "bob");
-    found(REC(links_rec), "c/0", "bob");
-    found(REC(links_rec), "c/1", "bob");
-    found(REC(links_rec), "u1/id", "x");
+    found(REC(links_rec), "c.0", "bob");
+    found(REC(links_rec), "c.1", "bob");
+    found(REC(links_rec), "u1.id", "x");
     /* the key "id" a link to the first hash's */
-    found(REC(links_rec), "u2/id", "y");
+    found(REC(links_rec), "u2.id", "y");
 
     /* an array and a hash in themselves */
-    found(REC(cycle_rec), "a/0/0/0/1", "end");
-    found(REC(cycle_rec), "h/self/self/id", "me");
-    refused(REC(cycle_rec), "a/0/0", "is an array");
+    found(REC(cycle_rec), "a.0.0.0.1", "end");
+    found(REC(cycle_rec), "h.self.self.id", "me");
+    refused(REC(cycle_rec), "a.0.0", "is an array");
 
     /* a link to no object, or to an object not read yet: Ruby's "dump
        format error (unlinked)" */
@@ -498,25 +467,25 @@ test_marshal_arrays(void **state)
 {
     (void) state;
 
-    found(REC(arrays_rec), "a/0/0", "1");
-    found(REC(arrays_rec), "a/0/1/0", "2");
-    found(REC(arrays_rec), "a/0/1/1", "x");
-    not_found(REC(arrays_rec), "a/0/1/2");
-    not_found(REC(arrays_rec), "a/1/0");
-    not_found(REC(arrays_rec), "a/2/0/0/0");
-    refused(REC(arrays_rec), "a/2/0/0", "is an array");
-    found(REC(arrays_rec), "b/0", "v0");
-    found(REC(arrays_rec), "b/11", "v11");
-    not_found(REC(arrays_rec), "b/12");
-    not_found(REC(arrays_rec), "b/99999999999999999999999");
+    found(REC(arrays_rec), "a.0.0", "1");
+    found(REC(arrays_rec), "a.0.1.0", "2");
+    found(REC(arrays_rec), "a.0.1.1", "x");
+    not_found(REC(arrays_rec), "a.0.1.2");
+    not_found(REC(arrays_rec), "a.1.0");
+    not_found(REC(arrays_rec), "a.2.0.0.0");
+    refused(REC(arrays_rec), "a.2.0.0", "is an array");
+    found(REC(arrays_rec), "b.0", "v0");
+    found(REC(arrays_rec), "b.11", "v11");
+    not_found(REC(arrays_rec), "b.12");
+    not_found(REC(arrays_rec), "b.99999999999999999999999");
 
     /* an index is decimal, without a sign or a leading zero */
-    refused(REC(arrays_rec), "b/01", "meets an array where it expects a "
+    refused(REC(arrays_rec), "b.01", "meets an array where it expects a "
             "hash with \"01\"");
-    refused(REC(arrays_rec), "b/-1", "meets an array");
-    refused(REC(arrays_rec), "b/+1", "meets an array");
-    refused(REC(arrays_rec), "b/x", "meets an array");
-    refused(REC(arrays_rec), "b/1x", "meets an array");
+    refused(REC(arrays_rec), "b.-1", "meets an array");
+    refused(REC(arrays_rec), "b.+1", "meets an array");
+    refused(REC(arrays_rec), "b.x", "meets an array");
+    refused(REC(arrays_rec), "b.1x", "meets an array");
 }
 
 
@@ -565,7 +534,7 @@ test_marshal_floats(void **state)
     refused(REC(float_rec), "nan", "is a float");
     refused(REC(float_rec), "inf", "is a float");
     refused(REC(float_rec), "g", "is a float");
-    refused(REC(float_rec), "f/x", "meets a float");
+    refused(REC(float_rec), "f.x", "meets a float");
 }
 
 
@@ -579,10 +548,10 @@ test_marshal_keys(void **state)
     found(REC(intkey_rec), "7", "seven");
     found(REC(intkey_rec), "-3", "minus three");
     found(REC(intkey_rec), "1099511627776", "big");
-    found(REC(intkey_rec), "k/0", "zero");
+    found(REC(intkey_rec), "k.0", "zero");
     not_found(REC(intkey_rec), "07");
     not_found(REC(intkey_rec), "+7");
-    not_found(REC(intkey_rec), "k/00");
+    not_found(REC(intkey_rec), "k.00");
 
     /* "a" and :a, 5 and "5": two keys to Ruby, refused */
     refused(REC(mixed_rec), "a", "meets keys Ruby may keep apart that "
@@ -619,9 +588,9 @@ test_marshal_default(void **state)
 {
     (void) state;
 
-    refused(REC(default_rec), "user/id",
+    refused(REC(default_rec), "user.id",
             "meets a hash with a default value where it looks for \"id\"");
-    refused(REC(default_rec), "user/name", "a hash with a default value");
+    refused(REC(default_rec), "user.name", "a hash with a default value");
     refused(REC(default_rec), "user", "is a hash with a default value");
     found(REC(default_rec), "id", "x");
 }
@@ -655,12 +624,12 @@ test_marshal_objects(void **state)
     (void) state;
 
     for (i = 0; i < mfa_test_nelts(cases); i++) {
-        refused(cases[i].rec, cases[i].len, "user/id", cases[i].why);
+        refused(cases[i].rec, cases[i].len, "user.id", cases[i].why);
         refused(cases[i].rec, cases[i].len, "nobody", "no Ruby object is "
                 "read");
     }
 
-    refused(REC(time_rec), "user/id", "session record holds an object");
+    refused(REC(time_rec), "user.id", "session record holds an object");
 }
 
 
@@ -728,7 +697,7 @@ test_marshal_malformed(void **state)
     (void) state;
 
     for (i = 0; i < mfa_test_nelts(cases); i++) {
-        refused(cases[i].rec, cases[i].len, "user/id", cases[i].why);
+        refused(cases[i].rec, cases[i].len, "user.id", cases[i].why);
     }
 
     /* what Ruby reads of the same: a symbol valid in its last variable's
@@ -766,7 +735,7 @@ test_marshal_malformed(void **state)
 
         for (i = 0; i + 1 < n; i++) {
             memcpy(rec + 2 + 2 * i, "[\x06", 2);
-            memcpy(path + 2 * i, "0/", 2);
+            memcpy(path + 2 * i, "0.", 2);
         }
 
         rec[2 + 2 * i] = 'T';

@@ -80,18 +80,18 @@ static int mfa_marshal_note(mfa_marshal_t *m, mfa_marshal_table_t *t,
 static void mfa_marshal_table_free(mfa_marshal_table_t *t);
 static int mfa_marshal_head(mfa_marshal_t *m, mfa_marshal_item_t *it);
 static void mfa_marshal_walk(mfa_marshal_t *m, size_t i);
-static int mfa_marshal_index(mfa_marshal_t *m, size_t i, size_t at, size_t k,
+static int mfa_marshal_index(mfa_marshal_t *m, size_t i, const mfa_str_t *nm,
     size_t count);
-static int mfa_marshal_member(mfa_marshal_t *m, size_t i, size_t at,
-    size_t k, size_t count);
+static int mfa_marshal_member(mfa_marshal_t *m, size_t i, const mfa_str_t *nm,
+    size_t count);
 static int mfa_marshal_key(const mfa_marshal_item_t *key, const char *name,
     size_t k);
 static void mfa_marshal_leaf(mfa_marshal_t *m, size_t i,
     const mfa_marshal_item_t *it);
 static int mfa_marshal_ascii(const char *name, size_t k);
 static int mfa_marshal_utf8(const unsigned char *p, size_t len);
-static int mfa_marshal_path_fail(mfa_marshal_t *m, size_t i, size_t at,
-    const char *meets, const char *where);
+static int mfa_marshal_path_fail(mfa_marshal_t *m, size_t i,
+    const mfa_str_t *nm, const char *meets, const char *where);
 static int mfa_marshal_fail(mfa_marshal_t *m, const char *why);
 static const char *mfa_marshal_type(int type);
 
@@ -664,13 +664,14 @@ static void
 mfa_marshal_walk(mfa_marshal_t *m, size_t i)
 {
     int                 rc;
-    size_t              at, k, len;
+    size_t              at, next, len;
+    mfa_str_t           name;
     mfa_marshal_item_t  it;
 
     m->p = m->start + 2;
     len = m->paths[i].len;
 
-    for (at = 0; /* void */; at = (at + k == len) ? len : at + k + 1) {
+    for (at = 0; /* void */; at = next) {
 
         rc = mfa_marshal_head(m, &it);
 
@@ -683,7 +684,7 @@ mfa_marshal_walk(mfa_marshal_t *m, size_t i)
             return;
         }
 
-        k = mfa_session_path_component(&m->paths[i], at);
+        next = mfa_session_path_next(&m->paths[i], at, &name);
 
         switch (it.type) {
 
@@ -692,21 +693,22 @@ mfa_marshal_walk(mfa_marshal_t *m, size_t i)
             return;
 
         case '[':
-            rc = mfa_marshal_index(m, i, at, k, it.len);
+            rc = mfa_marshal_index(m, i, &name, it.len);
             break;
 
         case '{':
-            rc = mfa_marshal_member(m, i, at, k, it.len);
+            rc = mfa_marshal_member(m, i, &name, it.len);
             break;
 
         case '}':
             /* a missing key is the default value to Ruby */
-            rc = mfa_marshal_path_fail(m, i, at, mfa_marshal_type('}'),
+            rc = mfa_marshal_path_fail(m, i, &name, mfa_marshal_type('}'),
                                        "where it looks for");
             break;
 
         default:
-            rc = mfa_marshal_path_fail(m, i, at, mfa_marshal_type(it.type),
+            rc = mfa_marshal_path_fail(m, i, &name,
+                                       mfa_marshal_type(it.type),
                                        "where it expects a hash or an array "
                                        "with");
             break;
@@ -730,17 +732,18 @@ mfa_marshal_walk(mfa_marshal_t *m, size_t i)
 /* the element a decimal index picks: m->p at it */
 
 static int
-mfa_marshal_index(mfa_marshal_t *m, size_t i, size_t at, size_t k,
+mfa_marshal_index(mfa_marshal_t *m, size_t i, const mfa_str_t *nm,
     size_t count)
 {
-    size_t              j, index;
+    size_t              j, k, index;
     const char         *name;
     mfa_marshal_item_t  skipped;
 
-    name = m->paths[i].data + at;
+    name = nm->data;
+    k = nm->len;
 
     if (k == 0 || (name[0] == '0' && k > 1)) {
-        return mfa_marshal_path_fail(m, i, at, "an array",
+        return mfa_marshal_path_fail(m, i, nm, "an array",
                                      "where it expects a hash with");
     }
 
@@ -748,7 +751,7 @@ mfa_marshal_index(mfa_marshal_t *m, size_t i, size_t at, size_t k,
 
     for (j = 0; j < k; j++) {
         if (name[j] < '0' || name[j] > '9') {
-            return mfa_marshal_path_fail(m, i, at, "an array",
+            return mfa_marshal_path_fail(m, i, nm, "an array",
                                          "where it expects a hash with");
         }
 
@@ -778,16 +781,17 @@ mfa_marshal_index(mfa_marshal_t *m, size_t i, size_t at, size_t k,
  */
 
 static int
-mfa_marshal_member(mfa_marshal_t *m, size_t i, size_t at, size_t k,
+mfa_marshal_member(mfa_marshal_t *m, size_t i, const mfa_str_t *nm,
     size_t count)
 {
     int                   kind, match;
-    size_t                j;
+    size_t                j, k;
     const char           *name;
     const unsigned char  *p, *found;
     mfa_marshal_item_t    key, skipped;
 
-    name = m->paths[i].data + at;
+    name = nm->data;
+    k = nm->len;
     kind = 0;
     found = NULL;
 
@@ -807,7 +811,7 @@ mfa_marshal_member(mfa_marshal_t *m, size_t i, size_t at, size_t k,
         match = mfa_marshal_key(&key, name, k);
 
         if (match == -1) {
-            return mfa_marshal_path_fail(m, i, at, "an integer key beyond "
+            return mfa_marshal_path_fail(m, i, nm, "an integer key beyond "
                                          "a long long", "where it looks for");
         }
 
@@ -815,7 +819,7 @@ mfa_marshal_member(mfa_marshal_t *m, size_t i, size_t at, size_t k,
             && (match != kind
                 || (match != 'i' && !mfa_marshal_ascii(name, k))))
         {
-            return mfa_marshal_path_fail(m, i, at, "keys Ruby may keep apart",
+            return mfa_marshal_path_fail(m, i, nm, "keys Ruby may keep apart",
                                          "that both match");
         }
 
@@ -1010,13 +1014,12 @@ mfa_marshal_utf8(const unsigned char *p, size_t len)
 
 
 static int
-mfa_marshal_path_fail(mfa_marshal_t *m, size_t i, size_t at,
+mfa_marshal_path_fail(mfa_marshal_t *m, size_t i, const mfa_str_t *nm,
     const char *meets, const char *where)
 {
     mfa_err_set(&m->errs[i], "session path \"%.*s\" meets %s %s \"%.*s\"",
                 (int) m->paths[i].len, m->paths[i].data, meets, where,
-                (int) mfa_session_path_component(&m->paths[i], at),
-                m->paths[i].data + at);
+                (int) nm->len, nm->data);
     m->rc[i] = MFA_ERROR;
 
     return MFA_ERROR;

@@ -163,7 +163,7 @@ static int mfa_pickle_fail(mfa_pickle_t *r, const char *why);
 static int mfa_pickle_path(mfa_pickle_t *r, uint32_t node,
     const mfa_str_t *path, mfa_session_value_t *v, mfa_err_t *err);
 static int mfa_pickle_key(mfa_pickle_t *r, const mfa_pickle_node_t *dict,
-    const mfa_str_t *path, size_t at, size_t k, uint32_t *value,
+    const mfa_str_t *path, const char *name, size_t k, uint32_t *value,
     mfa_err_t *err);
 static int mfa_pickle_key_reads_as(const mfa_pickle_t *r,
     const mfa_pickle_node_t *key, const char *name, size_t k);
@@ -1034,13 +1034,14 @@ mfa_pickle_path(mfa_pickle_t *r, uint32_t node, const mfa_str_t *path,
     mfa_session_value_t *v, mfa_err_t *err)
 {
     int                        rc;
-    size_t                     at, k;
+    size_t                     at;
     uint32_t                   e;
+    mfa_str_t                  name;
     long long                  index;
     const mfa_pickle_node_t   *nd;
 
-    for (at = 0; at < path->len; at += k + 1) {
-        k = mfa_session_path_component(path, at);
+    for (at = 0; at < path->len; /* void */) {
+        at = mfa_session_path_next(path, at, &name);
         nd = &r->nodes[node];
 
         switch (nd->type) {
@@ -1049,7 +1050,8 @@ mfa_pickle_path(mfa_pickle_t *r, uint32_t node, const mfa_str_t *path,
             return MFA_NOT_FOUND;
 
         case MFA_PICKLE_DICT:
-            rc = mfa_pickle_key(r, nd, path, at, k, &node, err);
+            rc = mfa_pickle_key(r, nd, path, name.data, name.len, &node,
+                                err);
 
             if (rc != MFA_OK) {
                 return rc;
@@ -1059,13 +1061,13 @@ mfa_pickle_path(mfa_pickle_t *r, uint32_t node, const mfa_str_t *path,
 
         case MFA_PICKLE_LIST:
         case MFA_PICKLE_TUPLE:
-            rc = mfa_pickle_decimal(path->data + at, k, 0, &index);
+            rc = mfa_pickle_decimal(name.data, name.len, 0, &index);
 
             if (rc == 0) {
                 mfa_err_set(err, "session path \"%.*s\" meets %s where "
                             "\"%.*s\" is no index", (int) path->len,
-                            path->data, mfa_pickle_type(nd->type), (int) k,
-                            path->data + at);
+                            path->data, mfa_pickle_type(nd->type),
+                            (int) name.len, name.data);
                 return MFA_ERROR;
             }
 
@@ -1091,7 +1093,7 @@ mfa_pickle_path(mfa_pickle_t *r, uint32_t node, const mfa_str_t *path,
             mfa_err_set(err, "session path \"%.*s\" meets %s where it "
                         "expects a dict or a list with \"%.*s\"",
                         (int) path->len, path->data,
-                        mfa_pickle_type(nd->type), (int) k, path->data + at);
+                        mfa_pickle_type(nd->type), (int) name.len, name.data);
             return MFA_ERROR;
         }
     }
@@ -1108,14 +1110,12 @@ mfa_pickle_path(mfa_pickle_t *r, uint32_t node, const mfa_str_t *path,
 
 static int
 mfa_pickle_key(mfa_pickle_t *r, const mfa_pickle_node_t *dict,
-    const mfa_str_t *path, size_t at, size_t k, uint32_t *value,
+    const mfa_str_t *path, const char *name, size_t k, uint32_t *value,
     mfa_err_t *err)
 {
     uint32_t                  e, found;
-    const char               *name;
     const mfa_pickle_node_t  *key;
 
-    name = path->data + at;
     found = MFA_PICKLE_NIL;
 
     for (e = dict->first; e != MFA_PICKLE_NIL; e = r->entries[e].next) {
