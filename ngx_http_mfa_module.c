@@ -18,6 +18,7 @@
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_store.h"
+#include "mfa_django.h"
 #include "mfa_keys.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
@@ -70,6 +71,12 @@ static char *ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf,
     mfa_cookie_spec_t *spec, ngx_str_t *param);
+static char *ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file,
+    mfa_str_t *secret);
+static char *ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mfa_session_format_param(ngx_conf_t *cf,
+    mfa_format_t *f, ngx_str_t *param);
 static char *ngx_http_mfa_set_session_id(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_uint_t ngx_http_mfa_names_var(ngx_str_t *value, const char *name);
@@ -110,14 +117,8 @@ static ngx_int_t ngx_http_mfa_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mfa_exit_process(ngx_cycle_t *cycle);
 
 
-static ngx_conf_enum_t  ngx_http_mfa_session_formats[] = {
-    { ngx_string("json"), NGX_HTTP_MFA_FORMAT_JSON },
-    { ngx_string("hash"), NGX_HTTP_MFA_FORMAT_HASH },
-    { ngx_string("php"), NGX_HTTP_MFA_FORMAT_PHP },
-    { ngx_string("php_serialize"), NGX_HTTP_MFA_FORMAT_PHP_SERIALIZE },
-    { ngx_string("php_binary"), NGX_HTTP_MFA_FORMAT_PHP_BINARY },
-    { ngx_null_string, 0 }
-};
+/* what "mfa_session_format" is when not given */
+static mfa_format_t  ngx_http_mfa_format_json;
 
 
 static ngx_conf_enum_t  ngx_http_mfa_policy_scopes[] = {
@@ -276,12 +277,19 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, session_key),
       NULL },
 
-    { ngx_string("mfa_session_format"),
+    { ngx_string("mfa_session_preset"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_mfa_set_enum,
+      ngx_http_mfa_session_preset,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_mfa_loc_conf_t, session_format),
-      &ngx_http_mfa_session_formats },
+      0,
+      NULL },
+
+    { ngx_string("mfa_session_format"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_mfa_session_format,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
 
     { ngx_string("mfa_session_max_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -689,8 +697,15 @@ ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
         return 0;
     }
 
-    return a->session_format == b->session_format
-           && a->session_max_size == b->session_max_size
+    /* Django's envelope: its secrets and salt, of the same directive */
+    if (a->session_format != b->session_format
+        && (a->session_format->format != b->session_format->format
+            || a->session_format->format == MFA_FORMAT_DJANGO))
+    {
+        return 0;
+    }
+
+    return a->session_max_size == b->session_max_size
            && a->policy_scope == b->policy_scope
            && a->fail == b->fail
            && (a->company == NULL) == (b->company == NULL)
@@ -1318,7 +1333,7 @@ ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"mfa_session_cookie\" has an unknown "
                                "framework \"%V\": plain, express, fastify, "
-                               "koa, flask, django or php", &value[2]);
+                               "koa, flask, django, php or rack", &value[2]);
             return NGX_CONF_ERROR;
         }
 
@@ -1355,10 +1370,7 @@ static char *
 ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
     ngx_str_t *param)
 {
-    u_char     *p;
-    size_t      n;
-    ngx_str_t   file;
-    u_char      buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+    ngx_str_t  file;
 
     if (param->len <= 12 || ngx_strncmp(param->data, "secret_file=", 12) != 0)
     {
@@ -1387,14 +1399,38 @@ ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
     file.data = param->data + 12;
     file.len = param->len - 12;
 
-    if (ngx_http_mfa_read_secret(cf, &file, buf, &n) != NGX_OK) {
+    if (ngx_http_mfa_conf_secret(cf, &file, &spec->secrets[spec->nsecrets])
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    spec->nsecrets++;
+
+    return NGX_CONF_OK;
+}
+
+
+/* a secret of the app's, from a file, kept where core dumps do not go */
+
+static char *
+ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file, mfa_str_t *secret)
+{
+    u_char     *p;
+    size_t      n;
+    ngx_str_t  *directive;
+    u_char      buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+
+    directive = &((ngx_str_t *) cf->args->elts)[0];
+
+    if (ngx_http_mfa_read_secret(cf, file, buf, &n) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
     if (n == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_session_cookie\" secret file \"%V\" is "
-                           "empty", &file);
+                           "\"%V\" secret file \"%V\" is empty",
+                           directive, file);
         return NGX_CONF_ERROR;
     }
 
@@ -1407,11 +1443,139 @@ ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
     ngx_memcpy(p, buf, n);
     ngx_explicit_memzero(buf, sizeof(buf));
 
-    spec->secrets[spec->nsecrets].data = (char *) p;
-    spec->secrets[spec->nsecrets].len = n;
-    spec->nsecrets++;
+    secret->data = (char *) p;
+    secret->len = n;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * mfa_session_format FORMAT [serializer=json|pickle] [salt=SALT]
+ * [secret_file=PATH ...]: the session record's format; the parameters are
+ * those of Django's signed envelope.
+ */
+
+static char *
+ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_loc_conf_t *mlcf = conf;
+
+    int            format;
+    char          *rv;
+    ngx_str_t     *value;
+    ngx_uint_t     i;
+    mfa_format_t  *f;
+
+    if (mlcf->session_format != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    format = mfa_format_parse((char *) value[1].data, value[1].len);
+
+    if (format < 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_format\" has an unknown format "
+                           "\"%V\": json, hash, php, php_serialize, "
+                           "php_binary, pickle, marshal or django",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    f = ngx_pcalloc(cf->pool, sizeof(mfa_format_t));
+    if (f == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    f->format = (mfa_format_e) format;
+    f->inner = MFA_FORMAT_JSON;
+    f->salt.data = MFA_DJANGO_SALT;
+    f->salt.len = sizeof(MFA_DJANGO_SALT) - 1;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (f->format != MFA_FORMAT_DJANGO) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mfa_session_format\" \"%V\" takes no "
+                               "parameter (\"%V\"): only \"django\" does",
+                               &value[1], &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_mfa_session_format_param(cf, f, &value[i]);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    mlcf->session_format = f;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_mfa_session_format_param(ngx_conf_t *cf, mfa_format_t *f,
+    ngx_str_t *param)
+{
+    ngx_str_t  v;
+
+    if (param->len > 11 && ngx_strncmp(param->data, "serializer=", 11) == 0) {
+        v.data = param->data + 11;
+        v.len = param->len - 11;
+
+        if (v.len == 4 && ngx_strncmp(v.data, "json", 4) == 0) {
+            f->inner = MFA_FORMAT_JSON;
+            return NGX_CONF_OK;
+        }
+
+        if (v.len == 6 && ngx_strncmp(v.data, "pickle", 6) == 0) {
+            f->inner = MFA_FORMAT_PICKLE;
+            return NGX_CONF_OK;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_format\" has an unknown "
+                           "serializer \"%V\": json or pickle (Django's "
+                           "SESSION_SERIALIZER)", &v);
+        return NGX_CONF_ERROR;
+    }
+
+    if (param->len > 5 && ngx_strncmp(param->data, "salt=", 5) == 0) {
+        f->salt.data = (char *) param->data + 5;
+        f->salt.len = param->len - 5;
+        return NGX_CONF_OK;
+    }
+
+    if (param->len > 12 && ngx_strncmp(param->data, "secret_file=", 12) == 0)
+    {
+        if (f->nsecrets == MFA_RECORD_SECRETS_MAX) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mfa_session_format\" takes at most %d "
+                               "\"secret_file=\"", MFA_RECORD_SECRETS_MAX);
+            return NGX_CONF_ERROR;
+        }
+
+        v.data = param->data + 12;
+        v.len = param->len - 12;
+
+        if (ngx_http_mfa_conf_secret(cf, &v, &f->secrets[f->nsecrets])
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        f->nsecrets++;
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"mfa_session_format\" has an unknown parameter "
+                       "\"%V\" (expected \"serializer=\", \"salt=\" or "
+                       "\"secret_file=\")", param);
+    return NGX_CONF_ERROR;
 }
 
 
@@ -1880,9 +2044,11 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
+     *     conf->preset = NULL;
      *     conf->cookie = NULL;
      *     conf->session_id = NULL;
      *     conf->session_key = NULL;
+     *     conf->session_format = NULL;
      *     conf->session_user = { 0, NULL };
      *     conf->session_company = { 0, NULL };
      *     conf->session_admin = { 0, NULL };
@@ -1891,7 +2057,6 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
      */
 
     conf->enable = NGX_CONF_UNSET;
-    conf->session_format = NGX_CONF_UNSET_UINT;
     conf->session_max_size = NGX_CONF_UNSET_SIZE;
     conf->policy_scope = NGX_CONF_UNSET_UINT;
     conf->fail = NGX_CONF_UNSET_UINT;
@@ -1918,6 +2083,16 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
 
+    /* a preset written here, then what the block inherits */
+
+    if (ngx_http_mfa_preset_apply(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->preset == NULL) {
+        conf->preset = prev->preset;
+    }
+
     if (conf->cookie == NULL && conf->session_id == NULL) {
         conf->cookie = prev->cookie;
         conf->session_id = prev->session_id;
@@ -1931,8 +2106,11 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->company = prev->company;
     }
 
-    ngx_conf_merge_uint_value(conf->session_format, prev->session_format,
-                              NGX_HTTP_MFA_FORMAT_JSON);
+    if (conf->session_format == NULL) {
+        conf->session_format = (prev->session_format != NULL)
+                               ? prev->session_format
+                               : &ngx_http_mfa_format_json;
+    }
     ngx_conf_merge_size_value(conf->session_max_size, prev->session_max_size,
                               64 * 1024);
 
@@ -1986,7 +2164,11 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         missing = "\"mfa_secret_key_file\" in the http block";
 
     } else if (conf->cookie == NULL && conf->session_id == NULL) {
-        missing = "\"mfa_session_cookie\" (or \"mfa_session_id\")";
+        missing = ngx_http_mfa_preset_cookie_missing(conf);
+
+        if (missing == NULL) {
+            missing = "\"mfa_session_cookie\" (or \"mfa_session_id\")";
+        }
 
     } else if (conf->session_key == NULL) {
         missing = "\"mfa_session_key\"";

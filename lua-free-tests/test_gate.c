@@ -439,6 +439,10 @@ typedef struct {
 } read_t;
 
 
+static const mfa_format_t  json_format = { .format = MFA_FORMAT_JSON };
+static const mfa_format_t  hash_format = { .format = MFA_FORMAT_HASH };
+
+
 #define SET(s, v)  ((s) = MFA_TEST_STR(v))
 #define UNSET(s)   ((s).data = NULL, (s).len = 0)
 
@@ -450,6 +454,7 @@ read_init(read_t *r)
 {
     memset(r, 0, sizeof(*r));
 
+    r->spec.format = &json_format;
     SET(r->spec.paths[MFA_PATH_USER], "user.id");
     SET(r->spec.paths[MFA_PATH_COMPANY], "company");
     SET(r->spec.paths[MFA_PATH_ADMIN], "admin");
@@ -796,13 +801,37 @@ test_read_policy(void **state)
 }
 
 
+/* an identity left as anything before: a path not configured reads as
+   found nowhere, never as a boolean id */
+
+static void
+test_read_unconfigured_paths(void **state)
+{
+    read_t  r;
+
+    read_init(&r);
+    memset(&r.id, 0xff, sizeof(r.id));
+    r.spec.paths[MFA_PATH_COMPANY].len = 0;
+    r.spec.paths[MFA_PATH_ADMIN].len = 0;
+    SET(r.spec.company, "7");
+
+    read_run(&r);
+
+    assert_int_equal(r.in.session, MFA_RECORD_OK);
+    assert_string_equal(r.id.user.data, "42");
+    assert_false(r.id.admin.found);
+    assert_false(r.id.admin.boolean);
+    assert_string_equal(r.err.msg, "");
+}
+
+
 static void
 test_read_hash(void **state)
 {
     read_t  r;
 
     read_init(&r);
-    r.spec.hash_format = 1;
+    r.spec.format = &hash_format;
     SET(r.spec.paths[MFA_PATH_USER], "uid");
     SET(r.spec.paths[MFA_PATH_COMPANY], "data.company");
     r.spec.paths[MFA_PATH_ADMIN].len = 0;
@@ -1131,6 +1160,7 @@ main(void)
         cmocka_unit_test(test_read_user_record),
         cmocka_unit_test(test_read_session),
         cmocka_unit_test(test_read_policy),
+        cmocka_unit_test(test_read_unconfigured_paths),
         cmocka_unit_test(test_read_hash),
         cmocka_unit_test(test_request_kind),
         cmocka_unit_test(test_location),

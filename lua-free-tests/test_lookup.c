@@ -317,12 +317,17 @@ run(redis_t *rd, mfa_gate_spec_t *spec, const char *session_key,
 }
 
 
+static const mfa_format_t  json_format = { .format = MFA_FORMAT_JSON };
+static const mfa_format_t  hash_format = { .format = MFA_FORMAT_HASH };
+
+
 static mfa_gate_spec_t
 json_spec(void)
 {
     mfa_gate_spec_t  spec;
 
     memset(&spec, 0, sizeof(spec));
+    spec.format = &json_format;
     spec.paths[MFA_PATH_USER] = s("user.id");
     spec.paths[MFA_PATH_COMPANY] = s("company_id");
 
@@ -466,7 +471,7 @@ test_hash_session(void **state)
     (void) state;
 
     memset(&spec, 0, sizeof(spec));
-    spec.hash_format = 1;
+    spec.format = &hash_format;
     spec.paths[MFA_PATH_USER] = s("uid");
     spec.paths[MFA_PATH_COMPANY] = s("cid");
 

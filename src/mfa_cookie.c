@@ -63,6 +63,7 @@ static size_t mfa_py_unquote(const char *in, size_t len, char *out);
 static int mfa_js_decode(const char *in, size_t len, char *out,
     size_t *out_len);
 static size_t mfa_php_decode(const char *in, size_t len, char *out);
+static size_t mfa_form_decode(const char *in, size_t len, char *out);
 static int mfa_cookie_verify(const mfa_cookie_spec_t *spec,
     const char *value, size_t len, const char *sig, size_t sig_len);
 static int mfa_cookie_encoded(mfa_cookie_flavour_e flavour,
@@ -78,7 +79,8 @@ static size_t mfa_cookie_fold(const char *name, size_t len, char *out,
 
 
 static const char  *mfa_cookie_flavours[] = {
-    "plain", "express", "fastify", "koa", "flask", "django", "php", NULL
+    "plain", "express", "fastify", "koa", "flask", "django", "php", "rack",
+    NULL
 };
 
 
@@ -259,8 +261,9 @@ mfa_cookie_split(mfa_cookie_flavour_e flavour, mfa_str_t chunk,
         }
     }
 
-    if (flavour == MFA_COOKIE_KOA) {
-        /* cookies' pattern "(?:^|;) *<name>=([^;]*)" */
+    if (flavour == MFA_COOKIE_KOA || flavour == MFA_COOKIE_RACK) {
+        /* cookies' pattern "(?:^|;) *<name>=([^;]*)"; Rack splits at
+           a semicolon and the spaces after it */
         while (chunk.len > 0 && chunk.data[0] == ' ') {
             chunk.data++;
             chunk.len--;
@@ -274,7 +277,8 @@ mfa_cookie_split(mfa_cookie_flavour_e flavour, mfa_str_t chunk,
 
         case MFA_COOKIE_FLASK:
         case MFA_COOKIE_PHP:
-            /* a name without a value */
+        case MFA_COOKIE_RACK:
+            /* a name without a value (Rack's nil) */
             raw->name = chunk;
             raw->value.data = chunk.data + chunk.len;
             raw->value.len = 0;
@@ -322,7 +326,7 @@ mfa_cookie_split(mfa_cookie_flavour_e flavour, mfa_str_t chunk,
         raw->value = mfa_trim(raw->value, mfa_py_space);
         break;
 
-    default: /* koa, php: as they are */
+    default: /* koa, php, rack: as they are */
         break;
     }
 
@@ -471,6 +475,9 @@ mfa_cookie_decode(mfa_cookie_flavour_e flavour, mfa_str_t v, char *out,
 
     } else if (flavour == MFA_COOKIE_PHP) {
         *out_len = mfa_php_decode(v.data, v.len, out);
+
+    } else if (flavour == MFA_COOKIE_RACK) {
+        *out_len = mfa_form_decode(v.data, v.len, out);
 
     } else if ((flavour == MFA_COOKIE_EXPRESS
                 || flavour == MFA_COOKIE_FASTIFY)
@@ -651,6 +658,44 @@ mfa_php_decode(const char *in, size_t len, char *out)
 }
 
 
+/*
+ * Ruby's URI.decode_www_form_component(), as Rack reads a cookie: "+" is
+ * a space and "%XX" a byte, unless some "%" is not followed by two hex
+ * digits: then it raises, and Rack keeps the value as it is.
+ */
+
+static size_t
+mfa_form_decode(const char *in, size_t len, char *out)
+{
+    size_t  i, n;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] == '%'
+            && (i + 2 >= len || mfa_hex_value(in[i + 1]) < 0
+                || mfa_hex_value(in[i + 2]) < 0))
+        {
+            memcpy(out, in, len);
+            return len;
+        }
+    }
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] == '%') {
+            out[n++] = (char) ((mfa_hex_value(in[i + 1]) << 4)
+                               | mfa_hex_value(in[i + 2]));
+            i += 2;
+
+        } else {
+            out[n++] = (in[i] == '+') ? ' ' : in[i];
+        }
+    }
+
+    return n;
+}
+
+
 size_t
 mfa_cookie_sign(const mfa_cookie_spec_t *spec, const mfa_str_t *secret,
     const char *value, size_t len, char *out)
@@ -744,7 +789,9 @@ mfa_cookie_encoded(mfa_cookie_flavour_e flavour, const char *value,
 {
     size_t  i;
 
-    if (flavour == MFA_COOKIE_EXPRESS || flavour == MFA_COOKIE_PHP) {
+    if (flavour == MFA_COOKIE_EXPRESS || flavour == MFA_COOKIE_PHP
+        || flavour == MFA_COOKIE_RACK)
+    {
         return 1;
     }
 

@@ -35,7 +35,8 @@ typedef enum {
     MFA_COOKIE_KOA,
     MFA_COOKIE_FLASK,
     MFA_COOKIE_DJANGO,
-    MFA_COOKIE_PHP
+    MFA_COOKIE_PHP,
+    MFA_COOKIE_RACK
 } mfa_cookie_flavour_e;
 
 

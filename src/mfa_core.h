@@ -22,7 +22,7 @@
 #define MFA_TOO_LARGE  -3
 
 
-#define MFA_ERR_LEN     192
+#define MFA_ERR_LEN     256
 
 
 typedef struct {

@@ -266,6 +266,29 @@ mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
 }
 
 
+int
+mfa_sha256_hex(const void *data, size_t len, char *out)
+{
+    size_t         i;
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    static const char  hex[] = "0123456789abcdef";
+
+    if (EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) != 1) {
+        return MFA_ERROR;
+    }
+
+    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 0xf];
+    }
+
+    out[2 * SHA256_DIGEST_LENGTH] = '\0';
+
+    return MFA_OK;
+}
+
+
 static int
 mfa_gcm(int enc, const uint8_t *key, const uint8_t *nonce,
     const uint8_t *ad1, size_t ad1_len, const void *ad2, size_t ad2_len,

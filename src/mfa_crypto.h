@@ -81,6 +81,11 @@ int mfa_key_derive(const mfa_key_t *master, const char *label,
 
 int mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
+/* for the keys of other software's sessions (Rack's private ids): the
+   SHA-256 of data in lower-case hex, NUL-terminated; out needs
+   MFA_SHA256_HEX_LEN + 1 bytes */
+#define MFA_SHA256_HEX_LEN   64
+int mfa_sha256_hex(const void *data, size_t len, char *out);
 /* for the signatures of other software's cookies only (koa, Flask) */
 #define MFA_SHA1_LEN         20
 int mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,

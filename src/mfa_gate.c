@@ -5,14 +5,17 @@
  */
 
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mfa_gate.h"
-#include "mfa_php.h"
 #include "mfa_url.h"
 
 
+static void mfa_gate_unreadable(const mfa_gate_spec_t *spec,
+    const mfa_gate_state_t *st, const mfa_str_t *fields, size_t n,
+    mfa_err_t *err);
 static int mfa_str_is(const mfa_str_t *s, const char *value);
 static int mfa_str_is_number(const mfa_str_t *s);
 static int mfa_str_contains(const mfa_str_t *s, const char *needle);
@@ -80,9 +83,10 @@ mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     in->required = 0;
     in->visitor = 0;
 
-    id->user.found = 0;
-    id->company.found = 0;
-    id->admin.found = 0;
+    /* a path not configured is found nowhere, and is no boolean */
+    mfa_session_values_reset(&id->user, 1);
+    mfa_session_values_reset(&id->company, 1);
+    mfa_session_values_reset(&id->admin, 1);
     id->own_company = 0;
 
     if (st->session == MFA_RECORD_ABSENT) {
@@ -118,20 +122,16 @@ mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
         n++;
     }
 
-    if (spec->hash_format) {
+    if (spec->format->format == MFA_FORMAT_HASH) {
         rc = mfa_session_hash_get(fields, paths, n, found, err);
 
-    } else if (spec->php_format) {
-        rc = mfa_php_read(st->record.data, st->record.len,
-                          (mfa_php_handler_e) spec->php_handler, paths, n,
-                          found, err);
-
     } else {
-        rc = mfa_session_json_get(st->record.data, st->record.len, paths, n,
-                                  found, err);
+        rc = mfa_record_read(spec->format, st->record.data, st->record.len,
+                             paths, n, found, err);
     }
 
     if (rc != MFA_OK) {
+        mfa_gate_unreadable(spec, st, fields, n, err);
         in->session = MFA_RECORD_INVALID;
         return;
     }
@@ -167,6 +167,65 @@ mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
                     "bytes, no space, control character or colon)",
                     MFA_ID_MAX);
         in->session = MFA_RECORD_INVALID;
+    }
+}
+
+
+/*
+ * A record that does not read: what it looks like, when that is not the
+ * format configured, goes into the log line, with the directive that
+ * would read it.
+ */
+
+static void
+mfa_gate_unreadable(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
+    const mfa_str_t *fields, size_t n, mfa_err_t *err)
+{
+    int          format;
+    size_t       i, len;
+    const char  *like;
+
+    like = NULL;
+    format = -1;
+
+    if (spec->format->format != MFA_FORMAT_HASH) {
+        like = mfa_record_guess(st->record.data, st->record.len, &format);
+
+        if (format == (int) spec->format->format) {
+            return;
+        }
+
+    } else {
+        /* a field holds JSON, or something else no format here reads */
+
+        for (i = 0; i < n && like == NULL; i++) {
+            if (fields[i].data != NULL) {
+                like = mfa_record_guess(fields[i].data, fields[i].len,
+                                        &format);
+            }
+        }
+
+        if (format == MFA_FORMAT_JSON) {
+            return;
+        }
+
+        format = -1;
+    }
+
+    if (like == NULL) {
+        return;
+    }
+
+    len = strlen(err->msg);
+
+    if (format < 0) {
+        snprintf(err->msg + len, sizeof(err->msg) - len,
+                 "; it looks like %s", like);
+
+    } else {
+        snprintf(err->msg + len, sizeof(err->msg) - len,
+                 "; it looks like %s: \"mfa_session_format %s\" reads it",
+                 like, mfa_format_name((mfa_format_e) format));
     }
 }
 

@@ -11,7 +11,7 @@
 
 
 #include "mfa_keys.h"
-#include "mfa_session.h"
+#include "mfa_record.h"
 
 
 /* the active company, a "not the user's" mark, the session's company, and
@@ -87,10 +87,7 @@ typedef struct {
 
 /* what to read, from the configuration */
 typedef struct {
-    unsigned            hash_format:1;   /* the session is a Redis hash */
-    unsigned            php_format:1;    /* a string in PHP's session
-                                            format, of this handler: */
-    unsigned            php_handler:2;   /* mfa_php_handler_e */
+    const mfa_format_t *format;          /* the session record's */
     mfa_str_t           paths[MFA_PATHS];   /* len 0: not configured */
     mfa_str_t           company;         /* from "mfa_company"; len 0: none */
 } mfa_gate_spec_t;

@@ -60,6 +60,7 @@ static int mfa_lookup_session(mfa_lookup_t *lk, mfa_fact_t *f, mfa_str_t v);
 static void mfa_lookup_stage_user(mfa_lookup_t *lk);
 static void mfa_lookup_stage_policies(mfa_lookup_t *lk);
 static int mfa_lookup_wrong_type(const mfa_reply_t *reply);
+static int mfa_lookup_hash(const mfa_lookup_t *lk);
 static int mfa_lookup_identify(mfa_lookup_t *lk, mfa_fact_t *f,
     mfa_gate_state_t *st, mfa_str_t *value);
 static int mfa_lookup_value(mfa_lookup_t *lk, mfa_fact_t *f, const char *v,
@@ -439,7 +440,7 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
     switch (f->kind) {
 
     case MFA_FACT_SESSION:
-        if (lk->spec->hash_format && f->phase == 1) {
+        if (mfa_lookup_hash(lk) && f->phase == 1) {
             mfa_arg_lit(c, "HMGET");
             mfa_arg_key(c);
 
@@ -459,7 +460,7 @@ mfa_lookup_commands(mfa_lookup_t *lk, mfa_fact_t *f, mfa_command_t *commands)
         mfa_arg_key(c);
         n = 1;
 
-        if (!lk->spec->hash_format) {
+        if (!mfa_lookup_hash(lk)) {
             c = &commands[n++];
             c->argc = 0;
             mfa_arg_lit(c, "GETRANGE");
@@ -571,7 +572,7 @@ mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
     case MFA_FACT_SESSION:
         memset(&st, 0, sizeof(mfa_gate_state_t));
 
-        if (!lk->spec->hash_format || f->phase == 0) {
+        if (!mfa_lookup_hash(lk) || f->phase == 0) {
 
             if (mfa_lookup_wrong_type(reply)) {
                 f->wrong = 1;
@@ -588,13 +589,13 @@ mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
 
             n = 1;
 
-            if (lk->spec->hash_format) {
+            if (mfa_lookup_hash(lk)) {
                 for (k = 0; k < MFA_PATHS; k++) {
                     n += (lk->spec->paths[k].len != 0);
                 }
             }
 
-            if (i + 1 < (lk->spec->hash_format ? n : 2)) {
+            if (i + 1 < (mfa_lookup_hash(lk) ? n : 2)) {
                 return MFA_AGAIN;
             }
 
@@ -608,7 +609,7 @@ mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
                 st.session = MFA_RECORD_INVALID;
                 st.too_large = lk->max_size;
 
-            } else if (lk->spec->hash_format) {
+            } else if (mfa_lookup_hash(lk)) {
                 /* the fields, now that their size is known */
                 f->phase = 1;
                 return MFA_AGAIN;
@@ -755,6 +756,15 @@ mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
     }
 
     return mfa_lookup_value(lk, f, buf, (size_t) (o.p - buf), value);
+}
+
+
+/* the session is a Redis hash, read field by field */
+
+static int
+mfa_lookup_hash(const mfa_lookup_t *lk)
+{
+    return lk->spec->format->format == MFA_FORMAT_HASH;
 }
 
 

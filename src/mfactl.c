@@ -32,6 +32,7 @@ static int mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i);
 static const mfactl_verb_t *mfactl_find(int argc, char **argv, int *i);
 static int mfactl_verb_args(mfactl_t *ctl, const mfactl_verb_t *v,
     int argc, char **argv, int *help);
+static const char **mfactl_session_option(mfactl_t *ctl, const char *a);
 static int mfactl_number_arg(const char *opt, const char *s, long max,
     long *n);
 static void mfactl_login(mfactl_t *ctl);
@@ -145,6 +146,29 @@ static const mfactl_verb_t  mfactl_verbs[] = {
       "\n"
       "  --key KEY   a key file (the first in mfa_secret_key_file)\n"
       "  --old OLD   another key file (repeatable)\n" },
+
+    { "session", "inspect", 1, 1, MFACTL_OPT_SESSION, mfactl_session_inspect,
+      "session inspect <key> --user PATH [--company PATH] [--admin PATH]\n"
+      "        [--format F] [--serializer S] [--salt SALT] "
+      "[--secret-file F]...",
+      "What the module reads from the dashboard's session record at <key>,\n"
+      "with the module's own readers: a user's session (the user, company\n"
+      "and admin flag found), a visitor's (no user: the request goes\n"
+      "through as anonymous), or a record the gate refuses (403), and why,\n"
+      "with the format it looks like.  The options are the directives'.\n"
+      "Exit status 2 when there is no such key.\n"
+      "\n"
+      "  --format F         mfa_session_format: json (default), hash, php,\n"
+      "                     php_serialize, php_binary, pickle, marshal,\n"
+      "                     django\n"
+      "  --user PATH        mfa_session_user\n"
+      "  --company PATH     mfa_session_company\n"
+      "  --admin PATH       mfa_session_admin\n"
+      "  --serializer S     django: json (default) or pickle\n"
+      "  --salt SALT        django: the signature's salt\n"
+      "  --secret-file F    django: a secret the app signs with\n"
+      "                     (repeatable; none: the signature is not\n"
+      "                     checked)\n" },
 
     { NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
@@ -435,6 +459,26 @@ mfactl_verb_args(mfactl_t *ctl, const mfactl_verb_t *v, int argc,
                 ctl->old[ctl->nold++] = argv[i];
             }
 
+        } else if ((v->opts & MFACTL_OPT_SESSION) && a[1] == '-'
+                   && mfactl_session_option(ctl, a) != NULL)
+        {
+            if (i + 1 == argc) {
+                mfactl_error("option \"%s\" needs a value", a);
+                return MFACTL_USAGE;
+            }
+
+            if (strcmp(a, "--secret-file") == 0) {
+                if (ctl->nsecret_files == 4) {
+                    mfactl_error("at most 4 --secret-file");
+                    return MFACTL_USAGE;
+                }
+
+                ctl->secret_files[ctl->nsecret_files++] = argv[++i];
+
+            } else {
+                *mfactl_session_option(ctl, a) = argv[++i];
+            }
+
         } else {
             mfactl_error("unknown option \"%s\" for \"%s\" (usage: mfactl "
                          "%s)", a, v->name ? v->name : v->group, v->usage);
@@ -459,6 +503,33 @@ mfactl_verb_args(mfactl_t *ctl, const mfactl_verb_t *v, int argc,
     }
 
     return MFACTL_OK;
+}
+
+
+/* where "session inspect" keeps the value of option a; NULL: none */
+
+static const char **
+mfactl_session_option(mfactl_t *ctl, const char *a)
+{
+    static const char  *names[] = {
+        "--format", "--user", "--company", "--admin", "--serializer",
+        "--salt", "--secret-file"
+    };
+
+    const char  **where[] = {
+        &ctl->format, &ctl->paths[0], &ctl->paths[1], &ctl->paths[2],
+        &ctl->serializer, &ctl->salt, &ctl->secret_files[0]
+    };
+
+    size_t  i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(a, names[i]) == 0) {
+            return where[i];
+        }
+    }
+
+    return NULL;
 }
 
 

@@ -40,6 +40,10 @@
 #define MFACTL_OPT_COUNT    0x02
 #define MFACTL_OPT_FOLLOW   0x04
 #define MFACTL_OPT_KEYS     0x08
+#define MFACTL_OPT_SESSION  0x10
+
+/* a secret file of --secret-file, as nginx's NGX_HTTP_MFA_SECRET_MAX */
+#define MFACTL_SECRET_MAX   256
 
 
 typedef struct {
@@ -64,6 +68,13 @@ typedef struct {
     const char     *key;
     const char     *old[MFACTL_OLD_MAX];
     int             nold;
+    /* session inspect: the format and the paths, as nginx has them */
+    const char     *format;
+    const char     *paths[3];
+    const char     *serializer;
+    const char     *salt;
+    const char     *secret_files[4];
+    int             nsecret_files;
 
     /* "mfactl:<login>" and the Unix time, for the audit trail */
     char            by[MFACTL_BY_LEN];
@@ -84,6 +95,7 @@ int mfactl_audit(mfactl_t *ctl);
 int mfactl_genkey(mfactl_t *ctl);
 int mfactl_key_rotate(mfactl_t *ctl);
 int mfactl_key_check(mfactl_t *ctl);
+int mfactl_session_inspect(mfactl_t *ctl);
 
 
 /* mfactl_redis.c: the connection and the commands */

@@ -20,13 +20,6 @@
 #include "ngx_http_mfa_metrics.h"
 
 
-#define NGX_HTTP_MFA_FORMAT_JSON    0
-#define NGX_HTTP_MFA_FORMAT_HASH    1
-/* PHP's session formats: 2 + the core's mfa_php_handler_e */
-#define NGX_HTTP_MFA_FORMAT_PHP     2
-#define NGX_HTTP_MFA_FORMAT_PHP_SERIALIZE  3
-#define NGX_HTTP_MFA_FORMAT_PHP_BINARY     4
-
 #define NGX_HTTP_MFA_SCOPE_ACTIVE   0
 #define NGX_HTTP_MFA_SCOPE_ANY      1
 
@@ -57,14 +50,21 @@ typedef struct {
 } ngx_http_mfa_main_conf_t;
 
 
+/* "mfa_session_preset": a stack's session directives (preset.c) */
+typedef struct ngx_http_mfa_preset_s  ngx_http_mfa_preset_t;
+
+
 typedef struct {
     ngx_flag_t                  enable;
+    /* "mfa_session_preset", where it is written (inner blocks inherit
+       what it set, and the name for "nginx -t") */
+    ngx_http_mfa_preset_t      *preset;
     /* "mfa_session_cookie": the cookie, its framework, its secrets */
     mfa_cookie_spec_t          *cookie;
     /* "mfa_session_id": an id the operator parses (a header) */
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
-    ngx_uint_t                  session_format;
+    mfa_format_t               *session_format;
     /* "mfa_session_max_size" */
     size_t                      session_max_size;
     ngx_str_t                   session_user;
@@ -189,6 +189,13 @@ void *ngx_http_mfa_secret_alloc(ngx_conf_t *cf, size_t size);
 /* the session cookie: src/ngx_http_mfa_cookie.c */
 ngx_int_t ngx_http_mfa_cookie_init_process(ngx_cycle_t *cycle);
 void ngx_http_mfa_cookie_exit_process(void);
+/* ngx_http_mfa_preset.c */
+char *ngx_http_mfa_session_preset(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_mfa_preset_apply(ngx_conf_t *cf,
+    ngx_http_mfa_loc_conf_t *conf);
+const char *ngx_http_mfa_preset_cookie_missing(ngx_http_mfa_loc_conf_t *conf);
+
 /* the id a decision is about, and the session cookie it was read from */
 ngx_int_t ngx_http_mfa_session_id(ngx_http_request_t *r,
     ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id, mfa_cookie_t **cookie);

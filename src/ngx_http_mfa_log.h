@@ -29,4 +29,16 @@ ngx_uint_t ngx_http_mfa_log_due(ngx_http_mfa_log_limit_t *limit,
     ngx_uint_t *unlogged);
 
 
+/*
+ * The same, for a line whose text requests choose (a session record that
+ * does not read, say): each text at most once a second, the counts of the
+ * 16 texts seen last kept.
+ */
+ngx_uint_t ngx_http_mfa_log_due_text(const char *text, ngx_uint_t *unlogged);
+
+/* "mfa: <text>", with how many such lines were not written */
+void ngx_http_mfa_log_repeated(ngx_log_t *log, ngx_uint_t level,
+    const char *text, ngx_uint_t unlogged);
+
+
 #endif /* _NGX_HTTP_MFA_LOG_H_INCLUDED_ */

@@ -74,6 +74,8 @@ static void ngx_http_mfa_lookup_finish(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
 static void ngx_http_mfa_lookup_input(ngx_http_mfa_loc_conf_t *mlcf,
     mfa_gate_input_t *in);
+static void ngx_http_mfa_lookup_users(ngx_http_request_t *r,
+    ngx_http_mfa_loc_conf_t *mlcf, mfa_gate_input_t *in);
 static void ngx_http_mfa_lookup_decide(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, mfa_gate_input_t *in);
 static const void *ngx_http_mfa_lookup_scope(ngx_http_mfa_lookup_t *lu,
@@ -87,6 +89,9 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
  * next ones, rather than malloc() and free() each time.
  */
 #define NGX_HTTP_MFA_LOOKUPS_KEPT  64
+
+/* visitors' records read, none with a user: "mfa_session_user" is wrong */
+#define NGX_HTTP_MFA_VISITORS_WARN  1000
 
 static ngx_http_mfa_lookup_t  *ngx_http_mfa_lookups_free;
 static ngx_uint_t              ngx_http_mfa_lookups_nfree;
@@ -657,6 +662,7 @@ static void
 ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
     mfa_err_t                 err;
+    ngx_uint_t                unlogged;
     mfa_gate_input_t          in;
     ngx_http_mfa_lookup_t    *lu;
     ngx_http_mfa_loc_conf_t  *mlcf;
@@ -673,10 +679,16 @@ ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         err.msg[0] = '\0';
         mfa_lookup_input(&lu->lk, &in, &ctx->identity, &err);
 
-        if (err.msg[0] != '\0') {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "mfa: %s", err.msg);
+        /* the same record, read again and again: a line a second */
+
+        if (err.msg[0] != '\0'
+            && ngx_http_mfa_log_due_text(err.msg, &unlogged))
+        {
+            ngx_http_mfa_log_repeated(r->connection->log, NGX_LOG_ERR,
+                                      err.msg, unlogged);
         }
+
+        ngx_http_mfa_lookup_users(r, mlcf, &in);
     }
 
     ngx_http_mfa_lookup_decide(r, ctx, &in);
@@ -702,12 +714,7 @@ ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,
     mfa_gate_spec_t *spec)
 {
     ngx_memzero(spec, sizeof(mfa_gate_spec_t));
-    spec->hash_format = (mlcf->session_format == NGX_HTTP_MFA_FORMAT_HASH);
-
-    if (mlcf->session_format >= NGX_HTTP_MFA_FORMAT_PHP) {
-        spec->php_format = 1;
-        spec->php_handler = mlcf->session_format - NGX_HTTP_MFA_FORMAT_PHP;
-    }
+    spec->format = mlcf->session_format;
     spec->paths[MFA_PATH_USER].data = (char *) mlcf->session_user.data;
     spec->paths[MFA_PATH_USER].len = mlcf->session_user.len;
     spec->paths[MFA_PATH_COMPANY].data = (char *) mlcf->session_company.data;
@@ -743,8 +750,11 @@ ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
                                                        : NGX_LOG_ERR;
 
     if (!in->lookup_failed) {
-        ngx_log_error(level, r->connection->log, 0, "mfa: %s",
-                      ctx->decision.reason);
+        if (ngx_http_mfa_log_due_text(ctx->decision.reason, &unlogged)) {
+            ngx_http_mfa_log_repeated(r->connection->log, level,
+                                      ctx->decision.reason, unlogged);
+        }
+
         return;
     }
 
@@ -762,6 +772,39 @@ ngx_http_mfa_lookup_decide(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
                       "mfa: %s (and for %ui more requests since the last "
                       "such line)", ctx->decision.reason, unlogged);
     }
+}
+
+
+/*
+ * A wrong "mfa_session_user" finds no user in any session, and every
+ * request goes through as anonymous: when this worker has read many
+ * visitors' records and never a user, it says so, once.
+ */
+
+static void
+ngx_http_mfa_lookup_users(ngx_http_request_t *r,
+    ngx_http_mfa_loc_conf_t *mlcf, mfa_gate_input_t *in)
+{
+    static ngx_uint_t  visitors, users, warned;
+
+    if (in->session == MFA_RECORD_OK) {
+        users = 1;
+        return;
+    }
+
+    if (!in->visitor || users || warned
+        || ++visitors < NGX_HTTP_MFA_VISITORS_WARN)
+    {
+        return;
+    }
+
+    warned = 1;
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "mfa: %ui session records read by this worker, and none "
+                  "has a user at \"%V\" (\"mfa_session_user\"): if users "
+                  "are logged in, the path is wrong, and each of them goes "
+                  "through as anonymous", visitors, &mlcf->session_user);
 }
 
 

@@ -4,6 +4,8 @@
  * map and if.
  *
  *   $mfa_session_id   the session id read and checked (empty: none)
+ *   $mfa_session_id_sha256
+ *                     its SHA-256 in hex (Rack's private session ids)
  *   $mfa_status       the gate's decision: verified, not_required,
  *                     anonymous, unchecked, challenge, enroll, deny or
  *                     unavailable; empty where the gate did not decide
@@ -23,6 +25,9 @@
 #define NGX_HTTP_MFA_VAR_USER     1
 #define NGX_HTTP_MFA_VAR_COMPANY  2
 
+#define NGX_HTTP_MFA_VAR_ID       0
+#define NGX_HTTP_MFA_VAR_ID_HASH  1
+
 
 static ngx_int_t ngx_http_mfa_session_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -35,7 +40,11 @@ static void ngx_http_mfa_variable_set(ngx_http_variable_value_t *v,
 static ngx_http_variable_t  ngx_http_mfa_variables[] = {
 
     { ngx_string("mfa_session_id"), NULL, ngx_http_mfa_session_id_variable,
-      0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+      NGX_HTTP_MFA_VAR_ID, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("mfa_session_id_sha256"), NULL,
+      ngx_http_mfa_session_id_variable, NGX_HTTP_MFA_VAR_ID_HASH,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("mfa_status"), NULL, ngx_http_mfa_decision_variable,
       NGX_HTTP_MFA_VAR_STATUS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
@@ -86,12 +95,16 @@ ngx_http_mfa_variable_set(ngx_http_variable_value_t *v, u_char *data,
 }
 
 
-/* $mfa_session_id: the checked id, empty without a session */
+/*
+ * $mfa_session_id: the checked id, empty without a session;
+ * $mfa_session_id_sha256: its SHA-256 in hex, empty without one
+ */
 
 static ngx_int_t
 ngx_http_mfa_session_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    u_char                   *hex;
     ngx_str_t                 id;
     mfa_cookie_t             *cookie;
     ngx_http_mfa_ctx_t       *ctx;
@@ -111,7 +124,23 @@ ngx_http_mfa_session_id_variable(ngx_http_request_t *r,
         }
     }
 
-    ngx_http_mfa_variable_set(v, id.data, id.len);
+    if (data == NGX_HTTP_MFA_VAR_ID || id.len == 0) {
+        ngx_http_mfa_variable_set(v, id.data, id.len);
+        return NGX_OK;
+    }
+
+    hex = ngx_pnalloc(r->pool, MFA_SHA256_HEX_LEN + 1);
+    if (hex == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (mfa_sha256_hex(id.data, id.len, (char *) hex) != MFA_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mfa: SHA-256 of the session id failed");
+        return NGX_ERROR;
+    }
+
+    ngx_http_mfa_variable_set(v, hex, MFA_SHA256_HEX_LEN);
 
     return NGX_OK;
 }
