@@ -1,10 +1,10 @@
 # Session binding end to end, with the real frameworks behind the gate
-# (t/apps/: express, fastify, koa, flask, django, php).  bob works at
+# (t/apps/: express, fastify, koa, flask, django, php, rack).  bob works at
 # Acme, which requires 2FA, and has not enrolled: he logs in with his
 # password only, then sends his session cookie in every spelling of
 # t/lib/SpellingTest.pm.  The app must never answer as bob.  Once his
 # session is verified, the spellings his framework reads reach the app as
-# his session, the others as no session.
+# his session, the others as no session; logged out, he is no one.
 
 use strict;
 use warnings;
@@ -38,7 +38,7 @@ for my $stack (AppsTest::stacks()) {
                                                      : ()),
                                    ($stack eq 'flask' ? (signer => 1) : ()));
     my $name = AppsTest::cookie_name($stack);
-    my $prefix = AppsTest::redis_key($stack, '');
+    my $key = AppsTest::session_key_conf($stack);
     my $secrets = !$SIGNED{$stack} ? ''
         : "secret_file=$new" . ($ROTATES{$stack} ? " secret_file=$old" : '');
     my $pass = $stack eq 'php' ? AppsTest::php_fastcgi($t)
@@ -49,7 +49,7 @@ for my $stack (AppsTest::stacks()) {
         listen 127.0.0.1:%%PORT_GATE_\U$stack\E%%;
 
         mfa_session_cookie   $name $stack $secrets;
-        mfa_session_key      $prefix\$mfa_session_id;
+        mfa_session_key      $key;
         mfa_session_format   @{[ AppsTest::session_format($stack) ]};
         mfa_session_user     user.id;
         mfa_session_company  company_id;
@@ -184,6 +184,18 @@ for my $stack (AppsTest::stacks()) {
            "$stack verified $kind: "
            . (SpellingTest::reads($stack, $kind) ? 'bob' : 'no session'));
     }
+
+    # bob logs out through the gate: his cookie names no one any more
+
+    my $canon = join '; ', SpellingTest::canonical(
+        $stack, $name, $id, $SIGNED{$stack} ? $NEW : undef);
+    my $out = AppsTest::call($t, $gate, POST => '/logout', cookie => $canon,
+                             headers => \%API);
+    is($out->status, 200, "$stack: bob logs out through the gate");
+
+    my ($status, $j) = whoami($gate, [$canon]);
+    is($status, 200, "$stack, logged out: through");
+    ok(exists $j->{user} && !defined $j->{user}, "$stack, logged out: no one");
 }
 
 $t->done_testing();

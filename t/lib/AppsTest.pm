@@ -16,7 +16,8 @@ package AppsTest;
 #   AppsTest::session_format('php');                      # 'php'
 #   AppsTest::stop_app($t, 'express');                    # or at the end
 #
-# Stacks (see t/apps/README): express, fastify, koa, flask, django, php.
+# Stacks (see t/apps/README): express, fastify, koa, flask, django, php,
+# rack.
 # An app listens on $t->port("app_<stack>") and uses redis-server on
 # $t->redis_port (start_redis first).  php is php-fpm: start_app returns
 # its FastCGI port, and nginx reaches it with php_fastcgi($t) in a
@@ -28,17 +29,20 @@ package AppsTest;
 #
 # Environment: TEST_NODE_BINARY (node), TEST_PYTHON_BINARY
 # (/usr/bin/python3: Debian's, which has flask and django),
-# TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2).
+# TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2), TEST_RUBY_BINARY
+# (/usr/bin/ruby: Debian's, with rack, redis-rack and webrick).
 
 use strict;
 use warnings;
 
 use Carp qw(croak);
 use Cwd qw(abs_path);
-use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha256_base64);
+use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha256_base64
+                   sha256_hex);
 use File::Basename qw(dirname);
 use File::Spec;
 use IO::Socket::INET;
+use IPC::Open2 qw(open2);
 use JSON::PP ();
 use POSIX qw(:sys_wait_h _exit);
 use Scalar::Util qw(weaken);
@@ -56,11 +60,12 @@ my %COOKIE = (
     flask   => 'session',
     django  => 'sessionid',
     php     => 'PHPSESSID',
+    rack    => 'rack.session',
 );
 
 my @GUARDS;     # one per MfaTest object that started an app (weak)
 
-sub stacks { return qw(express fastify koa flask django php) }
+sub stacks { return qw(express fastify koa flask django php rack) }
 
 sub cookie_name {
     my ($stack) = @_;
@@ -91,7 +96,7 @@ sub _guard {
 }
 
 sub _command {
-    my ($t, $stack, $port) = @_;
+    my ($t, $stack, $port, %opt) = @_;
 
     my $node = $ENV{TEST_NODE_BINARY} // 'node';
     my $python = $ENV{TEST_PYTHON_BINARY} // '/usr/bin/python3';
@@ -104,12 +109,15 @@ sub _command {
     }
 
     return ($python, "$APPS/$stack/app.py") if $stack =~ /^(?:flask|django)$/;
+    return ($ENV{TEST_RUBY_BINARY} // '/usr/bin/ruby', "$APPS/rack/app.rb")
+        if $stack eq 'rack';
 
     # php-fpm in the foreground, as root (-R), without the machine's
     # php.ini (-n): only Debian's igbinary and redis extensions (redis.so
     # needs igbinary's symbols), the rest in a pool written here
     my $dir = $t->testdir();
     my $redis = $t->redis_port();
+    my $handler = $opt{php_handler} // 'php';
 
     $t->write_file('php-fpm.conf', <<"EOF");
 [global]
@@ -129,6 +137,7 @@ env[REDIS_PORT] = $redis
 php_admin_value[session.save_handler] = redis
 php_admin_value[session.save_path] = "tcp://127.0.0.1:$redis"
 php_admin_flag[session.use_strict_mode] = on
+php_admin_value[session.serialize_handler] = $handler
 php_admin_flag[display_errors] = off
 php_admin_flag[log_errors] = on
 EOF
@@ -143,7 +152,8 @@ EOF
 # accepts connections; dies with the app's log if it does not.
 # secret: SECRET_FILE (a path, or a name in the test directory);
 # secret_old: SECRET_FILE_OLD (express, fastify, koa: an older secret that
-# still verifies); signer: FLASK_SIGNER=1 (flask)
+# still verifies); signer: FLASK_SIGNER=1 (flask); php_handler: PHP's
+# session.serialize_handler (php, the default; php_serialize; php_binary)
 sub start_app {
     my ($t, $stack, %opt) = @_;
 
@@ -162,7 +172,7 @@ sub start_app {
         if defined $opt{secret_old};
     $env{FLASK_SIGNER} = '1' if $opt{signer};
 
-    my @cmd = _command($t, $stack, $port);
+    my @cmd = _command($t, $stack, $port, %opt);
 
     my $pid = fork();
     die "fork: $!\n" unless defined $pid;
@@ -378,21 +388,59 @@ sub redis_key {
         flask   => "session:$id",
         django  => ":1:django.contrib.sessions.cache$id",
         php     => "PHPREDIS_SESSION:$id",
+        rack    => 'rack:session:2::' . sha256_hex($id),
     }->{$stack} // croak "unknown stack \"$stack\"";
 }
 
-# the "mfa_session_format" of a stack's records
-sub session_format { return $_[0] eq 'php' ? 'php' : 'json' }
+# the "mfa_session_key" of a stack: its key made of the checked id
+sub session_key_conf {
+    my ($stack) = @_;
+    return 'rack:session:2::$mfa_session_id_sha256' if $stack eq 'rack';
+    return redis_key($stack, '') . '$mfa_session_id';
+}
 
-# a session's record, decoded (JSON, or PHP's "php" session format); undef
-# if there is none or it cannot be decoded
+# the "mfa_session_format" of a stack's records, as the framework writes
+# them by default
+sub session_format {
+    my ($stack) = @_;
+    return { php => 'php', flask => 'pickle', django => 'pickle',
+             rack => 'marshal' }->{$stack} // 'json';
+}
+
+# a session's record, decoded (JSON, PHP's "php" session format, or a
+# pickle read by Python itself); undef if there is none or it cannot be
+# decoded
 sub record {
     my ($t, $stack, $id) = @_;
 
     my $v = $t->redis('GET', redis_key($stack, $id));
     return undef unless defined $v && !ref $v;
     return php_decode($v) if $stack eq 'php';
+    $v = to_json(session_format($stack), $v)
+        if session_format($stack) =~ /^(?:pickle|marshal)$/;
+    return undef unless defined $v;
     return eval { JSON::PP->new->decode($v) };
+}
+
+# a pickle or a Marshal dump (our own apps' records) as JSON, by Python's
+# or Ruby's own reader
+sub to_json {
+    my ($format, $bytes) = @_;
+
+    my @cmd = $format eq 'pickle'
+        ? ($ENV{TEST_PYTHON_BINARY} // '/usr/bin/python3', '-c',
+           'import json, pickle, sys; '
+           . 'json.dump(pickle.loads(sys.stdin.buffer.read()), sys.stdout)')
+        : ($ENV{TEST_RUBY_BINARY} // '/usr/bin/ruby', '-rjson', '-e',
+           'print Marshal.load(STDIN.binmode.read).to_json');
+
+    my $pid = open2(my $out, my $in, @cmd);
+    binmode $in;
+    print {$in} $bytes;
+    close $in;
+    my $json = do { local $/; <$out> };
+    waitpid($pid, 0);
+    return $? == 0 ? $json : undef;
 }
 
 # PHP's "php" session format (name|serialize()d value...), for the

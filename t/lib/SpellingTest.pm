@@ -15,7 +15,7 @@ package SpellingTest;
 #   SpellingTest::session_pairs('express', 'sid', @cookie_headers);
 #
 # Flavours: express, fastify, koa, flask (signed when a secret is given),
-# django, php, plain.  t/apps_direct.t checks the framework facts that
+# django, php, rack, plain.  t/apps_direct.t checks the framework facts that
 # %READS encodes against the real frameworks.
 
 use strict;
@@ -143,6 +143,8 @@ my %READS = (
                    dup_forged_before two_headers)],
     php     => [qw(canonical sp_before_name tab_before_name id_encoded
                    dup_forged_after two_headers two_headers_forged_second)],
+    rack    => [qw(canonical sp_before_name id_encoded dup_forged_after
+                   two_headers two_headers_forged_second)],
     plain   => [qw(canonical quoted ws_after_eq ws_trailing sp_before_eq
                    tab_before_eq sp_before_name tab_before_name
                    dup_forged_after two_headers two_headers_forged_second)],

@@ -1,9 +1,9 @@
 """Django 3.2 in one file, no database: the cache session engine on
-django-redis with its JSON serializer.
+django-redis with its default serializer (pickle, highest protocol).
 
 Cookie "sessionid" = <32 chars [a-z0-9]>, not signed; the record is the
-JSON string at ":1:django.contrib.sessions.cache<sessionid>" (django-redis
-key ":<version>:<key>", empty KEY_PREFIX).  Served by runserver's threaded
+pickled session dict at ":1:django.contrib.sessions.cache<sessionid>"
+(django-redis key ":<version>:<key>", empty KEY_PREFIX).  Served by runserver's threaded
 WSGI server (django.core.servers.basehttp.run), without autoreload.
 """
 
@@ -26,13 +26,14 @@ settings.configure(
     DATABASES={},
     # only sessions: no CsrfViewMiddleware, so CSRF is off for every view
     MIDDLEWARE=['django.contrib.sessions.middleware.SessionMiddleware'],
-    SESSION_ENGINE='django.contrib.sessions.backends.cache',
+    # DJANGO_SESSIONS=signed: Django's signed encoding in Redis
+    # (signed_store.py, as django-redis-sessions keeps it)
+    SESSION_ENGINE=('signed_store'
+                    if os.environ.get('DJANGO_SESSIONS') == 'signed'
+                    else 'django.contrib.sessions.backends.cache'),
     CACHES={'default': {
         'BACKEND': 'django_redis.cache.RedisCache',
         'LOCATION': 'redis://127.0.0.1:%s/0' % os.environ['REDIS_PORT'],
-        'OPTIONS': {
-            'SERIALIZER': 'django_redis.serializers.json.JSONSerializer',
-        },
     }},
 )
 

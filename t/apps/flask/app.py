@@ -1,12 +1,13 @@
-"""Flask 2.2 + Flask-Session 0.3.2 (RedisSessionInterface), JSON records.
+"""Flask 2.2 + Flask-Session 0.3.2 (RedisSessionInterface), pickled records.
 
 Cookie "session" = <uuid>, or with FLASK_SIGNER=1 (SESSION_USE_SIGNER)
 <uuid> + "." + itsdangerous signature (salt "flask-session", key derivation
-"hmac", SHA-1, base64url unpadded); the record is the JSON string at
-"session:<uuid>".  Served by werkzeug's threaded server.
+"hmac", SHA-1, base64url unpadded); the record is
+pickle.dumps(dict(session)) (Flask-Session's default serializer, Python's
+default protocol) at "session:<uuid>".  Served by werkzeug's threaded
+server.
 """
 
-import json
 import os
 import sys
 
@@ -29,8 +30,6 @@ app.config.update(
 if app.config['SESSION_USE_SIGNER'] and not app.secret_key:
     raise SystemExit('flask: FLASK_SIGNER=1 needs SECRET_FILE')
 Session(app)
-# JSON records instead of pickle: json.dumps(dict(session)) / json.loads
-app.session_interface.serializer = json
 
 
 @app.post('/login')
