@@ -14,6 +14,8 @@
 #   make demo       Redis, a sample dashboard and nginx with the module
 #   make screenshots  the browser tests, refreshing docs/screenshots/
 #   make bench      the benchmark (bench/run; BENCH_ARGS=--quick for short)
+#   make bench-formats  instructions to read a 2 KB session record in each
+#                   format (bench/formats)
 #   make lua        the C headers of the Redis scripts (src/lua/*.lua)
 #   make check-lua  luacheck on the scripts; their headers are current
 #   make compile-db build/compile_commands.json (clangd, clang-tidy)
@@ -69,8 +71,8 @@ ASAN_BUILD   := build/asan
 ASAN_LIB     := $(shell gcc -print-file-name=libasan.so)
 
 .PHONY: all module mfactl deps test unit prove prove-h2 test-asan browser \
-        screenshots fuzz fuzz-build demo bench lua check-lua compile-db lint \
-        coverage clean
+        screenshots fuzz fuzz-build demo bench bench-formats lua check-lua \
+        compile-db lint coverage clean
 
 all: module mfactl
 
@@ -268,6 +270,9 @@ demo:
 
 bench: deps
 	bench/run $(BENCH_ARGS)
+
+bench-formats: deps
+	bench/formats
 
 clean:
 	rm -rf $(BUILD)

@@ -2083,9 +2083,15 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
 
-    /* a preset written here, then what the block inherits */
+    /*
+     * a preset written in the parent (the http block is never merged as
+     * a child: its own is applied here) or here, then what the block
+     * inherits
+     */
 
-    if (ngx_http_mfa_preset_apply(cf, conf) != NGX_OK) {
+    if (ngx_http_mfa_preset_apply(cf, prev) != NGX_OK
+        || ngx_http_mfa_preset_apply(cf, conf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 

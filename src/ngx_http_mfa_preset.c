@@ -102,7 +102,10 @@ ngx_http_mfa_session_preset(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* before the block inherits: what the block did not say, the preset says */
+/*
+ * Before the block inherits: what the block did not say, its preset says.
+ * Applied again, it changes nothing.
+ */
 
 ngx_int_t
 ngx_http_mfa_preset_apply(ngx_conf_t *cf, ngx_http_mfa_loc_conf_t *conf)

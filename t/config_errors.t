@@ -215,6 +215,8 @@ my @accepted = (
     [omit => [qw(session session_key session_user)],
      server => 'mfa_session_preset rails;'],
     [omit => [qw(session_user)], location => 'mfa_session_preset django;'],
+    [omit => [qw(session session_key session_user)],
+     http => 'mfa_session_preset django;'],
     [omit => [qw(session session_key)],
      server => "mfa_session_preset express; mfa_session_cookie connect.sid "
                . "express secret_file=$app_secret;"],
