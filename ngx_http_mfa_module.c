@@ -40,6 +40,8 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_mfa_handler(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_mfa_has_body(ngx_http_request_t *r);
+static void ngx_http_mfa_body_read(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_subrequest_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mfa_same_binding(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf,
@@ -510,6 +512,30 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
         ctx->conf = mlcf;
         ctx->uri_changes = r->uri_changes;
 
+        /*
+         * the gate decides on the session as it is once the request is
+         * whole: a body held back by the client would otherwise keep a
+         * decided request from the dashboard for as long as the client
+         * likes, while the session changes (a visitor's logged in, a
+         * company switched)
+         */
+
+        if (!ctx->body_read && r->request_body == NULL
+            && ngx_http_mfa_has_body(r))
+        {
+            ctx->body_read = 1;
+
+            rc = ngx_http_read_client_request_body(r,
+                                                   ngx_http_mfa_body_read);
+
+            if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+                return rc;
+            }
+
+            ngx_http_finalize_request(r, NGX_DONE);
+            return NGX_DONE;
+        }
+
         rc = ngx_http_mfa_lookup(r, ctx);
 
         if (rc == NGX_ERROR) {
@@ -537,6 +563,35 @@ ngx_http_mfa_handler(ngx_http_request_t *r)
                    ctx->decision.status ? ctx->decision.status : "");
 
     return ngx_http_mfa_respond(r, ctx);
+}
+
+
+/* a request body is coming: a length, chunks, or HTTP/2 DATA frames */
+
+static ngx_uint_t
+ngx_http_mfa_has_body(ngx_http_request_t *r)
+{
+#if (NGX_HTTP_V2)
+    if (r->stream) {
+        return !r->stream->in_closed;
+    }
+#endif
+
+    return r->headers_in.content_length_n > 0 || r->headers_in.chunked;
+}
+
+
+/* the body is read (kept for the upstream): the phases again, deciding */
+
+static void
+ngx_http_mfa_body_read(ngx_http_request_t *r)
+{
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: request body read, deciding");
+
+    r->preserve_body = 1;
+    r->write_event_handler = ngx_http_core_run_phases;
+    ngx_http_core_run_phases(r);
 }
 
 

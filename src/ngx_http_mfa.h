@@ -127,6 +127,8 @@ typedef struct {
     unsigned                     headers_set:1;
     unsigned                     counted:1;
     unsigned                     sid_set:1;
+    /* the request body is read before the gate decides */
+    unsigned                     body_read:1;
     /* a lookup for the pages: every fact is read in Redis */
     unsigned                     no_cache:1;
 } ngx_http_mfa_ctx_t;
