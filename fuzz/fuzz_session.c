@@ -179,7 +179,7 @@ fuzz_ref_lookup(json_t *root, const char *path, size_t len,
     fuzz_ref_value_t *value)
 {
     int              n, i;
-    size_t           k;
+    size_t           k, index;
     json_t          *v;
     fuzz_ref_name_t  names[MFA_SESSION_VALUE_MAX];
 
@@ -196,10 +196,14 @@ fuzz_ref_lookup(json_t *root, const char *path, size_t len,
             v = json_object_getn(v, names[i].data, names[i].len);
 
         } else if (json_is_array(v)) {
+            index = 0;
+
             for (k = 0; k < names[i].len; k++) {
                 if (names[i].data[k] < '0' || names[i].data[k] > '9') {
                     break;
                 }
+
+                index = index * 10 + (size_t) (names[i].data[k] - '0');
             }
 
             /* an index has 1 to 9 digits: no array is longer; a name
@@ -210,8 +214,7 @@ fuzz_ref_lookup(json_t *root, const char *path, size_t len,
                 return;
             }
 
-            v = json_array_get(v, (size_t) strtoull(names[i].data, NULL,
-                                                    10));
+            v = json_array_get(v, index);
 
         } else {
             /* a scalar where the path goes on: another shape */

@@ -178,7 +178,8 @@ test_flavours(void **state)
     int  i;
 
     static const char  *names[] = {
-        "plain", "express", "fastify", "koa", "flask", "django", "php"
+        "plain", "express", "fastify", "koa", "flask", "django", "php",
+        "rack"
     };
 
     for (i = 0; i < (int) mfa_test_nelts(names); i++) {
@@ -198,6 +199,7 @@ test_flavours(void **state)
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_DJANGO));
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_PHP));
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_PLAIN));
+    assert_false(mfa_cookie_can_sign(MFA_COOKIE_RACK));
 
     assert_true(mfa_cookie_name_valid("sid", 3));
     assert_true(mfa_cookie_name_valid("koa.sess", 8));
@@ -490,6 +492,36 @@ test_php(void **state)
 }
 
 
+/* checked against Rack 2.2.22's parse_cookies_header() and the app */
+
+static void
+test_rack(void **state)
+{
+    mfa_cookie_spec_t  s;
+
+    s = spec(MFA_COOKIE_RACK, "rack.session", NULL, NULL);
+
+    assert_id(&s, "rack.session=abc123", "abc123");
+    assert_id(&s, "a=1;   rack.session=abc123", "abc123");
+    assert_id(&s, "rack.session=%61bc", "abc");
+    assert_id(&s, "rack.session=first; rack.session=second", "first");
+    /* a "%" that is no escape: Rack keeps the value as it is */
+    assert_id(&s, "rack.session=ab%zz", "ab%zz");
+    /* "+" is a space, which no id holds: no session */
+    assert_rc(&s, "rack.session=ab+c", MFA_ERROR);
+    /* quotes stay; the name is not trimmed of tabs, nor decoded */
+    assert_rc(&s, "rack.session=\"abc\"", MFA_ERROR);
+    assert_rc(&s, "\track.session=abc", MFA_NOT_FOUND);
+    assert_rc(&s, "rack.session =abc", MFA_NOT_FOUND);
+    assert_rc(&s, "rack%2Esession=abc", MFA_NOT_FOUND);
+    /* the first, even without a value, is the one */
+    assert_rc(&s, "rack.session; rack.session=abc", MFA_ERROR);
+
+    assert_written(&s, "rack.session=%61bc; Rack.Session=x; rack.session=y",
+                   1, "rack.session=abc");
+}
+
+
 static void
 test_plain(void **state)
 {
@@ -579,6 +611,7 @@ main(void)
         cmocka_unit_test(test_flask),
         cmocka_unit_test(test_django),
         cmocka_unit_test(test_php),
+        cmocka_unit_test(test_rack),
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_spelling),
     };
