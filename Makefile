@@ -58,6 +58,10 @@ UNIT_CORE    := $(BUILD)/unit/libmfacore.a
 
 FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+# the core built once for every target, with the fuzzer's coverage
+FUZZ_FLAGS   := -g -O1 -Isrc -Ifuzz
+FUZZ_OBJS    := $(patsubst src/%.c,$(BUILD)/fuzz/core/%.o,$(CORE_SRCS))
+FUZZ_CORE    := $(BUILD)/fuzz/libmfacore.a
 FUZZ_SECONDS ?= 5
 
 # Debian's hardening flags, as its own nginx module packages use them
@@ -176,12 +180,21 @@ screenshots:
 
 # hiredis: fuzz_resp's and fuzz_reply's reference (fuzz_reply includes
 # the glue's reply objects, which need only hiredis)
+$(BUILD)/fuzz/core/%.o: src/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	    -c -o $@ $<
+
+$(FUZZ_CORE): $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h lua-free-tests/markup_check.h \
-                 $(CORE_SRCS) $(CORE_HDRS) src/ngx_http_mfa_reply.c \
+                 $(FUZZ_CORE) src/ngx_http_mfa_reply.c \
                  src/ngx_http_mfa_reply.h
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ifuzz -o $@ $< \
-	    $(CORE_SRCS) $(LIBS_CORE) -lhiredis
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZ_CORE) $(LIBS_CORE) -lhiredis
 
 fuzz-build: $(FUZZ_BINS)
 
