@@ -293,6 +293,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       0,
       NULL },
 
+    { ngx_string("mfa_visitor_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mfa_loc_conf_t, visitor_cookie),
+      NULL },
+
     { ngx_string("mfa_session_max_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -761,6 +768,7 @@ ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
     }
 
     return a->session_max_size == b->session_max_size
+           && a->visitor_cookie == b->visitor_cookie
            && a->policy_scope == b->policy_scope
            && a->fail == b->fail
            && (a->company == NULL) == (b->company == NULL)
@@ -2112,6 +2120,7 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
      */
 
     conf->enable = NGX_CONF_UNSET;
+    conf->visitor_cookie = NGX_CONF_UNSET;
     conf->session_max_size = NGX_CONF_UNSET_SIZE;
     conf->policy_scope = NGX_CONF_UNSET_UINT;
     conf->fail = NGX_CONF_UNSET_UINT;
@@ -2172,6 +2181,7 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                                ? prev->session_format
                                : &ngx_http_mfa_format_json;
     }
+    ngx_conf_merge_value(conf->visitor_cookie, prev->visitor_cookie, 1);
     ngx_conf_merge_size_value(conf->session_max_size, prev->session_max_size,
                               64 * 1024);
 

@@ -143,6 +143,12 @@ test_decide_anonymous(void **state)
     in.visitor = 1;
     assert_decision(&in, MFA_GATE_THROUGH, "anonymous", 0);
     assert_true(decide(&in).session);
+
+    /* ... unless the location keeps visitors' cookies out */
+
+    in.visitor_bare = 1;
+    assert_decision(&in, MFA_GATE_THROUGH, "anonymous", 0);
+    assert_false(decide(&in).session);
 }
 
 

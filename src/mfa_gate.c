@@ -362,9 +362,10 @@ mfa_gate_decide(const mfa_gate_input_t *in, mfa_gate_decision_t *out)
     switch (in->session) {
 
     case MFA_RECORD_ABSENT:
-        /* a visitor's record is the dashboard's to use, no record is not */
+        /* a visitor's record is the dashboard's to use (unless this
+           location keeps it out), no record is not */
         out->status = "anonymous";
-        out->session = in->visitor;
+        out->session = in->visitor && !in->visitor_bare;
         return;
 
     case MFA_RECORD_INVALID:

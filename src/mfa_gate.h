@@ -64,6 +64,8 @@ typedef struct {
     unsigned      verified:1;       /* this session passed the challenge
                                        for the current enrolment */
     unsigned      required:1;       /* the policy in scope requires 2FA */
+    unsigned      visitor_bare:1;   /* "mfa_visitor_cookie off": a
+                                       visitor's cookie does not go up */
     unsigned      visitor:1;        /* the session record exists but
                                        names no user */
     mfa_record_e  session;          /* the dashboard's session record */

@@ -65,6 +65,8 @@ typedef struct {
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
     mfa_format_t               *session_format;
+    /* "mfa_visitor_cookie": a visitor's session cookie goes up */
+    ngx_flag_t                  visitor_cookie;
     /* "mfa_session_max_size" */
     size_t                      session_max_size;
     ngx_str_t                   session_user;

@@ -704,6 +704,7 @@ ngx_http_mfa_lookup_input(ngx_http_mfa_loc_conf_t *mlcf, mfa_gate_input_t *in)
     in->enabled = 1;
     in->has_session_id = 1;
     in->fail_open = (mlcf->fail == NGX_HTTP_MFA_FAIL_OPEN);
+    in->visitor_bare = !mlcf->visitor_cookie;
 }
 
 

@@ -18,7 +18,13 @@ use Time::HiRes qw(sleep);
 my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
-$t->run(gate_conf($t));
+$t->run(gate_conf($t, locations => <<'CONF'));
+        location /bare/ {
+            mfa on;
+            mfa_visitor_cookie off;
+            proxy_pass http://dashboard;
+        }
+CONF
 
 $t->redis('HSET', 'mfa:company:acme', 'require_2fa', '1');
 
@@ -46,6 +52,7 @@ sub held {
     return $answer =~ m{^HTTP/1\.1 (\d+)} ? $1 : 0;
 }
 
+my $r;
 my $form = "Content-Type: application/x-www-form-urlencoded\r\n"
            . "Accept: text/html\r\n";
 
@@ -77,11 +84,25 @@ $status = held('/echo', "Cookie: sid=v3\r\n$form" . "Content-Length: 9\r\n",
 is($status, 200, 'a visitor with a body: through');
 is($t->upstream_requests(), $before + 1, 'the dashboard got it');
 
+# "mfa_visitor_cookie off": a visitor's cookie stays out of the location,
+# so that no request decided as a visitor's can reach it as the session
+# of a login that lands meanwhile, held body or not
+
+$t->redis('SET', 'sess:v5', '{"visits":1}');
+$r = $t->http(GET => '/bare/page',
+              headers => { %NAV, Cookie => 'sid=v5; a=1' });
+is($r->status, 200, 'mfa_visitor_cookie off: a visitor, through');
+is(saw($r, 'Cookie'), 'a=1', 'without the session cookie');
+is(saw($r, 'X-MFA-Status'), 'anonymous', 'as anonymous');
+
+$r = $t->http(GET => '/page', headers => { %NAV, Cookie => 'sid=v5; a=1' });
+is(saw($r, 'Cookie'), 'sid=v5; a=1', 'elsewhere, with it (the default)');
+
 # a body larger than client_body_buffer_size (a temporary file): the
 # upstream still gets it whole
 session($t, 's4', 'carol', 'globex');
 my $big = 'x' x 300_000;
-my $r = $t->http(POST => '/upload', headers => { %NAV, Cookie => 'sid=s4',
+$r = $t->http(POST => '/upload', headers => { %NAV, Cookie => 'sid=s4',
                  'Content-Type' => 'application/octet-stream' }, body => $big);
 is($r->status, 200, 'a large body: through');
 is(length((MfaTest::echoed($r) // {})->{body} // ''), 300_000,
