@@ -226,6 +226,7 @@ my @accepted = (
                  . "salt=my.SessionStore secret_file=$app_secret "
                  . "secret_file=$old_secret;"],
     [location => 'mfa_session_format pickle;'],
+    [location => 'mfa_visitor_cookie off;'],
     [location => 'mfa_session_format marshal;'],
     [omit => ['session_company'], location => 'mfa_company $arg_company;'],
     [omit => ['session_company'], location => 'mfa_policy_scope any;'],
@@ -284,6 +285,8 @@ my @refused = (
     ['mfa_session_format django color=red',
      { location => 'mfa_session_format django color=red;' },
      qr/"mfa_session_format"/, qr/unknown parameter "color=red"/],
+    ['mfa_visitor_cookie maybe', { location => 'mfa_visitor_cookie maybe;' },
+     qr/"mfa_visitor_cookie"/, qr/"on" or "off"/],
     ['mfa_session_preset laravel',
      { server => 'mfa_session_preset laravel;' },
      qr/"mfa_session_preset"/, qr/unknown stack "laravel"/],
