@@ -266,23 +266,30 @@ mfa_hmac_sha1(const uint8_t *key, size_t key_len, const void *msg,
 }
 
 
+void
+mfa_hex(const uint8_t *in, size_t len, char *out)
+{
+    size_t  i;
+
+    static const char  hex[] = "0123456789abcdef";
+
+    for (i = 0; i < len; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 0x0f];
+    }
+}
+
+
 int
 mfa_sha256_hex(const void *data, size_t len, char *out)
 {
-    size_t         i;
     unsigned char  md[SHA256_DIGEST_LENGTH];
-
-    static const char  hex[] = "0123456789abcdef";
 
     if (EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) != 1) {
         return MFA_ERROR;
     }
 
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 0xf];
-    }
-
+    mfa_hex(md, SHA256_DIGEST_LENGTH, out);
     out[2 * SHA256_DIGEST_LENGTH] = '\0';
 
     return MFA_OK;
@@ -606,10 +613,8 @@ mfa_session_digest_init(const mfa_key_t *master)
 int
 mfa_session_digest(const char *id, size_t len, char *out)
 {
-    size_t   i, n;
+    size_t   n;
     uint8_t  md[MFA_HMAC_LEN];
-
-    static const char  hex[] = "0123456789abcdef";
 
     /* this runs for every gated request that asks Redis */
 
@@ -622,10 +627,7 @@ mfa_session_digest(const char *id, size_t len, char *out)
         return MFA_ERROR;
     }
 
-    for (i = 0; i < MFA_SESSION_DIGEST_LEN / 2; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 0x0f];
-    }
+    mfa_hex(md, MFA_SESSION_DIGEST_LEN / 2, out);
 
     return MFA_OK;
 }

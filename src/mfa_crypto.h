@@ -81,6 +81,9 @@ int mfa_key_derive(const mfa_key_t *master, const char *label,
 
 int mfa_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
     size_t msg_len, uint8_t *out);
+/* len bytes as 2 * len lower-case hex digits (no NUL) */
+void mfa_hex(const uint8_t *in, size_t len, char *out);
+
 /* for the keys of other software's sessions (Rack's private ids): the
    SHA-256 of data in lower-case hex, NUL-terminated; out needs
    MFA_SHA256_HEX_LEN + 1 bytes */

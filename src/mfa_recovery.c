@@ -173,16 +173,12 @@ mfa_recovery_set_new(unsigned key_id, mfa_recovery_set_t *set)
 size_t
 mfa_recovery_set_format(const mfa_recovery_set_t *set, char *out)
 {
-    size_t  i, n;
-
-    static const char  hex[] = "0123456789abcdef";
+    size_t  n;
 
     n = (size_t) snprintf(out, 5, "%u ", set->key_id);
 
-    for (i = 0; i < MFA_RECOVERY_SALT_LEN; i++) {
-        out[n++] = hex[set->salt[i] >> 4];
-        out[n++] = hex[set->salt[i] & 0xf];
-    }
+    mfa_hex(set->salt, MFA_RECOVERY_SALT_LEN, out + n);
+    n += 2 * MFA_RECOVERY_SALT_LEN;
 
     out[n] = '\0';
 
