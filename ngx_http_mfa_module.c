@@ -18,7 +18,6 @@
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_store.h"
-#include "mfa_django.h"
 #include "mfa_keys.h"
 #include "mfa_session.h"
 #include "mfa_totp.h"
@@ -74,7 +73,7 @@ static char *ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf,
     mfa_cookie_spec_t *spec, ngx_str_t *param);
 static char *ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file,
-    mfa_str_t *secret);
+    mfa_str_t *secrets, size_t *nsecrets, size_t max);
 static char *ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_session_format_param(ngx_conf_t *cf,
@@ -1452,32 +1451,22 @@ ngx_http_mfa_session_cookie_secret(ngx_conf_t *cf, mfa_cookie_spec_t *spec,
         return NGX_CONF_ERROR;
     }
 
-    if (spec->nsecrets == MFA_COOKIE_SECRETS_MAX) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_session_cookie\" takes at most %d "
-                           "\"secret_file=\"", MFA_COOKIE_SECRETS_MAX);
-        return NGX_CONF_ERROR;
-    }
-
     file.data = param->data + 12;
     file.len = param->len - 12;
 
-    if (ngx_http_mfa_conf_secret(cf, &file, &spec->secrets[spec->nsecrets])
-        != NGX_CONF_OK)
-    {
-        return NGX_CONF_ERROR;
-    }
-
-    spec->nsecrets++;
-
-    return NGX_CONF_OK;
+    return ngx_http_mfa_conf_secret(cf, &file, spec->secrets,
+                                    &spec->nsecrets, MFA_COOKIE_SECRETS_MAX);
 }
 
 
-/* a secret of the app's, from a file, kept where core dumps do not go */
+/*
+ * "secret_file=": one more of the app's secrets (secrets[*nsecrets], at
+ * most max), from a file, kept where core dumps do not go
+ */
 
 static char *
-ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file, mfa_str_t *secret)
+ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file,
+    mfa_str_t *secrets, size_t *nsecrets, size_t max)
 {
     u_char     *p;
     size_t      n;
@@ -1485,6 +1474,13 @@ ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file, mfa_str_t *secret)
     u_char      buf[NGX_HTTP_MFA_SECRET_MAX + 1];
 
     directive = &((ngx_str_t *) cf->args->elts)[0];
+
+    if (*nsecrets == max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" takes at most %uz \"secret_file=\"",
+                           directive, max);
+        return NGX_CONF_ERROR;
+    }
 
     if (ngx_http_mfa_read_secret(cf, file, buf, &n) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -1506,8 +1502,9 @@ ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file, mfa_str_t *secret)
     ngx_memcpy(p, buf, n);
     ngx_explicit_memzero(buf, sizeof(buf));
 
-    secret->data = (char *) p;
-    secret->len = n;
+    secrets[*nsecrets].data = (char *) p;
+    secrets[*nsecrets].len = n;
+    (*nsecrets)++;
 
     return NGX_CONF_OK;
 }
@@ -1541,9 +1538,7 @@ ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (format < 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"mfa_session_format\" has an unknown format "
-                           "\"%V\": json, hash, php, php_serialize, "
-                           "php_binary, pickle, marshal or django",
-                           &value[1]);
+                           "\"%V\": " MFA_FORMAT_NAMES, &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -1554,8 +1549,6 @@ ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     f->format = (mfa_format_e) format;
     f->inner = MFA_FORMAT_JSON;
-    f->salt.data = MFA_DJANGO_SALT;
-    f->salt.len = sizeof(MFA_DJANGO_SALT) - 1;
 
     for (i = 2; i < cf->args->nelts; i++) {
 
@@ -1583,19 +1576,17 @@ static char *
 ngx_http_mfa_session_format_param(ngx_conf_t *cf, mfa_format_t *f,
     ngx_str_t *param)
 {
+    int        inner;
     ngx_str_t  v;
 
     if (param->len > 11 && ngx_strncmp(param->data, "serializer=", 11) == 0) {
         v.data = param->data + 11;
         v.len = param->len - 11;
 
-        if (v.len == 4 && ngx_strncmp(v.data, "json", 4) == 0) {
-            f->inner = MFA_FORMAT_JSON;
-            return NGX_CONF_OK;
-        }
+        inner = mfa_format_serializer((char *) v.data, v.len);
 
-        if (v.len == 6 && ngx_strncmp(v.data, "pickle", 6) == 0) {
-            f->inner = MFA_FORMAT_PICKLE;
+        if (inner >= 0) {
+            f->inner = (mfa_format_e) inner;
             return NGX_CONF_OK;
         }
 
@@ -1614,24 +1605,11 @@ ngx_http_mfa_session_format_param(ngx_conf_t *cf, mfa_format_t *f,
 
     if (param->len > 12 && ngx_strncmp(param->data, "secret_file=", 12) == 0)
     {
-        if (f->nsecrets == MFA_RECORD_SECRETS_MAX) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"mfa_session_format\" takes at most %d "
-                               "\"secret_file=\"", MFA_RECORD_SECRETS_MAX);
-            return NGX_CONF_ERROR;
-        }
-
         v.data = param->data + 12;
         v.len = param->len - 12;
 
-        if (ngx_http_mfa_conf_secret(cf, &v, &f->secrets[f->nsecrets])
-            != NGX_CONF_OK)
-        {
-            return NGX_CONF_ERROR;
-        }
-
-        f->nsecrets++;
-        return NGX_CONF_OK;
+        return ngx_http_mfa_conf_secret(cf, &v, f->secrets, &f->nsecrets,
+                                        MFA_RECORD_SECRETS_MAX);
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -57,8 +57,6 @@ main(int argc, char **argv)
     memset(&fmt, 0, sizeof(fmt));
     fmt.format = (mfa_format_e) format;
     fmt.inner = MFA_FORMAT_JSON;
-    fmt.salt.data = "django.contrib.sessions.SessionStore";
-    fmt.salt.len = strlen(fmt.salt.data);
 
     if (argc == 5) {
         fmt.secrets[0].data = argv[4];

@@ -129,6 +129,18 @@ mfa_format_parse(const char *name, size_t len)
 }
 
 
+int
+mfa_format_serializer(const char *name, size_t len)
+{
+    int  format;
+
+    format = mfa_format_parse(name, len);
+
+    return (format == MFA_FORMAT_JSON || format == MFA_FORMAT_PICKLE)
+           ? format : -1;
+}
+
+
 const char *
 mfa_record_guess(const char *rec, size_t len, int *format)
 {

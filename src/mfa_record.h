@@ -36,8 +36,9 @@ typedef enum {
 typedef struct {
     mfa_format_e   format;
     /* django: what is inside the envelope (JSON or PICKLE), the salt of
-       the signature, and the secrets that may have signed it (none: the
-       signature is not checked) */
+       the signature (empty: Django's default, MFA_DJANGO_SALT), and the
+       secrets that may have signed it (none: the signature is not
+       checked) */
     mfa_format_e   inner;
     mfa_str_t      salt;
     size_t         nsecrets;
@@ -57,6 +58,13 @@ int mfa_record_read(const mfa_format_t *f, const char *rec, size_t len,
 /* the format's name as "mfa_session_format" takes it; -1: none */
 const char *mfa_format_name(mfa_format_e format);
 int mfa_format_parse(const char *name, size_t len);
+/* the names, for a message that lists them */
+#define MFA_FORMAT_NAMES  "json, hash, php, php_serialize, php_binary, " \
+                          "pickle, marshal or django"
+
+/* Django's serializer, "json" or "pickle": MFA_FORMAT_JSON or
+   MFA_FORMAT_PICKLE; -1: neither */
+int mfa_format_serializer(const char *name, size_t len);
 
 /*
  * What a record that another format does not read looks like: a format

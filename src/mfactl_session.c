@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "mfactl.h"
-#include "mfa_django.h"
 #include "mfa_gate.h"
 
 
@@ -115,25 +114,28 @@ static int
 mfactl_session_format(mfactl_t *ctl, mfa_format_t *f,
     char secrets[][MFACTL_SECRET_MAX + 1])
 {
-    int     format;
-    size_t  len;
+    int          format;
+    size_t       len;
+    const char  *name;
 
     memset(f, 0, sizeof(mfa_format_t));
 
-    format = mfa_format_parse(ctl->format ? ctl->format : "json",
-                              strlen(ctl->format ? ctl->format : "json"));
+    name = (ctl->format != NULL) ? ctl->format : "json";
+    format = mfa_format_parse(name, strlen(name));
 
     if (format < 0) {
-        mfactl_error("unknown --format \"%s\": json, hash, php, "
-                     "php_serialize, php_binary, pickle, marshal or django",
+        mfactl_error("unknown --format \"%s\": " MFA_FORMAT_NAMES,
                      ctl->format);
         return MFACTL_USAGE;
     }
 
     f->format = (mfa_format_e) format;
     f->inner = MFA_FORMAT_JSON;
-    f->salt.data = ctl->salt ? ctl->salt : MFA_DJANGO_SALT;
-    f->salt.len = strlen(f->salt.data);
+
+    if (ctl->salt != NULL) {
+        f->salt.data = ctl->salt;
+        f->salt.len = strlen(ctl->salt);
+    }
 
     if (f->format != MFA_FORMAT_DJANGO
         && (ctl->serializer || ctl->salt || ctl->nsecret_files))
@@ -144,14 +146,16 @@ mfactl_session_format(mfactl_t *ctl, mfa_format_t *f,
     }
 
     if (ctl->serializer != NULL) {
-        if (strcmp(ctl->serializer, "pickle") == 0) {
-            f->inner = MFA_FORMAT_PICKLE;
+        format = mfa_format_serializer(ctl->serializer,
+                                       strlen(ctl->serializer));
 
-        } else if (strcmp(ctl->serializer, "json") != 0) {
+        if (format < 0) {
             mfactl_error("unknown --serializer \"%s\": json or pickle",
                          ctl->serializer);
             return MFACTL_USAGE;
         }
+
+        f->inner = (mfa_format_e) format;
     }
 
     for (f->nsecrets = 0; f->nsecrets < (size_t) ctl->nsecret_files;

@@ -282,6 +282,14 @@ my @refused = (
     ['mfa_session_format django with an empty secret file',
      { location => "mfa_session_format django secret_file=$empty_secret;" },
      qr/"mfa_session_format"/, qr/empty/],
+    ['mfa_session_format django with five secret files',
+     { location => 'mfa_session_format django'
+                   . " secret_file=$app_secret" x 5 . ';' },
+     qr/"mfa_session_format"/, qr/takes at most 4 "secret_file="/],
+    ['mfa_session_cookie with nine secret files',
+     { set => { session => 'mfa_session_cookie sid express'
+                           . " secret_file=$app_secret" x 9 . ';' } },
+     qr/"mfa_session_cookie"/, qr/takes at most 8 "secret_file="/],
     ['mfa_session_format django color=red',
      { location => 'mfa_session_format django color=red;' },
      qr/"mfa_session_format"/, qr/unknown parameter "color=red"/],
