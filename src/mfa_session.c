@@ -101,11 +101,9 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
     size_t     i, at;
     mfa_str_t  field, rest;
 
-    for (i = 0; i < n; i++) {
-        values[i].found = 0;
-        values[i].boolean = 0;
-        values[i].len = 0;
+    mfa_session_values_reset(values, n);
 
+    for (i = 0; i < n; i++) {
         if (fields[i].data == NULL) {
             continue;
         }
