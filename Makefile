@@ -189,7 +189,8 @@ $(FUZZ_CORE): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h lua-free-tests/markup_check.h \
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h fuzz/fuzz_value.h \
+                 lua-free-tests/markup_check.h \
                  $(FUZZ_CORE) src/ngx_http_mfa_reply.c \
                  src/ngx_http_mfa_reply.h
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@
 
 #include "mfa_php.h"
 #include "fuzz.h"
+#include "fuzz_value.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -72,24 +73,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
 
-        FUZZ_CHECK(v[i].len < MFA_SESSION_VALUE_MAX);
-        FUZZ_CHECK(v[i].data[v[i].len] == '\0');
-
-        if (v[i].boolean) {
-            FUZZ_CHECK(strcmp(v[i].data, "true") == 0
-                       || strcmp(v[i].data, "false") == 0);
-
-        } else if (v[i].len > 0) {
-            FUZZ_CHECK(memmem(rec, len, v[i].data, v[i].len) != NULL
-                       || strspn(v[i].data, "-0123456789") == v[i].len);
-        }
+        fuzz_check_found(rec, len, &v[i]);
 
         /* the same path alone: the same value */
         rc1 = mfa_php_read(rec, len, h, &paths[i], 1, &one, &err1);
         FUZZ_CHECK(rc1 == MFA_OK);
-        FUZZ_CHECK(one.found && one.len == v[i].len
-                   && one.boolean == v[i].boolean
-                   && memcmp(one.data, v[i].data, one.len) == 0);
+        fuzz_check_same(&one, &v[i]);
     }
 
     free(rec);
