@@ -1395,7 +1395,7 @@ ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"mfa_session_cookie\" has an unknown "
                                "framework \"%V\": plain, express, fastify, "
-                               "koa, flask, django, php or rack", &value[2]);
+                               "koa, flask, django, php, rack or spring", &value[2]);
             return NGX_CONF_ERROR;
         }
 
@@ -1513,7 +1513,8 @@ ngx_http_mfa_conf_secret(ngx_conf_t *cf, ngx_str_t *file,
 /*
  * mfa_session_format FORMAT [serializer=json|pickle] [salt=SALT]
  * [secret_file=PATH ...]: the session record's format; the parameters are
- * those of Django's signed envelope.
+ * those of Django's signed envelope, and "hash serializer=json" a hash
+ * whose every field is JSON (Spring Session).
  */
 
 static char *
@@ -1552,10 +1553,19 @@ ngx_http_mfa_session_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     for (i = 2; i < cf->args->nelts; i++) {
 
+        if (f->format == MFA_FORMAT_HASH
+            && ngx_strcmp(value[i].data, "serializer=json") == 0)
+        {
+            f->json_fields = 1;
+            continue;
+        }
+
         if (f->format != MFA_FORMAT_DJANGO) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"mfa_session_format\" \"%V\" takes no "
-                               "parameter (\"%V\"): only \"django\" does",
+                               "parameter \"%V\": \"django\" takes "
+                               "serializer=, salt= and secret_file=, "
+                               "\"hash\" serializer=json",
                                &value[1], &value[i]);
             return NGX_CONF_ERROR;
         }

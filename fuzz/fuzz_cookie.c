@@ -42,13 +42,13 @@ static size_t fuzz_split(const char *in, size_t len, mfa_str_t *headers);
 
 static const char  *fuzz_names[] = {
     "sid", "sid", "sessionId", "koa.sess", "session", "sessionid",
-    "PHPSESS_ID", "rack.session"
+    "PHPSESS_ID", "rack.session", "SESSION"
 };
 
 /* the secrets of the unit tests' vectors, which the seeds use */
 static const char  *fuzz_secrets[] = {
     "", "keyboard cat", "a-secret-with-at-least-32-characters!!",
-    "koa-key-1", "flask-secret", "", "", ""
+    "koa-key-1", "flask-secret", "", "", "", ""
 };
 
 
@@ -175,7 +175,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     memset(&spec, 0, sizeof(spec));
-    spec.flavour = (mfa_cookie_flavour_e) ((data[0] & 0x7f) % 8);
+    spec.flavour = (mfa_cookie_flavour_e) ((data[0] & 0x7f)
+                                           % (sizeof(fuzz_names)
+                                              / sizeof(fuzz_names[0])));
     spec.name.data = fuzz_names[spec.flavour];
     spec.name.len = strlen(spec.name.data);
 

@@ -22,7 +22,9 @@
  *   mfa_session_hash_get() on a hash whose fields are the input split in
  *   two (at its first byte's value modulo its length), with the paths
  *   "f.x.y" (the first part, read as JSON), "f" (the second part, taken
- *   as it is) and "g" (a field the hash does not have).
+ *   as it is) and "g" (a field the hash does not have); and with
+ *   json_fields, the whole input as a field's JSON value against jansson's
+ *   reading of it as any value.
  *
  *   mfa_session_hash_field(), mfa_session_path_valid(),
  *   mfa_value_truthy() and mfa_id_valid() on the input, each against the
@@ -75,6 +77,7 @@ static void fuzz_check_value(const mfa_session_value_t *value, int no_nul);
 static void fuzz_json_get(const char *json, size_t len,
     const mfa_str_t *paths, size_t n, int check);
 static void fuzz_hash_get(const char *data, size_t size);
+static void fuzz_hash_json_field(const char *data, size_t size);
 static void fuzz_small(const char *s, size_t len);
 
 
@@ -399,7 +402,7 @@ fuzz_hash_get(const char *data, size_t size)
     memset(values, 0xa5, sizeof(values));
     err.msg[0] = '\0';
 
-    rc = mfa_session_hash_get(fields, paths, 3, values, &err);
+    rc = mfa_session_hash_get(fields, paths, 3, 0, values, &err);
     FUZZ_CHECK(rc == MFA_OK || rc == MFA_ERROR);
 
     rest.data = "x.y";
@@ -433,6 +436,65 @@ fuzz_hash_get(const char *data, size_t size)
     FUZZ_CHECK(memcmp(values[1].data, fields[1].data, fields[1].len) == 0);
 
     FUZZ_CHECK(values[2].found == 0);
+
+    fuzz_hash_json_field(data, size);
+}
+
+
+/*
+ * With json_fields, a path of a field alone reads the field's JSON value:
+ * the reference is jansson's reading of the whole text as any value, then
+ * the lookup of that value as the member "f" of an object.
+ */
+
+static void
+fuzz_hash_json_field(const char *data, size_t size)
+{
+    int                  rc;
+    json_t              *root, *obj;
+    mfa_err_t            err;
+    mfa_str_t            field, path;
+    json_error_t         jerr;
+    fuzz_ref_value_t     ref;
+    mfa_session_value_t  value;
+
+    field.data = data;
+    field.len = size;
+    path.data = "f";
+    path.len = 1;
+
+    memset(&value, 0xa5, sizeof(value));
+    err.msg[0] = '\0';
+
+    rc = mfa_session_hash_get(&field, &path, 1, 1, &value, &err);
+    FUZZ_CHECK(rc == MFA_OK || rc == MFA_ERROR);
+
+    ref.result = FUZZ_ERROR;
+    root = (memchr(data, '\0', size) != NULL) ? NULL
+           : json_loadb(data, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                        &jerr);
+
+    if (root != NULL) {
+        obj = json_object();
+        FUZZ_CHECK(obj != NULL && json_object_set_new(obj, "f", root) == 0);
+        fuzz_ref_lookup(obj, "f", 1, &ref);
+        json_decref(obj);
+    }
+
+    FUZZ_CHECK((rc == MFA_OK) == (ref.result != FUZZ_ERROR));
+
+    if (rc != MFA_OK) {
+        FUZZ_CHECK(err.msg[0] != '\0');
+        return;
+    }
+
+    fuzz_check_value(&value, 1);
+    FUZZ_CHECK(value.found == (ref.result == FUZZ_FOUND));
+
+    if (value.found) {
+        FUZZ_CHECK(value.len == ref.len);
+        FUZZ_CHECK(memcmp(value.data, ref.data, ref.len) == 0);
+    }
 }
 
 

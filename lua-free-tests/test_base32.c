@@ -455,6 +455,71 @@ test_base64url_rejects(void **state)
 }
 
 
+/* what java.util.Base64.getDecoder().decode() answered (OpenJDK 17): the
+   value, or NULL for an IllegalArgumentException */
+static const vector_t  java_vectors[] = {
+    { "abc", "YWJj" }, { "ab", "YWI" }, { "ab", "YWI=" }, { "a", "YQ" },
+    { "a", "YQ==" }, { "", "" },
+    /* the bits after the last byte do not count */
+    { "ab", "YWJ=" }, { "a", "YR" },
+    /* padding: complete, and nothing after it */
+    { NULL, "YQ=" }, { NULL, "YWJj=" }, { NULL, "YWJj==" },
+    { NULL, "YQ===" }, { NULL, "YWJjYQ==YQ==" }, { NULL, "=" },
+    { NULL, "==" }, { NULL, "====" },
+    /* the standard alphabet only, no white space */
+    { NULL, "YW-j" }, { NULL, "YW_j" }, { NULL, "YW Jj" },
+    { NULL, "YWJj\n" }, { NULL, "Y" },
+};
+
+
+static void
+test_base64_java(void **state)
+{
+    int      rc;
+    char     enc[mfa_base64_padded_len(64)];
+    size_t   i, n, len;
+    uint8_t  in[64], out[64];
+
+    for (i = 0; i < mfa_test_nelts(java_vectors); i++) {
+        n = 99;
+        rc = mfa_base64_java_decode(java_vectors[i].encoded,
+                                    strlen(java_vectors[i].encoded), out,
+                                    sizeof(out), &n);
+
+        if (java_vectors[i].plain == NULL) {
+            if (rc != MFA_ERROR) {
+                fail_msg("\"%s\" accepted", java_vectors[i].encoded);
+            }
+
+            continue;
+        }
+
+        assert_int_equal(rc, MFA_OK);
+        assert_int_equal(n, strlen(java_vectors[i].plain));
+        assert_memory_equal(out, java_vectors[i].plain, n);
+    }
+
+    /* what the encoder writes, the decoder reads back */
+
+    for (len = 0; len <= sizeof(in); len++) {
+        mfa_test_random(in, len);
+
+        n = mfa_base64_encode_padded(in, len, enc);
+        assert_int_equal(n, mfa_base64_padded_len(len));
+        assert_int_equal(n % 4, 0);
+
+        assert_int_equal(mfa_base64_java_decode(enc, n, out, len, &i),
+                         MFA_OK);
+        assert_int_equal(i, len);
+        assert_memory_equal(out, in, len);
+    }
+
+    n = mfa_base64_encode_padded((const uint8_t *) "\xfb\xff", 2, enc);
+    assert_int_equal(n, 4);
+    assert_memory_equal(enc, "+/8=", 4);
+}
+
+
 int
 main(void)
 {
@@ -471,6 +536,7 @@ main(void)
         cmocka_unit_test(test_base64url_alphabet),
         cmocka_unit_test(test_base64url_round_trip),
         cmocka_unit_test(test_base64url_rejects),
+        cmocka_unit_test(test_base64_java),
     };
 
     return cmocka_run_group_tests_name("base32", tests, NULL, NULL);

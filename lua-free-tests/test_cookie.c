@@ -179,7 +179,7 @@ test_flavours(void **state)
 
     static const char  *names[] = {
         "plain", "express", "fastify", "koa", "flask", "django", "php",
-        "rack"
+        "rack", "spring"
     };
 
     for (i = 0; i < (int) mfa_test_nelts(names); i++) {
@@ -200,6 +200,7 @@ test_flavours(void **state)
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_PHP));
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_PLAIN));
     assert_false(mfa_cookie_can_sign(MFA_COOKIE_RACK));
+    assert_false(mfa_cookie_can_sign(MFA_COOKIE_SPRING));
 
     assert_true(mfa_cookie_name_valid("sid", 3));
     assert_true(mfa_cookie_name_valid("koa.sess", 8));
@@ -494,6 +495,40 @@ test_php(void **state)
 
 /* checked against Rack 2.2.22's parse_cookies_header() and the app */
 
+/* Tomcat's cookie parser and java.util.Base64, as Spring Session reads
+   its SESSION cookie (t/apps_direct.t checks them on Tomcat itself) */
+
+static void
+test_spring(void **state)
+{
+    mfa_cookie_spec_t  s;
+
+    s = spec(MFA_COOKIE_SPRING, "SESSION", NULL, NULL);
+
+    /* "abc-1" */
+    assert_id(&s, "SESSION=YWJjLTE=", "abc-1");
+    assert_id(&s, "a=1; SESSION=\"YWJjLTE=\"", "abc-1");
+    assert_id(&s, " SESSION \t= YWJjLTE= ", "abc-1");
+    /* padding optional, and the bits after the last byte ignored */
+    assert_id(&s, "SESSION=YWJjLTE", "abc-1");
+    assert_id(&s, "SESSION=YWJjLTF", "abc-1");
+    assert_id(&s, "SESSION=YWJjLTE=; SESSION=ZGVm", "abc-1");
+
+    assert_rc(&s, "SESSION=YWJjLTE==", MFA_ERROR);
+    assert_rc(&s, "SESSION=YWJj%4CTE=", MFA_ERROR);
+    assert_rc(&s, "SESSION=YWJj LTE=", MFA_ERROR);
+    assert_rc(&s, "SESSION=YWJjLTE-", MFA_ERROR);
+    assert_rc(&s, "SESSION=", MFA_ERROR);
+    /* a byte that is no printable ASCII: "ab\x01" */
+    assert_rc(&s, "SESSION=YWIB", MFA_ERROR);
+    assert_rc(&s, "session=YWJjLTE=", MFA_NOT_FOUND);
+
+    /* the app gets the id as Spring writes it, and no other spelling */
+    assert_written(&s, "SESSION=\"YWJjLTF\"; session=x; SESSION=ZGVm; b=2",
+                   1, "SESSION=YWJjLTE=; b=2");
+}
+
+
 static void
 test_rack(void **state)
 {
@@ -612,6 +647,7 @@ main(void)
         cmocka_unit_test(test_django),
         cmocka_unit_test(test_php),
         cmocka_unit_test(test_rack),
+        cmocka_unit_test(test_spring),
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_spelling),
     };

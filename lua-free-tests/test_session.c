@@ -303,7 +303,7 @@ test_hash_fields(void **state)
 
     memset(v, 0x5a, sizeof(v));
 
-    assert_int_equal(mfa_session_hash_get(fields, paths, 4, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 4, 0, v, &err),
                      MFA_OK);
     assert_true(v[0].found);
     assert_int_equal(v[0].len, 2);
@@ -318,14 +318,14 @@ test_hash_fields(void **state)
     /* a plain field is taken as it is, JSON or not */
     paths[0] = MFA_TEST_STR("raw");
     fields[0] = MFA_TEST_STR("{\"x\":1}");
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_OK);
     assert_string_equal(v[0].data, "{\"x\":1}");
 
     /* missing inside the JSON */
     paths[0] = MFA_TEST_STR("data.user");
     fields[0] = MFA_TEST_STR("{\"admin\":true}");
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_OK);
     assert_false(v[0].found);
 
@@ -333,7 +333,7 @@ test_hash_fields(void **state)
     paths[0] = MFA_TEST_STR("data.user");
     fields[0] = MFA_TEST_STR("{\"user\":");
     err.msg[0] = '\0';
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "JSON"));
 
@@ -342,12 +342,12 @@ test_hash_fields(void **state)
     paths[0] = MFA_TEST_STR("user_id");
     fields[0].data = big;
     fields[0].len = 255;
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_OK);
     assert_int_equal(v[0].len, 255);
     fields[0].len = 256;
     err.msg[0] = '\0';
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_ERROR);
     assert_true(mfa_test_contains(err.msg, "\"user_id\""));
 
@@ -367,9 +367,84 @@ test_hash_fields(void **state)
     /* a field whose name has a dot, then JSON in it */
     paths[0] = MFA_TEST_STR("[sessionAttr:ctx.v2].user[0]");
     fields[0] = MFA_TEST_STR("{\"user\":[\"bob\"]}");
-    assert_int_equal(mfa_session_hash_get(fields, paths, 1, v, &err),
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 0, v, &err),
                      MFA_OK);
     assert_true(v[0].found && strcmp(v[0].data, "bob") == 0);
+}
+
+
+/* a hash whose every field is JSON, as Spring Session's JSON serializer
+   writes it */
+
+static void
+test_hash_json_fields(void **state)
+{
+    size_t               i;
+    mfa_err_t            err;
+    mfa_str_t            fields[1], paths[1];
+    mfa_session_value_t  v[1];
+
+    static const struct {
+        const char  *field;
+        int          rc;
+        int          found;
+        const char  *value;
+    } cases[] = {
+        { "\"bob\"", MFA_OK, 1, "bob" },
+        { " \"b\\u006fb\" ", MFA_OK, 1, "bob" },
+        { "42", MFA_OK, 1, "42" },
+        { "true", MFA_OK, 1, "true" },
+        { "null", MFA_OK, 0, "" },
+        /* not a value a path may end at, or not JSON */
+        { "{\"id\":\"bob\"}", MFA_ERROR, 0, "not a string" },
+        { "[\"java.lang.Long\",42]", MFA_ERROR, 0, "not a string" },
+        { "bob", MFA_ERROR, 0, "not valid JSON" },
+        { "\"bob\" x", MFA_ERROR, 0, "not valid JSON" },
+        { "", MFA_ERROR, 0, "not valid JSON" },
+        /* JDK serialization, Spring Session's default */
+        { "\xac\xed\x00\x05t\x00\x03bob", MFA_ERROR, 0, "not valid JSON" },
+    };
+
+    paths[0] = MFA_TEST_STR("[sessionAttr:user]");
+
+    for (i = 0; i < mfa_test_nelts(cases); i++) {
+        fields[0].data = (char *) cases[i].field;
+        fields[0].len = (cases[i].field[0] == '\xac') ? 11
+                        : strlen(cases[i].field);
+        err.msg[0] = '\0';
+        memset(v, 0x5a, sizeof(v));
+
+        assert_int_equal(mfa_session_hash_get(fields, paths, 1, 1, v, &err),
+                         cases[i].rc);
+
+        if (cases[i].rc == MFA_ERROR) {
+            assert_true(mfa_test_contains(err.msg, cases[i].value));
+            continue;
+        }
+
+        assert_int_equal(v[0].found, cases[i].found);
+
+        if (cases[i].found) {
+            assert_string_equal(v[0].data, cases[i].value);
+        }
+    }
+
+    /* a path into the field's JSON, as without json_fields */
+    paths[0] = MFA_TEST_STR("[sessionAttr:SPRING_SECURITY_CONTEXT]"
+                            ".authentication.principal.username");
+    fields[0] = MFA_TEST_STR("{\"@class\":\"org.springframework.security.core"
+                             ".context.SecurityContextImpl\",\"authentication"
+                             "\":{\"principal\":{\"username\":\"bob\"}}}");
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 1, v, &err),
+                     MFA_OK);
+    assert_true(v[0].found && strcmp(v[0].data, "bob") == 0);
+
+    /* the error names the whole path */
+    paths[0] = MFA_TEST_STR("[sessionAttr:user]");
+    fields[0] = MFA_TEST_STR("{}");
+    assert_int_equal(mfa_session_hash_get(fields, paths, 1, 1, v, &err),
+                     MFA_ERROR);
+    assert_true(mfa_test_contains(err.msg, "[sessionAttr:user]"));
 }
 
 
@@ -632,6 +707,7 @@ main(void)
         cmocka_unit_test(test_json_value_length),
         cmocka_unit_test(test_json_several_paths),
         cmocka_unit_test(test_hash_fields),
+        cmocka_unit_test(test_hash_json_fields),
         cmocka_unit_test(test_path_valid),
         cmocka_unit_test(test_value_truthy),
         cmocka_unit_test(test_id_valid),

@@ -1,7 +1,8 @@
 
 /*
- * Base64url without padding, and the standard alphabet's encoding without
- * padding that Node.js cookie signatures use.
+ * Base64url without padding, the standard alphabet's encoding without
+ * padding that Node.js cookie signatures use, and standard base64 as Java
+ * reads and writes it (Spring Session's cookie).
  */
 
 
@@ -62,9 +63,29 @@ mfa_base64_encode_with(const char *alphabet, const uint8_t *in, size_t len,
 }
 
 
-int
-mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
-    size_t out_size, size_t *out_len)
+size_t
+mfa_base64_encode_padded(const uint8_t *in, size_t len, char *out)
+{
+    size_t  n;
+
+    n = mfa_base64_encode_with(mfa_b64_alphabet, in, len, out);
+
+    while (n % 4 != 0) {
+        out[n++] = '=';
+    }
+
+    return n;
+}
+
+
+/*
+ * The characters of an alphabet, no padding; *loose: whether the bits
+ * after the last byte are not all zero.
+ */
+
+static int
+mfa_base64_decode_with(const char *in, size_t len, int url, uint8_t *out,
+    size_t out_size, size_t *out_len, int *loose)
 {
     char      c;
     size_t    i, n;
@@ -91,10 +112,10 @@ mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
         } else if (c >= '0' && c <= '9') {
             v = (unsigned) (c - '0' + 52);
 
-        } else if (c == '-') {
+        } else if (c == (url ? '-' : '+')) {
             v = 62;
 
-        } else if (c == '_') {
+        } else if (c == (url ? '_' : '/')) {
             v = 63;
 
         } else {
@@ -114,13 +135,50 @@ mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
         }
     }
 
-    /* the bits left over must be zero: one text for one value */
-
-    if (bits > 0 && (buf & ((1u << bits) - 1)) != 0) {
-        return MFA_ERROR;
-    }
-
+    *loose = (bits > 0 && (buf & ((1u << bits) - 1)) != 0);
     *out_len = n;
 
     return MFA_OK;
+}
+
+
+int
+mfa_base64url_decode(const char *in, size_t len, uint8_t *out,
+    size_t out_size, size_t *out_len)
+{
+    int  rc, loose;
+
+    rc = mfa_base64_decode_with(in, len, 1, out, out_size, out_len, &loose);
+
+    /* the bits left over must be zero: one text for one value */
+
+    if (rc == MFA_OK && loose) {
+        return MFA_ERROR;
+    }
+
+    return rc;
+}
+
+
+int
+mfa_base64_java_decode(const char *in, size_t len, uint8_t *out,
+    size_t out_size, size_t *out_len)
+{
+    int     loose;
+    size_t  pad;
+
+    pad = 0;
+
+    while (pad < 2 && pad < len && in[len - 1 - pad] == '=') {
+        pad++;
+    }
+
+    /* "==" ends a unit of two characters, "=" one of three */
+
+    if (pad > 0 && (len % 4 != 0 || (len - pad) % 4 != 4 - pad)) {
+        return MFA_ERROR;
+    }
+
+    return mfa_base64_decode_with(in, len - pad, 0, out, out_size, out_len,
+                                  &loose);
 }

@@ -70,6 +70,9 @@ static int mfa_cookie_encoded(mfa_cookie_flavour_e flavour,
     const char *value, size_t len);
 static int mfa_cookie_id(const mfa_cookie_spec_t *spec, mfa_cookie_t *c,
     const char *id, size_t len, mfa_err_t *err);
+static int mfa_cookie_base64_id(const mfa_cookie_spec_t *spec,
+    mfa_cookie_t *c, size_t chunk, const char *value, size_t len,
+    mfa_err_t *err);
 static void mfa_cookie_keep(const mfa_cookie_spec_t *spec, mfa_cookie_t *c,
     size_t chunk, const char *value, size_t len);
 static int mfa_cookie_mentions(const mfa_cookie_spec_t *spec,
@@ -80,7 +83,7 @@ static size_t mfa_cookie_fold(const char *name, size_t len, char *out,
 
 static const char  *mfa_cookie_flavours[] = {
     "plain", "express", "fastify", "koa", "flask", "django", "php", "rack",
-    NULL
+    "spring", NULL
 };
 
 
@@ -307,6 +310,7 @@ mfa_cookie_split(mfa_cookie_flavour_e flavour, mfa_str_t chunk,
     case MFA_COOKIE_PLAIN:
     case MFA_COOKIE_EXPRESS:
     case MFA_COOKIE_FASTIFY:
+    case MFA_COOKIE_SPRING:
         raw->name = mfa_trim(raw->name, mfa_sp_htab);
         raw->value = mfa_trim(raw->value, mfa_sp_htab);
         break;
@@ -449,6 +453,7 @@ mfa_cookie_decode(mfa_cookie_flavour_e flavour, mfa_str_t v, char *out,
 
     case MFA_COOKIE_PLAIN:
     case MFA_COOKIE_EXPRESS:
+    case MFA_COOKIE_SPRING:
         /* one pair of double quotes around the value */
         if (v.len > 0 && v.data[0] == '"' && v.data[v.len - 1] == '"') {
             v.data++;
@@ -917,6 +922,44 @@ mfa_cookie_keep(const mfa_cookie_spec_t *spec, mfa_cookie_t *c, size_t chunk,
 }
 
 
+/*
+ * Spring Session's DefaultCookieSerializer: the id in base64, as
+ * java.util.Base64 reads it; the canonical value is the id encoded again,
+ * as Spring writes it.
+ */
+
+static int
+mfa_cookie_base64_id(const mfa_cookie_spec_t *spec, mfa_cookie_t *c,
+    size_t chunk, const char *value, size_t len, mfa_err_t *err)
+{
+    int      rc;
+    char     canonical[MFA_COOKIE_VALUE_MAX];
+    size_t   n;
+    uint8_t  id[MFA_COOKIE_VALUE_MAX / 4 * 3];
+
+    rc = mfa_base64_java_decode(value, len, id, sizeof(id), &n);
+
+    if (rc == MFA_TOO_LARGE) {
+        mfa_err_set(err, "the session cookie is too long");
+        return MFA_ERROR;
+    }
+
+    if (rc != MFA_OK) {
+        mfa_err_set(err, "the session cookie is not base64");
+        return MFA_ERROR;
+    }
+
+    if (mfa_cookie_id(spec, c, (const char *) id, n, err) != MFA_OK) {
+        return MFA_ERROR;
+    }
+
+    n = mfa_base64_encode_padded(id, n, canonical);
+    mfa_cookie_keep(spec, c, chunk, canonical, n);
+
+    return MFA_OK;
+}
+
+
 int
 mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
     size_t n, mfa_cookie_t *c, mfa_err_t *err)
@@ -975,6 +1018,10 @@ mfa_cookie_read(const mfa_cookie_spec_t *spec, const mfa_str_t *headers,
         c->sig_chunk = sig_chunk;
 
         return MFA_OK;
+    }
+
+    if (spec->flavour == MFA_COOKIE_SPRING) {
+        return mfa_cookie_base64_id(spec, c, chunk, value, len, err);
     }
 
     if (!signed_value) {

@@ -36,7 +36,8 @@ typedef enum {
     MFA_COOKIE_FLASK,
     MFA_COOKIE_DJANGO,
     MFA_COOKIE_PHP,
-    MFA_COOKIE_RACK
+    MFA_COOKIE_RACK,
+    MFA_COOKIE_SPRING
 } mfa_cookie_flavour_e;
 
 

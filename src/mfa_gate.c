@@ -123,7 +123,8 @@ mfa_gate_identify(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
     }
 
     if (spec->format->format == MFA_FORMAT_HASH) {
-        rc = mfa_session_hash_get(fields, paths, n, found, err);
+        rc = mfa_session_hash_get(fields, paths, n,
+                                  spec->format->json_fields, found, err);
 
     } else {
         rc = mfa_record_read(spec->format, st->record.data, st->record.len,
@@ -196,17 +197,21 @@ mfa_gate_unreadable(const mfa_gate_spec_t *spec, const mfa_gate_state_t *st,
         }
 
     } else {
-        /* a field holds JSON, or something else no format here reads */
+        /* a field that holds something else than JSON, which no format
+           here reads in a hash */
 
-        for (i = 0; i < n && like == NULL; i++) {
-            if (fields[i].data != NULL) {
-                like = mfa_record_guess(fields[i].data, fields[i].len,
-                                        &format);
+        for (i = 0; i < n; i++) {
+            if (fields[i].data == NULL) {
+                continue;
             }
-        }
 
-        if (format == MFA_FORMAT_JSON) {
-            return;
+            like = mfa_record_guess(fields[i].data, fields[i].len, &format);
+
+            if (like != NULL && format != MFA_FORMAT_JSON) {
+                break;
+            }
+
+            like = NULL;
         }
 
         format = -1;

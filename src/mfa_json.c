@@ -97,6 +97,8 @@ typedef struct {
 } mfa_json_want_t;
 
 
+static int mfa_json_run(const char *json, size_t len, const mfa_str_t *paths,
+    size_t n, int whole, mfa_session_value_t *values, mfa_err_t *err);
 static int mfa_json_value(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_object(mfa_json_t *j, const mfa_json_want_t *want);
 static int mfa_json_array(mfa_json_t *j, const mfa_json_want_t *want);
@@ -126,6 +128,25 @@ static void mfa_json_keep(mfa_json_t *j, size_t i, int kind,
 int
 mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
     size_t n, mfa_session_value_t *values, mfa_err_t *err)
+{
+    return mfa_json_run(json, len, paths, n, 0, values, err);
+}
+
+
+int
+mfa_json_read_value(const char *json, size_t len, const mfa_str_t *path,
+    mfa_session_value_t *value, mfa_err_t *err)
+{
+    return mfa_json_run(json, len, path, 1, 1, value, err);
+}
+
+
+/* whole: every path ends at the root, any value (else an object, each
+   path from its start) */
+
+static int
+mfa_json_run(const char *json, size_t len, const mfa_str_t *paths,
+    size_t n, int whole, mfa_session_value_t *values, mfa_err_t *err)
 {
     int              rc;
     size_t           i;
@@ -161,13 +182,17 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
     for (i = 0; i < n; i++) {
         j.rc[i] = MFA_NOT_FOUND;
         want.alive |= 1u << i;
+        want.at[i] = whole ? paths[i].len : 0;
     }
 
     mfa_json_ws(&j);
 
     root = (j.p < j.end) ? *j.p : '\0';
 
-    if (root != '{' && root != '[') {
+    if (whole) {
+        rc = mfa_json_value(&j, &want);
+
+    } else if (root != '{' && root != '[') {
         rc = mfa_json_fail(&j, "'[' or '{' expected");
 
     } else {
@@ -187,12 +212,13 @@ mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
     }
 
     if (rc != MFA_OK) {
-        mfa_err_set(err, "session record is not valid JSON: %s at byte %zu",
-                    j.why, (size_t) (j.p - j.start));
+        mfa_err_set(err, "session %s is not valid JSON: %s at byte %zu",
+                    whole ? "value" : "record", j.why,
+                    (size_t) (j.p - j.start));
         return MFA_ERROR;
     }
 
-    if (root != '{') {
+    if (!whole && root != '{') {
         mfa_err_set(err, "session record is JSON but not an object");
         return MFA_ERROR;
     }

@@ -26,5 +26,10 @@
 int mfa_json_read(const char *json, size_t len, const mfa_str_t *paths,
     size_t n, mfa_session_value_t *values, mfa_err_t *err);
 
+/* a text that is one value, a string, an integer, a boolean or null, as
+   the value at path (a hash field's JSON value, path naming the field) */
+int mfa_json_read_value(const char *json, size_t len, const mfa_str_t *path,
+    mfa_session_value_t *value, mfa_err_t *err);
+
 
 #endif /* MFA_JSON_H */

@@ -43,6 +43,9 @@ typedef struct {
     mfa_str_t      salt;
     size_t         nsecrets;
     mfa_str_t      secrets[MFA_RECORD_SECRETS_MAX];
+    /* hash: every field holds a JSON value ("serializer=json", Spring
+       Session's GenericJackson2JsonRedisSerializer) */
+    unsigned       json_fields:1;
 } mfa_format_t;
 
 

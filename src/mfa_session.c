@@ -96,7 +96,7 @@ mfa_session_hash_field(mfa_str_t path, size_t *rest)
 
 int
 mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
-    size_t n, mfa_session_value_t *values, mfa_err_t *err)
+    size_t n, int json_fields, mfa_session_value_t *values, mfa_err_t *err)
 {
     size_t     i, at;
     mfa_str_t  field, rest;
@@ -109,6 +109,17 @@ mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
         }
 
         field = mfa_session_hash_field(paths[i], &at);
+
+        if (at == paths[i].len && json_fields) {
+            if (mfa_json_read_value(fields[i].data, fields[i].len, &paths[i],
+                                    &values[i], err)
+                != MFA_OK)
+            {
+                return MFA_ERROR;
+            }
+
+            continue;
+        }
 
         if (at == paths[i].len) {
 

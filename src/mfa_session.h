@@ -43,10 +43,12 @@ int mfa_session_json_get(const char *json, size_t len,
  * For a record kept as a Redis hash, a path is "field" or
  * "field.json.path" (the rest looked up in the field's JSON value).
  * fields[i] is the value of the field paths[i] names (data NULL when the
- * hash has no such field).
+ * hash has no such field).  json_fields: every field holds a JSON value
+ * (Spring Session's JSON serializer), and a path of a field alone reads
+ * that value; else it takes the field's bytes as they are.
  */
 int mfa_session_hash_get(const mfa_str_t *fields, const mfa_str_t *paths,
-    size_t n, mfa_session_value_t *values, mfa_err_t *err);
+    size_t n, int json_fields, mfa_session_value_t *values, mfa_err_t *err);
 
 /* the field name part of a hash path; *rest: where the rest starts
    (path.len when there is none) */

@@ -164,7 +164,7 @@ static const mfactl_verb_t  mfactl_verbs[] = {
       "  --user PATH        mfa_session_user\n"
       "  --company PATH     mfa_session_company\n"
       "  --admin PATH       mfa_session_admin\n"
-      "  --serializer S     django: json (default) or pickle\n"
+      "  --serializer S     django: json (default) or pickle; hash: json\n"
       "  --salt SALT        django: the signature's salt\n"
       "  --secret-file F    django: a secret the app signs with\n"
       "                     (repeatable; none: the signature is not\n"

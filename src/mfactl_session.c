@@ -137,11 +137,20 @@ mfactl_session_format(mfactl_t *ctl, mfa_format_t *f,
         f->salt.len = strlen(ctl->salt);
     }
 
+    if (f->format == MFA_FORMAT_HASH && ctl->serializer != NULL
+        && strcmp(ctl->serializer, "json") == 0 && !ctl->salt
+        && !ctl->nsecret_files)
+    {
+        f->json_fields = 1;
+        return MFACTL_OK;
+    }
+
     if (f->format != MFA_FORMAT_DJANGO
         && (ctl->serializer || ctl->salt || ctl->nsecret_files))
     {
         mfactl_error("--serializer, --salt and --secret-file are for "
-                     "--format django only");
+                     "--format django (and --serializer json for --format "
+                     "hash)");
         return MFACTL_USAGE;
     }
 

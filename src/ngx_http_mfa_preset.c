@@ -65,6 +65,13 @@ static ngx_http_mfa_preset_t  ngx_http_mfa_presets[] = {
       { .format = MFA_FORMAT_MARSHAL },
       ngx_string("[warden.user.user.key][0][0]") },
 
+    /* Spring Session Data Redis with its JSON serializer, Spring Security */
+    { ngx_string("spring"), ngx_string("SESSION"), MFA_COOKIE_SPRING,
+      ngx_string("spring:session:sessions:$mfa_session_id"),
+      { .format = MFA_FORMAT_HASH, .json_fields = 1 },
+      ngx_string("[sessionAttr:SPRING_SECURITY_CONTEXT].authentication"
+                 ".principal.username") },
+
     { ngx_null_string, ngx_null_string, 0, ngx_null_string, { 0 },
       ngx_null_string }
 };
@@ -95,7 +102,8 @@ ngx_http_mfa_session_preset(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"mfa_session_preset\" has an unknown stack \"%V\": "
-                       "express, fastify, koa, php, flask, django or rails",
+                       "express, fastify, koa, php, flask, django, rails or "
+                       "spring",
                        &value[1]);
 
     return NGX_CONF_ERROR;

@@ -9,6 +9,7 @@ use warnings;
 use lib 't/lib';
 use MfaTest;
 use AppsTest;
+use MIME::Base64 qw(encode_base64);
 use Test::More;
 
 my $t = MfaTest->new();
@@ -336,6 +337,40 @@ EOF
 
     anon_and_logout('php', $port, $c, $id);
     AppsTest::stop_app($t, 'php');
+};
+
+subtest spring => sub {
+    my $port = AppsTest::start_app($t, 'spring');
+    my ($c, $id) = basics('spring', $port);
+
+    like($id, $UUID4, 'canonical: SESSION=<base64 of a uuid v4>');
+    is($c->{SESSION}, encode_base64($id, ''), '... with padding, if any');
+
+    my $key = AppsTest::redis_key('spring', $id);
+    is($t->redis('TYPE', $key), 'hash', 'the record is a hash');
+    is($t->redis('HGET', $key, 'sessionAttr:company_id'), '"acme"',
+       'every attribute is JSON: a string in quotes');
+    like($t->redis('HGET', $key, 'sessionAttr:SPRING_SECURITY_CONTEXT'),
+         qr/^\{"\@class":"org\.springframework\.security\.core\.context\./,
+         "Spring Security's context, with Jackson's type ids");
+
+    my $v = $c->{SESSION};
+    is(user($port, qq{SESSION="$v"}), 'bob', 'fact: quotes are stripped');
+    is(user($port, ' SESSION = ' . $v . ' '), 'bob',
+       'fact: white space around the name and the value is trimmed');
+    is(user($port, 'session=' . $v), undef, 'fact: the name is case-sensitive');
+    is(user($port, 'SESSION=' . pct_first($v)), undef,
+       'fact: the value is NOT percent-decoded');
+    is(user($port, "SESSION=${v}="), undef,
+       'fact: base64 with a "=" too many names no session');
+    my $other = encode_base64('f' x 36, '');
+    is(user($port, "SESSION=$v; SESSION=$other"), 'bob',
+       'fact: of two cookies the first whose session exists is read');
+    is(user($port, "SESSION=$other; SESSION=$v"), 'bob',
+       '... be it the second');
+
+    anon_and_logout('spring', $port, $c, $id);
+    AppsTest::stop_app($t, 'spring');
 };
 
 AppsTest::stop_all($t);

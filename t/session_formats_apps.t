@@ -3,7 +3,9 @@
 # handlers (php-fpm's own records), Django's signed encoding (the
 # app's own SessionBase.encode(), kept in Redis as django-redis-sessions
 # keeps it), checked with the app's secret; Flask's pickle and Rack's
-# Marshal; a record of another format named in the log with the directive
+# Marshal; Spring Session's hash of JSON attributes behind
+# "mfa_session_preset spring", and its default (JDK serialization) named in
+# the log; a record of another format named in the log with the directive
 # that reads it, once a second; "mfa_session_preset flask"; logout.
 # t/session_binding_apps.t runs the cookie corpus for each stack.
 
@@ -31,6 +33,7 @@ my $django = AppsTest::start_app($t, 'django', secret => 'django.secret',
                                  env => { DJANGO_SESSIONS => 'signed' });
 my $flask = AppsTest::start_app($t, 'flask');
 my $rack = AppsTest::start_app($t, 'rack');
+my $spring = AppsTest::start_app($t, 'spring');
 
 # PHP, under the serialize handlers other than its default (which
 # t/session_binding_apps.t runs): one php-fpm at a time, each its server
@@ -91,6 +94,12 @@ http {
         mfa_session_key      rack:session:2::\$mfa_session_id_sha256;
         mfa_session_format   marshal;
         location / { mfa on; proxy_pass http://127.0.0.1:$rack; }
+    }
+    server {
+        listen 127.0.0.1:%%PORT_SPRING%%;
+        mfa_session_preset   spring;
+        mfa_session_company  [sessionAttr:company_id];
+        location / { mfa on; proxy_pass http://127.0.0.1:$spring; }
     }
 $php_servers
 }
@@ -154,6 +163,48 @@ verify($t, $rid, 'bob', 1);
 is(eval { whoami($gate, $c)->json->{user} }, 'bob',
    'rack, verified: the app sees bob');
 
+# Spring: the preset reads Spring Security's user in the hash of JSON
+# attributes; the app's default serializer (JDK serialization) is named
+# in the log
+
+$t->redis('DEL', 'mfa:user:bob');
+$gate = $t->port('spring');
+($c, $r) = AppsTest::login($t, $gate, 'bob', 'bob-pw');
+is($r->status, 200, 'spring: bob logs in through the gate');
+my $sid = AppsTest::session_id('spring', $c) // '';
+my $skey = AppsTest::redis_key('spring', $sid);
+$r = whoami($gate, $c);
+is($r->status, 401, 'spring preset: mandated, not enrolled: stopped');
+is(eval { $r->json->{error} }, 'mfa_enrollment_required',
+   'spring preset: must enrol');
+enrol($t, 'bob', 1);
+verify($t, $sid, 'bob', 1);
+is(eval { whoami($gate, $c)->json->{user} }, 'bob',
+   'spring, verified: the app sees bob');
+
+my $doc = mfactl_json($t, 'session', 'inspect', $skey, '--format', 'hash',
+                      '--serializer', 'json', '--user',
+                      '[sessionAttr:SPRING_SECURITY_CONTEXT].authentication'
+                      . '.principal.username',
+                      '--company', '[sessionAttr:company_id]');
+is($doc->{paths}{user}{value}, 'bob', 'inspect: Spring, the user');
+is($doc->{paths}{company}{value}, 'acme',
+   'inspect: Spring, the company: the JSON string read');
+
+# the attribute as JdkSerializationRedisSerializer writes a String
+$t->redis('HSET', $skey, 'sessionAttr:company_id', "\xac\xed\x00\x05t\x00\x04acme");
+is(whoami($gate, $c)->status, 403, 'spring, JDK serialization: denied');
+like($t->error_log, qr/Java serialization/,
+     'the log says it is Java serialization');
+$t->redis('HSET', $skey, 'sessionAttr:company_id', '"acme"');
+
+$r = AppsTest::call($t, $gate, POST => '/logout', cookie => $c,
+                    headers => \%API);
+is($r->status, 200, 'spring: logout through the gate');
+$r = whoami($gate, $c);
+is($r->status, 200, 'spring, logged out: through');
+is(eval { $r->json->{user} }, undef, 'spring, logged out: no one');
+
 # Flask's pickle where JSON is configured: denied, and the log names the
 # format and the directive, once a second however many requests
 
@@ -216,7 +267,7 @@ for my $h (qw(php_serialize php_binary)) {
 
 # mfactl session inspect: what the module reads, and why
 
-my $doc = mfactl_json($t, 'session', 'inspect', "session:$fid",
+$doc = mfactl_json($t, 'session', 'inspect', "session:$fid",
                       '--format', 'pickle', '--user', 'user.id',
                       '--company', 'company_id');
 is($doc->{session}, 'user', 'inspect: a pickle, a user\'s session');

@@ -17,7 +17,7 @@ package AppsTest;
 #   AppsTest::stop_app($t, 'express');                    # or at the end
 #
 # Stacks (see t/apps/README): express, fastify, koa, flask, django, php,
-# rack.
+# rack, spring.
 # An app listens on $t->port("app_<stack>") and uses redis-server on
 # $t->redis_port (start_redis first).  php is php-fpm: start_app returns
 # its FastCGI port, and nginx reaches it with php_fastcgi($t) in a
@@ -30,7 +30,9 @@ package AppsTest;
 # Environment: TEST_NODE_BINARY (node), TEST_PYTHON_BINARY
 # (/usr/bin/python3: Debian's, which has flask and django),
 # TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2), TEST_RUBY_BINARY
-# (/usr/bin/ruby: Debian's, with rack, redis-rack and webrick).
+# (/usr/bin/ruby: Debian's, with rack, redis-rack and webrick), TEST_JAVA_HOME
+# (a JDK's directory: bin/javac and bin/java; else those on the PATH) with
+# Debian's Tomcat 10 jars in /usr/share/java.
 
 use strict;
 use warnings;
@@ -39,6 +41,7 @@ use Carp qw(croak);
 use Cwd qw(abs_path);
 use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha256_base64
                    sha256_hex);
+use MIME::Base64 qw(decode_base64);
 use File::Basename qw(dirname);
 use File::Spec;
 use IO::Socket::INET;
@@ -61,11 +64,12 @@ my %COOKIE = (
     django  => 'sessionid',
     php     => 'PHPSESSID',
     rack    => 'rack.session',
+    spring  => 'SESSION',
 );
 
 my @GUARDS;     # one per MfaTest object that started an app (weak)
 
-sub stacks { return qw(express fastify koa flask django php rack) }
+sub stacks { return qw(express fastify koa flask django php rack spring) }
 
 sub cookie_name {
     my ($stack) = @_;
@@ -111,6 +115,7 @@ sub _command {
     return ($python, "$APPS/$stack/app.py") if $stack =~ /^(?:flask|django)$/;
     return ($ENV{TEST_RUBY_BINARY} // '/usr/bin/ruby', "$APPS/rack/app.rb")
         if $stack eq 'rack';
+    return _java($t) if $stack eq 'spring';
 
     # php-fpm in the foreground, as root (-R), without the machine's
     # php.ini (-n): only Debian's igbinary and redis extensions (redis.so
@@ -145,6 +150,25 @@ EOF
     return ($ENV{TEST_PHP_FPM_BINARY} // '/usr/sbin/php-fpm8.2',
             '-n', '-d', 'extension=igbinary.so', '-d', 'extension=redis.so',
             '-F', '-O', '-R', '-y', "$dir/php-fpm.conf");
+}
+
+# the servlet compiled into the test directory, and the command that runs
+# it on Tomcat 10 embedded
+sub _java {
+    my ($t) = @_;
+
+    my $bin = defined $ENV{TEST_JAVA_HOME} ? "$ENV{TEST_JAVA_HOME}/bin/" : '';
+    my $cp = join ':', map { "/usr/share/java/tomcat10-$_.jar" }
+        qw(catalina coyote util util-scan juli api servlet-api jaspic-api
+           annotations-api);
+    my $classes = $t->path('spring-classes');
+
+    system("${bin}javac", '-Xlint:all', '-Werror', '-d', $classes,
+           '-cp', $cp, "$APPS/spring/App.java") == 0
+        or die "javac $APPS/spring/App.java failed\n";
+
+    return ("${bin}java", '-Xshare:auto', "-Djava.io.tmpdir=$classes",
+            '-cp', "$cp:$classes", 'App');
 }
 
 # start_app($t, $stack, secret => $file, secret_old => $file, signer => 1,
@@ -374,6 +398,8 @@ sub session_id {
     # no ".")
     return $v =~ /^(.*)\.[^.]*$/ ? $1 : $v if $stack =~ /^(?:fastify|flask)$/;
 
+    return decode_base64($v) if $stack eq 'spring';
+
     return $v;
 }
 
@@ -389,6 +415,7 @@ sub redis_key {
         django  => ":1:django.contrib.sessions.cache$id",
         php     => "PHPREDIS_SESSION:$id",
         rack    => 'rack:session:2::' . sha256_hex($id),
+        spring  => "spring:session:sessions:$id",
     }->{$stack} // croak "unknown stack \"$stack\"";
 }
 
@@ -404,7 +431,17 @@ sub session_key_conf {
 sub session_format {
     my ($stack) = @_;
     return { php => 'php', flask => 'pickle', django => 'pickle',
-             rack => 'marshal' }->{$stack} // 'json';
+             rack => 'marshal', spring => 'hash serializer=json' }->{$stack}
+           // 'json';
+}
+
+# the "mfa_session_user" and "mfa_session_company" paths to the user and
+# the company the app stores
+sub session_paths {
+    my ($stack) = @_;
+    return ('[sessionAttr:SPRING_SECURITY_CONTEXT].authentication.principal'
+            . '.username', '[sessionAttr:company_id]') if $stack eq 'spring';
+    return ('user.id', 'company_id');
 }
 
 # a session's record, decoded (JSON, PHP's "php" session format, or a
@@ -412,6 +449,18 @@ sub session_format {
 # decoded
 sub record {
     my ($t, $stack, $id) = @_;
+
+    # the attributes; Spring Security's context as the user it holds
+    if ($stack eq 'spring') {
+        my %h = @{$t->redis('HGETALL', redis_key($stack, $id)) // []};
+        my $json = JSON::PP->new->allow_nonref;
+        my %a = map { /^sessionAttr:(.*)/s ? ($1 => $json->decode($h{$_}))
+                                           : () } keys %h;
+        my $ctx = delete $a{SPRING_SECURITY_CONTEXT};
+        $a{user} = { id => $ctx->{authentication}{principal}{username} }
+            if $ctx;
+        return %h ? \%a : undef;
+    }
 
     my $v = $t->redis('GET', redis_key($stack, $id));
     return undef unless defined $v && !ref $v;

@@ -15,13 +15,14 @@ package SpellingTest;
 #   SpellingTest::session_pairs('express', 'sid', @cookie_headers);
 #
 # Flavours: express, fastify, koa, flask (signed when a secret is given),
-# django, php, rack, plain.  t/apps_direct.t checks the framework facts that
+# django, php, rack, spring, plain.  t/apps_direct.t checks the framework facts that
 # %READS encodes against the real frameworks.
 
 use strict;
 use warnings;
 
 use AppsTest;
+use MIME::Base64 qw(encode_base64);
 
 my %SIGNED = map { ($_ => 1) } qw(express fastify koa flask);
 
@@ -29,6 +30,7 @@ my %SIGNED = map { ($_ => 1) } qw(express fastify koa flask);
 sub canonical {
     my ($f, $name, $id, $secret) = @_;
 
+    return ("$name=" . encode_base64($id, '')) if $f eq 'spring';
     return ("$name=$id") unless $SIGNED{$f} && defined $secret;
 
     my $c = AppsTest::sign($f, $id, $secret);
@@ -57,7 +59,7 @@ sub spellings {
     my $signed_value = $f =~ /^(?:express|fastify|flask)$/ && $o{secret};
     my $forged = $signed_value
         ? (split /=/, (canonical($f, $n, $id, $o{gone}))[0], 2)[1]
-        : 'zzzz' . substr($id, 4);
+        : (split /=/, (canonical($f, $n, 'zzzz' . substr($id, 4)))[0], 2)[1];
     my $case = uc($n) ne $n ? uc($n) : lc($n);
     my $dot = length($n) > 3 ? 3 : 1;      # PHP.SESSID, s.id
     my $rest = join '', map { "; $_" } @rest;
@@ -145,6 +147,9 @@ my %READS = (
                    dup_forged_after two_headers two_headers_forged_second)],
     rack    => [qw(canonical sp_before_name id_encoded dup_forged_after
                    two_headers two_headers_forged_second)],
+    spring  => [qw(canonical quoted ws_after_eq ws_trailing sp_before_eq
+                   tab_before_eq sp_before_name tab_before_name
+                   dup_forged_after two_headers two_headers_forged_second)],
     plain   => [qw(canonical quoted ws_after_eq ws_trailing sp_before_eq
                    tab_before_eq sp_before_name tab_before_name
                    dup_forged_after two_headers two_headers_forged_second)],
@@ -153,6 +158,18 @@ my %READS = (
 sub reads {
     my ($f, $kind) = @_;
     return scalar grep { $_ eq $kind } @{$READS{$f}};
+}
+
+# spellings the framework itself reads as its session but that reach it,
+# through the gate, as no session: Spring Session takes the first of
+# several SESSION cookies whose session exists, the gate the first one and
+# only that one
+my %READS_ALONE = (spring => [qw(dup_forged_before)]);
+
+sub reads_alone {
+    my ($f, $kind) = @_;
+    return reads($f, $kind)
+           || scalar grep { $_ eq $kind } @{$READS_ALONE{$f} // []};
 }
 
 # a name that some framework could take for the session cookie (or koa's
