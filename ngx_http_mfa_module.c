@@ -2169,7 +2169,7 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                                ? prev->session_format
                                : &ngx_http_mfa_format_json;
     }
-    ngx_conf_merge_value(conf->visitor_cookie, prev->visitor_cookie, 1);
+    ngx_conf_merge_value(conf->visitor_cookie, prev->visitor_cookie, 0);
     ngx_conf_merge_size_value(conf->session_max_size, prev->session_max_size,
                               64 * 1024);
 

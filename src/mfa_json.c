@@ -426,6 +426,9 @@ mfa_json_keep(mfa_json_t *j, size_t i, int kind, const mfa_json_str_t *s,
         }
 
         if (!s->escaped) {
+            /* raw is the text's (never NULL): the analyzer loses it on
+               mfa_json_read_value()'s paths */
+            /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
             memcpy(v->data, s->raw, s->len);
             v->len = s->len;
             break;
@@ -1185,13 +1188,18 @@ mfa_json_name_add(mfa_json_t *j, uint32_t object, const mfa_json_str_t *s)
             break;
         }
 
+        /* the table is freed by mfa_json_run(), which the analyzer
+           loses track of on mfa_json_read_value()'s paths */
+
         if (++j->work > 32 * j->names_count + 1024) {
+            /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
             return mfa_json_fail(j, "too many names alike to check");
         }
 
         if (slot->hash == h && slot->object == object
             && mfa_json_names_equal(j, slot, s))
         {
+            /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
             return mfa_json_fail(j, "duplicate object key");
         }
     }

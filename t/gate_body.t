@@ -19,9 +19,9 @@ my $t = MfaTest->new();
 $t->start_redis();
 $t->start_upstream();
 $t->run(gate_conf($t, locations => <<'CONF'));
-        location /bare/ {
+        location /login/ {
             mfa on;
-            mfa_visitor_cookie off;
+            mfa_visitor_cookie on;
             proxy_pass http://dashboard;
         }
 CONF
@@ -84,19 +84,19 @@ $status = held('/echo', "Cookie: sid=v3\r\n$form" . "Content-Length: 9\r\n",
 is($status, 200, 'a visitor with a body: through');
 is($t->upstream_requests(), $before + 1, 'the dashboard got it');
 
-# "mfa_visitor_cookie off": a visitor's cookie stays out of the location,
-# so that no request decided as a visitor's can reach it as the session
-# of a login that lands meanwhile, held body or not
+# "mfa_visitor_cookie off", the default: a visitor's cookie stays out of
+# the location, so that no request decided as a visitor's can reach it as
+# the session of a login that lands meanwhile, held body or not
 
 $t->redis('SET', 'sess:v5', '{"visits":1}');
-$r = $t->http(GET => '/bare/page',
-              headers => { %NAV, Cookie => 'sid=v5; a=1' });
+$r = $t->http(GET => '/page', headers => { %NAV, Cookie => 'sid=v5; a=1' });
 is($r->status, 200, 'mfa_visitor_cookie off: a visitor, through');
 is(saw($r, 'Cookie'), 'a=1', 'without the session cookie');
 is(saw($r, 'X-MFA-Status'), 'anonymous', 'as anonymous');
 
-$r = $t->http(GET => '/page', headers => { %NAV, Cookie => 'sid=v5; a=1' });
-is(saw($r, 'Cookie'), 'sid=v5; a=1', 'elsewhere, with it (the default)');
+$r = $t->http(GET => '/login/page',
+              headers => { %NAV, Cookie => 'sid=v5; a=1' });
+is(saw($r, 'Cookie'), 'sid=v5; a=1', 'where it is on (the login), with it');
 
 # a body larger than client_body_buffer_size (a temporary file): the
 # upstream still gets it whole

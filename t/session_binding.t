@@ -74,6 +74,17 @@ for my $f (sort keys %F) {
 CONF
 }
 
+# a login page, where a visitor's cookie goes up
+$locations .= <<"CONF";
+        location /express_login/ {
+            mfa on;
+            mfa_session_cookie $F{express}{cookie} express $F{express}{secrets};
+            mfa_session_key $F{express}{prefix}\$mfa_session_id;
+            mfa_visitor_cookie on;
+            proxy_pass http://dashboard;
+        }
+CONF
+
 $t->run(gate_conf($t, server => 'set $early $http_cookie;',
                   locations => $locations));
 
@@ -178,14 +189,20 @@ for my $f (sort keys %F) {
     }
 }
 
-# a session that exists without a user (a visitor): it keeps its cookie;
-# a signed id with no record: the cookie is taken away
+# a session that exists without a user (a visitor): its cookie stays out
+# (mfa_visitor_cookie off, the default), or goes up in its canonical form
+# where the login is; a signed id with no record: the cookie is taken away
 $t->redis('SET', 'sess:VisitorSessionId-0123456789ab', '{"cookie":{}}');
 my @visitor = canonical('express', 'VisitorSessionId-0123456789ab');
 my $r = $t->http(GET => '/express/page',
                  headers => [%NAV, Cookie => "a=1; $visitor[0]"]);
 is(saw($r, 'X-MFA-Status'), 'anonymous', 'a visitor: anonymous');
-is(saw($r, 'Cookie'), "a=1; $visitor[0]", 'a visitor keeps its session');
+is(saw($r, 'Cookie'), 'a=1', 'a visitor: its cookie stays out (default)');
+$r = $t->http(GET => '/express_login/page',
+              headers => [%NAV, Cookie => "a=1; "
+                          . ($visitor[0] =~ s/%3A/:/r)]);
+is(saw($r, 'Cookie'), "a=1; $visitor[0]",
+   'a visitor at the login: its session, in the canonical form');
 
 my @unknown = canonical('express', 'NoSuchSessionId-0123456789abcd');
 $r = $t->http(GET => '/express/page',

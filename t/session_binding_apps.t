@@ -59,6 +59,11 @@ for my $stack (AppsTest::stacks()) {
             mfa on;
             $pass
         }
+        location = /anon {
+            mfa on;
+            mfa_visitor_cookie on;
+            $pass
+        }
     }
 CONF
 }
@@ -158,7 +163,9 @@ for my $stack (AppsTest::stacks()) {
 
     # a visitor: most of these apps keep a record without a user for
     # every visitor (PHP an empty one, then "visits"); the gate reads it as
-    # no one and lets the visitor through, the record in Redis or not
+    # no one and lets the visitor through, the record in Redis or not, its
+    # cookie where "mfa_visitor_cookie on" says (/anon here, a login page
+    # in real life), not elsewhere
 
     my $v = $t->http(GET => '/anon', port => $gate, headers => [%API]);
     is($v->status, 200, "$stack visitor, no cookie: through");
@@ -170,6 +177,11 @@ for my $stack (AppsTest::stacks()) {
     is($v->status, 200, "$stack visitor, the cookie the app set: through");
     is(eval { AppsTest::record($t, $stack, $vid // '')->{visits} }, 2,
        "$stack visitor: the app read its record and counted 2 visits");
+
+    my ($vs, $vj) = whoami($gate, [MfaTest::cookie_header(%$vc)]);
+    is($vs, 200, "$stack visitor at /whoami: through");
+    ok(!SpellingTest::session_pairs($stack, $name, $vj->{cookie} // ''),
+       "$stack visitor at /whoami: without its session cookie");
 
     # bob enrols; his session is verified: what his framework reads is his
     # session, anything else none
