@@ -1395,7 +1395,8 @@ ngx_http_mfa_session_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"mfa_session_cookie\" has an unknown "
                                "framework \"%V\": plain, express, fastify, "
-                               "koa, flask, django, php, rack or spring", &value[2]);
+                               "koa, flask, django, php, rack or spring",
+                               &value[2]);
             return NGX_CONF_ERROR;
         }
 
