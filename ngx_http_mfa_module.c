@@ -278,6 +278,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, session_key),
       NULL },
 
+    { ngx_string("mfa_session_introspect"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_session_introspect,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("mfa_session_preset"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_mfa_session_preset,
@@ -630,6 +637,11 @@ ngx_http_mfa_subrequest_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_mfa_get_ctx(r);
 
+    if (ctx != NULL && ctx->introspect == r) {
+        /* the gate's own question to the app */
+        return NGX_DECLINED;
+    }
+
     if (ctx != NULL && ctx->page == NULL && ctx->done
         && ctx->decision.action == MFA_GATE_THROUGH)
     {
@@ -718,7 +730,7 @@ ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         return NGX_DECLINED;
     }
 
-    if (id.len == 0) {
+    if (id.len == 0 && mlcf->introspect.data == NULL) {
         /* no session: nothing else was read */
         return NGX_OK;
     }
@@ -727,9 +739,15 @@ ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
     ngx_str_null(&company);
 
-    if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK
-        || (mlcf->company != NULL
-            && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK))
+    if (mlcf->introspect.data != NULL) {
+        key = mlcf->introspect;
+
+    } else if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (mlcf->company != NULL
+        && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -774,6 +792,8 @@ ngx_http_mfa_same_settings(ngx_http_mfa_loc_conf_t *a,
            && ngx_http_mfa_same_str(a->session_user, b->session_user)
            && ngx_http_mfa_same_str(a->session_company, b->session_company)
            && ngx_http_mfa_same_str(a->session_admin, b->session_admin)
+           && ngx_http_mfa_same_str(a->introspect, b->introspect)
+           && ngx_http_mfa_same_str(a->introspect_args, b->introspect_args)
            && ngx_http_mfa_same_str(a->pages, b->pages);
 }
 
@@ -2100,6 +2120,8 @@ ngx_http_mfa_create_loc_conf(ngx_conf_t *cf)
      *     conf->cookie = NULL;
      *     conf->session_id = NULL;
      *     conf->session_key = NULL;
+     *     conf->introspect = { 0, NULL };
+     *     conf->introspect_args = { 0, NULL };
      *     conf->session_format = NULL;
      *     conf->session_user = { 0, NULL };
      *     conf->session_company = { 0, NULL };
@@ -2157,7 +2179,19 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->session_id = prev->session_id;
     }
 
-    if (conf->session_key == NULL) {
+    /* the session is read in Redis at a key, or asked of the app */
+
+    if (conf->introspect.data != NULL && conf->session_key != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_introspect\" cannot be used with "
+                           "\"mfa_session_key\" (or a preset's) in the "
+                           "same block: the app is asked instead");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->introspect.data == NULL && conf->session_key == NULL) {
+        conf->introspect = prev->introspect;
+        conf->introspect_args = prev->introspect_args;
         conf->session_key = prev->session_key;
     }
 
@@ -2178,6 +2212,12 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->session_company, prev->session_company,
                              "");
     ngx_conf_merge_str_value(conf->session_admin, prev->session_admin, "");
+
+    if (ngx_http_mfa_introspect_merge(cf, conf, &ngx_http_mfa_format_json)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_str_value(conf->pages, prev->pages, "/_mfa/");
     ngx_conf_merge_str_value(conf->logout_url, prev->logout_url, "");
     ngx_conf_merge_uint_value(conf->policy_scope, prev->policy_scope,
@@ -2223,17 +2263,20 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     } else if (mmcf->keys == NULL) {
         missing = "\"mfa_secret_key_file\" in the http block";
 
-    } else if (conf->cookie == NULL && conf->session_id == NULL) {
+    } else if (conf->cookie == NULL && conf->session_id == NULL
+               && conf->introspect.data == NULL)
+    {
         missing = ngx_http_mfa_preset_cookie_missing(conf);
 
         if (missing == NULL) {
-            missing = "\"mfa_session_cookie\" (or \"mfa_session_id\")";
+            missing = "\"mfa_session_cookie\" (or \"mfa_session_id\", or "
+                      "\"mfa_session_introspect\")";
         }
 
-    } else if (conf->session_key == NULL) {
-        missing = "\"mfa_session_key\"";
+    } else if (conf->session_key == NULL && conf->introspect.data == NULL) {
+        missing = "\"mfa_session_key\" (or \"mfa_session_introspect\")";
 
-    } else if (conf->cookie != NULL
+    } else if (conf->cookie != NULL && conf->session_key != NULL
                && !ngx_http_mfa_names_var(&conf->session_key->value,
                                           "mfa_session_id"))
     {

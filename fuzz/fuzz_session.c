@@ -30,6 +30,12 @@
  *   mfa_value_truthy() and mfa_id_valid() on the input, each against the
  *   rule its header comment states (the path syntax read by a reference
  *   of its own: names between dots, or in brackets).
+ *
+ *   mfa_introspect_read() on the input as the app's 200 answer to the
+ *   gate's introspection: a record exactly when the reference reads its
+ *   "session" as absent, null, or a non-empty value that is not a
+ *   boolean, with the reference's value as the session id; else failed,
+ *   with a message.
  */
 
 
@@ -40,6 +46,7 @@
 
 #include <jansson.h>
 
+#include "mfa_introspect.h"
 #include "mfa_session.h"
 #include "fuzz.h"
 
@@ -79,6 +86,7 @@ static void fuzz_json_get(const char *json, size_t len,
 static void fuzz_hash_get(const char *data, size_t size);
 static void fuzz_hash_json_field(const char *data, size_t size);
 static void fuzz_small(const char *s, size_t len);
+static void fuzz_introspect(const char *s, size_t size);
 
 
 static const char  fuzz_record[] =
@@ -599,6 +607,54 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_hash_get(s, size);
     fuzz_small(s, size);
+    fuzz_introspect(s, size);
 
     return 0;
+}
+
+
+static void
+fuzz_introspect(const char *s, size_t size)
+{
+    int                record;
+    json_t            *root;
+    mfa_err_t          err;
+    mfa_str_t          path;
+    mfa_introspect_t   ans;
+    fuzz_ref_value_t   ref[2];
+
+    path.data = "session";
+    path.len = 7;
+
+    err.msg[0] = '\0';
+    mfa_introspect_read(200, s, size, path, 1, &ans, &err);
+    fuzz_ref_json_get(s, size, &path, 1, ref);
+
+    record = 0;
+
+    if (ref[1].result != FUZZ_ERROR && ref[0].result == FUZZ_NOT_FOUND) {
+        record = 1;
+
+    } else if (ref[1].result != FUZZ_ERROR && ref[0].result == FUZZ_FOUND
+               && ref[0].len > 0)
+    {
+        root = json_loadb(s, size, JSON_REJECT_DUPLICATES, NULL);
+        FUZZ_CHECK(root != NULL);
+        record = !json_is_boolean(json_object_get(root, "session"));
+        json_decref(root);
+    }
+
+    if (!record) {
+        FUZZ_CHECK(ans.kind == MFA_INTROSPECT_FAILED);
+        FUZZ_CHECK(err.msg[0] != '\0');
+        return;
+    }
+
+    FUZZ_CHECK(ans.kind == MFA_INTROSPECT_RECORD);
+    FUZZ_CHECK(ans.session.found == (ref[0].result == FUZZ_FOUND));
+
+    if (ans.session.found) {
+        FUZZ_CHECK(ans.session.len == ref[0].len
+                   && memcmp(ans.session.data, ref[0].data, ref[0].len) == 0);
+    }
 }

@@ -43,6 +43,8 @@ typedef struct {
     } cache[64];
     size_t       ncache;
     int          use_cache;
+    /* the session's record given, not read (the app's introspection) */
+    const char  *record;
 } redis_t;
 
 
@@ -269,6 +271,12 @@ run(redis_t *rd, mfa_gate_spec_t *spec, const char *session_key,
 
     mfa_lookup_init(&lk, spec, s(session_key), s("mfa:verified:D"),
                     s("mfa:user:"), s("mfa:company:"), scope_any, 1000);
+
+    if (rd->record != NULL) {
+        assert_int_equal(mfa_lookup_record(&lk, s(rd->record)), MFA_OK);
+        /* given once */
+        assert_int_equal(mfa_lookup_record(&lk, s(rd->record)), MFA_ERROR);
+    }
 
     rd->commands = 0;
     rd->rounds = 0;
@@ -681,6 +689,80 @@ test_key_build(void **state)
 }
 
 
+/* the session's record given (the app's introspection): Redis for the rest */
+
+static void
+test_record_given(void **state)
+{
+    redis_t              rd;
+    entry_t             *e;
+    mfa_err_t            err;
+    mfa_lookup_t        *lk;
+    mfa_gate_spec_t      spec;
+    mfa_gate_identity_t  id;
+    mfa_gate_decision_t  d;
+    char                 big[1100];
+
+    (void) state;
+
+    memset(&rd, 0, sizeof(rd));
+    spec = json_spec();
+    spec.paths[MFA_PATH_USER] = s("user");
+    spec.paths[MFA_PATH_COMPANY] = s("company");
+
+    /* a record in Redis at the key is not read: the one given is */
+    add(&rd, "/who", T_STRING)->str = "{\"user\":\"mallory\"}";
+    e = add(&rd, "mfa:company:acme", T_HASH);
+    e->items[0] = "require_2fa";
+    e->items[1] = "1";
+    e->nitems = 2;
+    e = add(&rd, "mfa:user:bob", T_HASH);
+    e->items[0] = "gen";
+    e->items[1] = "2";
+    e->items[2] = "since";
+    e->items[3] = "1700000000";
+    e->nitems = 4;
+    add(&rd, "mfa:verified:D", T_STRING)->str = "bob 2";
+
+    rd.record = "{\"session\":\"S\",\"user\":\"bob\",\"company\":\"acme\"}";
+    assert_int_equal(run(&rd, &spec, "/who", 0, &d, &id, &err), MFA_OK);
+    assert_int_equal(d.action, MFA_GATE_THROUGH);
+    assert_string_equal(d.status, "verified");
+    assert_string_equal(id.user.data, "bob");
+    /* the marker, then the user and the policy: no session command */
+    assert_string_equal(rd.cmdlog, "PTTL GET HMGET HGET ");
+
+    /* nobody logged in */
+    rd.record = "{\"session\":\"S\",\"user\":null}";
+    assert_int_equal(run(&rd, &spec, "/who", 0, &d, &id, &err), MFA_OK);
+    assert_int_equal(d.action, MFA_GATE_THROUGH);
+    assert_string_equal(d.status, "anonymous");
+
+    /* a user that is no id, a record larger than the lookup reads */
+    rd.record = "{\"user\":[1]}";
+    assert_int_equal(run(&rd, &spec, "/who", 0, &d, &id, &err), MFA_OK);
+    assert_int_equal(d.action, MFA_GATE_DENY);
+
+    memset(big, ' ', sizeof(big) - 3);
+    memcpy(big, "{\"user\":\"bob\"", 13);
+    big[sizeof(big) - 3] = '}';
+    big[sizeof(big) - 2] = '\0';
+    rd.record = big;
+    assert_int_equal(run(&rd, &spec, "/who", 0, &d, &id, &err), MFA_OK);
+    assert_int_equal(d.action, MFA_GATE_DENY);
+    assert_non_null(strstr(err.msg, "mfa_session_max_size"));
+
+    /* a hash session cannot be given */
+    lk = malloc(sizeof(mfa_lookup_t));
+    assert_non_null(lk);
+    spec.format = &hash_format;
+    mfa_lookup_init(lk, &spec, s("/who"), s("mfa:verified:D"),
+                    s("mfa:user:"), s("mfa:company:"), 0, 1000);
+    assert_int_equal(mfa_lookup_record(lk, s("{}")), MFA_ERROR);
+    free(lk);
+}
+
+
 int
 main(void)
 {
@@ -692,6 +774,7 @@ main(void)
         cmocka_unit_test(test_scope_any),
         cmocka_unit_test(test_forced_company),
         cmocka_unit_test(test_bad_replies),
+        cmocka_unit_test(test_record_given),
         cmocka_unit_test(test_key_build),
     };
 

@@ -15,10 +15,13 @@ PKGS="$PKGS cppcheck clang-tidy bear"
 # Flask with Flask-Session, Django with django-redis, PHP-FPM with
 # php-redis (which brings php-igbinary, loaded with it), Rack with
 # redis-rack on WEBrick, a servlet on Tomcat 10 embedded (Spring Session's
-# cookie and hash)
+# cookie and hash), Laravel 8 on the same PHP-FPM (Debian's Illuminate
+# packages, with php-mbstring; the openssl command decrypts its cookie in
+# the tests)
 PKGS="$PKGS python3-flask python3-flask-session python3-django
 python3-django-redis python3-redis php-fpm php-redis ruby ruby-rack
-ruby-redis-rack ruby-webrick openjdk-17-jdk-headless libtomcat10-java"
+ruby-redis-rack ruby-webrick openjdk-17-jdk-headless libtomcat10-java
+php-laravel-framework openssl"
 
 # the Prometheus project's parser of the text format (t/metrics.t) and a
 # real Prometheus server that scrapes the gate (t/metrics_prometheus.t)

@@ -836,6 +836,36 @@ mfa_lookup_value(mfa_lookup_t *lk, mfa_fact_t *f, const char *v, size_t len,
 
 
 int
+mfa_lookup_record(mfa_lookup_t *lk, mfa_str_t record)
+{
+    mfa_str_t          value;
+    mfa_fact_t        *f;
+    mfa_gate_state_t   st;
+
+    f = &lk->facts[0];
+
+    if (lk->nfacts == 0 || f->kind != MFA_FACT_SESSION || f->known
+        || mfa_lookup_hash(lk))
+    {
+        return MFA_ERROR;
+    }
+
+    memset(&st, 0, sizeof(mfa_gate_state_t));
+
+    if (record.len > lk->max_size) {
+        st.session = MFA_RECORD_INVALID;
+        st.too_large = lk->max_size;
+
+    } else {
+        st.session = MFA_RECORD_OK;
+        st.record = record;
+    }
+
+    return mfa_lookup_identify(lk, f, &st, &value);
+}
+
+
+int
 mfa_lookup_cached(mfa_lookup_t *lk, mfa_fact_t *f, mfa_str_t value)
 {
     return mfa_lookup_known(lk, f, value);

@@ -155,6 +155,14 @@ int mfa_lookup_cached(mfa_lookup_t *lk, mfa_fact_t *f, mfa_str_t value);
 int mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
     const mfa_reply_t *reply, mfa_str_t *value, long long *ttl);
 
+/*
+ * The session fact given rather than read in Redis: a JSON record, the
+ * app's answer to the gate's introspection, read with the spec's paths
+ * (its format must be JSON).  Before mfa_lookup_next(); MFA_ERROR when
+ * the session is known already.
+ */
+int mfa_lookup_record(mfa_lookup_t *lk, mfa_str_t record);
+
 /* the gate's input and who the session is, once nothing is missing */
 void mfa_lookup_input(mfa_lookup_t *lk, mfa_gate_input_t *in,
     mfa_gate_identity_t *id, mfa_err_t *err);

@@ -64,6 +64,9 @@ typedef struct {
     /* "mfa_session_id": an id the operator parses (a header) */
     ngx_http_complex_value_t   *session_id;
     ngx_http_complex_value_t   *session_key;
+    /* "mfa_session_introspect": the app's route, instead of the key */
+    ngx_str_t                   introspect;
+    ngx_str_t                   introspect_args;
     mfa_format_t               *session_format;
     /* "mfa_visitor_cookie": a visitor's session cookie goes up */
     ngx_flag_t                  visitor_cookie;
@@ -103,7 +106,8 @@ typedef struct {
     ngx_http_mfa_loc_conf_t     *conf;
     /* a write of the pages in flight */
     ngx_http_mfa_redis_query_t  *query;
-    /* the gate's reads */
+    /* the gate's reads: the app asked ("mfa_session_introspect"), Redis */
+    ngx_http_request_t          *introspect;
     ngx_http_mfa_lookup_t       *lookup;
     mfa_gate_decision_t          decision;
     /*
@@ -219,6 +223,29 @@ void ngx_http_mfa_pages_unavailable(ngx_http_request_t *r);
  * request is woken up then; NGX_ERROR.
  */
 ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
+/* the same, for the session id given, and its record when not NULL */
+ngx_int_t ngx_http_mfa_lookup_facts(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, mfa_str_t *record);
+
+/* the decision made without Redis, for want of a session: */
+#define NGX_HTTP_MFA_NO_SESSION   0     /* no session id */
+#define NGX_HTTP_MFA_VISITOR      1     /* the app: nobody logged in */
+#define NGX_HTTP_MFA_UNREADABLE   2     /* the app could not be asked */
+
+void ngx_http_mfa_lookup_without(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_uint_t why);
+
+/*
+ * "mfa_session_introspect": src/ngx_http_mfa_introspect.c.  Asks the app
+ * who the session is, in a subrequest: NGX_AGAIN (the lookup goes on when
+ * it answers), or NGX_ERROR.
+ */
+char *ngx_http_mfa_session_introspect(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_mfa_introspect_merge(ngx_conf_t *cf,
+    ngx_http_mfa_loc_conf_t *conf, mfa_format_t *json);
+ngx_int_t ngx_http_mfa_introspect(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx);
 
 /* what to read in the session, from the configuration; ctx may be NULL */
 void ngx_http_mfa_spec(ngx_http_mfa_loc_conf_t *mlcf, ngx_http_mfa_ctx_t *ctx,

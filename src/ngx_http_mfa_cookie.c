@@ -204,7 +204,12 @@ ngx_http_mfa_cookie_rewrite(ngx_http_request_t *r, mfa_cookie_t *c)
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
 
-    if (mlcf->cookie == NULL) {
+    /*
+     * with "mfa_session_introspect", the app was asked with the Cookie
+     * header as the client sent it: the upstream gets the same bytes
+     */
+
+    if (mlcf->cookie == NULL || mlcf->introspect.data != NULL) {
         return NGX_OK;
     }
 

@@ -54,7 +54,7 @@ struct ngx_http_mfa_lookup_s {
 static ngx_int_t ngx_http_mfa_lookup_binding(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf);
 static ngx_int_t ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r,
-    ngx_http_mfa_ctx_t *ctx, mfa_str_t *marker_key);
+    ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, mfa_str_t *marker_key);
 static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_start(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf,
     mfa_str_t marker_key);
@@ -100,10 +100,6 @@ static ngx_uint_t              ngx_http_mfa_lookups_nfree;
 ngx_int_t
 ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 {
-    ngx_int_t                 rc;
-    mfa_str_t                 marker_key;
-    mfa_gate_input_t          in;
-    ngx_http_mfa_lookup_t    *lu;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
@@ -112,19 +108,53 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         return NGX_ERROR;
     }
 
+    if (mlcf->introspect.data != NULL) {
+        /*
+         * the app says who the request is, with or without a credential
+         * the gate reads: it reads the request its own way (the answer
+         * comes back here)
+         */
+        return ngx_http_mfa_introspect(r, ctx);
+    }
+
     if (ctx->sid.len == 0) {
-        ngx_http_mfa_lookup_input(mlcf, &in);
-        in.has_session_id = 0;
-        ngx_http_mfa_lookup_decide(r, ctx, &in);
+        ngx_http_mfa_lookup_without(r, ctx, NGX_HTTP_MFA_NO_SESSION);
         return NGX_OK;
     }
 
-    if (ngx_http_mfa_lookup_marker_key(r, ctx, &marker_key) != NGX_OK) {
+    return ngx_http_mfa_lookup_facts(r, ctx, &ctx->sid, NULL);
+}
+
+
+/*
+ * The facts of the session whose id is given, read in Redis or cached;
+ * the session's own record given when it is not NULL (the app's answer).
+ */
+
+ngx_int_t
+ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_str_t *id, mfa_str_t *record)
+{
+    ngx_int_t                 rc;
+    mfa_str_t                 marker_key;
+    ngx_http_mfa_lookup_t    *lu;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (ngx_http_mfa_lookup_marker_key(r, ctx, id, &marker_key) != NGX_OK) {
         return NGX_ERROR;
     }
 
     lu = ngx_http_mfa_lookup_start(r, ctx, mlcf, marker_key);
     if (lu == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (record != NULL && mfa_lookup_record(&lu->lk, *record) != MFA_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "mfa: the app's answer cannot be kept for the "
+                      "lookup");
         return NGX_ERROR;
     }
 
@@ -138,6 +168,41 @@ ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
     ngx_http_mfa_lookup_finish(r, ctx);
 
     return NGX_OK;
+}
+
+
+/*
+ * Decided without reading Redis: no session id, the app saying nobody is
+ * logged in, or the app that could not be asked ("mfa_fail" decides)
+ */
+
+void
+ngx_http_mfa_lookup_without(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_uint_t why)
+{
+    mfa_gate_input_t          in;
+    ngx_http_mfa_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    ngx_http_mfa_lookup_input(mlcf, &in);
+
+    switch (why) {
+
+    case NGX_HTTP_MFA_NO_SESSION:
+        in.has_session_id = 0;
+        break;
+
+    case NGX_HTTP_MFA_VISITOR:
+        in.session = MFA_RECORD_ABSENT;
+        in.visitor = 1;
+        break;
+
+    default: /* NGX_HTTP_MFA_UNREADABLE */
+        in.lookup_failed = 1;
+    }
+
+    ngx_http_mfa_lookup_decide(r, ctx, &in);
 }
 
 
@@ -161,11 +226,18 @@ ngx_http_mfa_lookup_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ctx->sid_set = 1;
     ctx->request = r;
 
-    if (id.len == 0) {
+    if (id.len == 0 && mlcf->introspect.data == NULL) {
+        /* nothing else is read without a session */
         return NGX_OK;
     }
 
-    if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
+    if (mlcf->introspect.data != NULL) {
+        /* no key: the app's route, where the session is read */
+        key = mlcf->introspect;
+
+    } else if (ngx_http_complex_value(r, mlcf->session_key, &key)
+               != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -191,7 +263,7 @@ ngx_http_mfa_lookup_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
-    mfa_str_t *marker_key)
+    ngx_str_t *id, mfa_str_t *marker_key)
 {
     u_char                    *p;
     ngx_http_mfa_main_conf_t  *mmcf;
@@ -205,7 +277,7 @@ ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
     ngx_memcpy(p, mmcf->key_verified.data, mmcf->key_verified.len);
 
-    if (ngx_http_mfa_lookup_digest(&ctx->sid, &ctx->key, !ctx->no_cache,
+    if (ngx_http_mfa_lookup_digest(id, &ctx->key, !ctx->no_cache,
                                    p + mmcf->key_verified.len)
         != NGX_OK)
     {

@@ -103,7 +103,8 @@ ngx_http_mfa_session_preset(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"mfa_session_preset\" has an unknown stack \"%V\": "
                        "express, fastify, koa, php, flask, django, rails or "
-                       "spring",
+                       "spring (a session nginx cannot read, such as "
+                       "Laravel's encrypted cookie: \"mfa_session_introspect\")",
                        &value[1]);
 
     return NGX_CONF_ERROR;

@@ -1,7 +1,8 @@
 # The test apps of t/apps/, talked to directly (no gate): each reads its
 # session cookie and its Redis record the way its framework does, and the
 # facts the gate relies on about each framework's cookie parsing hold.
-# php needs a FastCGI front: a plain nginx location, no mfa directive.
+# php and laravel need a FastCGI front: a plain nginx location, no mfa
+# directive.
 
 use strict;
 use warnings;
@@ -9,7 +10,9 @@ use warnings;
 use lib 't/lib';
 use MfaTest;
 use AppsTest;
-use MIME::Base64 qw(encode_base64);
+use Digest::SHA qw(hmac_sha1_hex);
+use JSON::PP ();
+use MIME::Base64 qw(decode_base64 encode_base64);
 use Test::More;
 
 my $t = MfaTest->new();
@@ -371,6 +374,134 @@ subtest spring => sub {
 
     anon_and_logout('spring', $port, $c, $id);
     AppsTest::stop_app($t, 'spring');
+};
+
+# Laravel's cookie is encrypted, with a fresh IV on every response: the
+# gate cannot read it and asks GET /mfa/introspect who the session is
+subtest laravel => sub {
+    AppsTest::start_app($t, 'laravel');
+    $t->stop();     # the php subtest's nginx
+    $t->run(<<"EOF");
+http {
+    server {
+        listen 127.0.0.1:%%PORT_HTTP%%;
+        location / {
+@{[ AppsTest::laravel_fastcgi($t) ]}
+        }
+        # a POST that asks the app first, by a subrequest
+        location = /guarded {
+            auth_request /mfa/introspect;
+            proxy_pass http://127.0.0.1:%%PORT_HTTP%%/ok;
+        }
+        location = /ok {
+            return 200 "ok\\n";
+        }
+        location = /mfa/introspect {
+@{[ AppsTest::laravel_fastcgi($t, method => 'GET') ]}
+        }
+    }
+}
+EOF
+
+    my $port = $t->port('http');
+    my $key = AppsTest::laravel_key(undef);
+    my ($c, $id) = basics('laravel', $port);
+    my $v = $c->{laravel_session};
+
+    # the cookie
+    like($id, qr/^[A-Za-z0-9]{40}$/, 'the session id: 40 letters and digits');
+    my $p = eval {
+        JSON::PP->new->decode(decode_base64(AppsTest::uri_unescape($v)))
+    };
+    is_deeply([sort keys %{$p // {}}], [qw(iv mac tag value)],
+              'canonical: laravel_session=base64 of JSON {iv, value, mac, '
+              . 'tag}, percent-encoded');
+    is(AppsTest::laravel_decrypt($v, $key),
+       hmac_sha1_hex('laravel_sessionv2', $key) . "|$id",
+       'AES-256-CBC of HMAC-SHA1("laravel_sessionv2", key) "|" <id>');
+
+    my (undef, $r1) = AppsTest::whoami($t, $port, $c);
+    my (undef, $r2) = AppsTest::whoami($t, $port, $c);
+    my @v = map { $_->cookies->{laravel_session} // '' } $r1, $r2;
+    ok($v[0] ne $v[1] && $v[0] ne $v && $v[1] ne $v,
+       'every response sets the cookie again, another value each time');
+    is_deeply([map { AppsTest::session_id('laravel', { laravel_session => $_ })
+                   } @v], [$id, $id], '... for the same session');
+    is(user($port, $c), 'bob', 'an earlier value still reads the session');
+
+    # introspection
+    my $r = AppsTest::call($t, $port, GET => '/mfa/introspect', cookie => $c);
+    is($r->status, 200, 'introspect: bob: 200');
+    like($r->header('content-type') // '', qr{^application/json},
+         'introspect: JSON');
+    is_deeply($r->json, { session => $id, user => 'bob', company => 'acme',
+                          admin => JSON::PP::false },
+              'introspect: the session, bob, acme, not an admin');
+    ok(JSON::PP::is_bool($r->json->{admin}), 'introspect: admin a boolean');
+    is($r->header('set-cookie'), undef, 'introspect sets no cookie');
+
+    is(AppsTest::call($t, $port, POST => '/guarded', cookie => $c)->status,
+       200, 'a subrequest from a POST reaches introspect (method GET, its '
+       . 'own URI): bob');
+    is(AppsTest::call($t, $port, POST => '/guarded')->status, 401,
+       '... and no cookie: 401');
+
+    my $keys = $t->redis('DBSIZE');
+    $r = AppsTest::call($t, $port, GET => '/mfa/introspect');
+    is($r->status, 401, 'introspect without a cookie: 401');
+    is_deeply($r->json, { user => undef }, '... {"user":null}');
+    is($r->header('set-cookie'), undef, '... no cookie');
+    is($t->redis('DBSIZE'), $keys, '... and no record');
+    is(AppsTest::call($t, $port, GET => '/mfa/introspect',
+                      cookie => 'laravel_session=' . tamper($v))->status,
+       401, 'introspect, a tampered cookie: 401');
+
+    # login regenerates the id
+    $r = AppsTest::call($t, $port, GET => '/anon');
+    my $vc = $r->cookies;
+    my $vid = AppsTest::session_id('laravel', $vc) // 'none';
+    is(AppsTest::call($t, $port, GET => '/mfa/introspect', cookie => $vc)
+       ->status, 401, 'introspect: a visitor: 401');
+    $r = AppsTest::call($t, $port, POST => '/login', cookie => $vc,
+                        form => [user => 'bob', password => 'bob-pw']);
+    my $lc = $r->cookies;
+    my $lid = AppsTest::session_id('laravel', $lc) // 'none';
+    isnt($lid, $vid, "login from a visitor's session: a new id");
+    is(AppsTest::call($t, $port, GET => '/mfa/introspect', cookie => $lc)
+       ->json->{session}, $lid, '... which introspect names');
+    is(user($port, $vc), undef, "the visitor's cookie: no user");
+    is(AppsTest::record($t, 'laravel', $vid)->{visits}, 1,
+       "the visitor's record stays (regenerate(), not regenerate(true))");
+
+    $r = AppsTest::call($t, $port, POST => '/login', cookie => $lc,
+                        form => [user => 'bob', password => 'bob-pw']);
+    my $again = AppsTest::call($t, $port, GET => '/mfa/introspect',
+                               cookie => $r->cookies)->json;
+    ok($again->{session} && $again->{session} ne $lid,
+       "bob's login again: introspect's session changes");
+    is(user($port, $lc), 'bob', "... and the earlier one is still bob's");
+
+    is(user($port, 'laravel_session=' . pct_first($v)), 'bob',
+       'fact: the value is percent-decoded');
+    is(user($port, "laravel_session=$v; laravel_session=bogus"), 'bob',
+       'fact: of two cookies the first is read');
+    is(user($port, "laravel_session=bogus; laravel_session=$v"), undef,
+       'fact: ... and the second is not');
+
+    anon_and_logout('laravel', $port, $c, $id);
+    is(AppsTest::call($t, $port, GET => '/mfa/introspect', cookie => $c)
+       ->status, 401, 'introspect after logout: 401');
+    AppsTest::stop_app($t, 'laravel');
+
+    # APP_KEY from SECRET_FILE
+    AppsTest::start_app($t, 'laravel', secret => $new);
+    is(user($port, $lc), undef, 'with SECRET_FILE: the old key does not read');
+    my $sc = AppsTest::login($t, $port, 'carol', 'carol-pw');
+    my $sid = AppsTest::session_id('laravel', $sc, $NEW);
+    ok(defined $sid, 'the cookie is encrypted with SHA-256(secret)');
+    is(AppsTest::call($t, $port, GET => '/mfa/introspect', cookie => $sc)
+       ->json->{company}, 'globex', 'introspect: carol, globex');
+    AppsTest::stop_app($t, 'laravel');
 };
 
 AppsTest::stop_all($t);

@@ -1,9 +1,10 @@
 package AppsTest;
 
 # The small real web apps of t/apps/ for the integration tests: one
-# behaviour (POST /login, GET /whoami, GET /anon, POST /logout) on six
+# behaviour (POST /login, GET /whoami, GET /anon, POST /logout) on nine
 # session stacks, each reading its cookie and its Redis session exactly as
-# its framework does.  Core Perl only; works with an MfaTest object.
+# its framework does.  Core Perl only (and the openssl command for
+# laravel's cookie); works with an MfaTest object.
 #
 #   my $t = MfaTest->new();
 #   $t->start_redis();
@@ -17,11 +18,19 @@ package AppsTest;
 #   AppsTest::stop_app($t, 'express');                    # or at the end
 #
 # Stacks (see t/apps/README): express, fastify, koa, flask, django, php,
-# rack, spring.
+# rack, spring (stacks(): those whose Redis record the gate reads), and
+# laravel, whose encrypted cookie the gate cannot read: it asks the app's
+# GET /mfa/introspect who the session is.
 # An app listens on $t->port("app_<stack>") and uses redis-server on
-# $t->redis_port (start_redis first).  php is php-fpm: start_app returns
-# its FastCGI port, and nginx reaches it with php_fastcgi($t) in a
-# location; login/whoami/call then go to nginx's port.
+# $t->redis_port (start_redis first).  php and laravel are php-fpm:
+# start_app returns the FastCGI port, and nginx reaches it with
+# php_fastcgi($t) or laravel_fastcgi($t) in a location (laravel_fastcgi($t,
+# method => 'GET') where a subrequest goes: nginx's $request_method is the
+# main request's); login/whoami/call then go to nginx's port.
+#
+#   AppsTest::start_app($t, 'laravel', secret => $secret); # FastCGI
+#   $c = AppsTest::login($t, $nginx_port, 'bob', 'bob-pw');
+#   AppsTest::session_id('laravel', $c, 'x' x 40);   # decrypted: the id
 #
 # Every app runs in its own process group, logs to app-<stack>.log in the
 # test directory, and is killed (the whole group) by stop_app, stop_all,
@@ -29,7 +38,8 @@ package AppsTest;
 #
 # Environment: TEST_NODE_BINARY (node), TEST_PYTHON_BINARY
 # (/usr/bin/python3: Debian's, which has flask and django),
-# TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2), TEST_RUBY_BINARY
+# TEST_PHP_FPM_BINARY (/usr/sbin/php-fpm8.2; laravel: with Debian's
+# php-laravel-framework in /usr/share/php), TEST_RUBY_BINARY
 # (/usr/bin/ruby: Debian's, with rack, redis-rack and webrick), TEST_JAVA_HOME
 # (a JDK's directory: bin/javac and bin/java; else those on the PATH) with
 # Debian's Tomcat 10 jars in /usr/share/java.
@@ -39,8 +49,8 @@ use warnings;
 
 use Carp qw(croak);
 use Cwd qw(abs_path);
-use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha256_base64
-                   sha256_hex);
+use Digest::SHA qw(hmac_sha1 hmac_sha1_base64 hmac_sha1_hex
+                   hmac_sha256_base64 hmac_sha256_hex sha256 sha256_hex);
 use MIME::Base64 qw(decode_base64);
 use File::Basename qw(dirname);
 use File::Spec;
@@ -65,6 +75,7 @@ my %COOKIE = (
     php     => 'PHPSESSID',
     rack    => 'rack.session',
     spring  => 'SESSION',
+    laravel => 'laravel_session',
 );
 
 my @GUARDS;     # one per MfaTest object that started an app (weak)
@@ -79,6 +90,8 @@ sub cookie_name {
 sub app_port { my ($t, $stack) = @_; return $t->port("app_$stack") }
 
 sub php_script { return "$APPS/php/index.php" }
+
+sub laravel_script { return "$APPS/laravel/public/index.php" }
 
 sub app_log {
     my ($t, $stack) = @_;
@@ -117,16 +130,23 @@ sub _command {
         if $stack eq 'rack';
     return _java($t) if $stack eq 'spring';
 
-    # php-fpm in the foreground, as root (-R), without the machine's
-    # php.ini (-n): only Debian's igbinary and redis extensions (redis.so
-    # needs igbinary's symbols), the rest in a pool written here
-    my $dir = $t->testdir();
-    my $redis = $t->redis_port();
-    my $handler = $opt{php_handler} // 'php';
+    return _php($t, $port, %opt) if $stack eq 'php';
+    return _laravel($t, $port, %opt);
+}
 
-    $t->write_file('php-fpm.conf', <<"EOF");
+# php-fpm in the foreground, as root (-R), without the machine's php.ini
+# (-n): Debian's igbinary and redis extensions (redis.so needs igbinary's
+# symbols) and the settings of @ini ("-d" each), the rest in a pool
+# written in the test directory, $name.conf, whose [app] section ends with
+# $pool
+sub _php_fpm {
+    my ($t, $name, $port, $pool, @ini) = @_;
+
+    my $dir = $t->testdir();
+
+    $t->write_file("$name.conf", <<"EOF" . $pool);
 [global]
-pid = $dir/php-fpm.pid
+pid = $dir/$name.pid
 error_log = /proc/self/fd/2
 daemonize = no
 
@@ -138,18 +158,53 @@ pm.max_children = 4
 catch_workers_output = yes
 decorate_workers_output = no
 clear_env = yes
+php_admin_flag[display_errors] = off
+php_admin_flag[log_errors] = on
+EOF
+
+    return ($ENV{TEST_PHP_FPM_BINARY} // '/usr/sbin/php-fpm8.2', '-n',
+            map({ ('-d', $_) } 'extension=igbinary.so', 'extension=redis.so',
+                               @ini),
+            '-F', '-O', '-R', '-y', "$dir/$name.conf");
+}
+
+# the php app: PHP's own sessions in Redis
+sub _php {
+    my ($t, $port, %opt) = @_;
+
+    my $redis = $t->redis_port();
+    my $handler = $opt{php_handler} // 'php';
+
+    return _php_fpm($t, 'php-fpm', $port, <<"EOF");
 env[REDIS_PORT] = $redis
 php_admin_value[session.save_handler] = redis
 php_admin_value[session.save_path] = "tcp://127.0.0.1:$redis"
 php_admin_flag[session.use_strict_mode] = on
 php_admin_value[session.serialize_handler] = $handler
-php_admin_flag[display_errors] = off
-php_admin_flag[log_errors] = on
 EOF
+}
 
-    return ($ENV{TEST_PHP_FPM_BINARY} // '/usr/sbin/php-fpm8.2',
-            '-n', '-d', 'extension=igbinary.so', '-d', 'extension=redis.so',
-            '-F', '-O', '-R', '-y', "$dir/php-fpm.conf");
+# the laravel app: what Laravel writes (its storage, the manifests of
+# bootstrap/cache) in laravel-storage/ of the test directory.  mbstring
+# and ctype, which Laravel needs, and OPcache: every request loads the
+# framework again, 3 times faster from OPcache's shared memory
+sub _laravel {
+    my ($t, $port, %opt) = @_;
+
+    my $storage = $t->path('laravel-storage');
+
+    for ($storage, "$storage/bootstrap-cache") {
+        -d or mkdir or die "mkdir $_: $!\n";
+    }
+
+    my $pool = 'env[REDIS_PORT] = ' . $t->redis_port() . "\n"
+        . "env[LARAVEL_STORAGE] = $storage\n";
+    $pool .= 'env[SECRET_FILE] = ' . $t->path($opt{secret}) . "\n"
+        if defined $opt{secret};
+
+    return _php_fpm($t, 'php-fpm-laravel', $port, $pool,
+                    'extension=mbstring.so', 'extension=ctype.so',
+                    'zend_extension=opcache.so');
 }
 
 # the servlet compiled into the test directory, and the command that runs
@@ -317,6 +372,41 @@ EOF
 EOF
 }
 
+# the directives of a location that hands every request to the laravel
+# app.  method => 'GET': for a location that a subrequest reaches, where
+# nginx's $request_method and $request_uri are still the main request's:
+# that method, the subrequest's own URI ($uri$is_args$args) and no request
+# body
+sub laravel_fastcgi {
+    my ($t, %opt) = @_;
+
+    my $port = app_port($t, 'laravel');
+    my $script = laravel_script();
+
+    my $request = defined $opt{method} ? <<"EOF" : <<'EOF';
+            fastcgi_param REQUEST_METHOD $opt{method};
+            fastcgi_param REQUEST_URI \$uri\$is_args\$args;
+            fastcgi_pass_request_body off;
+EOF
+            fastcgi_param REQUEST_METHOD $request_method;
+            fastcgi_param REQUEST_URI $request_uri;
+            fastcgi_param CONTENT_TYPE $content_type;
+            fastcgi_param CONTENT_LENGTH $content_length;
+EOF
+
+    return <<"EOF" . $request . <<'EOF';
+            fastcgi_pass 127.0.0.1:$port;
+            fastcgi_param SCRIPT_FILENAME $script;
+            fastcgi_param SCRIPT_NAME /index.php;
+EOF
+            fastcgi_param QUERY_STRING $query_string;
+            fastcgi_param SERVER_PROTOCOL $server_protocol;
+            fastcgi_param SERVER_NAME $server_name;
+            fastcgi_param SERVER_PORT $server_port;
+            fastcgi_param REMOTE_ADDR $remote_addr;
+EOF
+}
+
 ###########################################################################
 # requests
 
@@ -382,12 +472,21 @@ sub uri_escape_component {
 }
 
 # the session id in the cookies one app set ({name => value}), undef if
-# the app's cookie is not there
+# the app's cookie is not there (laravel: or not Laravel's encryption of
+# an id with laravel_key($secret); $secret undef: the app's fixed test key)
 sub session_id {
-    my ($stack, $cookies) = @_;
+    my ($stack, $cookies, $secret) = @_;
 
     my $v = $cookies->{cookie_name($stack)};
     return undef unless defined $v && length $v;
+
+    if ($stack eq 'laravel') {
+        my $key = laravel_key($secret);
+        my $plain = laravel_decrypt($v, $key) // return undef;
+        my $prefix = hmac_sha1_hex('laravel_sessionv2', $key) . '|';
+        return substr($plain, 0, length $prefix) eq $prefix
+            ? substr($plain, length $prefix) : undef;
+    }
 
     if ($stack eq 'express') {
         $v = uri_unescape($v);
@@ -416,6 +515,7 @@ sub redis_key {
         php     => "PHPREDIS_SESSION:$id",
         rack    => 'rack:session:2::' . sha256_hex($id),
         spring  => "spring:session:sessions:$id",
+        laravel => "laravel_database_laravel_cache:$id",
     }->{$stack} // croak "unknown stack \"$stack\"";
 }
 
@@ -465,6 +565,7 @@ sub record {
     my $v = $t->redis('GET', redis_key($stack, $id));
     return undef unless defined $v && !ref $v;
     return php_decode($v) if $stack eq 'php';
+    return laravel_decode($v) if $stack eq 'laravel';
     $v = to_json(session_format($stack), $v)
         if session_format($stack) =~ /^(?:pickle|marshal)$/;
     return undef unless defined $v;
@@ -540,6 +641,50 @@ sub _php_value {
     }
 
     return (undef, undef);
+}
+
+# a Laravel record: the cache store's serialize() of the session's
+# serialize()d attributes; undef if it is not
+sub laravel_decode {
+    my ($s) = @_;
+
+    my ($inner, $rest) = _php_value($s);
+    return undef unless defined $inner && !ref $inner && $rest eq '';
+    (my $attrs, $rest) = _php_value($inner);
+    return ref $attrs eq 'HASH' && $rest eq '' ? $attrs : undef;
+}
+
+# the laravel app's APP_KEY (bytes): SHA-256 of the secret (bytes), the
+# fixed test key without one
+sub laravel_key {
+    my ($secret) = @_;
+    return defined $secret ? sha256($secret) : 'laravel-test-key' x 2;
+}
+
+# the plain text of a value Laravel's Encrypter encrypted with $key (a
+# cookie's value, percent-encoded or not): base64 of the JSON {"iv",
+# "value", "mac", "tag"}, value = base64 AES-256-CBC, mac = HMAC-SHA256 hex
+# of iv . value (the base64 texts); undef if it is not, or the mac is
+# wrong.  AES by the openssl command.
+sub laravel_decrypt {
+    my ($v, $key) = @_;
+
+    my $p = eval { JSON::PP->new->decode(decode_base64(uri_unescape($v))) };
+    return undef unless ref $p eq 'HASH'
+        && !grep { !defined $p->{$_} || ref $p->{$_} } qw(iv value mac);
+    return undef
+        unless hmac_sha256_hex($p->{iv} . $p->{value}, $key) eq $p->{mac};
+
+    my $pid = open2(my $out, my $in, 'openssl', 'enc', '-d', '-aes-256-cbc',
+                    '-K', unpack('H*', $key),
+                    '-iv', unpack('H*', decode_base64($p->{iv})));
+    binmode $in;
+    binmode $out;
+    print {$in} decode_base64($p->{value});
+    close $in;
+    my $plain = do { local $/; <$out> };
+    waitpid($pid, 0);
+    return $? == 0 ? $plain : undef;
 }
 
 # the cookies an app sets for session $id, signed with $secret (bytes) as

@@ -1081,7 +1081,7 @@ sub upstream_requests {
     my ($self, $name) = @_;
 
     my $data = $self->read_file('upstream-' . ($name // 'upstream') . '.log')
-        // return ();
+        // '';
     my @requests;
 
     while ($data =~ /\G(\d+)\n/gc) {
