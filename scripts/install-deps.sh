@@ -23,6 +23,9 @@ python3-django-redis python3-redis php-fpm php-redis ruby ruby-rack
 ruby-redis-rack ruby-webrick openjdk-17-jdk-headless libtomcat10-java
 php-laravel-framework openssl"
 
+# Redis Sentinel, for the high-availability tests (t/mfactl_sentinel.t)
+PKGS="$PKGS redis-sentinel"
+
 # the Prometheus project's parser of the text format (t/metrics.t) and a
 # real Prometheus server that scrapes the gate (t/metrics_prometheus.t)
 PKGS="$PKGS python3-prometheus-client prometheus"

@@ -180,12 +180,16 @@ static const char  mfactl_connection_help[] =
     "  -p port       Redis port (default 6379)\n"
     "  -s socket     Redis unix socket (instead of host and port)\n"
     "  -n db         Redis database number (default 0)\n"
+    "  --sentinel host:port   a Redis Sentinel (repeatable, tried in\n"
+    "                turn), with --master: the master found through them\n"
+    "  --master NAME the name the sentinels monitor the master by\n"
     "  --prefix P    key prefix, as mfa_redis_prefix (default \"mfa:\")\n"
     "  --json        machine-readable output: one JSON document\n"
     "  --help        this help; \"mfactl <verb> --help\" for a verb's\n"
     "  --version     the version of mfactl and of the module it goes with\n"
     "\n"
-    "Environment: MFA_REDIS_PASSWORD, MFA_REDIS_USER (Redis ACL user).\n"
+    "Environment: MFA_REDIS_PASSWORD, MFA_REDIS_USER (Redis ACL user),\n"
+    "MFA_SENTINEL_PASSWORD (the sentinels' own password, if any).\n"
     "Exit status: 0 success, 1 bad usage, 2 not found, 3 Redis cannot be\n"
     "reached or refused a command.\n";
 
@@ -208,6 +212,18 @@ main(int argc, char **argv)
     rc = mfactl_globals(&ctl, argc, argv, &i);
     if (rc != MFACTL_OK) {
         return (rc == -1) ? MFACTL_OK : rc;
+    }
+
+    if ((ctl.nsentinels != 0) != (ctl.master != NULL)) {
+        mfactl_error("\"--sentinel\" and \"--master\" go together: the "
+                     "sentinels, and the name of the master they monitor");
+        return MFACTL_USAGE;
+    }
+
+    if (ctl.nsentinels != 0 && ctl.addressed) {
+        mfactl_error("\"--sentinel\" finds the master: it cannot be used "
+                     "with -h, -p or -s");
+        return MFACTL_USAGE;
     }
 
     if (i == argc) {
@@ -271,7 +287,9 @@ mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
 
         if (strcmp(opt, "-h") != 0 && strcmp(opt, "-p") != 0
             && strcmp(opt, "-s") != 0 && strcmp(opt, "-n") != 0
-            && strcmp(opt, "--prefix") != 0)
+            && strcmp(opt, "--prefix") != 0
+            && strcmp(opt, "--sentinel") != 0
+            && strcmp(opt, "--master") != 0)
         {
             mfactl_error("unknown option \"%s\" (see mfactl --help)", opt);
             return MFACTL_USAGE;
@@ -283,6 +301,37 @@ mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
         }
 
         val = argv[++(*i)];
+
+        if (strcmp(opt, "--sentinel") == 0) {
+            if (ctl->nsentinels == MFACTL_SENTINELS_MAX) {
+                mfactl_error("at most %d \"--sentinel\" options",
+                             MFACTL_SENTINELS_MAX);
+                return MFACTL_USAGE;
+            }
+
+            if (mfactl_host_port(val, NULL, 0, NULL) != MFACTL_OK) {
+                mfactl_error("invalid --sentinel \"%s\": host:port", val);
+                return MFACTL_USAGE;
+            }
+
+            ctl->sentinels[ctl->nsentinels++] = val;
+            continue;
+        }
+
+        if (strcmp(opt, "--master") == 0) {
+            if (val[0] == '\0') {
+                mfactl_error("option \"--master\" needs the name the "
+                             "sentinels monitor");
+                return MFACTL_USAGE;
+            }
+
+            ctl->master = val;
+            continue;
+        }
+
+        if (opt[1] == 'h' || opt[1] == 'p' || opt[1] == 's') {
+            ctl->addressed = 1;
+        }
 
         if (opt[1] == 'h') {
             ctl->host = val;

@@ -30,6 +30,7 @@
 #define MFACTL_KEY_LEN     256
 #define MFACTL_BY_LEN      80
 #define MFACTL_OLD_MAX     8
+#define MFACTL_SENTINELS_MAX  8
 #define MFACTL_TIME_LEN    32
 
 /* a record the module cannot read (another type, not a number) */
@@ -52,6 +53,13 @@ typedef struct {
     int             port;
     const char     *socket;
     int             db;
+    /* -h, -p or -s given: one Redis named */
+    int             addressed;
+    /* --sentinel (host:port), --master: the master found through them */
+    const char     *sentinels[MFACTL_SENTINELS_MAX];
+    int             nsentinels;
+    const char     *master;
+    char            master_host[MFACTL_KEY_LEN];
     const char     *prefix;
     redisContext   *redis;
     int             pending;
@@ -100,6 +108,8 @@ int mfactl_session_inspect(mfactl_t *ctl);
 
 /* mfactl_redis.c: the connection and the commands */
 int mfactl_connect(mfactl_t *ctl);
+/* "host:port" split (host NULL: only checked); MFACTL_USAGE when it is not */
+int mfactl_host_port(const char *s, char *host, size_t size, int *port);
 void mfactl_disconnect(mfactl_t *ctl);
 
 /* the end of a command's strings: a null pointer of the arguments' type */

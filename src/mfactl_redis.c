@@ -20,6 +20,10 @@
 #define MFACTL_TIMEOUT          10
 
 
+static int mfactl_sentinel_master(mfactl_t *ctl);
+static int mfactl_sentinel_ask(mfactl_t *ctl, redisContext *c,
+    const char *sentinel);
+static int mfactl_is_master(mfactl_t *ctl);
 static int mfactl_hello(mfactl_t *ctl);
 static int mfactl_timed_out(mfactl_t *ctl);
 static void mfactl_where(mfactl_t *ctl, char *buf, size_t size);
@@ -36,6 +40,10 @@ mfactl_connect(mfactl_t *ctl)
 
     tv.tv_sec = MFACTL_CONNECT_TIMEOUT;
     tv.tv_usec = 0;
+
+    if (ctl->nsentinels != 0 && mfactl_sentinel_master(ctl) != MFACTL_OK) {
+        return MFACTL_REDIS;
+    }
 
     if (ctl->socket != NULL) {
         ctl->redis = redisConnectUnixWithTimeout(ctl->socket, tv);
@@ -75,10 +83,203 @@ mfactl_connect(mfactl_t *ctl)
         freeReplyObject(r);
     }
 
+    if (ctl->nsentinels != 0 && mfactl_is_master(ctl) != MFACTL_OK) {
+        return MFACTL_REDIS;
+    }
+
     tv.tv_sec = MFACTL_TIMEOUT;
     redisSetTimeout(ctl->redis, tv);
 
     return MFACTL_OK;
+}
+
+
+int
+mfactl_host_port(const char *s, char *host, size_t size, int *port)
+{
+    long         n;
+    char        *end;
+    const char  *colon;
+
+    colon = strrchr(s, ':');
+
+    if (colon == NULL || colon == s || colon[1] < '0' || colon[1] > '9') {
+        return MFACTL_USAGE;
+    }
+
+    errno = 0;
+    n = strtol(colon + 1, &end, 10);
+
+    if (errno != 0 || *end != '\0' || n < 1 || n > 65535) {
+        return MFACTL_USAGE;
+    }
+
+    if (host != NULL) {
+        if ((size_t) (colon - s) >= size) {
+            return MFACTL_USAGE;
+        }
+
+        memcpy(host, s, (size_t) (colon - s));
+        host[colon - s] = '\0';
+        *port = (int) n;
+    }
+
+    return MFACTL_OK;
+}
+
+
+/*
+ * The master's address, from the first of the sentinels that gives it
+ * (each one that cannot is said why); Redis at that address is then
+ * checked to be the master (mfactl_is_master()).
+ */
+
+static int
+mfactl_sentinel_master(mfactl_t *ctl)
+{
+    int             i, port;
+    char            host[MFACTL_KEY_LEN];
+    redisContext   *c;
+    struct timeval  tv;
+
+    tv.tv_sec = MFACTL_CONNECT_TIMEOUT;
+    tv.tv_usec = 0;
+
+    for (i = 0; i < ctl->nsentinels; i++) {
+        (void) mfactl_host_port(ctl->sentinels[i], host, sizeof(host), &port);
+
+        c = redisConnectWithTimeout(host, port, tv);
+
+        if (c == NULL || c->err) {
+            mfactl_error("sentinel %s cannot be reached: %s",
+                         ctl->sentinels[i], c ? c->errstr : "out of memory");
+
+        } else {
+            redisSetTimeout(c, tv);
+
+            if (mfactl_sentinel_ask(ctl, c, ctl->sentinels[i]) == MFACTL_OK) {
+                redisFree(c);
+                return MFACTL_OK;
+            }
+        }
+
+        if (c != NULL) {
+            redisFree(c);
+        }
+    }
+
+    mfactl_error("no sentinel gave the address of the master \"%s\"",
+                 ctl->master);
+
+    return MFACTL_REDIS;
+}
+
+
+static int
+mfactl_sentinel_ask(mfactl_t *ctl, redisContext *c, const char *sentinel)
+{
+    int           port;
+    char          addr[MFACTL_KEY_LEN];
+    const char   *pass;
+    redisReply   *r, *h, *p;
+
+    pass = getenv("MFA_SENTINEL_PASSWORD");
+
+    if (pass != NULL) {
+        r = redisCommand(c, "AUTH %s", pass);
+
+        if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+            mfactl_error("sentinel %s refused the password from "
+                         "MFA_SENTINEL_PASSWORD: %s", sentinel,
+                         r ? r->str : c->errstr);
+            if (r != NULL) {
+                freeReplyObject(r);
+            }
+            return MFACTL_REDIS;
+        }
+
+        freeReplyObject(r);
+    }
+
+    r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", ctl->master);
+
+    if (r == NULL) {
+        mfactl_error("sentinel %s: %s", sentinel,
+                     c->err == REDIS_ERR_IO && errno == EAGAIN
+                     ? "no answer in time" : c->errstr);
+        return MFACTL_REDIS;
+    }
+
+    h = (r->type == REDIS_REPLY_ARRAY && r->elements == 2) ? r->element[0]
+                                                          : NULL;
+    p = (h != NULL) ? r->element[1] : NULL;
+
+    if (h != NULL && h->type == REDIS_REPLY_STRING
+        && p->type == REDIS_REPLY_STRING
+        && snprintf(addr, sizeof(addr), "%s:%s", h->str, p->str)
+           < (int) sizeof(addr)
+        && mfactl_host_port(addr, ctl->master_host,
+                            sizeof(ctl->master_host), &port)
+           == MFACTL_OK)
+    {
+        ctl->host = ctl->master_host;
+        ctl->port = port;
+        freeReplyObject(r);
+        return MFACTL_OK;
+    }
+
+    if (r->type == REDIS_REPLY_NIL) {
+        mfactl_error("sentinel %s monitors no master named \"%s\"",
+                     sentinel, ctl->master);
+
+    } else if (r->type == REDIS_REPLY_ERROR) {
+        mfactl_error("sentinel %s refused: %s", sentinel, r->str);
+
+    } else {
+        mfactl_error("sentinel %s did not answer with an address", sentinel);
+    }
+
+    freeReplyObject(r);
+
+    return MFACTL_REDIS;
+}
+
+
+/* the Redis the sentinels named is the master still (ROLE) */
+
+static int
+mfactl_is_master(mfactl_t *ctl)
+{
+    int          rc;
+    char         where[MFACTL_KEY_LEN];
+    redisReply  *r;
+
+    r = mfactl_command(ctl, "ROLE", MFACTL_END);
+    if (r == NULL) {
+        return MFACTL_REDIS;
+    }
+
+    mfactl_where(ctl, where, sizeof(where));
+
+    rc = MFACTL_OK;
+
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0
+        || r->element[0]->type != REDIS_REPLY_STRING)
+    {
+        mfactl_error("Redis at %s did not answer ROLE as Redis does",
+                     where);
+        rc = MFACTL_REDIS;
+
+    } else if (strcmp(r->element[0]->str, "master") != 0) {
+        mfactl_error("Redis at %s, which the sentinels name as the master "
+                     "\"%s\", is a %s: a failover is under way, try again",
+                     where, ctl->master, r->element[0]->str);
+        rc = MFACTL_REDIS;
+    }
+
+    freeReplyObject(r);
+
+    return rc;
 }
 
 
