@@ -144,6 +144,7 @@ mfactl_sentinel_master(mfactl_t *ctl)
 
     tv.tv_sec = MFACTL_CONNECT_TIMEOUT;
     tv.tv_usec = 0;
+    port = 0;
 
     for (i = 0; i < ctl->nsentinels; i++) {
         (void) mfactl_host_port(ctl->sentinels[i], host, sizeof(host), &port);

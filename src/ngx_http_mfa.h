@@ -231,6 +231,8 @@ ngx_int_t ngx_http_mfa_lookup_facts(ngx_http_request_t *r,
 #define NGX_HTTP_MFA_NO_SESSION   0     /* no session id */
 #define NGX_HTTP_MFA_VISITOR      1     /* the app: nobody logged in */
 #define NGX_HTTP_MFA_UNREADABLE   2     /* the app could not be asked */
+#define NGX_HTTP_MFA_GONE         3     /* the same, the client gone: not
+                                           logged */
 
 void ngx_http_mfa_lookup_without(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_uint_t why);

@@ -46,7 +46,9 @@ ngx_http_mfa_named(ngx_table_elt_t *h, const char *name, size_t len)
 
 
 /*
- * "X-MFA-User" and "X-MFA-Status" in any case, and with "_" for "-", which
+ * "X-MFA-User", "X-MFA-Status" and "X-MFA-Introspection" (which the
+ * location of "mfa_session_introspect" may set for the app's route to
+ * know it is asked by nginx) in any case, and with "_" for "-", which
  * FastCGI and uwsgi back ends read alike ("underscores_in_headers on")
  */
 
@@ -55,7 +57,9 @@ ngx_http_mfa_own_header(ngx_table_elt_t *h)
 {
     return ngx_http_mfa_named(h, "x-mfa-user", sizeof("x-mfa-user") - 1)
            || ngx_http_mfa_named(h, "x-mfa-status",
-                                 sizeof("x-mfa-status") - 1);
+                                 sizeof("x-mfa-status") - 1)
+           || ngx_http_mfa_named(h, "x-mfa-introspection",
+                                 sizeof("x-mfa-introspection") - 1);
 }
 
 

@@ -213,6 +213,15 @@ ngx_http_mfa_introspect_done(ngx_http_request_t *sr, void *data,
     user.data = (const char *) mlcf->session_user.data;
     user.len = mlcf->session_user.len;
 
+    if (r->connection->error
+        && (r->connection->read->eof || r->connection->read->error))
+    {
+        /* the client went away: nobody to answer, nothing to log */
+        ngx_http_mfa_lookup_without(r, ctx, NGX_HTTP_MFA_GONE);
+        ctx->waiting = 0;
+        return rc;
+    }
+
     err.msg[0] = '\0';
     mfa_introspect_read(status, body, len, user, ctx->sid.len != 0, &ans,
                         &err);

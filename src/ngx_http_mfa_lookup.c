@@ -198,6 +198,13 @@ ngx_http_mfa_lookup_without(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         in.visitor = 1;
         break;
 
+    case NGX_HTTP_MFA_GONE:
+        in.lookup_failed = 1;
+        mfa_gate_decide(&in, &ctx->decision);
+        ctx->in = in;
+        ctx->done = 1;
+        return;
+
     default: /* NGX_HTTP_MFA_UNREADABLE */
         in.lookup_failed = 1;
     }

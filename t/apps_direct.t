@@ -449,6 +449,11 @@ EOF
     my $keys = $t->redis('DBSIZE');
     $r = AppsTest::call($t, $port, GET => '/mfa/introspect');
     is($r->status, 401, 'introspect without a cookie: 401');
+    for my $path ('/mfa/introspect/', '/index.php/mfa/introspect') {
+        is(AppsTest::call($t, $port, GET => $path, cookie => $c)->status,
+           404, "$path through the app's own location (no "
+           . 'MFA_INTROSPECTION): 404');
+    }
     is_deeply($r->json, { user => undef }, '... {"user":null}');
     is($r->header('set-cookie'), undef, '... no cookie');
     is($t->redis('DBSIZE'), $keys, '... and no record');

@@ -157,11 +157,15 @@ unlike($ssi->body // '', qr/UPSTREAM/,
 my $r = $t->http(GET => '/reports', headers => [
     %NAV, Cookie => 'sid=victim', 'x-mfa-user' => 'admin',
     'X-MFA-USER' => 'root', 'X-Mfa-Status' => 'verified',
-    'X_MFA_User' => 'underscored',
+    'X_MFA_User' => 'underscored', 'X-MFA-Introspection' => '1',
+    'x_mfa_introspection' => '1',
 ]);
 is($r->status, 200, 'verified: through');
 is_deeply([ saw($r, 'X-MFA-User') ], ['42'], 'only the real X-MFA-User');
 is(saw($r, 'X_MFA_User'), undef, 'the underscore variant removed too');
+is(saw($r, 'X-MFA-Introspection'), undef,
+   'X-MFA-Introspection removed (the introspection route\'s mark)');
+is(saw($r, 'x_mfa_introspection'), undef, '... in either spelling');
 is_deeply([ saw($r, 'X-MFA-Status') ], ['verified'],
           'only the real X-MFA-Status');
 

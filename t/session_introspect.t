@@ -20,6 +20,7 @@ use MfaTest;
 use GateTest;
 use PagesTest;
 use Test::More;
+use IO::Socket::INET;
 
 my $t = MfaTest->new();
 $t->start_redis();
@@ -40,6 +41,9 @@ $t->start_upstream(name => 'app', handler => sub {
     open my $fh, '<', "$dir/app-$s" or die "app-$s: $!\n";
     local $/;
     my ($status, $body) = split /\n/, <$fh>, 2;
+
+    # "200 slow": the answer after a second
+    sleep 1 if $status =~ s/ slow$//;
 
     return ($status, ['Content-Type' => 'application/json'], $body);
 });
@@ -283,6 +287,26 @@ like($t->error_log, qr/introspection \("mfa_session_introspect"\) answered 502/,
 $r = get('/open/x', 'sid=S1');
 is($r->status, 200, 'the app down, "mfa_fail open": through');
 is(saw($r, 'X-MFA-Status'), 'unchecked', 'unchecked');
+
+# the client gone while the app is asked: no line in the log
+
+app('S14', '200 slow', '{"session":"S14","user":"bob","company":"acme"}');
+
+# (past the second in which the cases above had their lines written)
+select(undef, undef, undef, 1.1);
+my $gone = qr/introspection|could not be read/;
+my $lines = () = $t->error_log =~ /$gone/g;
+my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $t->port('http'))
+    or die "connect: $!\n";
+print $c "GET /x HTTP/1.1\r\nHost: localhost\r\nCookie: sid=S14\r\n\r\n";
+select(undef, undef, undef, 0.3);
+close $c;
+select(undef, undef, undef, 1.5);
+
+is(scalar(() = $t->error_log =~ /$gone/g),
+   $lines, 'a client that leaves while the app is asked: nothing logged');
+like($t->error_log, qr/client prematurely closed connection|client closed/,
+     '(nginx noticed it left)');
 
 # the route in a gated location
 

@@ -181,10 +181,20 @@ is($r->status, 302, 'bob again: a new session');
 like($r->header('Location'), qr{/_mfa/challenge\?return=%2Fwhoami$},
      'the challenge, not enrolment');
 
-# the introspection route is not reachable from outside
+# the introspection route is not reachable from outside: nginx's location
+# is internal, and the app's route answers only with the FastCGI
+# parameter that location sets
 
 is($t->http(GET => '/mfa/introspect',
             headers => { Cookie => cookie_of($bob) })->status, 404,
    'GET /mfa/introspect from a client: 404 (internal)');
+
+for my $path ('/mfa/introspect/', '/index.php/mfa/introspect') {
+    $r = $t->http(GET => $path, headers => {
+        Cookie => cookie_of($carol), 'X-MFA-Introspection' => '1' });
+    is($r->status, 404, "$path, carol's, through the dashboard's location: "
+       . '404 from the app');
+    unlike($r->body, qr/"session"/, '... without her session id');
+}
 
 $t->done_testing();

@@ -376,7 +376,8 @@ EOF
 # app.  method => 'GET': for a location that a subrequest reaches, where
 # nginx's $request_method and $request_uri are still the main request's:
 # that method, the subrequest's own URI ($uri$is_args$args) and no request
-# body
+# body; and MFA_INTROSPECTION=1, without which the app's /mfa/introspect
+# answers 404
 sub laravel_fastcgi {
     my ($t, %opt) = @_;
 
@@ -386,6 +387,7 @@ sub laravel_fastcgi {
     my $request = defined $opt{method} ? <<"EOF" : <<'EOF';
             fastcgi_param REQUEST_METHOD $opt{method};
             fastcgi_param REQUEST_URI \$uri\$is_args\$args;
+            fastcgi_param MFA_INTROSPECTION 1;
             fastcgi_pass_request_body off;
 EOF
             fastcgi_param REQUEST_METHOD $request_method;

@@ -57,6 +57,14 @@ Route::post('/logout', function (Request $request) {
 // record in Redis and no cookie; a user's session is not touched (no TTL
 // renewed).
 Route::get('/mfa/introspect', function (Request $request) use ($users) {
+    // nginx's internal location alone sets this FastCGI parameter (no
+    // request header becomes one without "HTTP_"): a client that reaches
+    // the route otherwise (/mfa/introspect/, /index.php/mfa/introspect
+    // through the dashboard's location) is not told its session id
+    if ($request->server('MFA_INTROSPECTION') !== '1') {
+        return new JsonResponse(['error' => 'not found'], 404);
+    }
+
     $session = app('session')->driver();
     $session->setId($request->cookies->get($session->getName()));
     $session->start();
