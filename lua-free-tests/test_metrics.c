@@ -80,6 +80,9 @@ test_render(void **state)
     m.errors[MFA_METRIC_ERROR_REPLY] = 1;
     m.reconnects = 1;
     m.in_flight = -1;
+    m.answers[0] = 21;
+    m.answers[1] = 22;
+    m.answers[2] = 23;
 
     mfa_buf_init(&b, mem, sizeof(mem) - 1);
     mfa_metrics_render(&m, &b);
@@ -133,7 +136,14 @@ test_render(void **state)
         "# HELP mfa_redis_queries_in_flight Redis queries sent and not yet "
         "answered.\n"
         "# TYPE mfa_redis_queries_in_flight gauge\n"
-        "mfa_redis_queries_in_flight -1\n");
+        "mfa_redis_queries_in_flight -1\n"
+        "# HELP mfa_introspections_total Answers of the app to "
+        "\"mfa_session_introspect\", by kind (failed: the app could not be "
+        "asked).\n"
+        "# TYPE mfa_introspections_total counter\n"
+        "mfa_introspections_total{answer=\"record\"} 21\n"
+        "mfa_introspections_total{answer=\"visitor\"} 22\n"
+        "mfa_introspections_total{answer=\"failed\"} 23\n");
 }
 
 

@@ -26,6 +26,11 @@ static const char  *mfa_metric_error_names[MFA_METRIC_ERRORS] = {
 };
 
 /* the buckets' upper bounds, in microseconds and as printed */
+/* as mfa_introspect_e (src/mfa_introspect.h) */
+static const char  *mfa_metric_answer_names[MFA_METRIC_ANSWERS] = {
+    "record", "visitor", "failed"
+};
+
 static const uint64_t  mfa_metric_bounds[MFA_METRIC_BUCKETS - 1] = {
     500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
     1000000
@@ -157,4 +162,10 @@ mfa_metrics_render(const mfa_metrics_t *m, mfa_buf_t *b)
         "# TYPE mfa_redis_queries_in_flight gauge\n"
         "mfa_redis_queries_in_flight %lld\n",
         (unsigned long long) m->reconnects, (long long) m->in_flight);
+
+    mfa_metrics_counters(b, "mfa_introspections_total",
+                         "Answers of the app to \"mfa_session_introspect\", "
+                         "by kind (failed: the app could not be asked).",
+                         "answer", mfa_metric_answer_names, m->answers,
+                         MFA_METRIC_ANSWERS);
 }

@@ -36,6 +36,9 @@ typedef enum {
     MFA_METRIC_ERRORS
 } mfa_metric_error_e;
 
+/* the app's answers to "mfa_session_introspect", as mfa_introspect_e */
+#define MFA_METRIC_ANSWERS  3
+
 /* round-trip buckets: 0.5 ms to 1 s, then +Inf */
 #define MFA_METRIC_BUCKETS  12
 
@@ -49,6 +52,7 @@ typedef struct {
     uint64_t  errors[MFA_METRIC_ERRORS];
     uint64_t  reconnects;
     int64_t   in_flight;
+    uint64_t  answers[MFA_METRIC_ANSWERS];
 } mfa_metrics_t;
 
 

@@ -22,6 +22,7 @@
 
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_log.h"
+#include "ngx_http_mfa_metrics.h"
 #include "mfa_introspect.h"
 
 
@@ -217,6 +218,7 @@ ngx_http_mfa_introspect_done(ngx_http_request_t *sr, void *data,
         && (r->connection->read->eof || r->connection->read->error))
     {
         /* the client went away: nobody to answer, nothing to log */
+        ngx_http_mfa_metrics_answer(MFA_INTROSPECT_FAILED);
         ngx_http_mfa_lookup_without(r, ctx, NGX_HTTP_MFA_GONE);
         ctx->waiting = 0;
         return rc;
@@ -225,6 +227,7 @@ ngx_http_mfa_introspect_done(ngx_http_request_t *sr, void *data,
     err.msg[0] = '\0';
     mfa_introspect_read(status, body, len, user, ctx->sid.len != 0, &ans,
                         &err);
+    ngx_http_mfa_metrics_answer(ans.kind);
 
     switch (ans.kind) {
 

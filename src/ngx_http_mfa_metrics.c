@@ -30,6 +30,7 @@ typedef struct {
     ngx_atomic_t  errors[MFA_METRIC_ERRORS];
     ngx_atomic_t  reconnects;
     ngx_atomic_t  in_flight;
+    ngx_atomic_t  answers[MFA_METRIC_ANSWERS];
 } ngx_http_mfa_metrics_shm_t;
 
 
@@ -173,6 +174,15 @@ ngx_http_mfa_metrics_error(mfa_metric_error_e e)
 
 
 void
+ngx_http_mfa_metrics_answer(ngx_uint_t kind)
+{
+    if (ngx_http_mfa_metrics != NULL && kind < MFA_METRIC_ANSWERS) {
+        (void) ngx_atomic_fetch_add(&ngx_http_mfa_metrics->answers[kind], 1);
+    }
+}
+
+
+void
 ngx_http_mfa_metrics_reconnect(void)
 {
     if (ngx_http_mfa_metrics != NULL) {
@@ -232,6 +242,10 @@ ngx_http_mfa_metrics_handler(ngx_http_request_t *r)
 
     for (i = 0; i < MFA_METRIC_ERRORS; i++) {
         m.errors[i] = shm->errors[i];
+    }
+
+    for (i = 0; i < MFA_METRIC_ANSWERS; i++) {
+        m.answers[i] = shm->answers[i];
     }
 
     m.cache_hits = shm->cache_hits;

@@ -30,6 +30,8 @@ void ngx_http_mfa_metrics_sent(void);
 void ngx_http_mfa_metrics_answered(uint64_t sent, ngx_uint_t replied);
 void ngx_http_mfa_metrics_error(mfa_metric_error_e e);
 void ngx_http_mfa_metrics_reconnect(void);
+/* an answer to "mfa_session_introspect", as mfa_introspect_e */
+void ngx_http_mfa_metrics_answer(ngx_uint_t kind);
 
 
 #endif /* _NGX_HTTP_MFA_METRICS_H_INCLUDED_ */

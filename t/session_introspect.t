@@ -68,6 +68,8 @@ http {
             proxy_pass http://dashboard;
         }
 
+        location = /metrics { mfa_metrics; }
+
         location = /_introspect {
             internal;
             mfa off;
@@ -133,9 +135,18 @@ sub get {
 
 sub app_requests { return scalar(() = $t->upstream_requests('app')) }
 
+# mfa_introspections_total, by answer
+sub answers {
+    my $text = $t->http(GET => '/metrics')->body;
+    return { $text =~ /^mfa_introspections_total\{answer="(\w+)"\} (\d+)$/mg };
+}
+
 my $r;
 
 # nobody: no cookie, and the app is asked all the same
+
+is_deeply(answers(), { record => 0, visitor => 0, failed => 0 },
+          'mfa_introspections_total: none yet');
 
 $r = get('/x', undef);
 is($r->status, 200, 'no cookie: through');
@@ -163,6 +174,8 @@ app('S1', 200, '{"session":"S1","user":"bob","company":"acme",'
 
 $r = get('/x', 'sid=enc-1-S1');
 is($r->status, 200, 'bob, no mandate: through');
+is_deeply(answers(), { record => 1, visitor => 2, failed => 0 },
+          'counted: two visitors, a record');
 is(saw($r, 'X-MFA-User'), 'bob', 'as bob');
 is(saw($r, 'X-MFA-Status'), 'not_required', 'not required');
 is(saw($r, 'Cookie'), 'sid=enc-1-S1', 'with his cookie');
@@ -278,6 +291,7 @@ like($t->error_log, qr/too big subrequest response[\s\S]*could not be asked or d
      'nginx says it is too big, the gate that it could not read it');
 
 unlike($t->error_log, qr/boom|xxxx/, 'no byte of an answer is logged');
+is(answers()->{failed}, 6, 'the six that could not be read: counted failed');
 
 $r = get('/down/x', 'sid=S1');
 is($r->status, 503, 'the app down: 503');
