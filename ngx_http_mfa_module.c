@@ -60,7 +60,13 @@ static char *ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_mfa_read_secret(ngx_conf_t *cf, ngx_str_t *name,
     u_char *buf, size_t *len);
+static char *ngx_http_mfa_redis_address(ngx_conf_t *cf, const char *name,
+    ngx_str_t *value, ngx_str_t *host, in_port_t *port);
+static char *ngx_http_mfa_redis_sentinel(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_mfa_redis_password_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_mfa_sentinel_password_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_mfa_api_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -211,6 +217,20 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
     { ngx_string("mfa_redis_password_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_mfa_redis_password_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mfa_redis_sentinel"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_mfa_redis_sentinel,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mfa_redis_sentinel_password_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_sentinel_password_file,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -848,6 +868,12 @@ ngx_http_mfa_through(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
     /* the dashboard sees the session decided on, or none */
 
+    if (ctx->in.visitor && !ctx->decision.session && ctx->cookie != NULL) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "mfa: a visitor's session cookie withheld from the "
+                       "upstream (\"mfa_visitor_cookie off\")");
+    }
+
     if (ngx_http_mfa_cookie_rewrite(r, ctx->decision.session ? ctx->cookie
                                                              : NULL)
         != NGX_OK)
@@ -1005,7 +1031,10 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_mfa_main_conf_t *mmcf = conf;
 
     ngx_str_t  *value;
-    ngx_url_t   u;
+
+    if (mmcf->redis.master.data != NULL) {
+        return "cannot be used with \"mfa_redis_sentinel\"";
+    }
 
     if (mmcf->redis.addr.data != NULL) {
         return "is duplicate";
@@ -1036,46 +1065,137 @@ ngx_http_mfa_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
+    return ngx_http_mfa_redis_address(cf, "mfa_redis", &value[1],
+                                      &mmcf->redis.host, &mmcf->redis.port);
+}
+
+
+/* a numeric "host:port" (the port 6379 by default), the host for hiredis */
+
+static char *
+ngx_http_mfa_redis_address(ngx_conf_t *cf, const char *name,
+    ngx_str_t *value, ngx_str_t *host, in_port_t *port)
+{
+    ngx_url_t  u;
+
     ngx_memzero(&u, sizeof(ngx_url_t));
 
-    u.url = value[1];
+    u.url = *value;
     u.default_port = NGX_HTTP_MFA_REDIS_PORT;
     u.no_resolve = 1;
 
     if (ngx_parse_url(cf->pool, &u) != NGX_OK || u.uri.len != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_redis\" has an invalid address \"%V\"%s%s",
-                           &value[1], u.err ? ": " : "",
+                           "\"%s\" has an invalid address \"%V\"%s%s",
+                           name, value, u.err ? ": " : "",
                            u.err ? u.err : "");
         return NGX_CONF_ERROR;
     }
 
     /* hiredis resolves names with a blocking getaddrinfo(): numbers only */
 
-    if (u.naddrs == 0) {
+    if (u.naddrs == 0 || u.family == AF_UNIX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"mfa_redis\" address \"%V\" must be a numeric "
-                           "IP address or \"unix:/path\", not a host name",
-                           &value[1]);
+                           "\"%s\" address \"%V\" must be a numeric "
+                           "IP address%s, not a host name", name, value,
+                           ngx_strcmp(name, "mfa_redis") == 0
+                           ? " or \"unix:/path\"" : "");
         return NGX_CONF_ERROR;
     }
 
-    mmcf->redis.port = u.port;
-    mmcf->redis.host.len = u.host.len;
-    mmcf->redis.host.data = ngx_pnalloc(cf->pool, u.host.len + 1);
-    if (mmcf->redis.host.data == NULL) {
+    *port = u.port;
+    host->len = u.host.len;
+    host->data = ngx_pnalloc(cf->pool, u.host.len + 1);
+    if (host->data == NULL) {
         return NGX_CONF_ERROR;
     }
 
     /* "[::1]" is given to hiredis as "::1" */
 
     if (u.host.len > 2 && u.host.data[0] == '[') {
-        mmcf->redis.host.len = u.host.len - 2;
-        ngx_cpystrn(mmcf->redis.host.data, u.host.data + 1,
-                    mmcf->redis.host.len + 1);
+        host->len = u.host.len - 2;
+        ngx_cpystrn(host->data, u.host.data + 1, host->len + 1);
 
     } else {
-        ngx_cpystrn(mmcf->redis.host.data, u.host.data, u.host.len + 1);
+        ngx_cpystrn(host->data, u.host.data, u.host.len + 1);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * mfa_redis_sentinel <master> host:port ...: the master found through the
+ * sentinels, instead of an address of "mfa_redis"
+ */
+
+static char *
+ngx_http_mfa_redis_sentinel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    u_char                         *p;
+    ngx_str_t                      *value;
+    ngx_uint_t                      i;
+    ngx_http_mfa_redis_sentinel_t  *s;
+
+    if (mmcf->redis.master.data != NULL) {
+        return "is duplicate";
+    }
+
+    if (mmcf->redis.addr.data != NULL) {
+        return "cannot be used with \"mfa_redis\": the sentinels name the "
+               "master";
+    }
+
+    value = cf->args->elts;
+
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (*p <= ' ' || *p >= 0x7f) {
+            break;
+        }
+    }
+
+    if (value[1].len == 0 || p != value[1].data + value[1].len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_redis_sentinel\" needs the name the "
+                           "sentinels monitor the master by, then their "
+                           "addresses");
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->redis.master = value[1];
+
+    /* for the logs, until the sentinels name the master's address */
+
+    mmcf->redis.addr.len = sizeof("master \"\"") - 1 + value[1].len;
+    mmcf->redis.addr.data = ngx_pnalloc(cf->pool, mmcf->redis.addr.len);
+    if (mmcf->redis.addr.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_sprintf(mmcf->redis.addr.data, "master \"%V\"", &value[1]);
+
+    mmcf->redis.sentinels = ngx_array_create(cf->pool, cf->args->nelts - 2,
+                                 sizeof(ngx_http_mfa_redis_sentinel_t));
+    if (mmcf->redis.sentinels == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        s = ngx_array_push(mmcf->redis.sentinels);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        s->addr = value[i];
+
+        if (ngx_http_mfa_redis_address(cf, "mfa_redis_sentinel", &value[i],
+                                       &s->host, &s->port)
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
     }
 
     return NGX_CONF_OK;
@@ -1247,6 +1367,52 @@ ngx_http_mfa_redis_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* the sentinels' own password ("requirepass" of their configuration) */
+
+static char *
+ngx_http_mfa_sentinel_password_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    size_t      n;
+    ngx_str_t  *value;
+    u_char      buf[NGX_HTTP_MFA_SECRET_MAX + 1];
+
+    if (mmcf->redis.sentinel_password.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_mfa_read_secret(cf, &value[1], buf, &n) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_strlchr(buf, buf + n, ' ') != NULL
+        || ngx_strlchr(buf, buf + n, '\t') != NULL)
+    {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_redis_sentinel_password_file\" \"%V\" "
+                           "must hold the password alone, on one line",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->redis.sentinel_password.data = ngx_http_mfa_secret_alloc(cf, n + 1);
+    mmcf->redis.sentinel_password.len = n;
+
+    if (mmcf->redis.sentinel_password.data != NULL) {
+        ngx_memcpy(mmcf->redis.sentinel_password.data, buf, n);
+    }
+
+    ngx_explicit_memzero(buf, sizeof(buf));
+
+    return mmcf->redis.sentinel_password.data ? NGX_CONF_OK : NGX_CONF_ERROR;
 }
 
 
@@ -2258,7 +2424,8 @@ ngx_http_mfa_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
     if (mmcf->redis.addr.data == NULL) {
-        missing = "\"mfa_redis\" in the http block";
+        missing = "\"mfa_redis\" (or \"mfa_redis_sentinel\") in the http "
+                  "block";
 
     } else if (mmcf->keys == NULL) {
         missing = "\"mfa_secret_key_file\" in the http block";

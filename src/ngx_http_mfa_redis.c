@@ -27,6 +27,13 @@
  * exact cache).  hiredis 0.14 cannot PING a subscribed connection, and a
  * PUBLISH on the query connection would hold its reads up whenever Redis
  * pauses writes (CLIENT PAUSE, a failover).
+ *
+ * With "mfa_redis_sentinel", a third connection, to one sentinel at a
+ * time, asks where the master is and then follows "+switch-master".  The
+ * two others connect only once the address is known, and the query
+ * connection takes no query before ROLE says "master"; a master that
+ * moves, or a Redis that is no master, drops both (their queries fail,
+ * the cache is flushed) and they connect again to the master named now.
  */
 
 
@@ -60,10 +67,11 @@
 typedef struct ngx_http_mfa_redis_s  ngx_http_mfa_redis_t;
 
 
-/* one connection: the queries', or the invalidations' */
+/* one connection: the queries', the invalidations' or a sentinel's */
 typedef struct {
     ngx_http_mfa_redis_t       *rd;
     const char                 *name;      /* for logs */
+    ngx_str_t                  *where;     /* the address, for logs */
     redisAsyncContext          *ac;
     ngx_connection_t           *conn;
     ngx_event_t                 connect_timer;
@@ -73,6 +81,9 @@ typedef struct {
     /* since when it is down (0: up) */
     ngx_msec_t                  down_since;
     unsigned                    invalidations:1;
+    unsigned                    sentinel:1;
+    /* queries may be sent: ROLE said "master" (always, without sentinels) */
+    unsigned                    ready:1;
 } ngx_http_mfa_redis_link_t;
 
 
@@ -81,6 +92,15 @@ struct ngx_http_mfa_redis_s {
     ngx_log_t                  *log;
     ngx_http_mfa_redis_link_t   query;
     ngx_http_mfa_redis_link_t   inval;
+    /* where the master is: the configured address, or the sentinels' */
+    ngx_str_t                   addr;
+    u_char                      addr_buf[NGX_SOCKADDR_STRLEN + 8];
+    u_char                      host[NGX_SOCKADDR_STRLEN + 1];
+    in_port_t                   port;
+    unsigned                    known:1;
+    /* "mfa_redis_sentinel": the connection, and which sentinel it is to */
+    ngx_http_mfa_redis_link_t   sentinel;
+    ngx_uint_t                  next_sentinel;
     /* queries failed while Redis could not be asked: one line when it is
        back, not one a query */
     ngx_uint_t                  failed;
@@ -133,6 +153,20 @@ static void ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
 static void ngx_http_mfa_redis_event(ngx_event_t *ev,
     ngx_event_handler_pt handler, void *data, ngx_log_t *log);
 static void ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link);
+static ngx_int_t ngx_http_mfa_redis_open(ngx_http_mfa_redis_link_t *link,
+    redisAsyncContext *ac);
+static void ngx_http_mfa_redis_sentinel_connect(
+    ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_master_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_switch(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_master_at(ngx_http_mfa_redis_t *rd,
+    u_char *host, size_t len, ngx_int_t port, const char *why);
+static void ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd);
+static void ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_retry(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
     const char *why);
@@ -212,10 +246,24 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
 
     rd->conf = conf;
     rd->log = cycle->log;
+    rd->addr = conf->addr;
 
     ngx_http_mfa_redis_link_init(rd, &rd->query, "");
 
     ngx_http_mfa_redis = rd;
+
+    if (conf->sentinels == NULL) {
+        rd->known = 1;
+        rd->port = conf->port;
+        ngx_cpystrn(rd->host, conf->host.data,
+                    ngx_min(conf->host.len + 1, sizeof(rd->host)));
+
+    } else {
+        ngx_http_mfa_redis_link_init(rd, &rd->sentinel, "sentinel ");
+        rd->sentinel.sentinel = 1;
+        rd->next_sentinel = ngx_random()
+                            % conf->sentinels->nelts;
+    }
 
     if (ngx_http_mfa_redis_on_invalidate != NULL) {
         rd->invalidate = ngx_http_mfa_redis_on_invalidate;
@@ -248,6 +296,10 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
 
     ngx_http_mfa_redis_connect(&rd->query);
 
+    if (conf->sentinels != NULL) {
+        ngx_http_mfa_redis_connect(&rd->sentinel);
+    }
+
     return NGX_OK;
 }
 
@@ -258,6 +310,7 @@ ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
 {
     link->rd = rd;
     link->name = name;
+    link->where = &rd->addr;
     link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 
     ngx_http_mfa_redis_event(&link->connect_timer,
@@ -305,6 +358,7 @@ ngx_http_mfa_redis_exit(void)
 
     ngx_http_mfa_redis_free(&rd->query);
     ngx_http_mfa_redis_free(&rd->inval);
+    ngx_http_mfa_redis_free(&rd->sentinel);
     ngx_http_mfa_reply_exit();
 
     ngx_http_mfa_redis = NULL;
@@ -349,40 +403,28 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
     rd = link->rd;
     conf = rd->conf;
 
+    if (link->sentinel) {
+        ngx_http_mfa_redis_sentinel_connect(link);
+        return;
+    }
+
+    if (!rd->known) {
+        /* the sentinels have not named the master yet: they will */
+        return;
+    }
+
+    link->ready = (conf->sentinels == NULL);
+
     if (conf->unix_socket) {
-        ac = redisAsyncConnectUnix((char *) conf->host.data);
+        ac = redisAsyncConnectUnix((char *) rd->host);
 
     } else {
-        ac = redisAsyncConnect((char *) conf->host.data, conf->port);
+        ac = redisAsyncConnect((char *) rd->host, rd->port);
     }
 
-    if (ac == NULL) {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "mfa: cannot connect to Redis at \"%V\": "
-                      "out of memory", &conf->addr);
-        ngx_http_mfa_redis_schedule(link);
+    if (ngx_http_mfa_redis_open(link, ac) != NGX_OK) {
         return;
     }
-
-    if (ac->err) {
-        ngx_http_mfa_redis_connect_failed(link, ac->errstr);
-        redisAsyncFree(ac);
-        return;
-    }
-
-    link->ac = ac;
-    ac->data = link;
-    ac->c.reader->fn = &ngx_http_mfa_reply_functions;
-
-    if (ngx_http_mfa_redis_attach(link) != NGX_OK) {
-        link->ac = NULL;
-        redisAsyncFree(ac);
-        ngx_http_mfa_redis_schedule(link);
-        return;
-    }
-
-    redisAsyncSetConnectCallback(ac, ngx_http_mfa_redis_on_connect);
-    redisAsyncSetDisconnectCallback(ac, ngx_http_mfa_redis_on_disconnect);
 
     /* AUTH and SELECT go first in the pipeline, before any query */
 
@@ -414,6 +456,15 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
                                    "SELECT", 2, argv, argvlen);
     }
 
+    if (conf->sentinels != NULL) {
+        /* no query before Redis says it is the master */
+        argv[0] = "ROLE";
+        argvlen[0] = 4;
+
+        ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_role_reply, NULL,
+                                   1, argv, argvlen);
+    }
+
     if (link->invalidations) {
         ngx_http_mfa_redis_subscribe(link);
 
@@ -426,6 +477,45 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
     ngx_http_mfa_redis_add_write(link);
 
     ngx_add_timer(&link->connect_timer, conf->timeout);
+}
+
+
+/*
+ * A context just made for the link, attached to nginx's event loop with
+ * the link's callbacks; NGX_DECLINED when it could not be (the link is
+ * scheduled to try again)
+ */
+
+static ngx_int_t
+ngx_http_mfa_redis_open(ngx_http_mfa_redis_link_t *link,
+    redisAsyncContext *ac)
+{
+    if (ac == NULL) {
+        ngx_http_mfa_redis_connect_failed(link, "out of memory");
+        return NGX_DECLINED;
+    }
+
+    if (ac->err) {
+        ngx_http_mfa_redis_connect_failed(link, ac->errstr);
+        redisAsyncFree(ac);
+        return NGX_DECLINED;
+    }
+
+    link->ac = ac;
+    ac->data = link;
+    ac->c.reader->fn = &ngx_http_mfa_reply_functions;
+
+    if (ngx_http_mfa_redis_attach(link) != NGX_OK) {
+        link->ac = NULL;
+        redisAsyncFree(ac);
+        ngx_http_mfa_redis_schedule(link);
+        return NGX_DECLINED;
+    }
+
+    redisAsyncSetConnectCallback(ac, ngx_http_mfa_redis_on_connect);
+    redisAsyncSetDisconnectCallback(ac, ngx_http_mfa_redis_on_disconnect);
+
+    return NGX_OK;
 }
 
 
@@ -446,8 +536,9 @@ ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link, const char *why)
     }
 
     ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
-                  "mfa: Redis at \"%V\" %s, reconnecting the %sconnection",
-                  &link->rd->conf->addr, why, link->name);
+                  "mfa: %s at \"%V\" %s, reconnecting the %sconnection",
+                  link->sentinel ? "sentinel" : "Redis",
+                  link->where, why, link->name);
 
     link->ac = NULL;
     redisAsyncFree(ac);
@@ -464,6 +555,14 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link)
     ngx_http_mfa_redis_t  *rd;
 
     rd = link->rd;
+    link->ready = 0;
+
+    if (link->sentinel) {
+        /* the next sentinel, next time */
+        rd->next_sentinel++;
+        ngx_http_mfa_redis_retry(link);
+        return;
+    }
 
     if (link->down_since == 0) {
         link->down_since = ngx_current_msec ? ngx_current_msec : 1;
@@ -481,8 +580,16 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link)
     }
 
     ngx_http_mfa_redis_untrack(rd);
+    ngx_http_mfa_redis_retry(link);
+}
 
-    if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
+
+/* the link's next attempt, with a delay that grows */
+
+static void
+ngx_http_mfa_redis_retry(ngx_http_mfa_redis_link_t *link)
+{
+    if (link->rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
         return;
     }
 
@@ -505,8 +612,8 @@ ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_link_t *link,
 {
     if (link->failures++ % NGX_HTTP_MFA_REDIS_LOG_EVERY == 0) {
         ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
-                      "mfa: cannot connect to Redis at \"%V\"%s: %s",
-                      &link->rd->conf->addr,
+                      "mfa: cannot connect to %s at \"%V\"%s: %s",
+                      link->sentinel ? "sentinel" : "Redis", link->where,
                       link->invalidations ? " for invalidations" : "", why);
     }
 
@@ -572,12 +679,20 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
         return;
     }
 
+    if (link->sentinel) {
+        link->failures = 0;
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                       "mfa: connection to sentinel \"%V\" made",
+                       link->where);
+        return;
+    }
+
     if (link->down_since != 0 && !link->invalidations) {
         ngx_http_mfa_metrics_reconnect();
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "mfa: Redis at \"%V\" is back after %M ms and %ui "
                       "failed connection attempts; %ui queries failed "
-                      "meanwhile", &rd->conf->addr,
+                      "meanwhile", &rd->addr,
                       ngx_current_msec - link->down_since, link->failures,
                       rd->failed);
         rd->failed = 0;
@@ -593,7 +708,7 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
                    "mfa: %sconnection to Redis at \"%V\" made",
-                   link->name, &rd->conf->addr);
+                   link->name, &rd->addr);
 }
 
 
@@ -621,8 +736,9 @@ ngx_http_mfa_redis_on_disconnect(const redisAsyncContext *ac, int status)
     }
 
     ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
-                  "mfa: lost the %sconnection to Redis at \"%V\": %s",
-                  link->name, &link->rd->conf->addr,
+                  "mfa: lost the %sconnection to %s at \"%V\": %s",
+                  link->name, link->sentinel ? "sentinel" : "Redis",
+                  link->where,
                   status == REDIS_OK ? "closed" : ac->errstr);
 
     ngx_http_mfa_redis_schedule(link);
@@ -646,14 +762,318 @@ ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac, void *r,
     /* a wrong password or database: queries would fail, so stop here */
 
     ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
-                  "mfa: Redis at \"%V\" refused %s: %*s",
-                  &link->rd->conf->addr, (char *) privdata,
+                  "mfa: %s at \"%V\" refused %s: %*s",
+                  link->sentinel ? "sentinel" : "Redis", link->where,
+                  (char *) privdata,
                   (size_t) reply->len, reply->str);
 
     link->ac = NULL;
     redisAsyncFree(ac);
 
     ngx_http_mfa_redis_schedule(link);
+}
+
+
+/*
+ * A sentinel, the next of the list: its password, where the master is,
+ * then "+switch-master" followed for as long as the connection lasts
+ */
+
+static void
+ngx_http_mfa_redis_sentinel_connect(ngx_http_mfa_redis_link_t *link)
+{
+    const char                     *argv[3];
+    size_t                          argvlen[3];
+    redisAsyncContext              *ac;
+    ngx_http_mfa_redis_t           *rd;
+    ngx_http_mfa_redis_conf_t      *conf;
+    ngx_http_mfa_redis_sentinel_t  *s;
+
+    rd = link->rd;
+    conf = rd->conf;
+
+    s = (ngx_http_mfa_redis_sentinel_t *) conf->sentinels->elts
+        + rd->next_sentinel % conf->sentinels->nelts;
+    link->where = &s->addr;
+
+    ac = redisAsyncConnect((char *) s->host.data, s->port);
+
+    if (ngx_http_mfa_redis_open(link, ac) != NGX_OK) {
+        return;
+    }
+
+    if (conf->sentinel_password.len) {
+        argv[0] = "AUTH";
+        argvlen[0] = 4;
+        argv[1] = (char *) conf->sentinel_password.data;
+        argvlen[1] = conf->sentinel_password.len;
+
+        ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_setup_reply,
+                                   "AUTH", 2, argv, argvlen);
+    }
+
+    argv[0] = "SENTINEL";
+    argvlen[0] = 8;
+    argv[1] = "get-master-addr-by-name";
+    argvlen[1] = sizeof("get-master-addr-by-name") - 1;
+    argv[2] = (char *) conf->master.data;
+    argvlen[2] = conf->master.len;
+
+    ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_master_reply, NULL,
+                               3, argv, argvlen);
+
+    argv[0] = "SUBSCRIBE";
+    argvlen[0] = 9;
+    argv[1] = "+switch-master";
+    argvlen[1] = sizeof("+switch-master") - 1;
+
+    ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_switch, NULL,
+                               2, argv, argvlen);
+
+    ngx_http_mfa_redis_add_write(link);
+
+    ngx_add_timer(&link->connect_timer, conf->timeout);
+}
+
+
+static void
+ngx_http_mfa_redis_master_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_int_t                   port;
+    redisReply                 *h, *p;
+    ngx_http_mfa_redis_link_t  *link;
+
+    link = ac->data;
+
+    if (reply == NULL || link->ac != ac) {
+        return;
+    }
+
+    h = (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2)
+        ? reply->element[0] : NULL;
+    p = (h != NULL) ? reply->element[1] : NULL;
+
+    port = (p != NULL && p->type == REDIS_REPLY_STRING)
+           ? ngx_atoi((u_char *) p->str, p->len) : NGX_ERROR;
+
+    if (h != NULL && h->type == REDIS_REPLY_STRING && h->len > 0
+        && port > 0 && port < 65536)
+    {
+        ngx_http_mfa_redis_master_at(link->rd, (u_char *) h->str, h->len,
+                                     port, "a sentinel's answer");
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
+                  "mfa: sentinel \"%V\" %s master \"%V\"", link->where,
+                  reply->type == REDIS_REPLY_NIL ? "monitors no"
+                  : "did not give the address of the",
+                  &link->rd->conf->master);
+
+    ngx_http_mfa_redis_reset(link, "cannot be asked");
+}
+
+
+/* "+switch-master": "<name> <old ip> <old port> <new ip> <new port>" */
+
+static void
+ngx_http_mfa_redis_switch(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply  *reply = r;
+
+    u_char                     *p, *last, *word[5];
+    size_t                      len[5];
+    ngx_int_t                   port;
+    ngx_uint_t                  n;
+    redisReply                 *kind, *payload;
+    ngx_http_mfa_redis_t       *rd;
+    ngx_http_mfa_redis_link_t  *link;
+
+    link = ac->data;
+    rd = link->rd;
+
+    if (reply == NULL || link->ac != ac || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 3)
+    {
+        return;
+    }
+
+    kind = reply->element[0];
+    payload = reply->element[2];
+
+    if (kind->type != REDIS_REPLY_STRING || kind->len != 7
+        || ngx_strncmp(kind->str, "message", 7) != 0
+        || payload->type != REDIS_REPLY_STRING)
+    {
+        return;
+    }
+
+    p = (u_char *) payload->str;
+    last = p + payload->len;
+
+    for (n = 0; n < 5 && p < last; n++) {
+        word[n] = p;
+
+        while (p < last && *p != ' ') {
+            p++;
+        }
+
+        len[n] = p - word[n];
+
+        while (p < last && *p == ' ') {
+            p++;
+        }
+    }
+
+    if (n != 5 || len[0] != rd->conf->master.len
+        || ngx_strncmp(word[0], rd->conf->master.data, len[0]) != 0)
+    {
+        return;
+    }
+
+    port = ngx_atoi(word[4], len[4]);
+
+    if (len[3] == 0 || port <= 0 || port > 65535) {
+        return;
+    }
+
+    ngx_http_mfa_redis_master_at(rd, word[3], len[3], port,
+                                 "+switch-master");
+}
+
+
+/* the master is at host:port now: the connections go there */
+
+static void
+ngx_http_mfa_redis_master_at(ngx_http_mfa_redis_t *rd, u_char *host,
+    size_t len, ngx_int_t port, const char *why)
+{
+    if (len >= sizeof(rd->host)) {
+        return;
+    }
+
+    if (rd->known && rd->port == (in_port_t) port
+        && ngx_strlen(rd->host) == len && ngx_strncmp(rd->host, host, len) == 0)
+    {
+        return;
+    }
+
+    ngx_memcpy(rd->host, host, len);
+    rd->host[len] = '\0';
+    rd->port = (in_port_t) port;
+
+    rd->addr.data = rd->addr_buf;
+    rd->addr.len = ngx_snprintf(rd->addr_buf, sizeof(rd->addr_buf),
+                                ngx_strlchr(host, host + len, ':')
+                                ? "[%s]:%i" : "%s:%i", rd->host, port)
+                   - rd->addr_buf;
+
+    ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                  "mfa: the master \"%V\" is at \"%V\" (%s)",
+                  &rd->conf->master, &rd->addr, why);
+
+    rd->known = 1;
+
+    ngx_http_mfa_redis_moved(rd);
+}
+
+
+/*
+ * Both connections to the master go (their queries fail, the cache is
+ * flushed) and come again, to the address known now
+ */
+
+static void
+ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd)
+{
+    ngx_uint_t                  i;
+    redisAsyncContext          *ac;
+    ngx_http_mfa_redis_link_t  *links[2], *link;
+
+    links[0] = &rd->query;
+    links[1] = &rd->inval;
+
+    for (i = 0; i < 2; i++) {
+        link = links[i];
+
+        if (link->rd == NULL) {
+            /* no invalidation connection: no cache */
+            continue;
+        }
+
+        ac = link->ac;
+
+        if (ac != NULL) {
+            link->ac = NULL;
+            redisAsyncFree(ac);
+            ngx_http_mfa_redis_schedule(link);
+        }
+
+        /* at once, not after the delay of the failures before */
+
+        link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
+
+        if (link->reconnect_timer.timer_set) {
+            ngx_del_timer(&link->reconnect_timer);
+        }
+
+        if (link->connect_timer.timer_set) {
+            ngx_del_timer(&link->connect_timer);
+        }
+
+        ngx_http_mfa_redis_connect(link);
+    }
+}
+
+
+/* the query connection's ROLE: queries only once it says "master" */
+
+static void
+ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    redisReply                 *role;
+    ngx_http_mfa_redis_t       *rd;
+    ngx_http_mfa_redis_link_t  *link;
+
+    link = ac->data;
+    rd = link->rd;
+
+    if (reply == NULL || link->ac != ac) {
+        return;
+    }
+
+    role = (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0)
+           ? reply->element[0] : NULL;
+
+    if (role != NULL && role->type == REDIS_REPLY_STRING && role->len == 6
+        && ngx_strncmp(role->str, "master", 6) == 0)
+    {
+        link->ready = 1;
+        return;
+    }
+
+    /* a failover under way, or a sentinel's view behind: ask again */
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "mfa: Redis at \"%V\" is not the master \"%V\" (ROLE: "
+                  "%*s): asking the sentinels again", &rd->addr,
+                  &rd->conf->master,
+                  (size_t) (role != NULL && role->type == REDIS_REPLY_STRING
+                            ? role->len : 1),
+                  role != NULL && role->type == REDIS_REPLY_STRING
+                  ? role->str : "?");
+
+    link->ac = NULL;
+    redisAsyncFree(ac);
+    ngx_http_mfa_redis_schedule(link);
+
+    ngx_http_mfa_redis_reset(&rd->sentinel, "is asked again");
 }
 
 
@@ -856,7 +1276,7 @@ ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac, void *r,
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "mfa: Redis at \"%V\" refused CLIENT TRACKING (%*s): "
-                      "every request asks Redis", &rd->conf->addr,
+                      "every request asks Redis", &rd->addr,
                       (size_t) reply->len, reply->str);
         return;
     }
@@ -1084,7 +1504,7 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
         return NGX_ERROR;
     }
 
-    if (rd->query.ac == NULL
+    if (rd->query.ac == NULL || !rd->query.ready
         || ngx_http_mfa_redis_command(rd->query.ac, ngx_http_mfa_redis_reply,
                                       q, argc, argv, argvlen)
            != REDIS_OK)

@@ -14,6 +14,14 @@
 #include <hiredis/hiredis.h>
 
 
+/* a sentinel's address */
+typedef struct {
+    ngx_str_t                   addr;      /* as configured, for logs */
+    ngx_str_t                   host;      /* NUL-terminated IP */
+    in_port_t                   port;
+} ngx_http_mfa_redis_sentinel_t;
+
+
 typedef struct {
     ngx_str_t                   addr;      /* as configured, for logs */
     ngx_str_t                   host;      /* NUL-terminated: IP or path */
@@ -23,6 +31,14 @@ typedef struct {
     ngx_str_t                   user;
     ngx_str_t                   password;
     ngx_int_t                   db;
+    /*
+     * "mfa_redis_sentinel": the master's name (addr, host and port are
+     * then what the sentinels say, once they have), the sentinels
+     * (ngx_http_mfa_redis_sentinel_t), their own password
+     */
+    ngx_str_t                   master;
+    ngx_array_t                *sentinels;
+    ngx_str_t                   sentinel_password;
 } ngx_http_mfa_redis_conf_t;
 
 

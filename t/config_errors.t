@@ -240,6 +240,9 @@ my @accepted = (
     [location => 'mfa_session_introspect /_who;'],
     [set => { session => 'mfa_session_id $http_authorization;' },
      omit => [qw(session_key)], server => 'mfa_session_introspect /_who;'],
+    [omit => ['redis'],
+     http => 'mfa_redis_sentinel mymaster 127.0.0.1:26379 [::1]:26380 '
+             . "127.0.0.1; mfa_redis_sentinel_password_file $password;"],
     [omit => ['session_company'], location => 'mfa_company $arg_company;'],
     [omit => ['session_company'], location => 'mfa_policy_scope any;'],
 );
@@ -542,6 +545,36 @@ my @refused = (
      { http => "mfa_api_token_file $no_password;" },
      qr/"mfa_api_token_file"/, qr/cannot open/],
 
+    ['mfa_redis_sentinel with mfa_redis',
+     { http => 'mfa_redis_sentinel m 127.0.0.1:26379;' },
+     qr/"mfa_redis_sentinel"/, qr/cannot be used with "mfa_redis"/],
+    ['mfa_redis with mfa_redis_sentinel',
+     { omit => ['redis'], http => 'mfa_redis_sentinel m 127.0.0.1:26379; '
+                                  . 'mfa_redis 127.0.0.1:6379;' },
+     qr/"mfa_redis"/, qr/cannot be used with "mfa_redis_sentinel"/],
+    ['mfa_redis_sentinel twice',
+     { omit => ['redis'], http => 'mfa_redis_sentinel m 127.0.0.1:26379; '
+                                  . 'mfa_redis_sentinel m 127.0.0.1:26380;' },
+     qr/"mfa_redis_sentinel"/, qr/duplicate/],
+    ['mfa_redis_sentinel without a sentinel',
+     { omit => ['redis'], http => 'mfa_redis_sentinel mymaster;' },
+     qr/"mfa_redis_sentinel"/, qr/invalid number of arguments/],
+    ['mfa_redis_sentinel with a host name',
+     { omit => ['redis'],
+       http => 'mfa_redis_sentinel m sentinel.example:26379;' },
+     qr/"mfa_redis_sentinel" address "sentinel\.example:26379" must be a numeric IP address, not a host name/,
+     qr/./],
+    ['mfa_redis_sentinel with a unix socket',
+     { omit => ['redis'], http => 'mfa_redis_sentinel m unix:/tmp/s;' },
+     qr/"mfa_redis_sentinel"/, qr/must be a numeric IP address/],
+    ['mfa_redis_sentinel_password_file: two words',
+     { omit => ['redis'], http => 'mfa_redis_sentinel m 127.0.0.1:26379; '
+                                  . "mfa_redis_sentinel_password_file $acl_password;" },
+     qr/"mfa_redis_sentinel_password_file"/, qr/the password alone/],
+    ['mfa_redis_sentinel_password_file: mode 0644',
+     { omit => ['redis'], http => 'mfa_redis_sentinel m 127.0.0.1:26379; '
+                                  . "mfa_redis_sentinel_password_file $open_password;" },
+     qr/\Q$open_password\E/, qr/group or others/],
     ['"mfa on" without mfa_redis', { omit => ['redis'] },
      qr/"mfa_redis"/, qr/"mfa on" needs/],
     ['"mfa on" without mfa_secret_key_file', { omit => ['key'] },

@@ -55,10 +55,19 @@ for my $line ('mfa: access handler, "/page", mfa on',
     like($log, qr/\[debug\] .*\Q$line\E/, "debug: $line");
 }
 
+# a visitor's cookie withheld ("mfa_visitor_cookie off", the default)
+$t->redis('SET', 'sess:VisitorSession7', '{"visits":1}');
+my $v = $t->http(GET => '/page', headers => { %NAV,
+                 Cookie => 'sid=VisitorSession7; theme=dark' });
+is($v->status, 200, 'a visitor: through');
+like($t->error_log, qr/\[debug\] .*mfa: a visitor's session cookie withheld from the upstream \("mfa_visitor_cookie off"\)/,
+     'debug: the visitor\'s cookie withheld, said');
+$log = $t->error_log;
+
 # nginx's own debug lines show headers; the module's never show the id
 my @ours = grep { /\bmfa: / } split /\n/, $log;
 ok(@ours > 10, 'the module\'s lines: ' . scalar @ours);
-is(scalar(grep { /SecretSessionId42/ } @ours), 0,
+is(scalar(grep { /SecretSessionId42|VisitorSession7/ } @ours), 0,
    'none of them holds the session id');
 
 # the same request woken up after Redis answered is not checked again

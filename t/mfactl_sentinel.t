@@ -47,11 +47,40 @@ is($rc, 3, 'a name the sentinels do not monitor: exit 3');
 like($err, qr/sentinel 127\.0\.0\.1:$s1 monitors no master named "other"/,
      'named');
 
+# a sentinel with a password of its own: MFA_SENTINEL_PASSWORD
+
+my $auth = SentinelTest::start_sentinel($t, 'sentinel-auth', 'mymaster', $m,
+                                        password => 'sentinel-pw');
+($rc, $out, $err) = MfactlTest::mfactl_raw(
+    { MFA_SENTINEL_PASSWORD => 'sentinel-pw' }, '--sentinel',
+    "127.0.0.1:$auth", '--master', 'mymaster', 'company', 'show', 'acme');
+is($rc, 0, 'a sentinel with a password, MFA_SENTINEL_PASSWORD given: exit 0')
+    or diag $err;
+
+($rc, $out, $err) = ctl('--sentinel', "127.0.0.1:$auth", '--master',
+                        'mymaster', 'company', 'show', 'acme');
+is($rc, 3, '... not given: exit 3');
+like($err, qr/sentinel 127\.0\.0\.1:$auth refused: NOAUTH/,
+     '... the sentinel\'s refusal said');
+
+($rc, $out, $err) = MfactlTest::mfactl_raw(
+    { MFA_SENTINEL_PASSWORD => 'wrong' }, '--sentinel', "127.0.0.1:$auth",
+    '--master', 'mymaster', 'company', 'show', 'acme');
+is($rc, 3, '... a wrong one: exit 3');
+like($err, qr/refused the password from MFA_SENTINEL_PASSWORD/, '... said');
+unlike($err, qr/wrong|sentinel-pw/, 'no password printed');
+
 # a failover: the replica becomes the master, writes follow it
 
 SentinelTest::wait_for(sub {
     SentinelTest::cli($s1, 'SENTINEL', 'replicas', 'mymaster') =~ /\b$r\b/
 }, 20, 'the sentinel to know the replica');
+
+# (replication is asynchronous: what the test checks after the failover
+# must be on the replica first)
+SentinelTest::wait_for(sub {
+    SentinelTest::cli($r, 'HGET', 'mfa:company:acme', 'require_2fa') eq "1\n"
+}, 20, 'the replica to have the policy');
 
 is(SentinelTest::cli($s1, 'SENTINEL', 'failover', 'mymaster'), "OK\n",
    'SENTINEL FAILOVER');

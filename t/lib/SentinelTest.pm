@@ -13,6 +13,7 @@ package SentinelTest;
 #   SentinelTest::master_of($s, 'mymaster');        # "port" or undef
 #   SentinelTest::wait_for(sub { ... }, 20, 'what') # dies after 20 s
 #   SentinelTest::kill_server($t, 'r1', 'KILL');
+#   SentinelTest::start_server($t, 'r1');            # back, empty, a master
 
 use strict;
 use warnings;
@@ -82,6 +83,20 @@ sub _up {
 # more replicas to share a diskless one)
 sub master_args { return ('--repl-diskless-sync-delay', '0') }
 
+# a master of its own on the port of $name (one killed, say), empty
+sub start_server {
+    my ($t, $name) = @_;
+
+    my $port = $t->port($name);
+
+    _spawn($t, $name, 'redis-server', '--port', $port, '--bind',
+           '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir',
+           $t->testdir(), '--dbfilename', "$name.rdb", master_args());
+    _up($port);
+
+    return $port;
+}
+
 # a replica of the master on master_port, once in sync with it
 sub start_replica {
     my ($t, $name, $master_port) = @_;
@@ -101,7 +116,8 @@ sub start_replica {
 }
 
 # a sentinel monitoring the master on master_port as $master; %opt:
-# quorum (1), down_after (ms, 1000), failover_timeout (ms, 5000)
+# quorum (1), down_after (ms, 1000), failover_timeout (ms, 5000),
+# password (the sentinel's own requirepass)
 sub start_sentinel {
     my ($t, $name, $master, $master_port, %opt) = @_;
 
@@ -118,10 +134,14 @@ sentinel monitor $master 127.0.0.1 $master_port @{[ $opt{quorum} // 1 ]}
 sentinel down-after-milliseconds $master $down
 sentinel failover-timeout $master $timeout
 sentinel parallel-syncs $master 1
+@{[ defined $opt{password} ? "requirepass $opt{password}" : '' ]}
 EOF
 
     _spawn($t, $name, 'redis-sentinel', $conf);
-    _up($port);
+    wait_for(sub { cli($port, defined $opt{password}
+                              ? ('-a', $opt{password}, '--no-auth-warning')
+                              : (), 'PING') =~ /^PONG/ },
+             10, "PONG from sentinel $name");
 
     return $port;
 }
