@@ -216,6 +216,18 @@ is($p1->{200} // 0, 0, 'an empty Redis back on the old address: the one '
 ok(($s1->{200} // 0) > 0 && !$s1->{503},
    'the verified one through all along (' . counts($s1) . ')');
 
+# the sentinels make it a replica of the master they name: still nothing
+# changes for the gate
+
+SentinelTest::wait_for(sub {
+    SentinelTest::cli($back, 'ROLE') =~ /^slave/
+}, 30, 'the sentinels to make the old master a replica');
+($s1, $p1) = hammer(1);
+ok(($s1->{200} // 0) > 0 && !$s1->{503} && !($p1->{200} // 0),
+   'the old master back as a replica: the verified one through, the one '
+   . 'who must enrol sent to enrolment (' . counts($s1) . '; '
+   . counts($p1) . ')');
+
 # every sentinel down: the connection to the master goes on
 
 SentinelTest::kill_server($t, "sentinel$_", 'KILL') for 1 .. 3;
