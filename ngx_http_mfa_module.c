@@ -742,37 +742,14 @@ ngx_http_mfa_same_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         return NGX_DECLINED;
     }
 
-    if (ngx_http_mfa_session_id(r, mlcf, &id, cookie) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    if (!ngx_http_mfa_same_str(id, ctx->sid)) {
-        return NGX_DECLINED;
-    }
-
-    if (id.len == 0 && mlcf->introspect.data == NULL) {
-        /* no session: nothing else was read */
-        return NGX_OK;
-    }
-
-    /* the same id: $mfa_session_id in these is that id */
-
-    ngx_str_null(&company);
-
-    if (mlcf->introspect.data != NULL) {
-        key = mlcf->introspect;
-
-    } else if (ngx_http_complex_value(r, mlcf->session_key, &key) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    if (mlcf->company != NULL
-        && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK)
+    if (ngx_http_mfa_binding(r, mlcf, &id, cookie, &key, &company)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    if (!ngx_http_mfa_same_str(key, ctx->key)
+    if (!ngx_http_mfa_same_str(id, ctx->sid)
+        || !ngx_http_mfa_same_str(key, ctx->key)
         || !ngx_http_mfa_same_str(company, ctx->company))
     {
         return NGX_DECLINED;

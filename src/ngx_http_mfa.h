@@ -204,6 +204,14 @@ ngx_int_t ngx_http_mfa_preset_apply(ngx_conf_t *cf,
     ngx_http_mfa_loc_conf_t *conf);
 const char *ngx_http_mfa_preset_cookie_missing(ngx_http_mfa_loc_conf_t *conf);
 
+/*
+ * What a decision is bound to, as this location evaluates it: the
+ * session id, the cookie it was read from, the session key, the company
+ * (src/ngx_http_mfa_lookup.c)
+ */
+ngx_int_t ngx_http_mfa_binding(ngx_http_request_t *r,
+    ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id, mfa_cookie_t **cookie,
+    ngx_str_t *key, ngx_str_t *company);
 /* the id a decision is about, and the session cookie it was read from */
 ngx_int_t ngx_http_mfa_session_id(ngx_http_request_t *r,
     ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id, mfa_cookie_t **cookie);

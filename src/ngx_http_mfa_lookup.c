@@ -213,51 +213,57 @@ ngx_http_mfa_lookup_without(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 }
 
 
-/*
- * What the decision is bound to, as this location evaluates it: the
- * session id (from the cookie as the upstream reads it), the session key
- * and the company ($mfa_session_id in them is the id just read).
- */
+/* the request's binding, kept in the context for the decision */
 
 static ngx_int_t
 ngx_http_mfa_lookup_binding(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_http_mfa_loc_conf_t *mlcf)
 {
-    ngx_str_t  id, key, company;
-
-    if (ngx_http_mfa_session_id(r, mlcf, &id, &ctx->cookie) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ctx->sid = id;
+    /* $mfa_session_id in the key and company is the id read first */
     ctx->sid_set = 1;
     ctx->request = r;
 
-    if (id.len == 0 && mlcf->introspect.data == NULL) {
+    return ngx_http_mfa_binding(r, mlcf, &ctx->sid, &ctx->cookie, &ctx->key,
+                                &ctx->company);
+}
+
+
+/*
+ * What a decision is bound to, as this location evaluates it: the
+ * session id (from the cookie as the upstream reads it), the session key
+ * (with "mfa_session_introspect", the app's route) and the company
+ * ($mfa_session_id in them is the id just read); the key and company are
+ * empty when there is no session to read.
+ */
+
+ngx_int_t
+ngx_http_mfa_binding(ngx_http_request_t *r, ngx_http_mfa_loc_conf_t *mlcf,
+    ngx_str_t *id, mfa_cookie_t **cookie, ngx_str_t *key, ngx_str_t *company)
+{
+    ngx_str_null(key);
+    ngx_str_null(company);
+
+    if (ngx_http_mfa_session_id(r, mlcf, id, cookie) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (id->len == 0 && mlcf->introspect.data == NULL) {
         /* nothing else is read without a session */
         return NGX_OK;
     }
 
     if (mlcf->introspect.data != NULL) {
-        /* no key: the app's route, where the session is read */
-        key = mlcf->introspect;
+        *key = mlcf->introspect;
 
-    } else if (ngx_http_complex_value(r, mlcf->session_key, &key)
-               != NGX_OK)
-    {
+    } else if (ngx_http_complex_value(r, mlcf->session_key, key) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    ngx_str_null(&company);
 
     if (mlcf->company != NULL
-        && ngx_http_complex_value(r, mlcf->company, &company) != NGX_OK)
+        && ngx_http_complex_value(r, mlcf->company, company) != NGX_OK)
     {
         return NGX_ERROR;
     }
-
-    ctx->key = key;
-    ctx->company = company;
 
     return NGX_OK;
 }

@@ -161,6 +161,8 @@ static void ngx_http_mfa_redis_master_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mfa_redis_switch(redisAsyncContext *ac, void *r,
     void *privdata);
+static redisReply *ngx_http_mfa_redis_pushed(redisAsyncContext *ac,
+    redisReply *reply);
 static void ngx_http_mfa_redis_master_at(ngx_http_mfa_redis_t *rd,
     u_char *host, size_t len, ngx_int_t port, const char *why);
 static void ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd);
@@ -894,20 +896,17 @@ ngx_http_mfa_redis_switch(redisAsyncContext *ac, void *r, void *privdata)
 
     link = ac->data;
     rd = link->rd;
+    kind = ngx_http_mfa_redis_pushed(ac, reply);
 
-    if (reply == NULL || link->ac != ac || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 3)
+    if (kind == NULL || kind->len != 7
+        || ngx_strncmp(kind->str, "message", 7) != 0)
     {
         return;
     }
 
-    kind = reply->element[0];
     payload = reply->element[2];
 
-    if (kind->type != REDIS_REPLY_STRING || kind->len != 7
-        || ngx_strncmp(kind->str, "message", 7) != 0
-        || payload->type != REDIS_REPLY_STRING)
-    {
+    if (payload->type != REDIS_REPLY_STRING) {
         return;
     }
 
@@ -1132,6 +1131,27 @@ ngx_http_mfa_redis_id_reply(redisAsyncContext *ac, void *r, void *privdata)
 }
 
 
+/*
+ * A reply on a subscribed connection still in use, as Redis pushes them
+ * (kind, channel, payload): its kind, a string; NULL for anything else
+ */
+
+static redisReply *
+ngx_http_mfa_redis_pushed(redisAsyncContext *ac, redisReply *reply)
+{
+    ngx_http_mfa_redis_link_t  *link = ac->data;
+
+    if (reply == NULL || link->ac != ac || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 3
+        || reply->element[0]->type != REDIS_REPLY_STRING)
+    {
+        return NULL;
+    }
+
+    return reply->element[0];
+}
+
+
 /* a subscription confirmed, or a message on one of the two channels */
 
 static void
@@ -1146,20 +1166,16 @@ ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
 
     link = ac->data;
     rd = link->rd;
+    kind = ngx_http_mfa_redis_pushed(ac, reply);
 
-    if (reply == NULL || link->ac != ac || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 3)
-    {
+    if (kind == NULL) {
         return;
     }
 
-    kind = reply->element[0];
     channel = reply->element[1];
     payload = reply->element[2];
 
-    if (kind->type != REDIS_REPLY_STRING
-        || channel->type != REDIS_REPLY_STRING)
-    {
+    if (channel->type != REDIS_REPLY_STRING) {
         return;
     }
 
