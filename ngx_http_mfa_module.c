@@ -64,6 +64,8 @@ static char *ngx_http_mfa_redis_address(ngx_conf_t *cf, const char *name,
     ngx_str_t *value, ngx_str_t *host, in_port_t *port);
 static char *ngx_http_mfa_redis_sentinel(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mfa_redis_replicas(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_mfa_redis_password_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_mfa_sentinel_password_file(ngx_conf_t *cf,
@@ -224,6 +226,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
     { ngx_string("mfa_redis_sentinel"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_mfa_redis_sentinel,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mfa_redis_replicas"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_mfa_redis_replicas,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -1173,6 +1182,56 @@ ngx_http_mfa_redis_sentinel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         {
             return NGX_CONF_ERROR;
         }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * mfa_redis_replicas <n> [<timeout>]: a write the pages, the admin page or
+ * the API report as done has reached n replicas (WAIT n timeout)
+ */
+
+static char *
+ngx_http_mfa_redis_replicas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+    ngx_msec_t  ms;
+
+    if (mmcf->redis.replicas != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n > 64) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_redis_replicas\" needs a number of "
+                           "replicas from 0 to 64, not \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->redis.replicas = n;
+    mmcf->redis.replicas_timeout = 500;
+
+    if (cf->args->nelts == 3) {
+        ms = ngx_parse_time(&value[2], 0);
+
+        if (ms == (ngx_msec_t) NGX_ERROR || ms == 0 || ms > 60000) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mfa_redis_replicas\" needs a time from "
+                               "1ms to 60s to wait for them, not \"%V\"",
+                               &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        mmcf->redis.replicas_timeout = ms;
     }
 
     return NGX_CONF_OK;
@@ -2171,6 +2230,7 @@ ngx_http_mfa_create_main_conf(ngx_conf_t *cf)
 
     mmcf->redis.timeout = NGX_CONF_UNSET_MSEC;
     mmcf->redis.db = NGX_CONF_UNSET;
+    mmcf->redis.replicas = NGX_CONF_UNSET_UINT;
     mmcf->cache_size = NGX_CONF_UNSET_SIZE;
 
     return mmcf;
@@ -2184,6 +2244,7 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_msec_value(mmcf->redis.timeout, 200);
     ngx_conf_init_value(mmcf->redis.db, 0);
+    ngx_conf_init_uint_value(mmcf->redis.replicas, 0);
     ngx_conf_init_size_value(mmcf->cache_size, 64 * 1024 * 1024);
 
     if (mmcf->prefix.data == NULL) {

@@ -1491,6 +1491,12 @@ test_page_message(void **state)
             "the dashboard cannot open.",
             "La double authentification ne peut pas être vérifiée pour le "
             "moment" } },
+        { MFA_MSG_NOT_SAVED,
+          { "Not confirmed as saved", "Enregistrement non confirmé" },
+          { "Your change could not be confirmed as saved, and it may be "
+            "lost.",
+            "Votre modification n’a pas pu être confirmée comme "
+            "enregistrée" } },
         { MFA_MSG_RATE,
           { "Too many changes", "Trop de modifications" },
           { "Nothing was changed now; try again in a minute.",
@@ -1540,11 +1546,14 @@ test_page_message(void **state)
                          mfa_lang_name((mfa_lang_e) lang), el);
             }
 
-            /* unavailable: the way on is the same page again */
+            /* unavailable or not saved: the way on is the same page
+               again */
 
             element(out, "back", el, sizeof(el));
 
-            if (cases[i].msg == MFA_MSG_UNAVAILABLE) {
+            if (cases[i].msg == MFA_MSG_UNAVAILABLE
+                || cases[i].msg == MFA_MSG_NOT_SAVED)
+            {
                 snprintf(expect, sizeof(expect),
                          "<a id=\"back\" class=\"button\" "
                          "href=\"/reports?tab=2\">%s</a>", retry[lang]);

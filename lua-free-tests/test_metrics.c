@@ -78,6 +78,7 @@ test_render(void **state)
     m.errors[MFA_METRIC_NOT_CONNECTED] = 4;
     m.errors[MFA_METRIC_NO_REPLY] = 2;
     m.errors[MFA_METRIC_ERROR_REPLY] = 1;
+    m.errors[MFA_METRIC_NOT_REPLICATED] = 6;
     m.reconnects = 1;
     m.in_flight = -1;
     m.answers[0] = 21;
@@ -129,6 +130,7 @@ test_render(void **state)
         "mfa_redis_errors_total{reason=\"not_connected\"} 4\n"
         "mfa_redis_errors_total{reason=\"no_reply\"} 2\n"
         "mfa_redis_errors_total{reason=\"error_reply\"} 1\n"
+        "mfa_redis_errors_total{reason=\"not_replicated\"} 6\n"
         "# HELP mfa_redis_reconnects_total Connections to Redis made again "
         "after one was lost or could not be made.\n"
         "# TYPE mfa_redis_reconnects_total counter\n"

@@ -91,6 +91,8 @@ typedef enum {
     T_MSG_FORBIDDEN,
     T_TITLE_UNAVAILABLE,
     T_MSG_UNAVAILABLE,
+    T_TITLE_NOT_SAVED,
+    T_MSG_NOT_SAVED,
     T_TITLE_RATE,
     T_MSG_RATE,
     T_TITLE_ERROR,
@@ -372,6 +374,15 @@ static const char  *mfa_texts[T_COUNT][MFA_LANGS] = {
         "La double authentification ne peut pas être vérifiée pour le "
         "moment : le tableau de bord ne peut pas s’ouvrir. Réessayez dans "
         "quelques secondes." },
+    [T_TITLE_NOT_SAVED] = {
+        "Not confirmed as saved", "Enregistrement non confirmé" },
+    [T_MSG_NOT_SAVED] = {
+        "Your change could not be confirmed as saved, and it may be lost. "
+        "Try again to see where things stand, and make the change again "
+        "if it is not there.",
+        "Votre modification n’a pas pu être confirmée comme enregistrée et "
+        "pourrait être perdue. Réessayez pour voir où en sont les choses, "
+        "et refaites la modification si elle n’y est pas." },
     [T_TITLE_RATE] = {
         "Too many changes", "Trop de modifications" },
     [T_MSG_RATE] = {
@@ -1690,6 +1701,7 @@ mfa_html_confirm(const mfa_page_t *p, mfa_buf_t *b)
 static void
 mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
 {
+    int         retry;
     mfa_text_e  title, text;
 
     switch (p->msg) {
@@ -1704,6 +1716,10 @@ mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
     case MFA_MSG_UNAVAILABLE:
         title = T_TITLE_UNAVAILABLE;
         text = T_MSG_UNAVAILABLE;
+        break;
+    case MFA_MSG_NOT_SAVED:
+        title = T_TITLE_NOT_SAVED;
+        text = T_MSG_NOT_SAVED;
         break;
     case MFA_MSG_NOT_ADMIN:
         title = T_TITLE_NOT_ADMIN;
@@ -1724,11 +1740,12 @@ mfa_html_message(const mfa_page_t *p, mfa_buf_t *b)
     mfa_buf_text(b, p, text);
     mfa_buf_str(b, "</p>\n<p>");
 
-    /* unavailable: the same page again is the way on */
+    /* unavailable or not saved: the same page again is the way on */
 
-    mfa_html_link(b, "back", p->msg == MFA_MSG_UNAVAILABLE ? "button" : NULL,
-                  p->return_url,
-                  T(p, p->msg == MFA_MSG_UNAVAILABLE ? T_RETRY : T_BACK));
+    retry = (p->msg == MFA_MSG_UNAVAILABLE || p->msg == MFA_MSG_NOT_SAVED);
+
+    mfa_html_link(b, "back", retry ? "button" : NULL, p->return_url,
+                  T(p, retry ? T_RETRY : T_BACK));
     mfa_buf_str(b, "</p>\n");
 }
 

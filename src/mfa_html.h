@@ -45,6 +45,7 @@ typedef enum {
     MFA_MSG_LOGIN,              /* no dashboard session */
     MFA_MSG_FORBIDDEN,          /* the request was refused (CSRF...) */
     MFA_MSG_UNAVAILABLE,        /* Redis is unreachable */
+    MFA_MSG_NOT_SAVED,          /* written, but no replica confirmed it */
     MFA_MSG_NOT_ADMIN,          /* the admin page, for a non-admin */
     MFA_MSG_CONFIRM,            /* the confirmation box was not ticked */
     MFA_MSG_POLICY_ON,          /* the admin required 2FA */

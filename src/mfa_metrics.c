@@ -22,7 +22,7 @@ static const char  *mfa_metric_decision_names[MFA_METRIC_DECISIONS] = {
 };
 
 static const char  *mfa_metric_error_names[MFA_METRIC_ERRORS] = {
-    "not_connected", "no_reply", "error_reply"
+    "not_connected", "no_reply", "error_reply", "not_replicated"
 };
 
 /* the buckets' upper bounds, in microseconds and as printed */

@@ -33,6 +33,7 @@ typedef enum {
     MFA_METRIC_NOT_CONNECTED = 0,   /* failed at once: no connection */
     MFA_METRIC_NO_REPLY,            /* timed out, or the connection lost */
     MFA_METRIC_ERROR_REPLY,         /* Redis answered with an error */
+    MFA_METRIC_NOT_REPLICATED,      /* a write no replica confirmed in time */
     MFA_METRIC_ERRORS
 } mfa_metric_error_e;
 

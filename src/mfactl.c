@@ -183,6 +183,10 @@ static const char  mfactl_connection_help[] =
     "  --sentinel host:port   a Redis Sentinel (repeatable, tried in\n"
     "                turn), with --master: the master found through them\n"
     "  --master NAME the name the sentinels monitor the master by\n"
+    "  --replicas N  a change is reported done only once N replicas have\n"
+    "                it (WAIT), else exit status 3: it may be lost in a\n"
+    "                failover\n"
+    "  --replicas-timeout MS   how long to wait for them (default 500)\n"
     "  --prefix P    key prefix, as mfa_redis_prefix (default \"mfa:\")\n"
     "  --json        machine-readable output: one JSON document\n"
     "  --help        this help; \"mfactl <verb> --help\" for a verb's\n"
@@ -206,6 +210,7 @@ main(int argc, char **argv)
     ctl.port = 6379;
     ctl.prefix = "mfa:";
     ctl.count = 20;
+    ctl.replicas_timeout = 500;
 
     i = 1;
 
@@ -289,7 +294,9 @@ mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
             && strcmp(opt, "-s") != 0 && strcmp(opt, "-n") != 0
             && strcmp(opt, "--prefix") != 0
             && strcmp(opt, "--sentinel") != 0
-            && strcmp(opt, "--master") != 0)
+            && strcmp(opt, "--master") != 0
+            && strcmp(opt, "--replicas") != 0
+            && strcmp(opt, "--replicas-timeout") != 0)
         {
             mfactl_error("unknown option \"%s\" (see mfactl --help)", opt);
             return MFACTL_USAGE;
@@ -315,6 +322,31 @@ mfactl_globals(mfactl_t *ctl, int argc, char **argv, int *i)
             }
 
             ctl->sentinels[ctl->nsentinels++] = val;
+            continue;
+        }
+
+        if (strcmp(opt, "--replicas") == 0) {
+            if (mfactl_number_arg(opt, val, 64, &ctl->replicas)
+                != MFACTL_OK)
+            {
+                return MFACTL_USAGE;
+            }
+
+            continue;
+        }
+
+        if (strcmp(opt, "--replicas-timeout") == 0) {
+            if (mfactl_number_arg(opt, val, 5000, &n) != MFACTL_OK) {
+                return MFACTL_USAGE;
+            }
+
+            if (n == 0) {
+                mfactl_error("option \"--replicas-timeout\" needs a time "
+                             "from 1 to 5000 ms");
+                return MFACTL_USAGE;
+            }
+
+            ctl->replicas_timeout = n;
             continue;
         }
 

@@ -60,6 +60,9 @@ typedef struct {
     int             nsentinels;
     const char     *master;
     char            master_host[MFACTL_KEY_LEN];
+    /* --replicas, --replicas-timeout: a change waits for them (WAIT) */
+    long            replicas;
+    long            replicas_timeout;
     const char     *prefix;
     redisContext   *redis;
     int             pending;
@@ -111,6 +114,12 @@ int mfactl_connect(mfactl_t *ctl);
 /* "host:port" split (host NULL: only checked); MFACTL_USAGE when it is not */
 int mfactl_host_port(const char *s, char *host, size_t size, int *port);
 void mfactl_disconnect(mfactl_t *ctl);
+/*
+ * After a change: MFACTL_OK once --replicas replicas have every write of
+ * the connection (WAIT), MFACTL_REDIS (said on stderr) when they do not
+ * within --replicas-timeout
+ */
+int mfactl_replicated(mfactl_t *ctl);
 
 /* the end of a command's strings: a null pointer of the arguments' type */
 #define MFACTL_END  ((const char *) NULL)

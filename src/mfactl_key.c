@@ -214,6 +214,13 @@ mfactl_key_rotate(mfactl_t *ctl)
 
     freeReplyObject(r);
 
+    /* one WAIT for the whole run: it covers every write before it */
+
+    rc = mfactl_replicated(ctl);
+    if (rc != MFACTL_OK) {
+        goto done;
+    }
+
     if (ctl->json) {
         rc = mfactl_json_print(json_pack("{s:i, s:I, s:I, s:I, s:I}",
                                          "key_id", (int) rot.keys[0].id,

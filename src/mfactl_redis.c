@@ -508,13 +508,48 @@ mfactl_lost(mfactl_t *ctl)
 
 
 int
+mfactl_replicated(mfactl_t *ctl)
+{
+    char         n[24], ms[24], where[MFACTL_KEY_LEN];
+    long long    got;
+    redisReply  *r;
+
+    if (ctl->replicas == 0) {
+        return MFACTL_OK;
+    }
+
+    snprintf(n, sizeof(n), "%ld", ctl->replicas);
+    snprintf(ms, sizeof(ms), "%ld", ctl->replicas_timeout);
+
+    r = mfactl_command(ctl, "WAIT", n, ms, MFACTL_END);
+    if (r == NULL) {
+        return MFACTL_REDIS;
+    }
+
+    got = (r->type == REDIS_REPLY_INTEGER) ? r->integer : -1;
+    freeReplyObject(r);
+
+    if (got >= ctl->replicas) {
+        return MFACTL_OK;
+    }
+
+    mfactl_where(ctl, where, sizeof(where));
+    mfactl_error("the change is made at %s, but %lld of the %ld replicas "
+                 "asked for confirmed it within %ld ms: a failover now may "
+                 "lose it", where, got, ctl->replicas, ctl->replicas_timeout);
+
+    return MFACTL_REDIS;
+}
+
+
+int
 mfactl_multi(mfactl_t *ctl)
 {
     return mfactl_append(ctl, "MULTI", MFACTL_END);
 }
 
 
-/* reads every reply of the transaction; returns EXEC's */
+/* reads every reply of the transaction; returns EXEC's once replicated */
 
 redisReply *
 mfactl_exec(mfactl_t *ctl)
@@ -558,6 +593,11 @@ mfactl_exec(mfactl_t *ctl)
             freeReplyObject(r);
             return NULL;
         }
+    }
+
+    if (r != NULL && mfactl_replicated(ctl) != MFACTL_OK) {
+        freeReplyObject(r);
+        return NULL;
     }
 
     return r;

@@ -403,6 +403,11 @@ mfactl_user_reset(mfactl_t *ctl)
     broken = r->element[MFACTL_RESET_REPLACED]->integer > 0;
     freeReplyObject(r);
 
+    rc = mfactl_replicated(ctl);
+    if (rc != MFACTL_OK) {
+        return rc;
+    }
+
     if (ctl->json) {
         return mfactl_json_print(json_pack("{s:s, s:b, s:b, s:b, s:I}",
                                            "user", uid, "reset", 1,

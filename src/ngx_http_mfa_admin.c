@@ -704,11 +704,19 @@ ngx_http_mfa_admin_time(ngx_str_t *s)
 }
 
 
-/* Redis did not answer: 503, as JSON or as a page */
+/* Redis did not answer, or its replicas: 503, as JSON or as a page */
 
 static void
 ngx_http_mfa_admin_unavailable(ngx_http_request_t *r, ngx_http_mfa_page_t *pg)
 {
+    if (pg->api && pg->store.unsaved) {
+        ngx_http_mfa_api_refuse(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                "not_replicated", "the change was made, but "
+                                "not confirmed by enough Redis replicas in "
+                                "time: it may be lost in a failover");
+        return;
+    }
+
     if (pg->api) {
         ngx_http_mfa_api_refuse(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 "unavailable", "Redis cannot be reached");

@@ -226,6 +226,12 @@ ngx_http_mfa_pages_message(ngx_http_request_t *r, ngx_http_mfa_page_t *pg,
     ngx_memzero(&page, sizeof(mfa_page_t));
     page.page = MFA_PAGE_MESSAGE;
 
+    /* Redis answered, but the replicas did not confirm a write */
+
+    if (msg == MFA_MSG_UNAVAILABLE && pg->store.unsaved) {
+        msg = MFA_MSG_NOT_SAVED;
+    }
+
     pg->msg = msg;
     pg->digest.len = 0;
 

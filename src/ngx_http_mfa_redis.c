@@ -34,6 +34,11 @@
  * connection takes no query before ROLE says "master"; a master that
  * moves, or a Redis that is no master, drops both (their queries fail,
  * the cache is flushed) and they connect again to the master named now.
+ *
+ * With "mfa_redis_replicas", the pages' scripts that write go on a fourth
+ * connection, each followed by WAIT: a WAIT blocks its connection until
+ * the replicas confirm or the time is up, and on the query connection it
+ * would hold up every lookup of the worker behind it.
  */
 
 
@@ -47,6 +52,7 @@
 #include "ngx_http_mfa_redis.h"
 #include "ngx_http_mfa_metrics.h"
 #include "ngx_http_mfa_reply.h"
+#include "ngx_http_mfa_log.h"
 #include "mfa_resp.h"
 
 
@@ -67,7 +73,8 @@
 typedef struct ngx_http_mfa_redis_s  ngx_http_mfa_redis_t;
 
 
-/* one connection: the queries', the invalidations' or a sentinel's */
+/* one connection: the queries', the invalidations', the writes' or a
+   sentinel's */
 typedef struct {
     ngx_http_mfa_redis_t       *rd;
     const char                 *name;      /* for logs */
@@ -92,6 +99,8 @@ struct ngx_http_mfa_redis_s {
     ngx_log_t                  *log;
     ngx_http_mfa_redis_link_t   query;
     ngx_http_mfa_redis_link_t   inval;
+    /* "mfa_redis_replicas": the writes that wait for them */
+    ngx_http_mfa_redis_link_t   write;
     /* where the master is: the configured address, or the sentinels' */
     ngx_str_t                   addr;
     u_char                      addr_buf[NGX_SOCKADDR_STRLEN + 8];
@@ -135,7 +144,9 @@ struct ngx_http_mfa_redis_s {
 
 struct ngx_http_mfa_redis_query_s {
     ngx_http_mfa_redis_handler_pt   handler;
+    ngx_http_mfa_redis_confirm_pt   confirm;
     void                           *data;
+    ngx_http_mfa_redis_link_t      *link;
     ngx_event_t                     timer;
     /* a script's: the command, to send again with EVAL after NOSCRIPT */
     const char                     *script;
@@ -145,6 +156,11 @@ struct ngx_http_mfa_redis_query_s {
     size_t                         *argvlen;
     uint64_t                        sent;       /* for the metrics, in us */
     unsigned                        retried:1;
+    /* on the write connection: a WAIT sent after it, still to come */
+    unsigned                        waits:1;
+    /* NOSCRIPT came before a WAIT: the script again once that is in */
+    unsigned                        resend:1;
+    unsigned                        failed:1;
 };
 
 
@@ -196,6 +212,11 @@ static void ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac,
 static void ngx_http_mfa_redis_untrack(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_ping(ngx_event_t *ev);
 static void ngx_http_mfa_redis_drained(ngx_event_t *ev);
+static void ngx_http_mfa_redis_waited(redisAsyncContext *ac, void *r,
+    void *privdata);
+static ngx_int_t ngx_http_mfa_redis_resend(ngx_http_mfa_redis_query_t *q);
+static void ngx_http_mfa_redis_done(ngx_http_mfa_redis_query_t *q,
+    ngx_uint_t done);
 static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
     int argc, const char **argv, const size_t *argvlen);
 static int ngx_http_mfa_redis_command(redisAsyncContext *ac,
@@ -298,6 +319,11 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
 
     ngx_http_mfa_redis_connect(&rd->query);
 
+    if (conf->replicas) {
+        ngx_http_mfa_redis_link_init(rd, &rd->write, "write ");
+        ngx_http_mfa_redis_connect(&rd->write);
+    }
+
     if (conf->sentinels != NULL) {
         ngx_http_mfa_redis_connect(&rd->sentinel);
     }
@@ -360,6 +386,7 @@ ngx_http_mfa_redis_exit(void)
 
     ngx_http_mfa_redis_free(&rd->query);
     ngx_http_mfa_redis_free(&rd->inval);
+    ngx_http_mfa_redis_free(&rd->write);
     ngx_http_mfa_redis_free(&rd->sentinel);
     ngx_http_mfa_reply_exit();
 
@@ -470,7 +497,7 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
     if (link->invalidations) {
         ngx_http_mfa_redis_subscribe(link);
 
-    } else if (rd->inval_id != 0) {
+    } else if (link == &rd->query && rd->inval_id != 0) {
         ngx_http_mfa_redis_track_on(rd);
     }
 
@@ -569,7 +596,7 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link)
     if (link->down_since == 0) {
         link->down_since = ngx_current_msec ? ngx_current_msec : 1;
 
-        if (!link->invalidations) {
+        if (link == &rd->query) {
             rd->failed = 0;
         }
     }
@@ -581,7 +608,10 @@ ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link)
         rd->pending_id = 0;
     }
 
-    ngx_http_mfa_redis_untrack(rd);
+    if (link != &rd->write) {
+        ngx_http_mfa_redis_untrack(rd);
+    }
+
     ngx_http_mfa_redis_retry(link);
 }
 
@@ -646,17 +676,15 @@ ngx_http_mfa_redis_connect_timeout(ngx_event_t *ev)
 static void
 ngx_http_mfa_redis_query_timeout(ngx_event_t *ev)
 {
-    ngx_http_mfa_redis_t  *rd;
-
-    rd = ngx_http_mfa_redis;
+    ngx_http_mfa_redis_query_t  *q = ev->data;
 
     /*
      * replies come in order: one late reply holds up every later one, so
      * the connection is dropped and every pending query fails now
      */
 
-    if (rd != NULL) {
-        ngx_http_mfa_redis_reset(&rd->query, "did not answer in time");
+    if (ngx_http_mfa_redis != NULL) {
+        ngx_http_mfa_redis_reset(q->link, "did not answer in time");
     }
 }
 
@@ -689,7 +717,7 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
         return;
     }
 
-    if (link->down_since != 0 && !link->invalidations) {
+    if (link->down_since != 0 && link == &rd->query) {
         ngx_http_mfa_metrics_reconnect();
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "mfa: Redis at \"%V\" is back after %M ms and %ui "
@@ -990,16 +1018,17 @@ ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd)
 {
     ngx_uint_t                  i;
     redisAsyncContext          *ac;
-    ngx_http_mfa_redis_link_t  *links[2], *link;
+    ngx_http_mfa_redis_link_t  *links[3], *link;
 
     links[0] = &rd->query;
     links[1] = &rd->inval;
+    links[2] = &rd->write;
 
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 3; i++) {
         link = links[i];
 
         if (link->rd == NULL) {
-            /* no invalidation connection: no cache */
+            /* no invalidation connection (no cache), no write connection */
             continue;
         }
 
@@ -1443,23 +1472,35 @@ ngx_http_mfa_redis_send(ngx_log_t *log, int argc, const char **argv,
 ngx_http_mfa_redis_query_t *
 ngx_http_mfa_redis_script(ngx_log_t *log, ngx_str_t *script, ngx_str_t *sha,
     int argc, const char **argv, size_t *argvlen,
-    ngx_http_mfa_redis_handler_pt handler, void *data)
+    ngx_http_mfa_redis_handler_pt handler,
+    ngx_http_mfa_redis_confirm_pt confirm, void *data)
 {
     ngx_http_mfa_redis_query_t  *q;
+
+    q = ngx_alloc(sizeof(ngx_http_mfa_redis_query_t), log);
+    if (q == NULL) {
+        return NULL;
+    }
+
+    ngx_memzero(q, sizeof(ngx_http_mfa_redis_query_t));
 
     argv[0] = "EVALSHA";
     argvlen[0] = 7;
     argv[1] = (char *) sha->data;
     argvlen[1] = sha->len;
 
-    q = ngx_http_mfa_redis_send(log, argc, argv, argvlen, handler, data);
+    q->handler = handler;
+    q->confirm = confirm;
+    q->data = data;
+    q->script = (char *) script->data;
+    q->script_len = script->len;
+    q->argc = argc;
+    q->argv = argv;
+    q->argvlen = argvlen;
 
-    if (q != NULL) {
-        q->script = (char *) script->data;
-        q->script_len = script->len;
-        q->argc = argc;
-        q->argv = argv;
-        q->argvlen = argvlen;
+    if (ngx_http_mfa_redis_issue(q, argc, argv, argvlen) != NGX_OK) {
+        ngx_free(q);
+        return NULL;
     }
 
     return q;
@@ -1506,13 +1547,22 @@ ngx_http_mfa_redis_command(redisAsyncContext *ac, redisCallbackFn *fn,
 }
 
 
-/* appends the command and starts the query's timer */
+/*
+ * Appends the command, and a write's WAIT, and starts the query's timer:
+ * a write waits for the replicas as well as for Redis.
+ */
 
 static ngx_int_t
 ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
     const char **argv, const size_t *argvlen)
 {
-    ngx_http_mfa_redis_t  *rd;
+    char                        n[NGX_INT_T_LEN], ms[NGX_INT_T_LEN];
+    const char                 *wargv[3];
+    size_t                      wargvlen[3];
+    ngx_msec_t                  timeout;
+    ngx_http_mfa_redis_t       *rd;
+    ngx_http_mfa_redis_link_t  *link;
+    ngx_http_mfa_redis_conf_t  *conf;
 
     rd = ngx_http_mfa_redis;
 
@@ -1520,8 +1570,12 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
         return NGX_ERROR;
     }
 
-    if (rd->query.ac == NULL || !rd->query.ready
-        || ngx_http_mfa_redis_command(rd->query.ac, ngx_http_mfa_redis_reply,
+    conf = rd->conf;
+    link = (q->confirm != NULL && conf->replicas) ? &rd->write : &rd->query;
+    timeout = conf->timeout;
+
+    if (link->ac == NULL || !link->ready
+        || ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_reply,
                                       q, argc, argv, argvlen)
            != REDIS_OK)
     {
@@ -1530,6 +1584,30 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
         return NGX_ERROR;
     }
 
+    if (link == &rd->write) {
+        wargv[0] = "WAIT";
+        wargvlen[0] = 4;
+        wargv[1] = n;
+        wargvlen[1] = ngx_sprintf((u_char *) n, "%ui", conf->replicas)
+                      - (u_char *) n;
+        wargv[2] = ms;
+        wargvlen[2] = ngx_sprintf((u_char *) ms, "%M", conf->replicas_timeout)
+                      - (u_char *) ms;
+
+        if (ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_waited,
+                                       q, 3, wargv, wargvlen)
+            == REDIS_OK)
+        {
+            q->waits = 1;
+            timeout += conf->replicas_timeout;
+
+        } else {
+            /* the script is out already: its reply fails the write */
+            q->failed = 1;
+        }
+    }
+
+    q->link = link;
     q->sent = ngx_http_mfa_metrics_now();
     ngx_http_mfa_metrics_sent();
 
@@ -1539,7 +1617,7 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
     q->timer.data = q;
     q->timer.log = ngx_cycle->log;
 
-    ngx_add_timer(&q->timer, rd->conf->timeout);
+    ngx_add_timer(&q->timer, timeout);
 
     return NGX_OK;
 }
@@ -1559,10 +1637,6 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 
     ngx_http_mfa_redis_link_t  *link;
 
-    if (q->timer.timer_set) {
-        ngx_del_timer(&q->timer);
-    }
-
     ngx_http_mfa_metrics_answered(q->sent, r != NULL);
 
     /* a server that accepts then closes must not reset the backoff */
@@ -1579,29 +1653,121 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
     }
 
     if (q->data != NULL && ngx_http_mfa_redis_noscript(q, r)) {
-        /* the script is not cached (Redis restarted): sent once, whole */
+        /* the script is not cached (Redis restarted): sent once, whole,
+           after the WAIT behind it, if any */
 
         q->retried = 1;
-        q->argv[0] = "EVAL";
-        q->argvlen[0] = 4;
-        q->argv[1] = q->script;
-        q->argvlen[1] = q->script_len;
 
-        if (ngx_http_mfa_redis_issue(q, q->argc, q->argv, q->argvlen)
-            == NGX_OK)
-        {
+        if (q->waits) {
+            q->resend = 1;
+            return;
+        }
+
+        if (ngx_http_mfa_redis_resend(q) == NGX_OK) {
             return;
         }
 
         r = NULL;
     }
 
-    if (r != NULL && ((redisReply *) r)->type == REDIS_REPLY_ERROR) {
+    if (r == NULL) {
+        q->failed = 1;
+
+    } else if (((redisReply *) r)->type == REDIS_REPLY_ERROR) {
         ngx_http_mfa_metrics_error(MFA_METRIC_ERROR_REPLY);
     }
 
     if (q->data != NULL) {
         q->handler(q->data, r);
+    }
+
+    if (q->waits == 0) {
+        ngx_http_mfa_redis_done(q, !q->failed);
+    }
+}
+
+
+/* a write's WAIT: how many replicas have it */
+
+static void
+ngx_http_mfa_redis_waited(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply                  *reply = r;
+    ngx_http_mfa_redis_query_t  *q = privdata;
+
+    ngx_uint_t                  unlogged;
+    ngx_http_mfa_redis_link_t  *link;
+
+    static ngx_http_mfa_log_limit_t  short_log;
+
+    link = ac->data;
+    q->waits--;
+
+    if (q->resend) {
+        q->resend = 0;
+
+        if (reply != NULL && ngx_http_mfa_redis_resend(q) == NGX_OK) {
+            return;
+        }
+
+        q->failed = 1;
+
+        if (q->data != NULL) {
+            q->handler(q->data, NULL);
+        }
+
+    } else if (reply == NULL) {
+        q->failed = 1;
+
+    } else if (!q->failed
+               && (reply->type != REDIS_REPLY_INTEGER
+                   || reply->integer < (long long) link->rd->conf->replicas))
+    {
+        q->failed = 1;
+        ngx_http_mfa_metrics_error(MFA_METRIC_NOT_REPLICATED);
+
+        if (ngx_http_mfa_log_due(&short_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, link->rd->log, 0,
+                          "mfa: a write at \"%V\" reached %L of the %ui "
+                          "replicas asked for within %M ms: it is reported "
+                          "as not saved (and %ui more since the last such "
+                          "line)", link->where,
+                          reply->type == REDIS_REPLY_INTEGER
+                          ? reply->integer : -1LL,
+                          link->rd->conf->replicas,
+                          link->rd->conf->replicas_timeout, unlogged);
+        }
+    }
+
+    ngx_http_mfa_redis_done(q, !q->failed);
+}
+
+
+/* the script whole, after NOSCRIPT */
+
+static ngx_int_t
+ngx_http_mfa_redis_resend(ngx_http_mfa_redis_query_t *q)
+{
+    q->argv[0] = "EVAL";
+    q->argvlen[0] = 4;
+    q->argv[1] = q->script;
+    q->argvlen[1] = q->script_len;
+
+    return ngx_http_mfa_redis_issue(q, q->argc, q->argv, q->argvlen);
+}
+
+
+/* the query answered: a write hears whether it is done, then it goes */
+
+static void
+ngx_http_mfa_redis_done(ngx_http_mfa_redis_query_t *q, ngx_uint_t done)
+{
+    if (q->timer.timer_set) {
+        ngx_del_timer(&q->timer);
+    }
+
+    if (q->data != NULL && q->confirm != NULL) {
+        q->confirm(q->data, done);
     }
 
     ngx_free(q);

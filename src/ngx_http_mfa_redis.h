@@ -39,6 +39,12 @@ typedef struct {
     ngx_str_t                   master;
     ngx_array_t                *sentinels;
     ngx_str_t                   sentinel_password;
+    /*
+     * "mfa_redis_replicas": a script that writes is confirmed only once
+     * this many replicas have it (WAIT), within replicas_timeout
+     */
+    ngx_uint_t                  replicas;
+    ngx_msec_t                  replicas_timeout;
 } ngx_http_mfa_redis_conf_t;
 
 
@@ -50,6 +56,13 @@ typedef struct ngx_http_mfa_redis_query_s  ngx_http_mfa_redis_query_t;
  * detached query.  The reply is freed when the handler returns.
  */
 typedef void (*ngx_http_mfa_redis_handler_pt)(void *data, redisReply *reply);
+
+/*
+ * A write's outcome, after its handler: 1 when it may be told done (with
+ * "mfa_redis_replicas", enough replicas have it), 0 when not (no reply,
+ * or not replicated in time).  Not called for a detached query.
+ */
+typedef void (*ngx_http_mfa_redis_confirm_pt)(void *data, ngx_uint_t done);
 
 
 ngx_int_t ngx_http_mfa_redis_init(ngx_cycle_t *cycle,
@@ -90,11 +103,14 @@ ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_send(ngx_log_t *log,
  * after a restart or SCRIPT FLUSH), sends it once more with EVAL before
  * the handler hears of it.  argv[0] and argv[1] are the command and the
  * script's digest, filled here; argv and argvlen must live as long as the
- * query is attached.
+ * query is attached.  A script that writes gives "confirm": with
+ * "mfa_redis_replicas" it runs on the worker's write connection, followed
+ * by WAIT, and "confirm" hears the outcome after the handler the reply.
  */
 ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_script(ngx_log_t *log,
     ngx_str_t *script, ngx_str_t *sha, int argc, const char **argv,
-    size_t *argvlen, ngx_http_mfa_redis_handler_pt handler, void *data);
+    size_t *argvlen, ngx_http_mfa_redis_handler_pt handler,
+    ngx_http_mfa_redis_confirm_pt confirm, void *data);
 
 /* the owner goes away: the reply, when it comes, is dropped */
 void ngx_http_mfa_redis_detach(ngx_http_mfa_redis_query_t *q);

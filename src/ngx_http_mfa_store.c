@@ -29,6 +29,7 @@
 
 static u_char *ngx_http_mfa_store_addr(ngx_connection_t *c, u_char *p);
 static void ngx_http_mfa_store_done(void *data, redisReply *reply);
+static void ngx_http_mfa_store_confirmed(void *data, ngx_uint_t done);
 static ngx_int_t ngx_http_mfa_store_copy(ngx_http_request_t *r,
     ngx_http_mfa_store_t *st, redisReply *reply);
 static ngx_int_t ngx_http_mfa_store_str(ngx_http_request_t *r, ngx_str_t *s,
@@ -83,6 +84,11 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
 
     st->argc = NGX_HTTP_MFA_STORE_NUMKEYS;
     st->failed = 0;
+    st->unsaved = 0;
+
+    /* "read" and "company" only read: no replica need confirm them */
+    st->writes = ngx_strcmp(op, "read") != 0
+                 && ngx_strcmp(op, "company") != 0;
     st->list = NULL;
     st->nlist = 0;
 
@@ -228,7 +234,10 @@ ngx_http_mfa_store_send(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ctx->request = r;
     ctx->query = ngx_http_mfa_redis_script(r->connection->log, &script, &sha,
                                            st->argc, st->argv, st->argvlen,
-                                           ngx_http_mfa_store_done, st);
+                                           ngx_http_mfa_store_done,
+                                           st->writes
+                                           ? ngx_http_mfa_store_confirmed
+                                           : NULL, st);
 
     if (ctx->query == NULL) {
         st->failed = 1;
@@ -251,7 +260,6 @@ ngx_http_mfa_store_done(void *data, redisReply *reply)
 
     ctx = st->ctx;
     r = ctx->request;
-    ctx->query = NULL;
 
     if (reply == NULL) {
         st->failed = 1;
@@ -265,6 +273,32 @@ ngx_http_mfa_store_done(void *data, redisReply *reply)
 
     } else if (ngx_http_mfa_store_copy(r, st, reply) != NGX_OK) {
         st->failed = 1;
+    }
+
+    if (!st->writes) {
+        ngx_http_mfa_store_confirmed(st, 1);
+    }
+}
+
+
+/* a write is told done only once Redis (and its replicas) have it */
+
+static void
+ngx_http_mfa_store_confirmed(void *data, ngx_uint_t done)
+{
+    ngx_http_mfa_store_t  *st = data;
+
+    ngx_http_request_t  *r;
+    ngx_http_mfa_ctx_t  *ctx;
+
+    ctx = st->ctx;
+    r = ctx->request;
+    ctx->query = NULL;
+
+    if (!done && !st->failed) {
+        /* written, but no replica confirmed it: a failover may lose it */
+        st->failed = 1;
+        st->unsaved = 1;
     }
 
     ctx->waiting = 0;

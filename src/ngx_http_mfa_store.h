@@ -105,6 +105,9 @@ typedef struct {
     ngx_str_t           *list;
     ngx_uint_t           nlist;
     unsigned             failed:1;      /* no reply, or an error reply */
+    /* written, but not confirmed by the replicas ("mfa_redis_replicas") */
+    unsigned             unsaved:1;
+    unsigned             writes:1;      /* the operation may write */
 } ngx_http_mfa_store_t;
 
 
@@ -128,8 +131,10 @@ void ngx_http_mfa_store_arg(ngx_http_mfa_store_t *st, const void *data,
 
 /*
  * Sends the operation.  The reply is copied into st->res, then the
- * request's write event is posted.  NGX_ERROR when Redis is unreachable
- * now (st->failed is set).
+ * request's write event is posted: for an operation that writes, once
+ * the replicas asked for by "mfa_redis_replicas" have it (or st->failed
+ * and st->unsaved are set).  NGX_ERROR when Redis is unreachable now
+ * (st->failed is set).
  */
 ngx_int_t ngx_http_mfa_store_send(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_store_t *st);

@@ -14,6 +14,7 @@ package SentinelTest;
 #   SentinelTest::wait_for(sub { ... }, 20, 'what') # dies after 20 s
 #   SentinelTest::kill_server($t, 'r1', 'KILL');
 #   SentinelTest::start_server($t, 'r1');            # back, empty, a master
+#   SentinelTest::signal_server('r1', 'STOP');       # frozen ('CONT': back)
 
 use strict;
 use warnings;
@@ -162,6 +163,14 @@ sub kill_server {
     my $p = delete $PROCS{$name} or return;
     kill $sig // 'TERM', $p->[0];
     waitpid $p->[0], 0;
+}
+
+# a signal to a server that stays ours (STOP freezes it: no reply, no ack)
+sub signal_server {
+    my ($name, $sig) = @_;
+
+    my $p = $PROCS{$name} or die "no server $name\n";
+    kill $sig, $p->[0] or die "kill $sig $name: $!\n";
 }
 
 sub _cleanup {
