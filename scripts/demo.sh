@@ -13,9 +13,14 @@
 #   DEMO_PORT         nginx's port on 127.0.0.1 (default 8080)
 #   DEMO_SKIP_BUILD   1: do not run make (the module must be built)
 #   DEMO_SKIP_DEPS    1: do not check the Debian packages nor npm
+#   DEMO_HA           1: Redis high availability as docs/operations.md has
+#                     it: a replica and three sentinels (quorum 2) too, the
+#                     gate on "mfa_redis_sentinel" with "mfa_redis_replicas
+#                     1" (the sample dashboard stays on the first master)
 #
 # Once everything answers, one line for programs (the browser test):
 #   DEMO_READY url=http://127.0.0.1:8080 redis_port=N dashboard_port=N dir=/tmp/...
+# and with DEMO_HA, " replica_port=N sentinel_ports=N,N,N" at its end.
 
 set -euo pipefail
 
@@ -86,7 +91,7 @@ fi
 
 TMP=$(mktemp -d /tmp/mfa-demo.XXXXXX)
 chmod 755 "$TMP"
-REDIS_PID="" DASH_PID="" NGINX_PID=""
+REDIS_PID="" DASH_PID="" NGINX_PID="" HA_PIDS=""
 
 # shellcheck disable=SC2317  # (called by the trap)
 stop() {
@@ -100,10 +105,10 @@ stop() {
         done
         kill -KILL "$NGINX_PID" 2>/dev/null || true
     fi
-    for pid in $DASH_PID $REDIS_PID; do
+    for pid in $DASH_PID $REDIS_PID $HA_PIDS; do
         kill -TERM "$pid" 2>/dev/null || true
     done
-    for pid in $NGINX_PID $DASH_PID $REDIS_PID; do
+    for pid in $NGINX_PID $DASH_PID $REDIS_PID $HA_PIDS; do
         wait "$pid" 2>/dev/null || true
     done
     # nginx's workers, should the master have been killed
@@ -131,6 +136,43 @@ REDIS_PID=$!
 wait_port redis-server "$REDIS_PORT" "$REDIS_PID"
 
 ctl() { "$MFACTL" -p "$REDIS_PORT" "$@"; }
+
+# a replica and three sentinels; the gate finds the master through them
+
+REDIS_LINE="mfa_redis            127.0.0.1:$REDIS_PORT;"
+HA_READY=""
+
+if [ "${DEMO_HA:-}" = 1 ]; then
+    REPLICA_PORT=$(free_port)
+    redis-server --port "$REPLICA_PORT" --bind 127.0.0.1 --save "" \
+        --appendonly no --dir "$TMP" --dbfilename replica.rdb \
+        --logfile "$TMP/replica.log" --daemonize no \
+        --replicaof 127.0.0.1 "$REDIS_PORT" &
+    HA_PIDS="$!"
+    wait_port redis-server "$REPLICA_PORT" "$!"
+
+    SENTINELS="" ADDRS=""
+    for i in 1 2 3; do
+        port=$(free_port)
+        cat > "$TMP/sentinel$i.conf" <<EOF
+port $port
+bind 127.0.0.1
+dir $TMP
+logfile $TMP/sentinel$i.log
+sentinel monitor mymaster 127.0.0.1 $REDIS_PORT 2
+sentinel down-after-milliseconds mymaster 1000
+sentinel failover-timeout mymaster 5000
+EOF
+        redis-sentinel "$TMP/sentinel$i.conf" &
+        HA_PIDS="$HA_PIDS $!"
+        wait_port redis-sentinel "$port" "$!"
+        SENTINELS="$SENTINELS${SENTINELS:+,}$port"
+        ADDRS="$ADDRS 127.0.0.1:$port"
+    done
+
+    REDIS_LINE="mfa_redis_sentinel   mymaster$ADDRS; mfa_redis_replicas 1 500ms;"
+    HA_READY=" replica_port=$REPLICA_PORT sentinel_ports=$SENTINELS"
+fi
 
 # --- the secret key, the data --------------------------------------------
 
@@ -216,7 +258,7 @@ http {
     uwsgi_temp_path $TMP/uwsgi_temp;
     scgi_temp_path $TMP/scgi_temp;
 
-    mfa_redis            127.0.0.1:$REDIS_PORT;
+    $REDIS_LINE
     mfa_secret_key_file  $TMP/mfa.key;
     mfa_issuer           "Demo Dashboard";
 
@@ -312,13 +354,23 @@ CTL="$MFACTL -p $REDIS_PORT"
     echo "  Logs: $TMP/{error,access}.log, $TMP/dashboard.log"
     echo "  Ctrl-C stops everything."
     echo
-    echo "DEMO_READY url=$URL redis_port=$REDIS_PORT dashboard_port=$DASH_PORT dir=$TMP"
+    if [ -n "$HA_READY" ]; then
+        echo "  Redis HA: replica on $REPLICA_PORT, sentinels on $SENTINELS"
+        echo "  (master \"mymaster\"); the dashboard stays on $REDIS_PORT."
+        echo
+    fi
+    echo "DEMO_READY url=$URL redis_port=$REDIS_PORT dashboard_port=$DASH_PORT dir=$TMP$HA_READY"
 }
 
 # --- wait ----------------------------------------------------------------
 
-# until Ctrl-C, or until one of the three stops by itself
-wait -n "$REDIS_PID" "$DASH_PID" "$NGINX_PID" || true
+# until Ctrl-C, or until one of the three stops by itself (with DEMO_HA,
+# a Redis may be killed to see a failover: nginx and the dashboard only)
+if [ -n "$HA_READY" ]; then
+    wait -n "$DASH_PID" "$NGINX_PID" || true
+else
+    wait -n "$REDIS_PID" "$DASH_PID" "$NGINX_PID" || true
+fi
 for name in redis:$REDIS_PID dashboard:$DASH_PID nginx:$NGINX_PID; do
     kill -0 "${name#*:}" 2>/dev/null || say "${name%%:*} stopped unexpectedly (logs: $TMP)"
 done
