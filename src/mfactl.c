@@ -210,7 +210,6 @@ main(int argc, char **argv)
     ctl.port = 6379;
     ctl.prefix = "mfa:";
     ctl.count = 20;
-    ctl.replicas_timeout = 500;
 
     i = 1;
 
@@ -222,6 +221,12 @@ main(int argc, char **argv)
     if ((ctl.nsentinels != 0) != (ctl.master != NULL)) {
         mfactl_error("\"--sentinel\" and \"--master\" go together: the "
                      "sentinels, and the name of the master they monitor");
+        return MFACTL_USAGE;
+    }
+
+    if (ctl.replicas_timeout != 0 && ctl.replicas == 0) {
+        mfactl_error("\"--replicas-timeout\" goes with \"--replicas\": how "
+                     "long to wait for them");
         return MFACTL_USAGE;
     }
 

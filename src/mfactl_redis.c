@@ -519,24 +519,29 @@ mfactl_replicated(mfactl_t *ctl)
     }
 
     snprintf(n, sizeof(n), "%ld", ctl->replicas);
-    snprintf(ms, sizeof(ms), "%ld", ctl->replicas_timeout);
+    snprintf(ms, sizeof(ms), "%ld",
+             ctl->replicas_timeout ? ctl->replicas_timeout : 500);
+
+    mfactl_where(ctl, where, sizeof(where));
 
     r = mfactl_command(ctl, "WAIT", n, ms, MFACTL_END);
     if (r == NULL) {
+        mfactl_error("the change is made at %s, but whether the replicas "
+                     "have it is not known: a failover now may lose it",
+                     where);
         return MFACTL_REDIS;
     }
 
-    got = (r->type == REDIS_REPLY_INTEGER) ? r->integer : -1;
+    got = (r->type == REDIS_REPLY_INTEGER) ? r->integer : 0;
     freeReplyObject(r);
 
     if (got >= ctl->replicas) {
         return MFACTL_OK;
     }
 
-    mfactl_where(ctl, where, sizeof(where));
     mfactl_error("the change is made at %s, but %lld of the %ld replicas "
-                 "asked for confirmed it within %ld ms: a failover now may "
-                 "lose it", where, got, ctl->replicas, ctl->replicas_timeout);
+                 "asked for confirmed it within %s ms: a failover now may "
+                 "lose it", where, got, ctl->replicas, ms);
 
     return MFACTL_REDIS;
 }

@@ -91,6 +91,8 @@ typedef struct {
     unsigned                    sentinel:1;
     /* queries may be sent: ROLE said "master" (always, without sentinels) */
     unsigned                    ready:1;
+    /* the write connection: its WAITs not answered yet */
+    ngx_uint_t                  waits;
 } ngx_http_mfa_redis_link_t;
 
 
@@ -646,7 +648,9 @@ ngx_http_mfa_redis_connect_failed(ngx_http_mfa_redis_link_t *link,
         ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
                       "mfa: cannot connect to %s at \"%V\"%s: %s",
                       link->sentinel ? "sentinel" : "Redis", link->where,
-                      link->invalidations ? " for invalidations" : "", why);
+                      link->invalidations ? " for invalidations"
+                      : (link == &link->rd->write) ? " for writes" : "",
+                      why);
     }
 
     ngx_http_mfa_redis_schedule(link);
@@ -715,6 +719,13 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
                        "mfa: connection to sentinel \"%V\" made",
                        link->where);
         return;
+    }
+
+    if (link->down_since != 0 && link == &rd->write) {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "mfa: the write connection to Redis at \"%V\" is back "
+                      "after %M ms", &rd->addr,
+                      ngx_current_msec - link->down_since);
     }
 
     if (link->down_since != 0 && link == &rd->query) {
@@ -1579,7 +1590,10 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
                                       q, argc, argv, argvlen)
            != REDIS_OK)
     {
-        rd->failed++;
+        if (link == &rd->query) {
+            rd->failed++;
+        }
+
         ngx_http_mfa_metrics_error(MFA_METRIC_NOT_CONNECTED);
         return NGX_ERROR;
     }
@@ -1598,8 +1612,12 @@ ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q, int argc,
                                        q, 3, wargv, wargvlen)
             == REDIS_OK)
         {
+            /* a WAIT blocks the connection: this one comes after those
+               queued before it */
+
             q->waits = 1;
-            timeout += conf->replicas_timeout;
+            link->waits++;
+            timeout += link->waits * conf->replicas_timeout;
 
         } else {
             /* the script is out already: its reply fails the write */
@@ -1647,7 +1665,7 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         if (r != NULL) {
             link->backoff = NGX_HTTP_MFA_REDIS_BACKOFF_MIN;
 
-        } else {
+        } else if (link == &link->rd->query) {
             link->rd->failed++;
         }
     }
@@ -1674,6 +1692,7 @@ ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         q->failed = 1;
 
     } else if (((redisReply *) r)->type == REDIS_REPLY_ERROR) {
+        q->failed = 1;
         ngx_http_mfa_metrics_error(MFA_METRIC_ERROR_REPLY);
     }
 
@@ -1696,17 +1715,24 @@ ngx_http_mfa_redis_waited(redisAsyncContext *ac, void *r, void *privdata)
     ngx_http_mfa_redis_query_t  *q = privdata;
 
     ngx_uint_t                  unlogged;
+    ngx_http_mfa_redis_t       *rd;
     ngx_http_mfa_redis_link_t  *link;
 
     static ngx_http_mfa_log_limit_t  short_log;
 
-    link = ac->data;
-    q->waits--;
+    link = q->link;
+    rd = link->rd;
+    q->waits = 0;
+    link->waits--;
 
     if (q->resend) {
+        /* the request may have gone meanwhile: its arguments with it */
+
         q->resend = 0;
 
-        if (reply != NULL && ngx_http_mfa_redis_resend(q) == NGX_OK) {
+        if (reply != NULL && q->data != NULL
+            && ngx_http_mfa_redis_resend(q) == NGX_OK)
+        {
             return;
         }
 
@@ -1716,26 +1742,41 @@ ngx_http_mfa_redis_waited(redisAsyncContext *ac, void *r, void *privdata)
             q->handler(q->data, NULL);
         }
 
+    } else if (q->failed) {
+        /* the write failed already: nothing to confirm */
+
     } else if (reply == NULL) {
         q->failed = 1;
+        ngx_http_mfa_metrics_error(MFA_METRIC_NO_REPLY);
 
-    } else if (!q->failed
-               && (reply->type != REDIS_REPLY_INTEGER
-                   || reply->integer < (long long) link->rd->conf->replicas))
+    } else if (reply->type == REDIS_REPLY_ERROR) {
+        q->failed = 1;
+        ngx_http_mfa_metrics_error(MFA_METRIC_ERROR_REPLY);
+
+        if (ngx_http_mfa_log_due(&short_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                          "mfa: Redis at \"%V\" refused WAIT: %*s (and %ui "
+                          "more since the last such line)", link->where,
+                          (size_t) ngx_min(reply->len, 200), reply->str,
+                          unlogged);
+        }
+
+    } else if (reply->type != REDIS_REPLY_INTEGER
+               || reply->integer < (long long) rd->conf->replicas)
     {
         q->failed = 1;
         ngx_http_mfa_metrics_error(MFA_METRIC_NOT_REPLICATED);
 
         if (ngx_http_mfa_log_due(&short_log, &unlogged)) {
-            ngx_log_error(NGX_LOG_WARN, link->rd->log, 0,
+            ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                           "mfa: a write at \"%V\" reached %L of the %ui "
                           "replicas asked for within %M ms: it is reported "
                           "as not saved (and %ui more since the last such "
                           "line)", link->where,
                           reply->type == REDIS_REPLY_INTEGER
-                          ? reply->integer : -1LL,
-                          link->rd->conf->replicas,
-                          link->rd->conf->replicas_timeout, unlogged);
+                          ? reply->integer : 0LL,
+                          rd->conf->replicas, rd->conf->replicas_timeout,
+                          unlogged);
         }
     }
 
@@ -1748,6 +1789,7 @@ ngx_http_mfa_redis_waited(redisAsyncContext *ac, void *r, void *privdata)
 static ngx_int_t
 ngx_http_mfa_redis_resend(ngx_http_mfa_redis_query_t *q)
 {
+    q->failed = 0;
     q->argv[0] = "EVAL";
     q->argvlen[0] = 4;
     q->argv[1] = q->script;

@@ -83,6 +83,7 @@ ngx_http_mfa_store_start(ngx_http_request_t *r, ngx_http_mfa_store_t *st,
     }
 
     st->argc = NGX_HTTP_MFA_STORE_NUMKEYS;
+    st->op = op;
     st->failed = 0;
     st->unsaved = 0;
 
@@ -295,8 +296,16 @@ ngx_http_mfa_store_confirmed(void *data, ngx_uint_t done)
     r = ctx->request;
     ctx->query = NULL;
 
-    if (!done && !st->failed) {
-        /* written, but no replica confirmed it: a failover may lose it */
+    /*
+     * written, but no replica confirmed it: a failover may lose it.  An
+     * outcome that changed nothing the user is told of (a wrong code and
+     * its count, a lockout, a refused policy change) is told as it is.
+     */
+
+    if (!done && !st->failed
+        && (ngx_strcmp(st->op, "pending") == 0
+            || ngx_http_mfa_store_is(st, 0, '1')))
+    {
         st->failed = 1;
         st->unsaved = 1;
     }

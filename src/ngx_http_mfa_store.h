@@ -95,6 +95,7 @@ enum {                                  /* "company" */
 
 typedef struct {
     ngx_http_mfa_ctx_t  *ctx;
+    const char          *op;
     ngx_uint_t           argc;
     const char          *argv[NGX_HTTP_MFA_STORE_MAX_ARGS];
     size_t               argvlen[NGX_HTTP_MFA_STORE_MAX_ARGS];

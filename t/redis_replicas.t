@@ -81,6 +81,12 @@ sub title_of {
     return $v // '';
 }
 
+# a client of the master blocked in WAIT now
+sub blocked {
+    return scalar grep { /\bflags=\w*b/ && /\bcmd=wait\b/ }
+        split /\n/, $t->redis('CLIENT', 'LIST');
+}
+
 sub wait_calls {
     my ($n) = $t->redis('INFO', 'commandstats') =~ /cmdstat_wait:calls=(\d+)/;
     return $n // 0;
@@ -133,9 +139,7 @@ print $post MfaTest::_build_request(POST => '/_mfa/enroll',
     body => $body);
 
 # the POST is in nginx, its WAIT under way: lookups are not held up by it
-SentinelTest::wait_for(sub {
-    $t->redis('CLIENT', 'LIST') =~ /cmd=wait/
-}, 5, 'the write to wait for the replica');
+SentinelTest::wait_for(\&blocked, 5, 'the write to wait for the replica');
 is(page_get($t, 's1', '/x')->status, 200,
    'while a write waits: the verified user passes');
 is(page_get($t, 'p3', '/x')->status, 302,
@@ -175,8 +179,60 @@ is($rc, 3, 'mfactl --replicas 1, not replicated: exit 3');
 like($err, qr/the change is made at 127\.0\.0\.1:$m, but 0 of the 1 replicas asked for confirmed it within 300 ms: a failover now may lose it/,
      '... saying so');
 
-is(metric('mfa_redis_errors_total{reason="not_replicated"}') - $before, 3,
-   'mfa_redis_errors_total{reason="not_replicated"}: the three writes');
+# a wrong code changes nothing the user is told of: told as it is
+
+session($t, 'p1b', 'p1', 'strict');
+$page = page_get($t, 'p1b', '/_mfa/challenge?return=%2F');
+is($page->status, 200, 'the challenge page (it only reads) opens');
+my $wrong = totp_at($secret, time + 300);
+$r = page_post($t, 'p1b', '/_mfa/challenge',
+               { csrf => csrf_of($page), return => '/', code => $wrong });
+is($r->status, 200, 'a wrong code, not replicated: the challenge again');
+ok(error_of($r), '... saying the code is wrong, not "not saved"');
+
+# writes at once: each waits its turn behind the WAITs before it, and
+# each is told not saved, none "unavailable"
+
+session($t, "q$_", "q$_", 'strict') for 1 .. 3;
+my @socks = map {
+    my $sock = $t->connect_http() or die "connect: $!\n";
+    print $sock MfaTest::_build_request(GET => '/_mfa/enroll?return=%2F',
+        headers => { %NAV, Cookie => "sid=q$_" });
+    $sock;
+} 1 .. 3;
+my @titles = map {
+    my $raw = do { local $/; <$_> };
+    $raw =~ m{<title>([^<]*)</title>} ? $1 : 'no page';
+} @socks;
+is("@titles", join(' ', ('Not confirmed as saved') x 3),
+   'three writes at once: each told "Not confirmed as saved"');
+
+# a write whose script Redis lost (NOSCRIPT) behind another's WAIT, and
+# whose client leaves while it waits for its own: nothing of the request
+# is used once it is gone (the script is not sent again)
+
+session($t, "r$_", "r$_", 'strict') for 1 .. 2;
+my $first = $t->connect_http() or die "connect: $!\n";
+print $first MfaTest::_build_request(GET => '/_mfa/enroll?return=%2F',
+    headers => { %NAV, Cookie => 'sid=r1' });
+SentinelTest::wait_for(\&blocked, 5, 'the first write to wait');
+$t->redis('SCRIPT', 'FLUSH');
+my $second = $t->connect_http() or die "connect: $!\n";
+print $second MfaTest::_build_request(GET => '/_mfa/enroll?return=%2F',
+    headers => { %NAV, Cookie => 'sid=r2' });
+my $raw1 = do { local $/; <$first> };
+like($raw1, qr{<title>Not confirmed as saved</title>},
+     'the first write: not saved');
+SentinelTest::wait_for(\&blocked, 5,
+                       'the second write (NOSCRIPT) to wait for its WAIT');
+close $second;
+SentinelTest::wait_for(sub { !blocked() }, 5, 'its WAIT to end');
+is(page_get($t, 's1', '/x')->status, 200,
+   'its client gone meanwhile: the worker goes on');
+
+is(metric('mfa_redis_errors_total{reason="not_replicated"}') - $before, 8,
+   'mfa_redis_errors_total{reason="not_replicated"}: the writes that were '
+   . 'not confirmed');
 like($t->error_log, qr/mfa: a write at "127\.0\.0\.1:$m" reached 0 of the 1 replicas asked for within 1000 ms: it is reported as not saved/,
      'the log says why');
 
