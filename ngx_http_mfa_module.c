@@ -66,6 +66,8 @@ static char *ngx_http_mfa_redis_sentinel(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mfa_redis_replicas(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mfa_redis_canary(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_mfa_redis_password_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_mfa_sentinel_password_file(ngx_conf_t *cf,
@@ -233,6 +235,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
     { ngx_string("mfa_redis_replicas"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_mfa_redis_replicas,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mfa_redis_canary_key"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mfa_redis_canary,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -1233,6 +1242,37 @@ ngx_http_mfa_redis_replicas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         mmcf->redis.replicas_timeout = ms;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * mfa_redis_canary_key <key>: a key the operator writes once; while Redis
+ * does not have it, its data is not the module's and it counts as down
+ */
+
+static char *
+ngx_http_mfa_redis_canary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mfa_main_conf_t *mmcf = conf;
+
+    ngx_str_t  *value;
+
+    if (mmcf->redis.canary.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > 256) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_redis_canary_key\" needs a Redis key of "
+                           "1 to 256 bytes");
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->redis.canary = value[1];
 
     return NGX_CONF_OK;
 }

@@ -215,6 +215,9 @@ if [ ${#COMPANIES[@]} = 0 ] || [ ${#USERS[@]} = 0 ]; then
     die "no companies or users from $DASH/users.js"
 fi
 
+# the data is there: a Redis that loses it fails closed (mfa_redis_canary_key)
+redis-cli -p "$REDIS_PORT" SET mfa:canary "the demo's data" >/dev/null
+
 # --- the dashboard -------------------------------------------------------
 
 # the dashboard's session secret: the app signs its cookie with it, the
@@ -259,6 +262,7 @@ http {
     scgi_temp_path $TMP/scgi_temp;
 
     $REDIS_LINE
+    mfa_redis_canary_key mfa:canary;
     mfa_secret_key_file  $TMP/mfa.key;
     mfa_issuer           "Demo Dashboard";
 

@@ -93,6 +93,8 @@ typedef struct {
     unsigned                    ready:1;
     /* the write connection: its WAITs not answered yet */
     ngx_uint_t                  waits;
+    /* ROLE, the canary key: checks to pass before queries are sent */
+    ngx_uint_t                  checks;
 } ngx_http_mfa_redis_link_t;
 
 
@@ -186,6 +188,11 @@ static void ngx_http_mfa_redis_master_at(ngx_http_mfa_redis_t *rd,
 static void ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
     void *privdata);
+static void ngx_http_mfa_redis_canary(ngx_http_mfa_redis_link_t *link,
+    ngx_uint_t hold);
+static void ngx_http_mfa_redis_canary_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_redis_checked(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_retry(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
@@ -444,7 +451,8 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
         return;
     }
 
-    link->ready = (conf->sentinels == NULL);
+    link->ready = 0;
+    link->checks = 0;
 
     if (conf->unix_socket) {
         ac = redisAsyncConnectUnix((char *) rd->host);
@@ -494,14 +502,25 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
 
         ngx_http_mfa_redis_command(ac, ngx_http_mfa_redis_role_reply, NULL,
                                    1, argv, argvlen);
+        link->checks++;
     }
 
     if (link->invalidations) {
         ngx_http_mfa_redis_subscribe(link);
 
-    } else if (link == &rd->query && rd->inval_id != 0) {
-        ngx_http_mfa_redis_track_on(rd);
+    } else {
+        if (link == &rd->query && rd->inval_id != 0) {
+            ngx_http_mfa_redis_track_on(rd);
+        }
+
+        /* after CLIENT TRACKING: the canary's changes are heard of */
+
+        if (conf->canary.len) {
+            ngx_http_mfa_redis_canary(link, 1);
+        }
     }
+
+    link->ready = (link->checks == 0);
 
     /* the first write event tells that the connection is established */
 
@@ -1093,7 +1112,7 @@ ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
     if (role != NULL && role->type == REDIS_REPLY_STRING && role->len == 6
         && ngx_strncmp(role->str, "master", 6) == 0)
     {
-        link->ready = 1;
+        ngx_http_mfa_redis_checked(link);
         return;
     }
 
@@ -1113,6 +1132,99 @@ ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
     ngx_http_mfa_redis_schedule(link);
 
     ngx_http_mfa_redis_reset(&rd->sentinel, "is asked again");
+}
+
+
+/*
+ * "mfa_redis_canary_key": the key must exist, or the data in this Redis is
+ * not the module's (restarted empty, flushed, another database): queries
+ * are not sent (hold: none until it answers), and the connection is made
+ * again until the key is there.
+ */
+
+static void
+ngx_http_mfa_redis_canary(ngx_http_mfa_redis_link_t *link, ngx_uint_t hold)
+{
+    const char                 *argv[2];
+    size_t                      argvlen[2];
+    ngx_http_mfa_redis_conf_t  *conf;
+
+    conf = link->rd->conf;
+
+    argv[0] = "EXISTS";
+    argvlen[0] = 6;
+    argv[1] = (char *) conf->canary.data;
+    argvlen[1] = conf->canary.len;
+
+    if (ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_canary_reply,
+                                   (void *) (uintptr_t) hold, 2, argv,
+                                   argvlen)
+        != REDIS_OK)
+    {
+        return;
+    }
+
+    if (hold) {
+        link->checks++;
+        link->ready = 0;
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_canary_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_uint_t                  unlogged;
+    ngx_http_mfa_redis_t       *rd;
+    ngx_http_mfa_redis_link_t  *link;
+
+    static ngx_http_mfa_log_limit_t  missing_log;
+
+    link = ac->data;
+    rd = link->rd;
+
+    if (reply == NULL || link->ac != ac) {
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 1) {
+        if (privdata != NULL) {
+            ngx_http_mfa_redis_checked(link);
+        }
+
+        return;
+    }
+
+    if (ngx_http_mfa_log_due(&missing_log, &unlogged)) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "mfa: the key \"%V\" is missing at Redis \"%V\" (%s): "
+                      "its data is not the module's (started empty, "
+                      "flushed, another database?), so every request fails "
+                      "as when Redis is down until the key is there again "
+                      "(and %ui more such lines)", &rd->conf->canary,
+                      &rd->addr,
+                      reply->type == REDIS_REPLY_ERROR ? "EXISTS refused"
+                                                        : "EXISTS: 0",
+                      unlogged);
+    }
+
+    link->ac = NULL;
+    redisAsyncFree(ac);
+    ngx_http_mfa_redis_schedule(link);
+}
+
+
+/* a check passed: queries may be sent once every one has */
+
+static void
+ngx_http_mfa_redis_checked(ngx_http_mfa_redis_link_t *link)
+{
+    if (link->checks > 0 && --link->checks == 0) {
+        link->ready = 1;
+    }
 }
 
 
@@ -1253,8 +1365,18 @@ ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
         for (i = 0; i < payload->elements; i++) {
             key = payload->element[i];
 
-            if (key->type == REDIS_REPLY_STRING) {
-                rd->invalidate((u_char *) key->str, key->len);
+            if (key->type != REDIS_REPLY_STRING) {
+                continue;
+            }
+
+            rd->invalidate((u_char *) key->str, key->len);
+
+            if (rd->conf->canary.len == (size_t) key->len
+                && rd->query.ac != NULL
+                && ngx_strncmp(key->str, rd->conf->canary.data, key->len)
+                   == 0)
+            {
+                ngx_http_mfa_redis_canary(&rd->query, 1);
             }
         }
 
@@ -1267,6 +1389,10 @@ ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
                    "mfa: Redis invalidated every key");
 
     rd->flush();
+
+    if (rd->conf->canary.len && rd->query.ac != NULL) {
+        ngx_http_mfa_redis_canary(&rd->query, 1);
+    }
 }
 
 
@@ -1345,6 +1471,12 @@ ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac, void *r,
     rd->flush();
     rd->tracking = 1;
     rd->alive = 0;
+
+    /* read again now that it is tracked: its deletion will be heard of */
+
+    if (rd->conf->canary.len) {
+        ngx_http_mfa_redis_canary(link, 0);
+    }
 
     ngx_http_mfa_redis_ping(&rd->ping_timer);
 }

@@ -45,6 +45,8 @@ typedef struct {
      */
     ngx_uint_t                  replicas;
     ngx_msec_t                  replicas_timeout;
+    /* "mfa_redis_canary_key": Redis counts as down while it is missing */
+    ngx_str_t                   canary;
 } ngx_http_mfa_redis_conf_t;
 
 
