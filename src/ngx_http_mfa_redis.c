@@ -139,6 +139,7 @@ struct ngx_http_mfa_redis_s {
     ngx_uint_t                  ping_head;
     ngx_uint_t                  ping_tail;
     ngx_msec_t                  alive;
+    ngx_uint_t                  canary_pings;
     /* read already in this turn of the event loop: reset by a posted
        event, after the turn's events */
     ngx_event_t                 drained_ev;
@@ -193,6 +194,7 @@ static void ngx_http_mfa_redis_canary(ngx_http_mfa_redis_link_t *link,
 static void ngx_http_mfa_redis_canary_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mfa_redis_checked(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_up(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_retry(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
@@ -740,6 +742,25 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
         return;
     }
 
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                   "mfa: %sconnection to Redis at \"%V\" made",
+                   link->name, &rd->addr);
+
+    /* with checks to pass (ROLE, the canary key), up once they have */
+
+    if (link->checks == 0) {
+        ngx_http_mfa_redis_up(link);
+    }
+}
+
+
+static void
+ngx_http_mfa_redis_up(ngx_http_mfa_redis_link_t *link)
+{
+    ngx_http_mfa_redis_t  *rd;
+
+    rd = link->rd;
+
     if (link->down_since != 0 && link == &rd->write) {
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "mfa: the write connection to Redis at \"%V\" is back "
@@ -765,10 +786,6 @@ ngx_http_mfa_redis_on_connect(const redisAsyncContext *ac, int status)
     }
 
     link->down_since = 0;
-
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
-                   "mfa: %sconnection to Redis at \"%V\" made",
-                   link->name, &rd->addr);
 }
 
 
@@ -1224,6 +1241,7 @@ ngx_http_mfa_redis_checked(ngx_http_mfa_redis_link_t *link)
 {
     if (link->checks > 0 && --link->checks == 0) {
         link->ready = 1;
+        ngx_http_mfa_redis_up(link);
     }
 }
 
@@ -1529,6 +1547,17 @@ ngx_http_mfa_redis_ping(ngx_event_t *ev)
             rd->ping_sent[rd->ping_head++ % NGX_HTTP_MFA_REDIS_PINGS] =
                                                             ngx_current_msec;
         }
+    }
+
+    /*
+     * the canary once a second too: SWAPDB (and whatever else replaces
+     * the data without Redis saying so) is found within that bound
+     */
+
+    if (rd->conf->canary.len && rd->query.ac != NULL && rd->query.ready
+        && ++rd->canary_pings % (1000 / NGX_HTTP_MFA_REDIS_PING) == 0)
+    {
+        ngx_http_mfa_redis_canary(&rd->query, 0);
     }
 
     ngx_add_timer(&rd->ping_timer, NGX_HTTP_MFA_REDIS_PING);
