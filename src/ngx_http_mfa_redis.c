@@ -197,6 +197,7 @@ static void ngx_http_mfa_redis_checked(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_up(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_retry(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_free(ngx_http_mfa_redis_link_t *link);
+static void ngx_http_mfa_redis_drop(ngx_http_mfa_redis_link_t *link);
 static void ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link,
     const char *why);
 static void ngx_http_mfa_redis_schedule(ngx_http_mfa_redis_link_t *link);
@@ -558,9 +559,7 @@ ngx_http_mfa_redis_open(ngx_http_mfa_redis_link_t *link,
     ac->c.reader->fn = &ngx_http_mfa_reply_functions;
 
     if (ngx_http_mfa_redis_attach(link) != NGX_OK) {
-        link->ac = NULL;
-        redisAsyncFree(ac);
-        ngx_http_mfa_redis_schedule(link);
+        ngx_http_mfa_redis_drop(link);
         return NGX_DECLINED;
     }
 
@@ -579,11 +578,7 @@ ngx_http_mfa_redis_open(ngx_http_mfa_redis_link_t *link,
 static void
 ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link, const char *why)
 {
-    redisAsyncContext  *ac;
-
-    ac = link->ac;
-
-    if (ac == NULL) {
+    if (link->ac == NULL) {
         return;
     }
 
@@ -591,6 +586,26 @@ ngx_http_mfa_redis_reset(ngx_http_mfa_redis_link_t *link, const char *why)
                   "mfa: %s at \"%V\" %s, reconnecting the %sconnection",
                   link->sentinel ? "sentinel" : "Redis",
                   link->where, why, link->name);
+
+    ngx_http_mfa_redis_drop(link);
+}
+
+
+/*
+ * The link's context freed (inside one of its callbacks, hiredis does it
+ * once the callback returns) and a reconnection scheduled
+ */
+
+static void
+ngx_http_mfa_redis_drop(ngx_http_mfa_redis_link_t *link)
+{
+    redisAsyncContext  *ac;
+
+    ac = link->ac;
+
+    if (ac == NULL) {
+        return;
+    }
 
     link->ac = NULL;
     redisAsyncFree(ac);
@@ -844,10 +859,7 @@ ngx_http_mfa_redis_setup_reply(redisAsyncContext *ac, void *r,
                   (char *) privdata,
                   (size_t) reply->len, reply->str);
 
-    link->ac = NULL;
-    redisAsyncFree(ac);
-
-    ngx_http_mfa_redis_schedule(link);
+    ngx_http_mfa_redis_drop(link);
 }
 
 
@@ -1064,7 +1076,6 @@ static void
 ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd)
 {
     ngx_uint_t                  i;
-    redisAsyncContext          *ac;
     ngx_http_mfa_redis_link_t  *links[3], *link;
 
     links[0] = &rd->query;
@@ -1079,13 +1090,7 @@ ngx_http_mfa_redis_moved(ngx_http_mfa_redis_t *rd)
             continue;
         }
 
-        ac = link->ac;
-
-        if (ac != NULL) {
-            link->ac = NULL;
-            redisAsyncFree(ac);
-            ngx_http_mfa_redis_schedule(link);
-        }
+        ngx_http_mfa_redis_drop(link);
 
         /* at once, not after the delay of the failures before */
 
@@ -1144,9 +1149,7 @@ ngx_http_mfa_redis_role_reply(redisAsyncContext *ac, void *r,
                   role != NULL && role->type == REDIS_REPLY_STRING
                   ? role->str : "?");
 
-    link->ac = NULL;
-    redisAsyncFree(ac);
-    ngx_http_mfa_redis_schedule(link);
+    ngx_http_mfa_redis_drop(link);
 
     ngx_http_mfa_redis_reset(&rd->sentinel, "is asked again");
 }
@@ -1228,9 +1231,7 @@ ngx_http_mfa_redis_canary_reply(redisAsyncContext *ac, void *r,
                       unlogged);
     }
 
-    link->ac = NULL;
-    redisAsyncFree(ac);
-    ngx_http_mfa_redis_schedule(link);
+    ngx_http_mfa_redis_drop(link);
 }
 
 
