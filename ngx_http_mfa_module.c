@@ -414,6 +414,13 @@ static ngx_command_t  ngx_http_mfa_commands[] = {
       offsetof(ngx_http_mfa_loc_conf_t, verified_ttl),
       &ngx_http_mfa_ttl_bounds },
 
+    { ngx_string("mfa_session_events"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mfa_main_conf_t, redis.events),
+      NULL },
+
     { ngx_string("mfa_cache_size"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_mfa_set_cache_size,
@@ -2271,6 +2278,7 @@ ngx_http_mfa_create_main_conf(ngx_conf_t *cf)
     mmcf->redis.timeout = NGX_CONF_UNSET_MSEC;
     mmcf->redis.db = NGX_CONF_UNSET;
     mmcf->redis.replicas = NGX_CONF_UNSET_UINT;
+    mmcf->redis.events = NGX_CONF_UNSET;
     mmcf->cache_size = NGX_CONF_UNSET_SIZE;
 
     return mmcf;
@@ -2286,9 +2294,20 @@ ngx_http_mfa_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(mmcf->redis.db, 0);
     ngx_conf_init_uint_value(mmcf->redis.replicas, 0);
     ngx_conf_init_size_value(mmcf->cache_size, 64 * 1024 * 1024);
+    ngx_conf_init_value(mmcf->redis.events, 0);
 
     if (mmcf->prefix.data == NULL) {
         ngx_str_set(&mmcf->prefix, "mfa:");
+    }
+
+    mmcf->redis.prefix = mmcf->prefix;
+
+    if (mmcf->redis.events && mmcf->cache_size == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mfa_session_events\" keeps cached sessions "
+                           "exact: it needs the cache, but "
+                           "\"mfa_cache_size\" is off");
+        return NGX_CONF_ERROR;
     }
 
     if (ngx_http_mfa_key_prefix(cf, mmcf, MFA_KEY_USER, &mmcf->key_user)

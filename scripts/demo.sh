@@ -130,7 +130,10 @@ trap 'exit 143' TERM
 # --- Redis ---------------------------------------------------------------
 
 REDIS_PORT=$(free_port)
+# keyspace events: the dashboard touches every session it serves, which
+# mfa_session_events lets the gate ignore
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --notify-keyspace-events 'Eg$hxn' \
     --dir "$TMP" --logfile "$TMP/redis.log" --daemonize no &
 REDIS_PID=$!
 wait_port redis-server "$REDIS_PORT" "$REDIS_PID"
@@ -146,6 +149,7 @@ if [ "${DEMO_HA:-}" = 1 ]; then
     REPLICA_PORT=$(free_port)
     redis-server --port "$REPLICA_PORT" --bind 127.0.0.1 --save "" \
         --appendonly no --dir "$TMP" --dbfilename replica.rdb \
+        --notify-keyspace-events 'Eg$hxn' \
         --logfile "$TMP/replica.log" --daemonize no \
         --replicaof 127.0.0.1 "$REDIS_PORT" &
     HA_PIDS="$!"
@@ -263,6 +267,7 @@ http {
 
     $REDIS_LINE
     mfa_redis_canary_key mfa:canary;
+    mfa_session_events   on;
     mfa_secret_key_file  $TMP/mfa.key;
     mfa_issuer           "Demo Dashboard";
 

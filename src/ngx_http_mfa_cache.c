@@ -10,6 +10,10 @@
  * and a message sent through it less than NGX_HTTP_MFA_CACHE_BOUND ago
  * received.  Whenever either connection is lost or set up again,
  * everything is forgotten.
+ *
+ * With "mfa_session_events", session keys are not tracked: Redis's
+ * keyspace events name them when they change (not when touched), and a
+ * probe proves, four times a second, that the events are sent.
  */
 
 
@@ -101,6 +105,25 @@ ngx_http_mfa_cache_usable(void)
 
     return (ngx_msec_int_t) (ngx_current_msec - alive)
            <= NGX_HTTP_MFA_CACHE_BOUND;
+}
+
+
+ngx_uint_t
+ngx_http_mfa_cache_sessions(void)
+{
+    ngx_msec_t  alive;
+
+    if (!ngx_http_mfa_cache_usable()) {
+        return 0;
+    }
+
+    if (!ngx_http_mfa_redis_events(&alive)) {
+        return 1;
+    }
+
+    return alive != 0
+           && (ngx_msec_int_t) (ngx_current_msec - alive)
+              <= NGX_HTTP_MFA_CACHE_BOUND;
 }
 
 

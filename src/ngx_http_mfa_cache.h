@@ -38,6 +38,13 @@ void ngx_http_mfa_cache_exit(void);
  */
 ngx_uint_t ngx_http_mfa_cache_usable(void);
 
+/*
+ * Whether sessions' records may be: the cache is usable, and either they
+ * are tracked as every other key or, with "mfa_session_events", Redis's
+ * keyspace events are proven to arrive (the probe, within the bound)
+ */
+ngx_uint_t ngx_http_mfa_cache_sessions(void);
+
 /* taken before reads are sent, given back with their answers */
 uint64_t ngx_http_mfa_cache_mark(void);
 

@@ -480,7 +480,7 @@ static ngx_int_t
 ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
 {
     size_t       i, n;
-    ngx_uint_t   cache, hits;
+    ngx_uint_t   cache, sessions, hits;
     uint64_t     hashes[MFA_LOOKUP_FACTS];
     mfa_str_t    value;
     mfa_fact_t  *facts[MFA_LOOKUP_FACTS], *f;
@@ -493,6 +493,7 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
         }
 
         cache = lu->cache && ngx_http_mfa_cache_usable();
+        sessions = cache && ngx_http_mfa_cache_sessions();
         hits = 0;
 
         if (cache) {
@@ -506,7 +507,7 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
         for (i = 0; i < n; i++) {
             f = facts[i];
 
-            if (cache) {
+            if (cache && (sessions || f->kind != MFA_FACT_SESSION)) {
                 if (ngx_http_mfa_cache_get(ngx_http_mfa_lookup_scope(lu, f),
                                            f->kind, f->key, hashes[i], &value)
                     == NGX_OK
@@ -718,6 +719,10 @@ ngx_http_mfa_lookup_reply(ngx_http_mfa_read_t *rd, redisReply *reply)
     }
 
     k = f - lu->lk.facts;
+
+    if (f->kind == MFA_FACT_SESSION && !ngx_http_mfa_cache_sessions()) {
+        return NGX_OK;
+    }
 
     ngx_http_mfa_cache_put(ngx_http_mfa_lookup_scope(lu, f), f->kind, f->key,
                            value, lu->mark[k], lu->sent[k], ttl);

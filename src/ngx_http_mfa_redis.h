@@ -47,6 +47,13 @@ typedef struct {
     ngx_msec_t                  replicas_timeout;
     /* "mfa_redis_canary_key": Redis counts as down while it is missing */
     ngx_str_t                   canary;
+    /*
+     * "mfa_session_events": session keys are heard of by keyspace events,
+     * not tracked; the module's own keys (under prefix) are tracked in
+     * BCAST mode
+     */
+    ngx_flag_t                  events;
+    ngx_str_t                   prefix;
 } ngx_http_mfa_redis_conf_t;
 
 
@@ -87,6 +94,13 @@ void ngx_http_mfa_redis_track(void (*invalidate)(u_char *key, size_t len),
  * through the invalidation connection was sent.
  */
 ngx_uint_t ngx_http_mfa_redis_tracking(ngx_msec_t *alive);
+
+/*
+ * With "mfa_session_events": 1, and "alive" is when the latest probe
+ * proven to have its keyspace events heard, without a round missed since
+ * the cache was last flushed, was sent (0: none yet).  Without: 0.
+ */
+ngx_uint_t ngx_http_mfa_redis_events(ngx_msec_t *alive);
 
 /* handles what the invalidation connection has received already */
 void ngx_http_mfa_redis_drain(void);

@@ -7,6 +7,10 @@
 # connection is killed, nothing cached is used (t/redis_faults.t: when it
 # stops proving that it delivers).
 #
+# t/cache_exact_events.t runs this file again with "mfa_session_events
+# on": session keys heard of by Redis's keyspace events instead of
+# tracked, the module's own keys tracked in BCAST mode.
+#
 # Each case first checks that the request before the change was answered
 # from the cache (Redis ran no read for it); otherwise it would prove
 # nothing.  After a write by another process (mfactl, nginx's pages), a
@@ -25,27 +29,27 @@ use PagesTest;
 use Test::More;
 use Time::HiRes qw(sleep time);
 
+our $EVENTS;
+
+# with keyspace events: the classes the probe proves, and the directive
+my @EVENTS_REDIS = $EVENTS ? (args => [ '--notify-keyspace-events', 'Eg$hxn' ])
+                           : ();
+my $EVENTS_CONF = $EVENTS ? 'mfa_session_events on;' : '';
+
 my $t = MfaTest->new();
-$t->start_redis();
+$t->start_redis(@EVENTS_REDIS);
 $t->start_upstream();
 
 my $token = 'c' x 32 . '0123456789abcdef0123456789abcdef';
 $t->write_file('api.token', "$token\n");
 chmod 0600, $t->path('api.token');
 
-my $conf = gate_conf($t, http => 'mfa_api_token_file %%TESTDIR%%/api.token;',
+my $conf = gate_conf($t, http => 'mfa_api_token_file %%TESTDIR%%/api.token;'
+                             . $EVENTS_CONF,
                      server => 'mfa_session_admin is_admin;');
 $t->run($conf);
 
-# the reads Redis ran so far, by every client
-my @READS = qw(get getrange pttl hmget hget smembers hstrlen);
-
-sub reads {
-    my %c = $t->redis('INFO', 'commandstats') =~ /^cmdstat_(\w+):calls=(\d+)/mg;
-    my $n = 0;
-    $n += $c{$_} // 0 for @READS;
-    return $n;
-}
+sub reads { redis_reads($t) }
 
 sub get {
     my ($sid, $uri, $tt) = @_;
@@ -53,20 +57,10 @@ sub get {
                              headers => { %NAV, Cookie => "sid=$sid" });
 }
 
-# the session's facts are cached (the worker tracks its reads once its
-# invalidation connection works): a request then reads nothing
+# the session's facts are cached: a request then reads nothing
 sub cached {
     my ($sid, $uri, $tt) = @_;
-
-    for (1 .. 100) {
-        get($sid, $uri, $tt);
-        my $before = reads();
-        my $r = get($sid, $uri, $tt);
-        return $r if reads() == $before;
-        sleep 0.02;
-    }
-
-    return undef;
+    return until_cached($t, sub { get($sid, $uri, $tt) });
 }
 
 sub turn { $t->redis('PING') }
@@ -201,8 +195,22 @@ session($t, 'b1', 'bob', 'acme');
 through_cached('b1', 'before the session expires');
 $t->redis('PEXPIRE', 'sess:b1', 1);
 sleep 0.05;
+# tracking hears of the PEXPIRE itself; keyspace events of the key's end,
+# when Redis removes it: at once when anyone reads it (the app, at its
+# next request), else when its active expiry finds it
+$t->redis('EXISTS', 'sess:b1') if $EVENTS;
 is(saw(get('b1'), 'X-MFA-Status'), 'anonymous',
    'the session expired in Redis: anonymous');
+
+# a session that ends at its time to live, read by nobody meanwhile: its
+# entry ends when the time to live read with it does
+
+$t->redis('SET', 'sess:b1', '{"user":{"id":"bob"},"company_id":"acme"}',
+          'PX', 1500);
+through_cached('b1', 'a session with a time to live');
+sleep($t->redis('PTTL', 'sess:b1') / 1000 + 0.05);
+is(saw(get('b1'), 'X-MFA-Status'), 'anonymous',
+   'ended at its time to live: anonymous');
 
 # -- FLUSHALL
 

@@ -60,23 +60,57 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     is($r->status, 200, 'the documented ACL user: through');
     is(saw($r, 'X-MFA-User'), 'ann', 'the session read');
 
-    my $reads = sub {
-        my %c = $t->redis('INFO', 'commandstats') =~ /^cmdstat_(\w+):calls=(\d+)/mg;
-        return ($c{getrange} // 0) + ($c{get} // 0) + ($c{hget} // 0);
-    };
-    my $cached = 0;
-    for (1 .. 100) {
-        gated($t);
-        my $before = $reads->();
-        gated($t);
-        if ($reads->() == $before) { $cached = 1; last }
-        sleep 0.02;
-    }
+    my $reads = sub { redis_reads($t) };
+    my $cached = defined until_cached($t, sub { gated($t) });
     ok($cached, 'and its cache is used: tracking and invalidations allowed');
 
     $t->redis('HSET', 'mfa:company:acme', 'require_2fa', '1');
     is(gated($t)->status, 302, 'a flip is seen at the next request');
     unlike($t->error_log, qr/refused|NOPERM/, 'nothing refused');
+
+    $t->finish();
+}
+
+# the same user with "mfa_session_events on" and the keyevent channels
+# docs/operations.md adds: a touch reads nothing, a change is seen; without
+# those channels nothing is cached, and the log says why
+for my $channels (1, 0) {
+    my $t = MfaTest->new();
+    $t->start_redis(password => 'sekret',
+                    args => [ '--notify-keyspace-events', 'Eg$hxn' ]);
+    $t->start_upstream();
+    $t->redis('ACL', 'SETUSER', 'mfa', 'on', '>CHANGE-ME-1', 'resetkeys',
+              '~mfa:*', '~sess:*', 'resetchannels', '&__redis__:invalidate',
+              '&__mfa__:alive:*', ($channels ? '&__keyevent@0__:*' : ()),
+              '-@all', '+@connection', '+eval', '+evalsha', '+@read',
+              '+@write', '+subscribe', '-@admin', '-@dangerous', '+sort');
+    $t->write_file('redis.pass', "mfa CHANGE-ME-1\n", 0600);
+    $t->allow_log(qr/mfa: /) unless $channels;
+    session($t, 's', 'ann', 'acme');
+
+    $t->run(gate_conf($t, http => 'mfa_redis_password_file '
+                      . '%%TESTDIR%%/redis.pass; mfa_session_events on;'));
+
+    my $reads = sub { redis_reads($t) };
+    my $cached = defined until_cached($t, sub { gated($t) });
+
+    if ($channels) {
+        ok($cached, 'events, with the keyevent channels: cached');
+        $t->redis('EXPIRE', 'sess:s', 3600);
+        my $before = $reads->();
+        gated($t);
+        is($reads->(), $before, 'a touch reads nothing');
+        session($t, 's', 'bob', 'acme');
+        is(saw(gated($t), 'X-MFA-User'), 'bob', 'a change is seen at once');
+        unlike($t->error_log, qr/refused|NOPERM|no keyspace event/,
+               'nothing refused');
+
+    } else {
+        ok(!$cached, 'events, without the keyevent channels: nothing cached');
+        session($t, 's', 'bob', 'acme');
+        is(saw(gated($t), 'X-MFA-User'), 'bob', 'a change is seen at once');
+        like($t->error_log, qr/NOPERM/, 'the refusal is logged');
+    }
 
     $t->finish();
 }

@@ -9,10 +9,12 @@ use warnings;
 
 use Digest::SHA qw(hmac_sha256 hmac_sha256_hex);
 use Exporter qw(import);
+use Time::HiRes qw(sleep);
 
 use MfaTest;
 
-our @EXPORT = qw(gate_conf session enrol verify digest saw %NAV %XHR);
+our @EXPORT = qw(gate_conf session enrol verify digest saw redis_reads
+                 until_cached %NAV %XHR);
 
 our %NAV = (Accept => 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8');
 our %XHR = (Accept => 'application/json',
@@ -100,6 +102,33 @@ sub digest {
 
     return substr(hmac_sha256_hex($sid, hmac_sha256('mfa/session', $master)),
                   0, 32);
+}
+
+# the reads Redis ran so far, by every client: the commands of the gate's
+# lookups
+sub redis_reads {
+    my ($t) = @_;
+    my %c = $t->redis('INFO', 'commandstats') =~ /^cmdstat_(\w+):calls=(\d+)/mg;
+    my $n = 0;
+    $n += $c{$_} // 0 for qw(get getrange pttl hmget hget smembers hstrlen);
+    return $n;
+}
+
+# $request->() answered without a read in Redis (the worker tracks, or
+# hears of, what it cached once its invalidation connection works), tried
+# for two seconds: that response, or undef
+sub until_cached {
+    my ($t, $request) = @_;
+
+    for (1 .. 100) {
+        $request->();
+        my $before = redis_reads($t);
+        my $r = $request->();
+        return $r if redis_reads($t) == $before;
+        sleep 0.02;
+    }
+
+    return undef;
 }
 
 # a request header as the upstream saw it, undef when absent or when the

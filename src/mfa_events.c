@@ -1,0 +1,184 @@
+
+/*
+ * Redis's keyspace events: their channels, and the probe's bookkeeping
+ * (src/mfa_events.h says what a round writes and hears).
+ */
+
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mfa_events.h"
+
+
+#define MFA_EVENTS_PREFIX     "__keyevent@"
+
+#define mfa_event_bit(e)      (1u << (e))
+#define MFA_PROBE_ROUND       (mfa_event_bit(MFA_EVENT_NEW)                  \
+                               | mfa_event_bit(MFA_EVENT_HSET)               \
+                               | mfa_event_bit(MFA_EVENT_DEL))
+
+
+/* as Redis names them (src/notify.c's callers) */
+static const char  *mfa_events_names[MFA_EVENTS] = {
+    "new",
+    "set",
+    "hset",
+    "del",
+    "expired",
+    "evicted",
+    "setrange",
+    "append",
+    "incrby",
+    "decrby",
+    "incrbyfloat",
+    "setbit",
+    "hdel",
+    "hincrby",
+    "hincrbyfloat",
+    "rename_from",
+    "rename_to",
+    "move_from",
+    "move_to",
+    "copy_to",
+    "restore",
+};
+
+
+static int mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round);
+
+
+size_t
+mfa_events_channel(char *buf, long db, mfa_event_t event)
+{
+    int  n;
+
+    n = snprintf(buf, MFA_EVENTS_CHANNEL_MAX, MFA_EVENTS_PREFIX "%ld__:%s",
+                 db, mfa_events_names[event]);
+
+    return (n < 0 || n >= MFA_EVENTS_CHANNEL_MAX) ? 0 : (size_t) n;
+}
+
+
+int
+mfa_events_event(const char *channel, size_t len)
+{
+    int          e;
+    size_t       i, n;
+    const char  *p, *end;
+
+    n = sizeof(MFA_EVENTS_PREFIX) - 1;
+
+    if (len <= n || memcmp(channel, MFA_EVENTS_PREFIX, n) != 0) {
+        return -1;
+    }
+
+    end = channel + len;
+
+    for (p = channel + n, i = 0; p < end && *p >= '0' && *p <= '9'; p++) {
+        i++;
+    }
+
+    if (i == 0 || end - p < 3 || memcmp(p, "__:", 3) != 0) {
+        return -1;
+    }
+
+    p += 3;
+
+    for (e = 0; e < MFA_EVENTS; e++) {
+        n = strlen(mfa_events_names[e]);
+
+        if ((size_t) (end - p) == n && memcmp(p, mfa_events_names[e], n) == 0)
+        {
+            return e;
+        }
+    }
+
+    return -1;
+}
+
+
+size_t
+mfa_probe_key(char *buf, mfa_str_t base, uint64_t round)
+{
+    int  n;
+
+    memcpy(buf, base.data, base.len);
+    n = snprintf(buf + base.len, 21, "%llu", (unsigned long long) round);
+
+    return base.len + (size_t) n;
+}
+
+
+uint64_t
+mfa_probe_heard(mfa_probe_t *p, mfa_str_t base, int event, mfa_str_t key,
+    uint64_t first)
+{
+    uint64_t  round;
+
+    if (event < 0 || mfa_probe_round(base, key, &round) != MFA_OK) {
+        return 0;
+    }
+
+    if (event == MFA_EVENT_EXPIRED) {
+        if (round > p->expired) {
+            p->expired = round;
+        }
+
+        return 0;
+    }
+
+    if (round != p->round) {
+        p->round = round;
+        p->heard = 0;
+    }
+
+    if (event != MFA_EVENT_SET) {
+        p->heard |= mfa_event_bit(event);
+        return 0;
+    }
+
+    if ((p->heard & MFA_PROBE_ROUND) != MFA_PROBE_ROUND
+        || (round != first && p->expired != round - 1))
+    {
+        return 0;
+    }
+
+    p->heard = 0;
+
+    return round;
+}
+
+
+/* <base><digits>, digits a round: MFA_OK and the round */
+
+static int
+mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
+{
+    size_t    i;
+    uint64_t  n;
+
+    if (key.len <= base.len || key.len - base.len > 19
+        || memcmp(key.data, base.data, base.len) != 0)
+    {
+        return MFA_ERROR;
+    }
+
+    n = 0;
+
+    for (i = base.len; i < key.len; i++) {
+        if (key.data[i] < '0' || key.data[i] > '9') {
+            return MFA_ERROR;
+        }
+
+        n = n * 10 + (uint64_t) (key.data[i] - '0');
+    }
+
+    if (n == 0) {
+        return MFA_ERROR;
+    }
+
+    *round = n;
+
+    return MFA_OK;
+}
