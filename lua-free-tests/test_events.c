@@ -193,6 +193,7 @@ test_probe_other_keys(void **state)
         "mfa:probe:00fe:1",               /* another worker's */
         BASE,
         BASE "0",
+        BASE "012",                       /* never written so */
         BASE "1x",
         BASE "-1",
         BASE "12345678901234567890",      /* 20 digits */

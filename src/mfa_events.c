@@ -150,7 +150,8 @@ mfa_probe_heard(mfa_probe_t *p, mfa_str_t base, int event, mfa_str_t key,
 }
 
 
-/* <base><digits>, digits a round: MFA_OK and the round */
+/* <base><digits>, digits a round as mfa_probe_key() writes it (no
+   leading zero): MFA_OK and the round */
 
 static int
 mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
@@ -159,7 +160,8 @@ mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
     uint64_t  n;
 
     if (key.len <= base.len || key.len - base.len > 19
-        || memcmp(key.data, base.data, base.len) != 0)
+        || memcmp(key.data, base.data, base.len) != 0
+        || key.data[base.len] == '0')
     {
         return MFA_ERROR;
     }
@@ -172,10 +174,6 @@ mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
         }
 
         n = n * 10 + (uint64_t) (key.data[i] - '0');
-    }
-
-    if (n == 0) {
-        return MFA_ERROR;
     }
 
     *round = n;

@@ -47,9 +47,9 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     $t->start_upstream();
     $t->redis('ACL', 'SETUSER', 'mfa', 'on', '>CHANGE-ME-1', 'resetkeys',
               '~mfa:*', '~sess:*', 'resetchannels', '&__redis__:invalidate',
-              '&__mfa__:alive:*', '-@all', '+@connection', '+eval',
-              '+evalsha', '+@read', '+@write', '+subscribe', '-@admin',
-              '-@dangerous', '+sort');
+              '&__mfa__:alive:*', '&__keyevent@0__:*', '-@all',
+              '+@connection', '+eval', '+evalsha', '+@read', '+@write',
+              '+subscribe', '-@admin', '-@dangerous', '+sort');
     $t->write_file('redis.pass', "mfa CHANGE-ME-1\n", 0600);
     session($t, 's', 'ann', 'acme');
 
@@ -71,9 +71,9 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     $t->finish();
 }
 
-# the same user with "mfa_session_events on" and the keyevent channels
-# docs/operations.md adds: a touch reads nothing, a change is seen; without
-# those channels nothing is cached, and the log says why
+# the same user with "mfa_session_events on": a touch reads nothing, a
+# change is seen; without the keyevent channels nothing is cached, and
+# the log says why
 for my $channels (1, 0) {
     my $t = MfaTest->new();
     $t->start_redis(password => 'sekret',
