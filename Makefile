@@ -144,9 +144,10 @@ unit: $(UNIT_BINS)
 	    echo "== $$t"; $$t || failed=1; \
 	done; exit $$failed
 
+# two test files at a time: each starts its own servers on free ports
 prove: module mfactl $(APPS_NPM)
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
-	    prove -r t/
+	    prove -j2 -r t/
 
 # the same suite with every request that can be sent over HTTP/2
 # (cleartext, prior knowledge; t/lib/MfaTest.pm: TEST_NGINX_HTTP2)

@@ -150,7 +150,10 @@ is(user(get('s1')), 'ola', 'MOVE back from another database: seen');
 
 sub hget { $t->http(GET => '/h/page', headers => { %NAV, Cookie => "sid=$_[0]" }) }
 
-sub hcached { until_cached($t, sub { hget($_[0]) }) }
+sub hcached {
+    my ($sid) = @_;
+    return until_cached($t, sub { hget($sid) });
+}
 
 $t->redis('HSET', 'hsess:h1', 'uid', '41', 'company', 'acme');
 is(user(hget('h1')), '41', 'a hash session');
