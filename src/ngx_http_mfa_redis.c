@@ -53,7 +53,7 @@
 #include "ngx_http_mfa_metrics.h"
 #include "ngx_http_mfa_reply.h"
 #include "ngx_http_mfa_log.h"
-#include "mfa_events.h"
+#include "ngx_http_mfa_events.h"
 #include "mfa_resp.h"
 
 
@@ -69,13 +69,6 @@
 
 #define NGX_HTTP_MFA_REDIS_INVALIDATE   "__redis__:invalidate"
 #define NGX_HTTP_MFA_REDIS_ALIVE        "__mfa__:alive:"
-/* "mfa_session_events": the probe's keys, "<prefix>probe:<worker>:<n>",
-   the prefix 32 bytes at most, the worker 32 hex digits */
-#define NGX_HTTP_MFA_REDIS_PROBE        "probe:"
-#define NGX_HTTP_MFA_REDIS_PROBE_KEY                                          \
-    (32 + sizeof(NGX_HTTP_MFA_REDIS_PROBE) - 1 + 32 + 1 + 20)
-/* no keyspace event for this long: logged */
-#define NGX_HTTP_MFA_REDIS_EVENTS_LATE  2000
 
 
 typedef struct ngx_http_mfa_redis_s  ngx_http_mfa_redis_t;
@@ -149,25 +142,8 @@ struct ngx_http_mfa_redis_s {
     ngx_msec_t                  alive;
     ngx_uint_t                  canary_pings;
 
-    /* "mfa_session_events": the channels, and the probe (mfa_events.h) */
-    u_char                      events_channel[MFA_EVENTS]
-                                              [MFA_EVENTS_CHANNEL_MAX];
-    size_t                      events_channel_len[MFA_EVENTS];
-    u_char                      probe_base[NGX_HTTP_MFA_REDIS_PROBE_KEY];
-    size_t                      probe_base_len;
-    mfa_probe_t                 probe;
-    /* the latest round sent, the first on the write connection now, the
-       latest proven without a round missed since the cache was flushed */
-    uint64_t                    probe_round;
-    uint64_t                    probe_first;
-    uint64_t                    probe_proven;
-    ngx_msec_t                  probe_sent[NGX_HTTP_MFA_REDIS_PINGS];
-    /* rounds whose SET is not answered yet */
-    ngx_uint_t                  probes;
-    /* when the latest round proven was sent; when probing began */
-    ngx_msec_t                  events_alive;
-    ngx_msec_t                  events_since;
-    unsigned                    events_warned:1;
+    /* "mfa_session_events": the keyevent channels, the probe */
+    ngx_http_mfa_events_t       events;
     /* read already in this turn of the event loop: reset by a posted
        event, after the turn's events */
     ngx_event_t                 drained_ev;
@@ -248,13 +224,6 @@ static void ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r,
 static void ngx_http_mfa_redis_alive(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_invalidated(ngx_http_mfa_redis_t *rd,
     char *key, size_t len);
-static void ngx_http_mfa_redis_events_init(ngx_http_mfa_redis_t *rd,
-    u_char *id, size_t id_len);
-static void ngx_http_mfa_redis_heard(ngx_http_mfa_redis_t *rd, int event,
-    redisReply *key);
-static void ngx_http_mfa_redis_probe(ngx_http_mfa_redis_t *rd);
-static void ngx_http_mfa_redis_probe_reply(redisAsyncContext *ac, void *r,
-    void *privdata);
 static void ngx_http_mfa_redis_track_on(ngx_http_mfa_redis_t *rd);
 static void ngx_http_mfa_redis_tracking_reply(redisAsyncContext *ac,
     void *r, void *privdata);
@@ -356,7 +325,9 @@ ngx_http_mfa_redis_init(ngx_cycle_t *cycle, ngx_http_mfa_redis_conf_t *conf)
                           - rd->channel;
 
         if (conf->events) {
-            ngx_http_mfa_redis_events_init(rd, id, sizeof(id));
+            ngx_http_mfa_events_init(&rd->events, conf->db, &conf->prefix,
+                                     id, sizeof(id), cycle->log, &rd->addr,
+                                     rd->flush);
         }
 
         ngx_http_mfa_redis_event(&rd->ping_timer, ngx_http_mfa_redis_ping, rd,
@@ -402,33 +373,6 @@ ngx_http_mfa_redis_link_init(ngx_http_mfa_redis_t *rd,
     ngx_http_mfa_redis_event(&link->reconnect_timer,
                              ngx_http_mfa_redis_reconnect_handler, link,
                              rd->log);
-}
-
-
-/* "mfa_session_events": the channels listened to, the probe's keys */
-
-static void
-ngx_http_mfa_redis_events_init(ngx_http_mfa_redis_t *rd, u_char *id,
-    size_t id_len)
-{
-    u_char                     *p;
-    ngx_uint_t                  e;
-    ngx_http_mfa_redis_conf_t  *conf;
-
-    conf = rd->conf;
-
-    for (e = 0; e < MFA_EVENTS; e++) {
-        rd->events_channel_len[e] =
-            mfa_events_channel((char *) rd->events_channel[e], conf->db, e);
-    }
-
-    p = ngx_cpymem(rd->probe_base, conf->prefix.data, conf->prefix.len);
-    p = ngx_cpymem(p, NGX_HTTP_MFA_REDIS_PROBE,
-                   sizeof(NGX_HTTP_MFA_REDIS_PROBE) - 1);
-    p = ngx_hex_dump(p, id, id_len);
-    *p++ = ':';
-
-    rd->probe_base_len = p - rd->probe_base;
 }
 
 
@@ -527,10 +471,8 @@ ngx_http_mfa_redis_connect(ngx_http_mfa_redis_link_t *link)
     link->ready = 0;
     link->checks = 0;
 
-    if (link == &rd->write) {
-        /* the next round is the first there: no key of before to expire */
-        rd->probe_first = 0;
-        rd->probes = 0;
+    if (link == &rd->write && conf->events) {
+        ngx_http_mfa_events_connected(&rd->events);
     }
 
     if (conf->unix_socket) {
@@ -1359,8 +1301,8 @@ ngx_http_mfa_redis_subscribe(ngx_http_mfa_redis_link_t *link)
 
     if (rd->conf->events) {
         for (e = 0; e < MFA_EVENTS; e++) {
-            argv[n] = (char *) rd->events_channel[e];
-            argvlen[n++] = rd->events_channel_len[e];
+            argv[n] = (char *) rd->events.channel[e];
+            argvlen[n++] = rd->events.channel_len[e];
         }
     }
 
@@ -1422,6 +1364,7 @@ ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
 {
     redisReply  *reply = r;
 
+    int                         event;
     size_t                      i;
     ngx_uint_t                  invalidation;
     redisReply                 *kind, *channel, *payload, *key;
@@ -1483,10 +1426,17 @@ ngx_http_mfa_redis_message(redisAsyncContext *ac, void *r, void *privdata)
     }
 
     if (!invalidation) {
-        if (rd->conf->events) {
-            ngx_http_mfa_redis_heard(rd, mfa_events_event(channel->str,
-                                                          channel->len),
-                                     payload);
+        /* a keyspace event: its key is forgotten whoever's it is (every
+           key of the database is heard of, not only those read) */
+
+        event = rd->conf->events ? mfa_events_event(channel->str,
+                                                    channel->len)
+                                 : -1;
+
+        if (event >= 0 && payload->type == REDIS_REPLY_STRING) {
+            ngx_http_mfa_redis_invalidated(rd, payload->str, payload->len);
+            ngx_http_mfa_events_heard(&rd->events, event,
+                                      (u_char *) payload->str, payload->len);
         }
 
         return;
@@ -1529,175 +1479,6 @@ ngx_http_mfa_redis_invalidated(ngx_http_mfa_redis_t *rd, char *key,
         && ngx_strncmp(key, rd->conf->canary.data, len) == 0)
     {
         ngx_http_mfa_redis_canary(&rd->query, 1);
-    }
-}
-
-
-/*
- * A keyspace event: its key is forgotten, as if invalidated, whoever's it
- * is (the worker hears of every key of its database, not only of those
- * it read); the probe's own complete a round
- */
-
-static void
-ngx_http_mfa_redis_heard(ngx_http_mfa_redis_t *rd, int event, redisReply *key)
-{
-    uint64_t   round;
-    mfa_str_t  base, k;
-
-    if (event < 0 || key->type != REDIS_REPLY_STRING) {
-        return;
-    }
-
-    ngx_http_mfa_redis_invalidated(rd, key->str, key->len);
-
-    base.data = (const char *) rd->probe_base;
-    base.len = rd->probe_base_len;
-    k.data = key->str;
-    k.len = key->len;
-
-    round = mfa_probe_heard(&rd->probe, base, event, k, rd->probe_first);
-
-    if (round == 0 || round > rd->probe_round
-        || rd->probe_round - round >= NGX_HTTP_MFA_REDIS_PINGS)
-    {
-        return;
-    }
-
-    /*
-     * A round missed, or the first since the cache was flushed: events
-     * may have been lost meanwhile, so what was kept goes
-     */
-
-    if (round != rd->probe_proven + 1 || rd->probe_proven == 0) {
-        rd->flush();
-    }
-
-    if (rd->events_warned) {
-        rd->events_warned = 0;
-        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
-                      "mfa: Redis at \"%V\" sends keyspace events again: "
-                      "sessions are cached", &rd->addr);
-    }
-
-    rd->probe_proven = round;
-    rd->events_alive = rd->probe_sent[round % NGX_HTTP_MFA_REDIS_PINGS];
-}
-
-
-/* a round of the probe, on the write connection (mfa_events.h) */
-
-static void
-ngx_http_mfa_redis_probe(ngx_http_mfa_redis_t *rd)
-{
-    u_char                      prev[NGX_HTTP_MFA_REDIS_PROBE_KEY];
-    u_char                      key[NGX_HTTP_MFA_REDIS_PROBE_KEY];
-    size_t                      prev_len, key_len;
-    uint64_t                    round;
-    mfa_str_t                   base;
-    const char                 *argv[5];
-    size_t                      argvlen[5];
-    ngx_http_mfa_redis_link_t  *link;
-
-    link = &rd->write;
-
-    if (link->ac == NULL || !link->ready
-        || rd->probes >= NGX_HTTP_MFA_REDIS_PINGS)
-    {
-        return;
-    }
-
-    round = ++rd->probe_round;
-
-    if (rd->probe_first == 0) {
-        rd->probe_first = round;
-    }
-
-    base.data = (const char *) rd->probe_base;
-    base.len = rd->probe_base_len;
-
-    prev_len = mfa_probe_key((char *) prev, base, round - 1);
-    key_len = mfa_probe_key((char *) key, base, round);
-
-    if (round != rd->probe_first) {
-        argv[0] = "EXISTS";
-        argvlen[0] = 6;
-        argv[1] = (char *) prev;
-        argvlen[1] = prev_len;
-
-        (void) ngx_http_mfa_redis_command(link->ac, NULL, NULL, 2, argv,
-                                          argvlen);
-    }
-
-    argv[0] = "HSET";
-    argvlen[0] = 4;
-    argv[1] = (char *) key;
-    argvlen[1] = key_len;
-    argv[2] = "f";
-    argvlen[2] = 1;
-    argv[3] = "1";
-    argvlen[3] = 1;
-
-    (void) ngx_http_mfa_redis_command(link->ac, NULL, NULL, 4, argv, argvlen);
-
-    argv[0] = "DEL";
-    argvlen[0] = 3;
-
-    (void) ngx_http_mfa_redis_command(link->ac, NULL, NULL, 2, argv, argvlen);
-
-    argv[0] = "SET";
-    argvlen[0] = 3;
-    argv[2] = "1";
-    argvlen[2] = 1;
-    argv[3] = "PX";
-    argvlen[3] = 2;
-    argv[4] = "1";
-    argvlen[4] = 1;
-
-    if (ngx_http_mfa_redis_command(link->ac, ngx_http_mfa_redis_probe_reply,
-                                   NULL, 5, argv, argvlen)
-        == REDIS_OK)
-    {
-        rd->probes++;
-    }
-
-    rd->probe_sent[round % NGX_HTTP_MFA_REDIS_PINGS] = ngx_current_msec;
-
-    if (rd->events_since == 0) {
-        rd->events_since = ngx_current_msec;
-    }
-}
-
-
-static void
-ngx_http_mfa_redis_probe_reply(redisAsyncContext *ac, void *r,
-    void *privdata)
-{
-    redisReply  *reply = r;
-
-    ngx_uint_t                  unlogged;
-    ngx_http_mfa_redis_link_t  *link;
-
-    static ngx_http_mfa_log_limit_t  refused_log;
-
-    link = ac->data;
-
-    if (link->ac != ac) {
-        return;
-    }
-
-    if (link->rd->probes > 0) {
-        link->rd->probes--;
-    }
-
-    if (reply != NULL && reply->type == REDIS_REPLY_ERROR
-        && ngx_http_mfa_log_due(&refused_log, &unlogged))
-    {
-        ngx_log_error(NGX_LOG_ERR, link->rd->log, 0,
-                      "mfa: Redis at \"%V\" refused the keyspace events' "
-                      "probe (%*s): sessions are read at every request "
-                      "(and %ui more such lines)", &link->rd->addr,
-                      (size_t) reply->len, reply->str, unlogged);
     }
 }
 
@@ -1825,9 +1606,7 @@ ngx_http_mfa_redis_untrack(ngx_http_mfa_redis_t *rd)
     rd->tracking = 0;
     rd->flush();
 
-    rd->probe_proven = 0;
-    rd->events_alive = 0;
-    rd->events_since = 0;
+    ngx_http_mfa_events_reset(&rd->events);
 
     if (rd->ping_timer.timer_set) {
         ngx_del_timer(&rd->ping_timer);
@@ -1840,7 +1619,6 @@ ngx_http_mfa_redis_ping(ngx_event_t *ev)
 {
     ngx_http_mfa_redis_t  *rd = ev->data;
 
-    ngx_msec_t   last;
     const char  *argv[2];
     size_t       argvlen[2];
 
@@ -1877,26 +1655,8 @@ ngx_http_mfa_redis_ping(ngx_event_t *ev)
         ngx_http_mfa_redis_canary(&rd->query, 0);
     }
 
-    if (rd->conf->events) {
-        ngx_http_mfa_redis_probe(rd);
-
-        last = rd->events_alive ? rd->events_alive : rd->events_since;
-
-        if (last != 0 && !rd->events_warned
-            && ngx_current_msec - last > NGX_HTTP_MFA_REDIS_EVENTS_LATE)
-        {
-            rd->events_warned = 1;
-            ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                          "mfa: Redis at \"%V\" sent no keyspace event of "
-                          "the probe \"%*s\" for %M ms: sessions are read "
-                          "at every request until it does "
-                          "(\"mfa_session_events\" needs "
-                          "notify-keyspace-events with at least \""
-                          MFA_EVENTS_CLASSES "\", and the probe's commands "
-                          "and channels allowed)", &rd->addr,
-                          rd->probe_base_len, rd->probe_base,
-                          ngx_current_msec - last);
-        }
+    if (rd->conf->events && rd->write.ac != NULL && rd->write.ready) {
+        ngx_http_mfa_events_probe(&rd->events, rd->write.ac);
     }
 
     ngx_add_timer(&rd->ping_timer, NGX_HTTP_MFA_REDIS_PING);
@@ -1914,7 +1674,7 @@ ngx_http_mfa_redis_events(ngx_msec_t *alive)
         return 0;
     }
 
-    *alive = rd->events_alive;
+    *alive = rd->events.alive;
 
     return 1;
 }
