@@ -222,6 +222,52 @@ test_probe_other_keys(void **state)
 }
 
 
+static void
+test_events_stamp(void **state)
+{
+    mfa_events_stamp_t  st;
+
+    static const char   info[] =
+        "# Commandstats\r\n"
+        "cmdstat_config|setx:calls=9,usec=1\r\n"
+        "cmdstat_config|set:calls=12,usec=7,usec_per_call=7.00\r\n"
+        "cmdstat_get:calls=100,usec=5\r\n"
+        "cmdstat_swapdb:calls=3,usec=1\r\n"
+        "cmdstat_config|resetstat:calls=1,usec=1030\r\n";
+
+    (void) state;
+
+    assert_int_equal(mfa_events_stamp(info, sizeof(info) - 1, &st), MFA_OK);
+    assert_int_equal(st.config_set, 12);
+    assert_int_equal(st.config_resetstat, 1);
+    assert_int_equal(st.swapdb, 3);
+
+    /* commands never run: 0 */
+    assert_int_equal(mfa_events_stamp("# Commandstats\r\n", 16, &st),
+                     MFA_OK);
+    assert_int_equal(st.config_set, 0);
+    assert_int_equal(st.config_resetstat, 0);
+    assert_int_equal(st.swapdb, 0);
+
+    /* the last line without its end */
+    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
+                                      "cmdstat_swapdb:calls=42", 39, &st),
+                     MFA_OK);
+    assert_int_equal(st.swapdb, 42);
+
+    /* not that section, a number that is not one */
+    assert_int_equal(mfa_events_stamp("# Stats\r\n", 9, &st), MFA_ERROR);
+    assert_int_equal(mfa_events_stamp("", 0, &st), MFA_ERROR);
+    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
+                                      "cmdstat_swapdb:calls=x\r\n", 40, &st),
+                     MFA_ERROR);
+    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
+                                      "cmdstat_swapdb:calls=12345678901234567890"
+                                      "\r\n", 59, &st),
+                     MFA_ERROR);
+}
+
+
 int
 main(void)
 {
@@ -232,6 +278,7 @@ main(void)
         cmocka_unit_test(test_probe_rounds),
         cmocka_unit_test(test_probe_missing),
         cmocka_unit_test(test_probe_other_keys),
+        cmocka_unit_test(test_events_stamp),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

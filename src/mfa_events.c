@@ -46,6 +46,8 @@ static const char  *mfa_events_names[MFA_EVENTS] = {
 
 
 static int mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round);
+static int mfa_events_calls(const char *info, size_t len, const char *name,
+    uint64_t *calls);
 
 
 size_t
@@ -177,6 +179,81 @@ mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
     }
 
     *round = n;
+
+    return MFA_OK;
+}
+
+
+int
+mfa_events_stamp(const char *info, size_t len, mfa_events_stamp_t *st)
+{
+    static const char  header[] = "# Commandstats";
+
+    if (len < sizeof(header) - 1
+        || memcmp(info, header, sizeof(header) - 1) != 0)
+    {
+        return MFA_ERROR;
+    }
+
+    if (mfa_events_calls(info, len, "config|set", &st->config_set) != MFA_OK
+        || mfa_events_calls(info, len, "config|resetstat",
+                            &st->config_resetstat) != MFA_OK
+        || mfa_events_calls(info, len, "swapdb", &st->swapdb) != MFA_OK)
+    {
+        return MFA_ERROR;
+    }
+
+    return MFA_OK;
+}
+
+
+/*
+ * A line "cmdstat_<name>:calls=<digits>,...": its calls; 0 without such a
+ * line; MFA_ERROR when the line is there but its number is not
+ */
+
+static int
+mfa_events_calls(const char *info, size_t len, const char *name,
+    uint64_t *calls)
+{
+    char         field[64];
+    size_t       n, i;
+    uint64_t     v;
+    const char  *p, *end, *line;
+
+    n = (size_t) snprintf(field, sizeof(field), "cmdstat_%s:calls=", name);
+    end = info + len;
+    *calls = 0;
+
+    for (line = info; line < end; line = p + 1) {
+        p = memchr(line, '\n', (size_t) (end - line));
+
+        if (p == NULL) {
+            p = end;
+        }
+
+        if ((size_t) (p - line) <= n || memcmp(line, field, n) != 0) {
+            continue;
+        }
+
+        v = 0;
+
+        for (i = n; line + i < p && line[i] >= '0' && line[i] <= '9'; i++) {
+            if (i - n >= 19) {
+                return MFA_ERROR;
+            }
+
+            v = v * 10 + (uint64_t) (line[i] - '0');
+        }
+
+        if (i == n) {
+            return MFA_ERROR;
+        }
+
+        *calls = v;
+
+        return MFA_OK;
+    }
 
     return MFA_OK;
 }

@@ -21,6 +21,13 @@
  * "hset" and "del", and after the "expired" of round n-1's key (unless
  * round n is the first on its connection).  The events come on one
  * connection in the order Redis made them.
+ *
+ * A round proves that Redis sends the events then, not that it did in
+ * between: notify-keyspace-events switched off and on again, or a
+ * SWAPDB, between two rounds would go unseen.  So each round also asks
+ * INFO commandstats, and a stamp of it (how many CONFIG SET, CONFIG
+ * RESETSTAT and SWAPDB Redis ran) that differs from the previous round's
+ * counts as a round missed.
  */
 
 
@@ -70,6 +77,15 @@ typedef struct {
 } mfa_probe_t;
 
 
+/* what INFO commandstats says of the commands that can stop the events
+   or replace the data without an event */
+typedef struct {
+    uint64_t     config_set;
+    uint64_t     config_resetstat;
+    uint64_t     swapdb;
+} mfa_events_stamp_t;
+
+
 /* an event's channel in database db, NUL-terminated; its length */
 size_t mfa_events_channel(char *buf, long db, mfa_event_t event);
 
@@ -85,6 +101,12 @@ size_t mfa_probe_key(char *buf, mfa_str_t base, uint64_t round);
  */
 uint64_t mfa_probe_heard(mfa_probe_t *p, mfa_str_t base, int event,
     mfa_str_t key, uint64_t first);
+
+/*
+ * The stamp of INFO commandstats's reply (a command never run counts 0):
+ * MFA_OK, or MFA_ERROR when the text is not that section.
+ */
+int mfa_events_stamp(const char *info, size_t len, mfa_events_stamp_t *st);
 
 
 #endif /* MFA_EVENTS_H */

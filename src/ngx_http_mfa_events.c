@@ -12,6 +12,9 @@
  * are cached only while the latest round proven was sent less than a
  * second ago (ngx_http_mfa_cache_sessions()).  A round missed flushes the
  * cache when the next one is heard: the events between may be lost.
+ * Each round also asks INFO commandstats: a CONFIG SET (the events
+ * switched off and on again between two rounds) or a SWAPDB since the
+ * previous round's counts as a round missed.
  *
  * The rounds go on the write connection, not the query connection: a
  * write waits while Redis pauses writes (CLIENT PAUSE WRITE, a failover)
@@ -32,7 +35,15 @@
 
 static void ngx_http_mfa_events_reply(redisAsyncContext *ac, void *r,
     void *privdata);
+static void ngx_http_mfa_events_info(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mfa_events_complete(ngx_http_mfa_events_t *ev,
+    ngx_http_mfa_events_round_t *rn);
 static void ngx_http_mfa_events_late(ngx_http_mfa_events_t *ev);
+
+
+/* the worker's: the replies' callbacks find it here */
+static ngx_http_mfa_events_t  *ngx_http_mfa_events;
 
 
 void
@@ -44,6 +55,8 @@ ngx_http_mfa_events_init(ngx_http_mfa_events_t *ev, ngx_int_t db,
     ngx_uint_t   e;
 
     ngx_memzero(ev, sizeof(ngx_http_mfa_events_t));
+
+    ngx_http_mfa_events = ev;
 
     ev->log = log;
     ev->addr = addr;
@@ -66,11 +79,13 @@ ngx_http_mfa_events_init(ngx_http_mfa_events_t *ev, ngx_int_t db,
 void
 ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
 {
-    u_char       prev[NGX_HTTP_MFA_EVENTS_KEY], key[NGX_HTTP_MFA_EVENTS_KEY];
-    uint64_t     round;
-    mfa_str_t    base;
-    const char  *argv[5];
-    size_t       argvlen[5];
+    u_char                        prev[NGX_HTTP_MFA_EVENTS_KEY];
+    u_char                        key[NGX_HTTP_MFA_EVENTS_KEY];
+    uint64_t                      round;
+    mfa_str_t                     base;
+    const char                   *argv[5];
+    size_t                        argvlen[5];
+    ngx_http_mfa_events_round_t  *rn;
 
     if (ev->since == 0) {
         ev->since = ngx_current_msec;
@@ -91,7 +106,11 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
     }
 
     ev->ac = ac;
-    ev->sent[round % NGX_HTTP_MFA_EVENTS_ROUNDS] = ngx_current_msec;
+
+    rn = &ev->rounds[round % NGX_HTTP_MFA_EVENTS_ROUNDS];
+    ngx_memzero(rn, sizeof(ngx_http_mfa_events_round_t));
+    rn->round = round;
+    rn->sent = ngx_current_msec;
 
     base.data = (const char *) ev->base;
     base.len = ev->base_len;
@@ -142,6 +161,82 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
     {
         ev->pending++;
     }
+
+    argv[0] = "INFO";
+    argvlen[0] = 4;
+    argv[1] = "commandstats";
+    argvlen[1] = 12;
+
+    (void) redisAsyncCommandArgv(ac, ngx_http_mfa_events_info,
+                                 (void *) (uintptr_t) round, 2, argv,
+                                 argvlen);
+}
+
+
+/*
+ * A round's INFO commandstats: a stamp unlike the previous round's (a
+ * CONFIG SET, a SWAPDB between them) makes the round one that follows a
+ * gap.  A refusal (the ACL) leaves the round unproven.
+ */
+
+static void
+ngx_http_mfa_events_info(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply  *reply = r;
+
+    uint64_t                      round;
+    ngx_uint_t                    unlogged;
+    mfa_events_stamp_t            st;
+    ngx_http_mfa_events_t        *ev;
+    ngx_http_mfa_events_round_t  *rn;
+
+    static ngx_http_mfa_log_limit_t  refused_log;
+
+    ev = ngx_http_mfa_events;
+    round = (uintptr_t) privdata;
+
+    if (ev == NULL || ac != ev->ac || reply == NULL) {
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_STRING
+        || mfa_events_stamp(reply->str, reply->len, &st) != MFA_OK)
+    {
+        if (ngx_http_mfa_log_due(&refused_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_ERR, ev->log, 0,
+                          "mfa: Redis at \"%V\" %s INFO commandstats%s%*s%s: "
+                          "sessions are read at every request "
+                          "(\"mfa_session_events\" needs it to see CONFIG "
+                          "SET and SWAPDB) (and %ui more such lines)",
+                          ev->addr,
+                          reply->type == REDIS_REPLY_ERROR ? "refused"
+                                                           : "answered",
+                          reply->type == REDIS_REPLY_ERROR ? " (" : "",
+                          (size_t) (reply->type == REDIS_REPLY_ERROR
+                                    ? reply->len : 0),
+                          reply->type == REDIS_REPLY_ERROR ? reply->str : "",
+                          reply->type == REDIS_REPLY_ERROR
+                          ? ")" : " with something else",
+                          unlogged);
+        }
+
+        return;
+    }
+
+    rn = &ev->rounds[round % NGX_HTTP_MFA_EVENTS_ROUNDS];
+
+    if (rn->round != round) {
+        return;
+    }
+
+    rn->stamped = 1;
+    rn->changed = !ev->stamped
+                  || ngx_memcmp(&st, &ev->stamp, sizeof(st)) != 0;
+
+    ev->stamp = st;
+    ev->stamped = 1;
+
+    ngx_http_mfa_events_complete(ev, rn);
 }
 
 
@@ -208,8 +303,9 @@ void
 ngx_http_mfa_events_heard(ngx_http_mfa_events_t *ev, int event, u_char *key,
     size_t len)
 {
-    uint64_t   round;
-    mfa_str_t  base, k;
+    uint64_t                      round;
+    mfa_str_t                     base, k;
+    ngx_http_mfa_events_round_t  *rn;
 
     base.data = (const char *) ev->base;
     base.len = ev->base_len;
@@ -218,16 +314,36 @@ ngx_http_mfa_events_heard(ngx_http_mfa_events_t *ev, int event, u_char *key,
 
     round = mfa_probe_heard(&ev->probe, base, event, k, ev->first);
 
-    if (round == 0 || round > ev->round
-        || ev->round - round >= NGX_HTTP_MFA_EVENTS_ROUNDS)
-    {
+    if (round == 0) {
         return;
     }
 
-    /* a round missed, or the first since a reset: events may have been
-       lost meanwhile, so what was kept goes */
+    rn = &ev->rounds[round % NGX_HTTP_MFA_EVENTS_ROUNDS];
 
-    if (ev->proven == 0 || round != ev->proven + 1) {
+    if (rn->round != round) {
+        return;
+    }
+
+    rn->heard = 1;
+
+    ngx_http_mfa_events_complete(ev, rn);
+}
+
+
+/* a round heard whole, its events and its stamp: proven */
+
+static void
+ngx_http_mfa_events_complete(ngx_http_mfa_events_t *ev,
+    ngx_http_mfa_events_round_t *rn)
+{
+    if (!rn->heard || !rn->stamped) {
+        return;
+    }
+
+    /* a round missed, a gap the stamp shows, or the first since a reset:
+       events may have been lost meanwhile, so what was kept goes */
+
+    if (ev->proven == 0 || rn->round != ev->proven + 1 || rn->changed) {
         ev->flush();
     }
 
@@ -238,8 +354,8 @@ ngx_http_mfa_events_heard(ngx_http_mfa_events_t *ev, int event, u_char *key,
                       "sessions are cached", ev->addr);
     }
 
-    ev->proven = round;
-    ev->alive = ev->sent[round % NGX_HTTP_MFA_EVENTS_ROUNDS];
+    ev->proven = rn->round;
+    ev->alive = rn->sent;
 }
 
 

@@ -28,6 +28,16 @@
 #define NGX_HTTP_MFA_EVENTS_KEY     (32 + sizeof("probe:") - 1 + 32 + 1 + 20)
 
 
+/* a round sent: what of it was heard */
+typedef struct {
+    uint64_t                    round;
+    ngx_msec_t                  sent;
+    unsigned                    heard:1;       /* its events */
+    unsigned                    stamped:1;     /* its INFO, then: */
+    unsigned                    changed:1;     /* a stamp unlike the last */
+} ngx_http_mfa_events_round_t;
+
+
 typedef struct {
     ngx_log_t                  *log;
     ngx_str_t                  *addr;      /* Redis's, for logs */
@@ -47,7 +57,10 @@ typedef struct {
     uint64_t                    round;
     uint64_t                    first;
     uint64_t                    proven;
-    ngx_msec_t                  sent[NGX_HTTP_MFA_EVENTS_ROUNDS];
+    ngx_http_mfa_events_round_t rounds[NGX_HTTP_MFA_EVENTS_ROUNDS];
+    /* the latest INFO commandstats's stamp */
+    mfa_events_stamp_t          stamp;
+    unsigned                    stamped:1;
     /* rounds whose SET is not answered yet */
     ngx_uint_t                  pending;
     /* when the latest round proven was sent (0: none since the last

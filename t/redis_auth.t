@@ -71,10 +71,15 @@ for my $case (['password', "sekret\n"], ['user password', "default sekret"]) {
     $t->finish();
 }
 
-# the same user with "mfa_session_events on": a touch reads nothing, a
-# change is seen; without the keyevent channels nothing is cached, and
-# the log says why
-for my $channels (1, 0) {
+# the same user with "mfa_session_events on" (and +info, which it needs
+# to see CONFIG SET and SWAPDB): a touch reads nothing, a change is seen;
+# without the keyevent channels or INFO nothing is cached, and the log
+# says why
+for my $case ([ 'the documented user', 1, 1 ],
+              [ 'without the keyevent channels', 0, 1 ],
+              [ 'without INFO', 1, 0 ])
+{
+    my ($name, $channels, $info) = @$case;
     my $t = MfaTest->new();
     $t->start_redis(password => 'sekret',
                     args => [ '--notify-keyspace-events', 'Eg$hxn' ]);
@@ -83,9 +88,10 @@ for my $channels (1, 0) {
               '~mfa:*', '~sess:*', 'resetchannels', '&__redis__:invalidate',
               '&__mfa__:alive:*', ($channels ? '&__keyevent@0__:*' : ()),
               '-@all', '+@connection', '+eval', '+evalsha', '+@read',
-              '+@write', '+subscribe', '-@admin', '-@dangerous', '+sort');
+              '+@write', '+subscribe', '-@admin', '-@dangerous', '+sort',
+              ($info ? '+info' : ()));
     $t->write_file('redis.pass', "mfa CHANGE-ME-1\n", 0600);
-    $t->allow_log(qr/mfa: /) unless $channels;
+    $t->allow_log(qr/mfa: /) unless $channels && $info;
     session($t, 's', 'ann', 'acme');
 
     $t->run(gate_conf($t, http => 'mfa_redis_password_file '
@@ -94,22 +100,25 @@ for my $channels (1, 0) {
     my $reads = sub { redis_reads($t) };
     my $cached = defined until_cached($t, sub { gated($t) });
 
-    if ($channels) {
-        ok($cached, 'events, with the keyevent channels: cached');
+    if ($channels && $info) {
+        ok($cached, "events, $name: cached");
         $t->redis('EXPIRE', 'sess:s', 3600);
         my $before = $reads->();
         gated($t);
-        is($reads->(), $before, 'a touch reads nothing');
+        is($reads->(), $before, "$name: a touch reads nothing");
         session($t, 's', 'bob', 'acme');
-        is(saw(gated($t), 'X-MFA-User'), 'bob', 'a change is seen at once');
+        is(saw(gated($t), 'X-MFA-User'), 'bob', "$name: a change is seen at once");
         unlike($t->error_log, qr/refused|NOPERM|no keyspace event/,
-               'nothing refused');
+               "$name: nothing refused");
 
     } else {
-        ok(!$cached, 'events, without the keyevent channels: nothing cached');
+        ok(!$cached, "events, $name: sessions not cached");
         session($t, 's', 'bob', 'acme');
-        is(saw(gated($t), 'X-MFA-User'), 'bob', 'a change is seen at once');
-        like($t->error_log, qr/NOPERM/, 'the refusal is logged');
+        is(saw(gated($t), 'X-MFA-User'), 'bob', "$name: a change is seen at once");
+        like($t->error_log, $channels
+                            ? qr/refused INFO commandstats \(NOPERM[^)]*\): sessions are read at every request/
+                            : qr/NOPERM/,
+             "$name: the refusal is logged");
     }
 
     $t->finish();

@@ -210,6 +210,35 @@ is(user(get('s2')), 'yan', 'with what Redis holds now');
 like($t->error_log, qr/sends keyspace events again: sessions are cached/,
      'their return is logged');
 
+# -- switched off and on again at once, or a SWAPDB: no event says so, but
+#    the next round's INFO commandstats does (CONFIG SET, SWAPDB counted)
+
+$t->redis('SET', 'sess:s2', json('ali'));
+ok(cached('s2'), 'cached');
+$t->redis('CONFIG', 'SET', 'notify-keyspace-events', '');
+$t->redis('SET', 'sess:s2', json('bea'));
+$t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$hxn');
+sleep 1.2;
+is(user(get('s2')), 'bea', 'events off and on again at once: the change '
+                           . 'made meanwhile is seen within a second');
+
+$t->redis('SET', 'sess:s2', json('cid'));
+ok(cached('s2'), 'cached');
+{
+    # the same data in database 1, but this session's user
+    my @c = ('redis-cli', '-p', $t->redis_port, '-n', 1);
+    system(@c, 'SET', 'sess:s2', json('dee')) == 0 or die "redis-cli: $?";
+    system(@c, 'HSET', 'mfa:company:acme', 'require_2fa', '0') == 0
+        or die "redis-cli: $?";
+}
+$t->redis('SWAPDB', 0, 1);
+sleep 1.2;
+is(user(get('s2')), 'dee', 'SWAPDB: the session of the database swapped in, '
+                           . 'within a second');
+$t->redis('SWAPDB', 0, 1);
+sleep 1.2;
+is(user(get('s2')), 'cid', 'swapped back: within a second');
+
 # -- a class missing: the probe proves each one it needs
 
 $t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$x');
@@ -228,7 +257,7 @@ ok(cached('s2'), '"KEAn": cached again');
 
 my $clients = $t->redis('CLIENT', 'LIST');
 my ($probe) = map { /\bid=(\d+)\b/ ? $1 : () }
-              grep { /\bcmd=(?:set|del|hset|exists)\b/ && !/\bcmd=client\b/ }
+              grep { /\bcmd=(?:set|del|hset|exists|info)\b/ }
               split /\n/, $clients;
 ok($probe, 'the probe writes on a connection of its own');
 $t->redis('CLIENT', 'KILL', 'ID', $probe) if $probe;
