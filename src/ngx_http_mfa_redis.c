@@ -1687,7 +1687,13 @@ ngx_http_mfa_redis_tracking(ngx_msec_t *alive)
 
     rd = ngx_http_mfa_redis;
 
-    if (rd == NULL || !rd->tracking || rd->alive == 0) {
+    /*
+     * not while queries are held (the canary key invalidated, and its
+     * EXISTS not answered yet): what Redis holds is in doubt, and the
+     * request that found the invalidation is the next one
+     */
+
+    if (rd == NULL || !rd->tracking || rd->alive == 0 || !rd->query.ready) {
         return 0;
     }
 

@@ -90,8 +90,9 @@ void ngx_http_mfa_redis_track(void (*invalidate)(u_char *key, size_t len),
 
 /*
  * Whether the reads sent now are tracked and their invalidations
- * delivered; "alive" is when the latest message known to have come
- * through the invalidation connection was sent.
+ * delivered, and queries not held (the canary key in doubt); "alive" is
+ * when the latest message known to have come through the invalidation
+ * connection was sent.
  */
 ngx_uint_t ngx_http_mfa_redis_tracking(ngx_msec_t *alive);
 
