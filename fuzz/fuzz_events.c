@@ -4,7 +4,9 @@
  * bookkeeping (src/mfa_events.c), against a model written apart.
  *
  * The first byte splits the input: a channel name (its event must be -1
- * or the one whose name ends "__keyevent@<digits>__:"), and the rest as a
+ * or the one whose name ends "__keyevent@<digits>__:"; the same bytes,
+ * read as INFO commandstats's text, must not trip the stamp's reader),
+ * and the rest as a
  * stream of events heard, two bytes each: an event (one of those the probe
  * writes, or another) and a key (a round near the latest, another
  * worker's key, or garbage).  A round the core says is proven must be one
@@ -16,6 +18,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mfa_events.h"
@@ -26,6 +29,10 @@
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+static void fuzz_channel(const char *channel, size_t len);
+static void fuzz_stamp(const char *text, size_t len);
 
 
 static void
@@ -58,6 +65,43 @@ fuzz_channel(const char *channel, size_t len)
 }
 
 
+/* as INFO's text: read within its bytes; a count is what its line says */
+static void
+fuzz_stamp(const char *text, size_t len)
+{
+    char                *copy;
+    const char          *p;
+    unsigned long long   calls;
+    mfa_events_stamp_t   st;
+
+    /* an exact-size copy: ASan sees a read past it */
+    copy = malloc(len ? len : 1);
+    FUZZ_CHECK(copy != NULL);
+    memcpy(copy, text, len);
+
+    if (mfa_events_stamp(copy, len, &st) == MFA_OK) {
+        FUZZ_CHECK(len >= 14 && memcmp(copy, "# Commandstats", 14) == 0);
+
+        /* a count read is one of the text's lines (NUL-free text only) */
+        if (st.swapdb != 0 && memchr(copy, '\0', len) == NULL) {
+            char  *z = malloc(len + 1);
+
+            FUZZ_CHECK(z != NULL);
+            memcpy(z, copy, len);
+            z[len] = '\0';
+            /* the first line that starts so (the header is the first) */
+            p = strstr(z, "\ncmdstat_swapdb:calls=");
+            FUZZ_CHECK(p != NULL);
+            FUZZ_CHECK(sscanf(p + 22, "%llu", &calls) == 1);
+            FUZZ_CHECK(calls == st.swapdb);
+            free(z);
+        }
+    }
+
+    free(copy);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,6 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     cut = data[0] < size - 1 ? data[0] : size - 1;
     fuzz_channel((const char *) data + 1, cut);
+    fuzz_stamp((const char *) data + 1, cut);
 
     data += 1 + cut;
     size -= 1 + cut;

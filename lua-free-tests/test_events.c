@@ -255,7 +255,10 @@ test_events_stamp(void **state)
                      MFA_OK);
     assert_int_equal(st.swapdb, 42);
 
-    /* not that section, a number that is not one */
+    /* not that section, a number that is not one, or none */
+    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
+                                      "cmdstat_swapdb:calls=\n", 38, &st),
+                     MFA_ERROR);
     assert_int_equal(mfa_events_stamp("# Stats\r\n", 9, &st), MFA_ERROR);
     assert_int_equal(mfa_events_stamp("", 0, &st), MFA_ERROR);
     assert_int_equal(mfa_events_stamp("# Commandstats\r\n"

@@ -232,7 +232,7 @@ mfa_events_calls(const char *info, size_t len, const char *name,
             p = end;
         }
 
-        if ((size_t) (p - line) <= n || memcmp(line, field, n) != 0) {
+        if ((size_t) (p - line) < n || memcmp(line, field, n) != 0) {
             continue;
         }
 
