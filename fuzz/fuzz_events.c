@@ -5,7 +5,7 @@
  *
  * The first byte splits the input: a channel name (its event must be -1
  * or the one whose name ends "__keyevent@<digits>__:"; the same bytes,
- * read as INFO commandstats's text, must not trip the stamp's reader),
+ * read as INFO's text, must not trip the stamp's reader),
  * and the rest as a
  * stream of events heard, two bytes each: an event (one of those the probe
  * writes, or another) and a key (a round near the latest, another
@@ -15,6 +15,8 @@
  * the first on its connection).
  */
 
+
+#define _GNU_SOURCE    /* memmem() */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -80,7 +82,8 @@ fuzz_stamp(const char *text, size_t len)
     memcpy(copy, text, len);
 
     if (mfa_events_stamp(copy, len, &st) == MFA_OK) {
-        FUZZ_CHECK(len >= 14 && memcmp(copy, "# Commandstats", 14) == 0);
+        FUZZ_CHECK(memmem(copy, len, "# Stats", 7) != NULL);
+        FUZZ_CHECK(memmem(copy, len, "# Commandstats", 14) != NULL);
 
         /* a count read is one of the text's lines (NUL-free text only) */
         if (st.swapdb != 0 && memchr(copy, '\0', len) == NULL) {

@@ -222,52 +222,99 @@ test_probe_other_keys(void **state)
 }
 
 
+#define STATS  "# Stats\r\ntotal_connections_received:3\r\n" \
+               "total_commands_processed:1234\r\n\r\n"
+
+
+/* the stamp of "text", or MFA_ERROR */
+static int
+stamp(const char *text, mfa_events_stamp_t *st)
+{
+    return mfa_events_stamp(text, strlen(text), st);
+}
+
+
 static void
 test_events_stamp(void **state)
 {
     mfa_events_stamp_t  st;
 
-    static const char   info[] =
-        "# Commandstats\r\n"
-        "cmdstat_config|setx:calls=9,usec=1\r\n"
-        "cmdstat_config|set:calls=12,usec=7,usec_per_call=7.00\r\n"
-        "cmdstat_get:calls=100,usec=5\r\n"
-        "cmdstat_swapdb:calls=3,usec=1\r\n"
-        "cmdstat_config|resetstat:calls=1,usec=1030\r\n";
-
     (void) state;
 
-    assert_int_equal(mfa_events_stamp(info, sizeof(info) - 1, &st), MFA_OK);
+    assert_int_equal(stamp(STATS "# Commandstats\r\n"
+                           "cmdstat_config|setx:calls=9,usec=1\r\n"
+                           "cmdstat_config|set:calls=12,usec=7\r\n"
+                           "cmdstat_get:calls=100,usec=5\r\n"
+                           "cmdstat_swapdb:calls=3,usec=1\r\n"
+                           "cmdstat_config|resetstat:calls=1,usec=1030\r\n",
+                           &st),
+                     MFA_OK);
+    assert_int_equal(st.commands, 1234);
     assert_int_equal(st.config_set, 12);
     assert_int_equal(st.config_resetstat, 1);
     assert_int_equal(st.swapdb, 3);
 
     /* commands never run: 0 */
-    assert_int_equal(mfa_events_stamp("# Commandstats\r\n", 16, &st),
-                     MFA_OK);
+    assert_int_equal(stamp(STATS "# Commandstats\r\n", &st), MFA_OK);
     assert_int_equal(st.config_set, 0);
     assert_int_equal(st.config_resetstat, 0);
     assert_int_equal(st.swapdb, 0);
 
     /* the last line without its end */
-    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
-                                      "cmdstat_swapdb:calls=42", 39, &st),
+    assert_int_equal(stamp(STATS "# Commandstats\r\ncmdstat_swapdb:calls=42",
+                           &st),
                      MFA_OK);
     assert_int_equal(st.swapdb, 42);
 
-    /* not that section, a number that is not one, or none */
-    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
-                                      "cmdstat_swapdb:calls=\n", 38, &st),
+    /* a section missing, a header that is not one, a number missing */
+    assert_int_equal(stamp("# Commandstats\r\n", &st), MFA_ERROR);
+    assert_int_equal(stamp(STATS, &st), MFA_ERROR);
+    assert_int_equal(stamp(STATS "# Commandstatsx\r\n", &st), MFA_ERROR);
+    assert_int_equal(stamp("# Stats\r\n# Commandstats\r\n", &st), MFA_ERROR);
+    assert_int_equal(stamp("", &st), MFA_ERROR);
+    assert_int_equal(stamp(STATS "# Commandstats\r\ncmdstat_swapdb:calls=x\r\n",
+                           &st),
                      MFA_ERROR);
-    assert_int_equal(mfa_events_stamp("# Stats\r\n", 9, &st), MFA_ERROR);
-    assert_int_equal(mfa_events_stamp("", 0, &st), MFA_ERROR);
-    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
-                                      "cmdstat_swapdb:calls=x\r\n", 40, &st),
+    assert_int_equal(stamp(STATS "# Commandstats\r\ncmdstat_swapdb:calls=\n",
+                           &st),
                      MFA_ERROR);
-    assert_int_equal(mfa_events_stamp("# Commandstats\r\n"
-                                      "cmdstat_swapdb:calls=12345678901234567890"
-                                      "\r\n", 59, &st),
+    assert_int_equal(stamp(STATS "# Commandstats\r\n"
+                           "cmdstat_swapdb:calls=12345678901234567890\r\n",
+                           &st),
                      MFA_ERROR);
+}
+
+
+static void
+test_events_gap(void **state)
+{
+    mfa_events_stamp_t  a, b;
+
+    (void) state;
+
+    a = (mfa_events_stamp_t) { 3, 1, 17, 5000 };
+
+    b = a;
+    b.commands = 5006;
+    assert_false(mfa_events_gap(&a, &b));
+
+    b = a;
+    b.config_set++;
+    assert_true(mfa_events_gap(&a, &b));
+
+    b = a;
+    b.swapdb++;
+    assert_true(mfa_events_gap(&a, &b));
+
+    b = a;
+    b.config_resetstat++;
+    assert_true(mfa_events_gap(&a, &b));
+
+    /* CONFIG RESETSTAT, then the three counts played back: fewer
+       commands than before */
+    b = a;
+    b.commands = 40;
+    assert_true(mfa_events_gap(&a, &b));
 }
 
 
@@ -282,6 +329,7 @@ main(void)
         cmocka_unit_test(test_probe_missing),
         cmocka_unit_test(test_probe_other_keys),
         cmocka_unit_test(test_events_stamp),
+        cmocka_unit_test(test_events_gap),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,8 +46,9 @@ static const char  *mfa_events_names[MFA_EVENTS] = {
 
 
 static int mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round);
-static int mfa_events_calls(const char *info, size_t len, const char *name,
-    uint64_t *calls);
+static int mfa_events_count(const char *info, size_t len, const char *field,
+    int required, uint64_t *count);
+static int mfa_events_line(const char *info, size_t len, const char *line);
 
 
 size_t
@@ -187,18 +188,16 @@ mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round)
 int
 mfa_events_stamp(const char *info, size_t len, mfa_events_stamp_t *st)
 {
-    static const char  header[] = "# Commandstats";
-
-    if (len < sizeof(header) - 1
-        || memcmp(info, header, sizeof(header) - 1) != 0)
-    {
-        return MFA_ERROR;
-    }
-
-    if (mfa_events_calls(info, len, "config|set", &st->config_set) != MFA_OK
-        || mfa_events_calls(info, len, "config|resetstat",
+    if (!mfa_events_line(info, len, "# Stats")
+        || !mfa_events_line(info, len, "# Commandstats")
+        || mfa_events_count(info, len, "total_commands_processed:", 1,
+                            &st->commands) != MFA_OK
+        || mfa_events_count(info, len, "cmdstat_config|set:calls=", 0,
+                            &st->config_set) != MFA_OK
+        || mfa_events_count(info, len, "cmdstat_config|resetstat:calls=", 0,
                             &st->config_resetstat) != MFA_OK
-        || mfa_events_calls(info, len, "swapdb", &st->swapdb) != MFA_OK)
+        || mfa_events_count(info, len, "cmdstat_swapdb:calls=", 0,
+                            &st->swapdb) != MFA_OK)
     {
         return MFA_ERROR;
     }
@@ -207,23 +206,62 @@ mfa_events_stamp(const char *info, size_t len, mfa_events_stamp_t *st)
 }
 
 
+int
+mfa_events_gap(const mfa_events_stamp_t *prev, const mfa_events_stamp_t *now)
+{
+    return now->config_set != prev->config_set
+           || now->config_resetstat != prev->config_resetstat
+           || now->swapdb != prev->swapdb
+           || now->commands < prev->commands;
+}
+
+
+/* whether a line of the text is exactly "line" (before its CR LF) */
+
+static int
+mfa_events_line(const char *info, size_t len, const char *line)
+{
+    size_t       n;
+    const char  *p, *end, *start;
+
+    n = strlen(line);
+    end = info + len;
+
+    for (start = info; start < end; start = p + 1) {
+        p = memchr(start, '\n', (size_t) (end - start));
+
+        if (p == NULL) {
+            p = end;
+        }
+
+        if ((size_t) (p - start) >= n && memcmp(start, line, n) == 0
+            && ((size_t) (p - start) == n
+                || ((size_t) (p - start) == n + 1 && start[n] == '\r')))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
- * A line "cmdstat_<name>:calls=<digits>,...": its calls; 0 without such a
- * line; MFA_ERROR when the line is there but its number is not
+ * The first line "<field><digits>...": its number; without such a line,
+ * 0, or MFA_ERROR when required; MFA_ERROR when the line has no number
  */
 
 static int
-mfa_events_calls(const char *info, size_t len, const char *name,
-    uint64_t *calls)
+mfa_events_count(const char *info, size_t len, const char *field,
+    int required, uint64_t *count)
 {
-    char         field[64];
     size_t       n, i;
     uint64_t     v;
     const char  *p, *end, *line;
 
-    n = (size_t) snprintf(field, sizeof(field), "cmdstat_%s:calls=", name);
+    n = strlen(field);
     end = info + len;
-    *calls = 0;
+    *count = 0;
 
     for (line = info; line < end; line = p + 1) {
         p = memchr(line, '\n', (size_t) (end - line));
@@ -250,10 +288,10 @@ mfa_events_calls(const char *info, size_t len, const char *name,
             return MFA_ERROR;
         }
 
-        *calls = v;
+        *count = v;
 
         return MFA_OK;
     }
 
-    return MFA_OK;
+    return required ? MFA_ERROR : MFA_OK;
 }

@@ -25,9 +25,11 @@
  * A round proves that Redis sends the events then, not that it did in
  * between: notify-keyspace-events switched off and on again, or a
  * SWAPDB, between two rounds would go unseen.  So each round also asks
- * INFO commandstats, and a stamp of it (how many CONFIG SET, CONFIG
- * RESETSTAT and SWAPDB Redis ran) that differs from the previous round's
- * counts as a round missed.
+ * INFO stats and commandstats, and a stamp of them (how many CONFIG SET,
+ * CONFIG RESETSTAT and SWAPDB Redis ran, and how many commands) unlike
+ * the previous round's counts as a round missed: a count changed, or the
+ * commands fewer (CONFIG RESETSTAT zeroes every count, and would
+ * otherwise let the three come back to where they were).
  */
 
 
@@ -77,12 +79,13 @@ typedef struct {
 } mfa_probe_t;
 
 
-/* what INFO commandstats says of the commands that can stop the events
-   or replace the data without an event */
+/* what INFO says of the commands that can stop the events or replace the
+   data without an event, and of all of them */
 typedef struct {
     uint64_t     config_set;
     uint64_t     config_resetstat;
     uint64_t     swapdb;
+    uint64_t     commands;
 } mfa_events_stamp_t;
 
 
@@ -103,10 +106,14 @@ uint64_t mfa_probe_heard(mfa_probe_t *p, mfa_str_t base, int event,
     mfa_str_t key, uint64_t first);
 
 /*
- * The stamp of INFO commandstats's reply (a command never run counts 0):
- * MFA_OK, or MFA_ERROR when the text is not that section.
+ * The stamp of the reply to INFO stats commandstats (a command never run
+ * counts 0): MFA_OK, or MFA_ERROR when the text is not those sections.
  */
 int mfa_events_stamp(const char *info, size_t len, mfa_events_stamp_t *st);
+
+/* 1 when what happened between two stamps may have gone without events */
+int mfa_events_gap(const mfa_events_stamp_t *prev,
+    const mfa_events_stamp_t *now);
 
 
 #endif /* MFA_EVENTS_H */

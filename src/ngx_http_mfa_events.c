@@ -12,9 +12,10 @@
  * are cached only while the latest round proven was sent less than a
  * second ago (ngx_http_mfa_cache_sessions()).  A round missed flushes the
  * cache when the next one is heard: the events between may be lost.
- * Each round also asks INFO commandstats: a CONFIG SET (the events
- * switched off and on again between two rounds) or a SWAPDB since the
- * previous round's counts as a round missed.
+ * Each round also asks INFO stats and commandstats: a CONFIG SET (the
+ * events switched off and on again between two rounds), a SWAPDB or a
+ * CONFIG RESETSTAT since the previous round's counts as a round missed
+ * (mfa_events_gap()).
  *
  * The rounds go on the write connection, not the query connection: a
  * write waits while Redis pauses writes (CLIENT PAUSE WRITE, a failover)
@@ -164,19 +165,21 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
 
     argv[0] = "INFO";
     argvlen[0] = 4;
-    argv[1] = "commandstats";
-    argvlen[1] = 12;
+    argv[1] = "stats";
+    argvlen[1] = 5;
+    argv[2] = "commandstats";
+    argvlen[2] = 12;
 
     (void) redisAsyncCommandArgv(ac, ngx_http_mfa_events_info,
-                                 (void *) (uintptr_t) round, 2, argv,
+                                 (void *) (uintptr_t) round, 3, argv,
                                  argvlen);
 }
 
 
 /*
- * A round's INFO commandstats: a stamp unlike the previous round's (a
- * CONFIG SET, a SWAPDB between them) makes the round one that follows a
- * gap.  A refusal (the ACL) leaves the round unproven.
+ * A round's INFO: a stamp that shows a gap since the previous round's (a
+ * CONFIG SET, a SWAPDB, a CONFIG RESETSTAT between them) makes the round
+ * one that follows a gap.  A refusal (the ACL) leaves the round unproven.
  */
 
 static void
@@ -204,7 +207,8 @@ ngx_http_mfa_events_info(redisAsyncContext *ac, void *r, void *privdata)
     {
         if (ngx_http_mfa_log_due(&refused_log, &unlogged)) {
             ngx_log_error(NGX_LOG_ERR, ev->log, 0,
-                          "mfa: Redis at \"%V\" %s INFO commandstats%s%*s%s: "
+                          "mfa: Redis at \"%V\" %s INFO stats commandstats"
+                          "%s%*s%s: "
                           "sessions are read at every request "
                           "(\"mfa_session_events\" needs it to see CONFIG "
                           "SET and SWAPDB) (and %ui more such lines)",
@@ -230,8 +234,7 @@ ngx_http_mfa_events_info(redisAsyncContext *ac, void *r, void *privdata)
     }
 
     rn->stamped = 1;
-    rn->changed = !ev->stamped
-                  || ngx_memcmp(&st, &ev->stamp, sizeof(st)) != 0;
+    rn->changed = !ev->stamped || mfa_events_gap(&ev->stamp, &st);
 
     ev->stamp = st;
     ev->stamped = 1;

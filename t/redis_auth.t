@@ -116,7 +116,7 @@ for my $case ([ 'the documented user', 1, 1 ],
         session($t, 's', 'bob', 'acme');
         is(saw(gated($t), 'X-MFA-User'), 'bob', "$name: a change is seen at once");
         like($t->error_log, $channels
-                            ? qr/refused INFO commandstats \(NOPERM[^)]*\): sessions are read at every request/
+                            ? qr/refused INFO stats commandstats \(NOPERM[^)]*\): sessions are read at every request/
                             : qr/NOPERM/,
              "$name: the refusal is logged");
     }

@@ -211,7 +211,8 @@ like($t->error_log, qr/sends keyspace events again: sessions are cached/,
      'their return is logged');
 
 # -- switched off and on again at once, or a SWAPDB: no event says so, but
-#    the next round's INFO commandstats does (CONFIG SET, SWAPDB counted)
+#    the next round's INFO stats commandstats does (CONFIG SET, SWAPDB
+#    counted; CONFIG RESETSTAT: fewer commands)
 
 $t->redis('SET', 'sess:s2', json('ali'));
 ok(cached('s2'), 'cached');
@@ -221,6 +222,23 @@ $t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$hxn');
 sleep 1.2;
 is(user(get('s2')), 'bea', 'events off and on again at once: the change '
                            . 'made meanwhile is seen within a second');
+
+# the same, then CONFIG RESETSTAT: the counts come back to where an
+# earlier RESETSTAT left them, but the commands counted are fewer (found by
+# a black-box test)
+$t->redis('CONFIG', 'RESETSTAT');
+sleep 0.6;
+$t->redis('SET', 'sess:s2', json('bob'));
+ok(cached('s2'), 'cached after a CONFIG RESETSTAT');
+$t->redis('MULTI');
+$t->redis('CONFIG', 'SET', 'notify-keyspace-events', '');
+$t->redis('SET', 'sess:s2', json('bea'));
+$t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$hxn');
+$t->redis('CONFIG', 'RESETSTAT');
+$t->redis('EXEC');
+sleep 1.2;
+is(user(get('s2')), 'bea', 'events off and on again, then CONFIG RESETSTAT, '
+                           . 'in one transaction: seen within a second');
 
 $t->redis('SET', 'sess:s2', json('cid'));
 ok(cached('s2'), 'cached');
