@@ -166,12 +166,17 @@ prove-h2: module mfactl $(APPS_NPM)
 # loaded into Debian's nginx with libasan preloaded; the harness fails a
 # test file on any sanitizer report.  This run also speaks HTTP/2 (as
 # prove-h2), so that make test covers both protocols without a third run.
+# Two test files at a time, the failover tests alone, as in prove.
 test-asan: mfactl $(APPS_NPM)
 	$(MAKE) BUILD=$(ASAN_BUILD) MFA_LD_OPT="$(SAN_FLAGS)" \
 	    MFA_CC_OPT="$(SAN_FLAGS) -fno-omit-frame-pointer -O1 -g" module
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
 	    TEST_NGINX_ASAN=$(ASAN_LIB) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
-	    TEST_NGINX_HTTP2=1 prove -r t/
+	    TEST_NGINX_HTTP2=1 \
+	    prove -j2 $(filter-out $(PROVE_ALONE),$(sort $(wildcard t/*.t)))
+	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_mfa_module.so \
+	    TEST_NGINX_ASAN=$(ASAN_LIB) TEST_MFACTL=$(CURDIR)/$(MFACTL) \
+	    TEST_NGINX_HTTP2=1 prove $(PROVE_ALONE)
 
 # Debian's Chromium driven by npm playwright-core; the screenshots go to
 # build/screenshots (make screenshots: to docs/screenshots, for the README)

@@ -49,6 +49,8 @@ static int mfa_probe_round(mfa_str_t base, mfa_str_t key, uint64_t *round);
 static int mfa_events_count(const char *info, size_t len, const char *field,
     int required, uint64_t *count);
 static int mfa_events_line(const char *info, size_t len, const char *line);
+static const char *mfa_events_find(const char *info, size_t len,
+    const char *prefix, const char **eol);
 
 
 size_t
@@ -216,27 +218,58 @@ mfa_events_gap(const mfa_events_stamp_t *prev, const mfa_events_stamp_t *now)
 }
 
 
+/*
+ * The first line of the text that starts with "prefix": its start, and in
+ * *eol its end (its '\n', or the text's end); NULL without such a line
+ */
+
+static const char *
+mfa_events_find(const char *info, size_t len, const char *prefix,
+    const char **eol)
+{
+    size_t       n;
+    const char  *p, *end, *line;
+
+    n = strlen(prefix);
+    end = info + len;
+
+    for (line = info; line < end; line = p + 1) {
+        p = memchr(line, '\n', (size_t) (end - line));
+
+        if (p == NULL) {
+            p = end;
+        }
+
+        if ((size_t) (p - line) >= n && memcmp(line, prefix, n) == 0) {
+            *eol = p;
+            return line;
+        }
+    }
+
+    return NULL;
+}
+
+
 /* whether a line of the text is exactly "line" (before its CR LF) */
 
 static int
 mfa_events_line(const char *info, size_t len, const char *line)
 {
     size_t       n;
-    const char  *p, *end, *start;
+    const char  *start, *p, *end;
 
     n = strlen(line);
     end = info + len;
 
     for (start = info; start < end; start = p + 1) {
-        p = memchr(start, '\n', (size_t) (end - start));
+        start = mfa_events_find(start, (size_t) (end - start), line, &p);
 
-        if (p == NULL) {
-            p = end;
+        if (start == NULL) {
+            return 0;
         }
 
-        if ((size_t) (p - start) >= n && memcmp(start, line, n) == 0
-            && ((size_t) (p - start) == n
-                || ((size_t) (p - start) == n + 1 && start[n] == '\r')))
+        if ((size_t) (p - start) == n
+            || ((size_t) (p - start) == n + 1 && start[n] == '\r'))
         {
             return 1;
         }
@@ -257,41 +290,32 @@ mfa_events_count(const char *info, size_t len, const char *field,
 {
     size_t       n, i;
     uint64_t     v;
-    const char  *p, *end, *line;
+    const char  *p, *line;
 
-    n = strlen(field);
-    end = info + len;
     *count = 0;
 
-    for (line = info; line < end; line = p + 1) {
-        p = memchr(line, '\n', (size_t) (end - line));
+    line = mfa_events_find(info, len, field, &p);
 
-        if (p == NULL) {
-            p = end;
-        }
+    if (line == NULL) {
+        return required ? MFA_ERROR : MFA_OK;
+    }
 
-        if ((size_t) (p - line) < n || memcmp(line, field, n) != 0) {
-            continue;
-        }
+    n = strlen(field);
+    v = 0;
 
-        v = 0;
-
-        for (i = n; line + i < p && line[i] >= '0' && line[i] <= '9'; i++) {
-            if (i - n >= 19) {
-                return MFA_ERROR;
-            }
-
-            v = v * 10 + (uint64_t) (line[i] - '0');
-        }
-
-        if (i == n) {
+    for (i = n; line + i < p && line[i] >= '0' && line[i] <= '9'; i++) {
+        if (i - n >= 19) {
             return MFA_ERROR;
         }
 
-        *count = v;
-
-        return MFA_OK;
+        v = v * 10 + (uint64_t) (line[i] - '0');
     }
 
-    return required ? MFA_ERROR : MFA_OK;
+    if (i == n) {
+        return MFA_ERROR;
+    }
+
+    *count = v;
+
+    return MFA_OK;
 }

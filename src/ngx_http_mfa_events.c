@@ -28,6 +28,7 @@
 
 #include "ngx_http_mfa_events.h"
 #include "ngx_http_mfa_log.h"
+#include "ngx_http_mfa_redis.h"
 
 
 /* no round proven for this long: logged */
@@ -82,6 +83,7 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
 {
     u_char                        prev[NGX_HTTP_MFA_EVENTS_KEY];
     u_char                        key[NGX_HTTP_MFA_EVENTS_KEY];
+    size_t                        key_len;
     uint64_t                      round;
     mfa_str_t                     base;
     const char                   *argv[5];
@@ -116,8 +118,7 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
     base.data = (const char *) ev->base;
     base.len = ev->base_len;
 
-    argv[1] = (char *) key;
-    argvlen[1] = mfa_probe_key((char *) key, base, round);
+    key_len = mfa_probe_key((char *) key, base, round);
 
     /* the previous round's key expired: read, Redis removes it ("x") */
 
@@ -127,25 +128,24 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
         argv[1] = (char *) prev;
         argvlen[1] = mfa_probe_key((char *) prev, base, round - 1);
 
-        (void) redisAsyncCommandArgv(ac, NULL, NULL, 2, argv, argvlen);
-
-        argv[1] = (char *) key;
-        argvlen[1] = mfa_probe_key((char *) key, base, round);
+        (void) ngx_http_mfa_redis_command(ac, NULL, NULL, 2, argv, argvlen);
     }
 
     argv[0] = "HSET";
     argvlen[0] = 4;
+    argv[1] = (char *) key;
+    argvlen[1] = key_len;
     argv[2] = "f";
     argvlen[2] = 1;
     argv[3] = "1";
     argvlen[3] = 1;
 
-    (void) redisAsyncCommandArgv(ac, NULL, NULL, 4, argv, argvlen);
+    (void) ngx_http_mfa_redis_command(ac, NULL, NULL, 4, argv, argvlen);
 
     argv[0] = "DEL";
     argvlen[0] = 3;
 
-    (void) redisAsyncCommandArgv(ac, NULL, NULL, 2, argv, argvlen);
+    (void) ngx_http_mfa_redis_command(ac, NULL, NULL, 2, argv, argvlen);
 
     argv[0] = "SET";
     argvlen[0] = 3;
@@ -156,8 +156,8 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
     argv[4] = "1";
     argvlen[4] = 1;
 
-    if (redisAsyncCommandArgv(ac, ngx_http_mfa_events_reply, ev, 5, argv,
-                              argvlen)
+    if (ngx_http_mfa_redis_command(ac, ngx_http_mfa_events_reply, ev, 5, argv,
+                                   argvlen)
         == REDIS_OK)
     {
         ev->pending++;
@@ -170,9 +170,9 @@ ngx_http_mfa_events_probe(ngx_http_mfa_events_t *ev, redisAsyncContext *ac)
     argv[2] = "commandstats";
     argvlen[2] = 12;
 
-    (void) redisAsyncCommandArgv(ac, ngx_http_mfa_events_info,
-                                 (void *) (uintptr_t) round, 3, argv,
-                                 argvlen);
+    (void) ngx_http_mfa_redis_command(ac, ngx_http_mfa_events_info,
+                                      (void *) (uintptr_t) round, 3, argv,
+                                      argvlen);
 }
 
 

@@ -237,9 +237,6 @@ static void ngx_http_mfa_redis_done(ngx_http_mfa_redis_query_t *q,
     ngx_uint_t done);
 static ngx_int_t ngx_http_mfa_redis_issue(ngx_http_mfa_redis_query_t *q,
     int argc, const char **argv, const size_t *argvlen);
-static int ngx_http_mfa_redis_command(redisAsyncContext *ac,
-    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
-    const size_t *argvlen);
 static void ngx_http_mfa_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_uint_t ngx_http_mfa_redis_noscript(ngx_http_mfa_redis_query_t *q,
@@ -1806,7 +1803,7 @@ ngx_http_mfa_redis_script(ngx_log_t *log, ngx_str_t *script, ngx_str_t *sha,
  * (hiredis's own formatting built it through several reallocations).
  */
 
-static int
+int
 ngx_http_mfa_redis_command(redisAsyncContext *ac, redisCallbackFn *fn,
     void *privdata, int argc, const char **argv, const size_t *argvlen)
 {

@@ -12,6 +12,7 @@
 #include <ngx_core.h>
 
 #include <hiredis/hiredis.h>
+#include <hiredis/async.h>
 
 
 /* a sentinel's address */
@@ -131,6 +132,13 @@ ngx_http_mfa_redis_query_t *ngx_http_mfa_redis_script(ngx_log_t *log,
 
 /* the owner goes away: the reply, when it comes, is dropped */
 void ngx_http_mfa_redis_detach(ngx_http_mfa_redis_query_t *q);
+
+/*
+ * Appends a command (binary-safe argv) to a connection's output, formatted
+ * in one pass by the core (src/mfa_resp.c).  REDIS_OK or REDIS_ERR.
+ */
+int ngx_http_mfa_redis_command(redisAsyncContext *ac, redisCallbackFn *fn,
+    void *privdata, int argc, const char **argv, const size_t *argvlen);
 
 
 #endif /* _NGX_HTTP_MFA_REDIS_H_INCLUDED_ */
