@@ -13,7 +13,10 @@
  * The property: a get answers with the key's current version in Redis
  * unless an invalidation of that key is still on its way, and never
  * after the entry's time; an entry of another scope or kind never
- * answers.  A miss is never wrong (the budget evicts).
+ * answers.  A miss is never wrong (the budget evicts).  And a key read
+ * by a get (what a memo of the gate's inputs keeps: the version and the
+ * mark then) that mfa_fcache_fresh() still calls fresh has that version
+ * in Redis, unless its invalidation is on its way.
  */
 
 
@@ -29,6 +32,14 @@
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+/* a key's version as a get found it, and the cache's mark then */
+typedef struct {
+    unsigned  read;
+    uint64_t  version;
+    uint64_t  mark;
+} fuzz_memo_t;
 
 
 typedef struct {
@@ -83,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t       now, version[FUZZ_KEYS], got;
     mfa_str_t      v;
     fuzz_read_t    pending[FUZZ_PENDING];
+    fuzz_memo_t    memo[FUZZ_KEYS];
     unsigned       queued[FUZZ_QUEUED];
     mfa_fcache_t   c;
     static char    buf[MFA_FCACHE_VALUE_MAX + 64];
@@ -95,6 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     memset(version, 0, sizeof(version));
+    memset(memo, 0, sizeof(memo));
     npending = 0;
     nqueued = 0;
     now = 1;
@@ -161,7 +174,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 5:     /* a get */
             if (mfa_fcache_get(&c, &fuzz_scopes[kind >> 1], kind & 1,
                                fuzz_key(key), mfa_fcache_hash(fuzz_key(key)),
-                               now, &v)
+                               now, &v, NULL)
                 != MFA_OK)
             {
                 break;
@@ -188,6 +201,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(got <= version[key]);
             FUZZ_CHECK(undelivered || got == version[key]);
 
+            memo[key].read = 1;
+            memo[key].version = got;
+            memo[key].mark = mfa_fcache_mark(&c);
+
             break;
 
         case 6:     /* time goes forward */
@@ -201,6 +218,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
 
         FUZZ_CHECK(c.bytes <= c.max);
+
+        /* what the memos rely on */
+
+        for (key = 0; key < FUZZ_KEYS; key++) {
+            if (!memo[key].read
+                || !mfa_fcache_fresh(&c, mfa_fcache_hash(fuzz_key(key)),
+                                     memo[key].mark))
+            {
+                continue;
+            }
+
+            undelivered = 0;
+
+            for (j = 0; j < nqueued; j++) {
+                undelivered |= (queued[j] == key);
+            }
+
+            FUZZ_CHECK(undelivered || memo[key].version == version[key]);
+        }
     }
 
     /* every invalidation delivered: nothing stale is left */
@@ -213,7 +249,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (kind = 0; kind < 4; kind++) {
             if (mfa_fcache_get(&c, &fuzz_scopes[kind >> 1], kind & 1,
                                fuzz_key(key), mfa_fcache_hash(fuzz_key(key)),
-                               now, &v)
+                               now, &v, NULL)
                 == MFA_OK)
             {
                 memcpy(buf, v.data, v.len);

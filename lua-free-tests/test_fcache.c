@@ -37,7 +37,9 @@ get(mfa_fcache_t *c, const void *scope, unsigned kind, const char *key,
     k.data = key;
     k.len = strlen(key);
 
-    if (mfa_fcache_get(c, scope, kind, k, mfa_fcache_hash(k), now, &v) != MFA_OK) {
+    if (mfa_fcache_get(c, scope, kind, k, mfa_fcache_hash(k), now, &v, NULL)
+        != MFA_OK)
+    {
         return NULL;
     }
 

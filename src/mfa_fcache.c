@@ -304,7 +304,8 @@ mfa_fcache_find(mfa_fcache_t *c, const void *scope, unsigned kind,
 
 int
 mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
-    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value)
+    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value,
+    uint64_t *expires)
 {
     mfa_fcache_slot_t   *slot;
     mfa_fcache_entry_t  *e;
@@ -331,7 +332,19 @@ mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
     value->data = e->data + e->key_len;
     value->len = e->value_len;
 
+    if (expires != NULL) {
+        *expires = e->expires;
+    }
+
     return MFA_OK;
+}
+
+
+int
+mfa_fcache_fresh(const mfa_fcache_t *c, uint64_t hash, uint64_t mark)
+{
+    return c->slots != NULL && c->flushed <= mark
+           && c->marks[hash & c->marks_mask] <= mark;
 }
 
 

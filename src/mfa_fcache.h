@@ -86,11 +86,21 @@ uint64_t mfa_fcache_mark(const mfa_fcache_t *c);
 
 /*
  * The value of a live entry: MFA_OK, value pointing into the cache until
- * the next put, invalidation or flush; or MFA_NOT_FOUND.  hash is
- * mfa_fcache_hash(key), computed once for the prefetch and the get.
+ * the next put, invalidation or flush, and (expires not NULL) when it
+ * expires (0: never); or MFA_NOT_FOUND.  hash is mfa_fcache_hash(key),
+ * computed once for the prefetch and the get.
  */
 int mfa_fcache_get(mfa_fcache_t *c, const void *scope, unsigned kind,
-    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value);
+    mfa_str_t key, uint64_t hash, uint64_t now, mfa_str_t *value,
+    uint64_t *expires);
+
+/*
+ * Whether no key of this hash may have been invalidated since the mark
+ * was taken, and nothing flushed: what was read of it then still holds.
+ * Keys share the invalidation marks of their hash's bucket, so a key of
+ * another hash may answer "no" for it, never "yes" wrongly.
+ */
+int mfa_fcache_fresh(const mfa_fcache_t *c, uint64_t hash, uint64_t mark);
 
 /*
  * Keeps a value read after "mark" was taken, until "expires" (0: until

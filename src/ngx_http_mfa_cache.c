@@ -113,10 +113,6 @@ ngx_http_mfa_cache_sessions(void)
 {
     ngx_msec_t  alive;
 
-    if (!ngx_http_mfa_cache_usable()) {
-        return 0;
-    }
-
     if (!ngx_http_mfa_redis_events(&alive)) {
         return 1;
     }
@@ -158,10 +154,10 @@ ngx_http_mfa_cache_prefetch(uint64_t *hashes, size_t n)
 
 ngx_int_t
 ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind, mfa_str_t key,
-    uint64_t hash, mfa_str_t *value)
+    uint64_t hash, mfa_str_t *value, uint64_t *expires)
 {
     if (mfa_fcache_get(&ngx_http_mfa_cache, scope, kind, key, hash,
-                       ngx_http_mfa_cache_now(), value)
+                       ngx_http_mfa_cache_now(), value, expires)
         != MFA_OK)
     {
         return NGX_DECLINED;
@@ -192,6 +188,26 @@ ngx_http_mfa_cache_put(const void *scope, ngx_uint_t kind, mfa_str_t key,
 
     (void) mfa_fcache_put(&ngx_http_mfa_cache, scope, kind, key, value, mark,
                           expires);
+}
+
+
+void
+ngx_http_mfa_cache_keep(const void *scope, ngx_uint_t kind, mfa_str_t key,
+    mfa_str_t value, uint64_t mark, uint64_t expires)
+{
+    if (!ngx_http_mfa_cache_usable()) {
+        return;
+    }
+
+    (void) mfa_fcache_put(&ngx_http_mfa_cache, scope, kind, key, value, mark,
+                          expires);
+}
+
+
+ngx_uint_t
+ngx_http_mfa_cache_fresh(uint64_t hash, uint64_t mark)
+{
+    return mfa_fcache_fresh(&ngx_http_mfa_cache, hash, mark);
 }
 
 

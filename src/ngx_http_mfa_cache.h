@@ -39,7 +39,7 @@ void ngx_http_mfa_cache_exit(void);
 ngx_uint_t ngx_http_mfa_cache_usable(void);
 
 /*
- * Whether sessions' records may be: the cache is usable, and either they
+ * Whether sessions' records may be too, given a usable cache: either they
  * are tracked as every other key or, with "mfa_session_events", Redis's
  * keyspace events are proven to arrive (the probe, within the bound)
  */
@@ -56,13 +56,22 @@ uint64_t ngx_http_mfa_cache_mark(void);
 uint64_t ngx_http_mfa_cache_hash(mfa_str_t key);
 void ngx_http_mfa_cache_prefetch(uint64_t *hashes, size_t n);
 ngx_int_t ngx_http_mfa_cache_get(const void *scope, ngx_uint_t kind,
-    mfa_str_t key, uint64_t hash, mfa_str_t *value);
+    mfa_str_t key, uint64_t hash, mfa_str_t *value, uint64_t *expires);
 
 /* a fact read after "mark", sent at "sent", which Redis expires in ttl ms
    (-1: never) */
 void ngx_http_mfa_cache_put(const void *scope, ngx_uint_t kind,
     mfa_str_t key, mfa_str_t value, uint64_t mark, ngx_msec_t sent,
     long long ttl);
+
+/*
+ * A memo of the gate's inputs (src/mfa_memo.h): kept until "expires", as
+ * a get gave it of the facts (0: never), and used while every key it was
+ * decided from is fresh since its mark
+ */
+void ngx_http_mfa_cache_keep(const void *scope, ngx_uint_t kind,
+    mfa_str_t key, mfa_str_t value, uint64_t mark, uint64_t expires);
+ngx_uint_t ngx_http_mfa_cache_fresh(uint64_t hash, uint64_t mark);
 
 
 #endif /* _NGX_HTTP_MFA_CACHE_H_INCLUDED_ */

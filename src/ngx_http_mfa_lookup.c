@@ -20,6 +20,8 @@
 #include "ngx_http_mfa_cache.h"
 #include "ngx_http_mfa_log.h"
 #include "mfa_lookup.h"
+#include "mfa_memo.h"
+#include "mfa_fcache.h"
 
 
 typedef struct ngx_http_mfa_read_s  ngx_http_mfa_read_t;
@@ -46,13 +48,30 @@ struct ngx_http_mfa_lookup_s {
     /* the round's commands in flight */
     ngx_http_mfa_read_t         *reads;
     ngx_uint_t                   pending;
+    /*
+     * while every fact comes from the cache in the request's first turn:
+     * the memo to keep, of the facts' keys read since memo_mark, which
+     * expires with the first of them
+     */
+    ngx_str_t                    id;
+    uint64_t                     memo_mark;
+    uint64_t                     memo_expires;
+    size_t                       ndeps;
+    uint64_t                     deps[MFA_MEMO_DEPS];
     unsigned                     failed:1;
     unsigned                     cache:1;
+    unsigned                     memo:1;
 };
 
 
 static ngx_int_t ngx_http_mfa_lookup_binding(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf);
+static size_t ngx_http_mfa_memo_key(ngx_http_mfa_ctx_t *ctx, ngx_str_t *id,
+    char *buf);
+static ngx_int_t ngx_http_mfa_memo_use(ngx_http_request_t *r,
+    ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id);
+static void ngx_http_mfa_memo_keep(ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_loc_conf_t *mlcf, mfa_gate_input_t *in);
 static ngx_int_t ngx_http_mfa_lookup_marker_key(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, mfa_str_t *marker_key);
 static ngx_http_mfa_lookup_t *ngx_http_mfa_lookup_start(ngx_http_request_t *r,
@@ -92,6 +111,9 @@ static void ngx_http_mfa_wake(ngx_http_request_t *r);
 
 /* visitors' records read, none with a user: "mfa_session_user" is wrong */
 #define NGX_HTTP_MFA_VISITORS_WARN  1000
+
+/* the memos' kind of cache entry, apart from the facts' (mfa_fact_e) */
+#define NGX_HTTP_MFA_MEMO  16
 
 static ngx_http_mfa_lookup_t  *ngx_http_mfa_lookups_free;
 static ngx_uint_t              ngx_http_mfa_lookups_nfree;
@@ -135,12 +157,22 @@ ngx_int_t
 ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     ngx_str_t *id, mfa_str_t *record)
 {
+    uint64_t                  mark;
     ngx_int_t                 rc;
     mfa_str_t                 marker_key;
     ngx_http_mfa_lookup_t    *lu;
     ngx_http_mfa_loc_conf_t  *mlcf;
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mfa_module);
+
+    if (record == NULL && !ctx->no_cache
+        && ngx_http_mfa_memo_use(r, ctx, mlcf, id) == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    /* after the cache read what Redis sent (ngx_http_mfa_memo_use()) */
+    mark = ngx_http_mfa_cache_mark();
 
     if (ngx_http_mfa_lookup_marker_key(r, ctx, id, &marker_key) != NGX_OK) {
         return NGX_ERROR;
@@ -150,6 +182,12 @@ ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
     if (lu == NULL) {
         return NGX_ERROR;
     }
+
+    lu->memo = (record == NULL && lu->cache);
+    lu->id = *id;
+    lu->memo_mark = mark;
+    lu->memo_expires = 0;
+    lu->ndeps = 0;
 
     if (record != NULL && mfa_lookup_record(&lu->lk, *record) != MFA_OK) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -162,6 +200,7 @@ ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
     if (rc == NGX_AGAIN) {
         ctx->waiting = 1;
+        lu->memo = 0;
         return NGX_AGAIN;
     }
 
@@ -385,7 +424,8 @@ ngx_http_mfa_lookup_digest(ngx_str_t *id, ngx_str_t *key, ngx_uint_t cache,
     }
 
     if (cache
-        && ngx_http_mfa_cache_get(scope, 0, k, hashes[0], &v) == NGX_OK
+        && ngx_http_mfa_cache_get(scope, 0, k, hashes[0], &v, NULL)
+           == NGX_OK
         && v.len == MFA_SESSION_DIGEST_LEN)
     {
         ngx_memcpy(out, v.data, MFA_SESSION_DIGEST_LEN);
@@ -481,7 +521,7 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
 {
     size_t       i, n;
     ngx_uint_t   cache, sessions, hits;
-    uint64_t     hashes[MFA_LOOKUP_FACTS];
+    uint64_t     hashes[MFA_LOOKUP_FACTS], expires;
     mfa_str_t    value;
     mfa_fact_t  *facts[MFA_LOOKUP_FACTS], *f;
 
@@ -496,6 +536,10 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
         sessions = cache && ngx_http_mfa_cache_sessions();
         hits = 0;
 
+        if (!cache) {
+            lu->memo = 0;
+        }
+
         if (cache) {
             for (i = 0; i < n; i++) {
                 hashes[i] = ngx_http_mfa_cache_hash(facts[i]->key);
@@ -509,14 +553,31 @@ ngx_http_mfa_lookup_round(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
 
             if (cache && (sessions || f->kind != MFA_FACT_SESSION)) {
                 if (ngx_http_mfa_cache_get(ngx_http_mfa_lookup_scope(lu, f),
-                                           f->kind, f->key, hashes[i], &value)
+                                           f->kind, f->key, hashes[i], &value,
+                                           &expires)
                     == NGX_OK
                     && mfa_lookup_cached(&lu->lk, f, value) == MFA_OK)
                 {
                     hits++;
+
+                    if (lu->memo && lu->ndeps < MFA_MEMO_DEPS) {
+                        lu->deps[lu->ndeps++] = hashes[i];
+
+                        if (expires != 0 && (lu->memo_expires == 0
+                                             || expires < lu->memo_expires))
+                        {
+                            lu->memo_expires = expires;
+                        }
+
+                    } else {
+                        lu->memo = 0;
+                    }
+
                     continue;
                 }
             }
+
+            lu->memo = 0;
 
             if (ngx_http_mfa_lookup_send(r, lu, f) != NGX_OK) {
                 lu->failed = 1;
@@ -779,9 +840,155 @@ ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
         }
 
         ngx_http_mfa_lookup_users(r, mlcf, &in);
+
+        if (lu->memo && err.msg[0] == '\0') {
+            ngx_http_mfa_memo_keep(ctx, mlcf, &in);
+        }
     }
 
     ngx_http_mfa_lookup_decide(r, ctx, &in);
+}
+
+
+/*
+ * The memo of the request's binding, when no key it was decided from has
+ * been invalidated since (docs/internals.md: the memo): the decision is
+ * made from it as it was from the facts.  NGX_DECLINED: the facts are
+ * read.
+ */
+
+static ngx_int_t
+ngx_http_mfa_memo_use(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
+    ngx_http_mfa_loc_conf_t *mlcf, ngx_str_t *id)
+{
+    char        buf[MFA_FCACHE_KEY_MAX];
+    size_t      i;
+    u_char     *p;
+    uint64_t    hash;
+    mfa_str_t   key, value;
+    mfa_memo_t  m;
+
+    if (!ngx_http_mfa_cache_usable() || !ngx_http_mfa_cache_sessions()) {
+        return NGX_DECLINED;
+    }
+
+    key.data = buf;
+    key.len = ngx_http_mfa_memo_key(ctx, id, buf);
+
+    if (key.len == 0) {
+        return NGX_DECLINED;
+    }
+
+    hash = ngx_http_mfa_cache_hash(key);
+
+    if (ngx_http_mfa_cache_get(mlcf, NGX_HTTP_MFA_MEMO, key, hash, &value,
+                               NULL)
+        != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    /* the identity, zeroed again unless the memo holds */
+
+    if (mfa_memo_read(value, &m, &ctx->identity) != MFA_OK) {
+        return NGX_DECLINED;
+    }
+
+    /* its own key's bucket too: a memo of no key would still see a flush */
+
+    if (!ngx_http_mfa_cache_fresh(hash, m.mark)) {
+        goto stale;
+    }
+
+    for (i = 0; i < m.ndeps; i++) {
+        if (!ngx_http_mfa_cache_fresh(m.deps[i], m.mark)) {
+            goto stale;
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, MFA_SESSION_DIGEST_LEN);
+    if (p == NULL) {
+        goto stale;
+    }
+
+    ngx_memcpy(p, m.digest, MFA_SESSION_DIGEST_LEN);
+    ctx->digest.data = p;
+    ctx->digest.len = MFA_SESSION_DIGEST_LEN;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "mfa: decided from the memo of the binding, %uz facts",
+                   m.ndeps);
+
+    ngx_http_mfa_metrics_cache(m.ndeps, 0);
+    ngx_http_mfa_lookup_users(r, mlcf, &m.in);
+    ngx_http_mfa_lookup_decide(r, ctx, &m.in);
+
+    return NGX_OK;
+
+stale:
+
+    ngx_memzero(&ctx->identity, sizeof(mfa_gate_identity_t));
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * Every fact of the lookup came from the cache, in the request's first
+ * turn: what was decided from them is kept as the binding's memo.
+ */
+
+static void
+ngx_http_mfa_memo_keep(ngx_http_mfa_ctx_t *ctx, ngx_http_mfa_loc_conf_t *mlcf,
+    mfa_gate_input_t *in)
+{
+    char                    buf[MFA_FCACHE_KEY_MAX], out[MFA_MEMO_MAX];
+    mfa_str_t               key, value;
+    mfa_memo_t              m;
+    ngx_http_mfa_lookup_t  *lu;
+
+    lu = ctx->lookup;
+
+    key.data = buf;
+    key.len = ngx_http_mfa_memo_key(ctx, &lu->id, buf);
+
+    if (key.len == 0 || ctx->digest.len != MFA_SESSION_DIGEST_LEN) {
+        return;
+    }
+
+    m.in = *in;
+    m.mark = lu->memo_mark;
+    m.ndeps = lu->ndeps;
+    ngx_memcpy(m.digest, ctx->digest.data, MFA_SESSION_DIGEST_LEN);
+    ngx_memcpy(m.deps, lu->deps, lu->ndeps * sizeof(uint64_t));
+
+    value.data = out;
+    value.len = mfa_memo_write(&m, &ctx->identity, out);
+
+    if (value.len == 0) {
+        return;
+    }
+
+    ngx_http_mfa_cache_keep(mlcf, NGX_HTTP_MFA_MEMO, key, value, m.mark,
+                            lu->memo_expires);
+}
+
+
+/* a memo's key: what the request is bound to; 0 when it is too long */
+
+static size_t
+ngx_http_mfa_memo_key(ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, char *buf)
+{
+    mfa_str_t  key, company, sid;
+
+    key.data = (const char *) ctx->key.data;
+    key.len = ctx->key.len;
+    company.data = (const char *) ctx->company.data;
+    company.len = ctx->company.len;
+    sid.data = (const char *) id->data;
+    sid.len = id->len;
+
+    return mfa_memo_key(buf, MFA_FCACHE_KEY_MAX, key, company, sid);
 }
 
 
