@@ -1237,6 +1237,15 @@ ngx_http_mfa_redis_replicas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     mmcf->redis.replicas_timeout = 500;
 
     if (cf->args->nelts == 3) {
+        if (n == 0) {
+            /* no replica is waited for: a time would mean nothing */
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mfa_redis_replicas 0\" waits for no "
+                               "replica: \"%V\" is given for nothing (no "
+                               "time, or a number of replicas)", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
         ms = ngx_parse_time(&value[2], 0);
 
         if (ms == (ngx_msec_t) NGX_ERROR || ms == 0 || ms > 60000) {
