@@ -252,6 +252,10 @@ cache_put(redis_t *rd, mfa_fact_t *f, mfa_str_t v)
  * MFA_ERROR when a reply fails it.
  */
 
+/* the last lookup run() made */
+static mfa_lookup_t  lk;
+
+
 static int
 run(redis_t *rd, mfa_gate_spec_t *spec, const char *session_key,
     int scope_any, mfa_gate_decision_t *d, mfa_gate_identity_t *id,
@@ -266,8 +270,6 @@ run(redis_t *rd, mfa_gate_spec_t *spec, const char *session_key,
     mfa_command_t     cmds[MFA_FACT_COMMANDS];
     mfa_gate_input_t  in;
     char              buf[64];
-
-    static mfa_lookup_t  lk;
 
     mfa_lookup_init(&lk, spec, s(session_key), s("mfa:verified:D"),
                     s("mfa:user:"), s("mfa:company:"), scope_any, 1000);
@@ -463,6 +465,58 @@ test_absent_visitor_large(void **state)
     rd.e[0].type = T_HASH;
     run(&rd, &spec, "sess:s", 0, &d, &id, &err);
     assert_int_equal(d.action, MFA_GATE_DENY);
+}
+
+
+/* a marker whose session's record is gone, or names nobody: ended */
+static void
+test_ended(void **state)
+{
+    redis_t              rd;
+    mfa_err_t            err;
+    mfa_gate_spec_t      spec;
+    mfa_gate_identity_t  id;
+    mfa_gate_decision_t  d;
+    static char          big[1100];
+
+    (void) state;
+
+    spec = json_spec();
+    memset(&rd, 0, sizeof(rd));
+
+    /* neither */
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_false(mfa_lookup_ended(&lk));
+
+    /* the marker alone */
+    add(&rd, "mfa:verified:D", T_STRING)->str = "u1 1";
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_string_equal(d.status, "anonymous");
+    assert_true(mfa_lookup_ended(&lk));
+
+    /* a record that names nobody (a logout that kept it) */
+    add(&rd, "sess:s", T_STRING)->str = "{\"cart\":[1]}";
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_true(mfa_lookup_ended(&lk));
+
+    /* the user's: the login goes on */
+    rd.e[1].str = "{\"user\":{\"id\":\"u1\"},\"company_id\":\"c1\"}";
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_false(mfa_lookup_ended(&lk));
+
+    /* unreadable is not gone */
+    memset(big, 'x', sizeof(big) - 1);
+    memcpy(big, "{\"user\":{\"id\":\"u1\"},\"p\":\"", 25);
+    rd.e[1].str = big;
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_int_equal(d.action, MFA_GATE_DENY);
+    assert_false(mfa_lookup_ended(&lk));
+
+    /* the marker not a string: none */
+    rd.e[1].str = "{\"cart\":[1]}";
+    rd.e[0].type = T_HASH;
+    run(&rd, &spec, "sess:s", 0, &d, &id, &err);
+    assert_false(mfa_lookup_ended(&lk));
 }
 
 
@@ -770,6 +824,7 @@ main(void)
         cmocka_unit_test(test_json_not_required),
         cmocka_unit_test(test_json_required_and_verified),
         cmocka_unit_test(test_absent_visitor_large),
+        cmocka_unit_test(test_ended),
         cmocka_unit_test(test_hash_session),
         cmocka_unit_test(test_scope_any),
         cmocka_unit_test(test_forced_company),

@@ -1025,6 +1025,27 @@ mfa_lookup_session(mfa_lookup_t *lk, mfa_fact_t *f, mfa_str_t v)
 }
 
 
+int
+mfa_lookup_ended(const mfa_lookup_t *lk)
+{
+    const mfa_fact_t  *session, *marker;
+
+    /* the first two facts, read in the first round */
+
+    if (lk->nfacts < 2) {
+        return 0;
+    }
+
+    session = &lk->facts[0];
+    marker = &lk->facts[1];
+
+    return session->kind == MFA_FACT_SESSION && session->known
+           && lk->in.session == MFA_RECORD_ABSENT
+           && marker->kind == MFA_FACT_MARKER && marker->known
+           && marker->value_len > 0 && marker->value[0] == 'S';
+}
+
+
 void
 mfa_lookup_input(mfa_lookup_t *lk, mfa_gate_input_t *in,
     mfa_gate_identity_t *id, mfa_err_t *err)

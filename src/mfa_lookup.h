@@ -163,6 +163,14 @@ int mfa_lookup_reply(mfa_lookup_t *lk, mfa_fact_t *f, size_t i,
  */
 int mfa_lookup_record(mfa_lookup_t *lk, mfa_str_t record);
 
+/*
+ * Once nothing is missing: whether the session's record is gone (or
+ * names nobody: a logout that kept the id) while its verified marker is
+ * still there.  That marker is of a login that ended; a later login on
+ * the same id must not inherit it, so the caller deletes it.
+ */
+int mfa_lookup_ended(const mfa_lookup_t *lk);
+
 /* the gate's input and who the session is, once nothing is missing */
 void mfa_lookup_input(mfa_lookup_t *lk, mfa_gate_input_t *in,
     mfa_gate_identity_t *id, mfa_err_t *err);

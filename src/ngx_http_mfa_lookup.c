@@ -61,6 +61,8 @@ struct ngx_http_mfa_lookup_s {
     unsigned                     failed:1;
     unsigned                     cache:1;
     unsigned                     memo:1;
+    /* the session read in Redis, not given by the app */
+    unsigned                     read:1;
 };
 
 
@@ -91,6 +93,9 @@ static ngx_int_t ngx_http_mfa_lookup_reply(ngx_http_mfa_read_t *rd,
     redisReply *reply);
 static void ngx_http_mfa_lookup_finish(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx);
+static void ngx_http_mfa_lookup_end(ngx_http_request_t *r,
+    ngx_http_mfa_lookup_t *lu);
+static void ngx_http_mfa_lookup_ended(void *data, redisReply *reply);
 static void ngx_http_mfa_lookup_input(ngx_http_mfa_loc_conf_t *mlcf,
     mfa_gate_input_t *in);
 static void ngx_http_mfa_lookup_users(ngx_http_request_t *r,
@@ -183,7 +188,8 @@ ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    lu->memo = (record == NULL && lu->cache);
+    lu->read = (record == NULL);
+    lu->memo = (lu->read && lu->cache);
     lu->id = *id;
     lu->memo_mark = mark;
     lu->memo_expires = 0;
@@ -841,6 +847,10 @@ ngx_http_mfa_lookup_finish(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx)
 
         ngx_http_mfa_lookup_users(r, mlcf, &in);
 
+        if (lu->read && mfa_lookup_ended(&lu->lk)) {
+            ngx_http_mfa_lookup_end(r, lu);
+        }
+
         if (lu->memo && err.msg[0] == '\0') {
             ngx_http_mfa_memo_keep(ctx, mlcf, &in);
         }
@@ -989,6 +999,58 @@ ngx_http_mfa_memo_key(ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, char *buf)
     sid.len = id->len;
 
     return mfa_memo_key(buf, MFA_FCACHE_KEY_MAX, key, company, sid);
+}
+
+
+/*
+ * The session's record is gone, its verified marker is not: the login it
+ * was of has ended (a logout, an expiry), and a dashboard that keeps the
+ * id at the next login would otherwise see that login verified.  The
+ * marker is deleted, without waiting; its invalidation reaches every
+ * worker's cache.
+ */
+
+static void
+ngx_http_mfa_lookup_end(ngx_http_request_t *r, ngx_http_mfa_lookup_t *lu)
+{
+    const char  *argv[2];
+    size_t       argvlen[2];
+
+    argv[0] = "DEL";
+    argvlen[0] = 3;
+    argv[1] = lu->lk.marker_key.data;
+    argvlen[1] = lu->lk.marker_key.len;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "mfa: the session's record is gone and its verified "
+                  "marker is not: the marker is deleted");
+
+    /* the cycle's log: a reply that outlives the request */
+
+    (void) ngx_http_mfa_redis_send(ngx_cycle->log, 2, argv, argvlen,
+                                   ngx_http_mfa_lookup_ended, ngx_cycle->log);
+}
+
+
+static void
+ngx_http_mfa_lookup_ended(void *data, redisReply *reply)
+{
+    ngx_log_t  *log = data;
+
+    ngx_uint_t  unlogged;
+
+    static ngx_http_mfa_log_limit_t  refused_log;
+
+    if ((reply == NULL || reply->type == REDIS_REPLY_ERROR)
+        && ngx_http_mfa_log_due(&refused_log, &unlogged))
+    {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "mfa: the verified marker of an ended session could "
+                      "not be deleted: %*s (and %ui more since the last such "
+                      "line)",
+                      (size_t) (reply != NULL ? ngx_min(reply->len, 200) : 8),
+                      reply != NULL ? reply->str : "no reply", unlogged);
+    }
 }
 
 

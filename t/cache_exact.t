@@ -167,6 +167,51 @@ $r = get('a1');
 is($r->status, 302, 're-enrolled elsewhere: the next request');
 like($r->header('Location'), qr{/_mfa/challenge\?}, 'asks for a code again');
 
+# -- a logout that keeps the id, then the same user's next login on it:
+# the gate deletes the marker of the login that ended when it finds the
+# record gone, or naming nobody, and that login is asked for a code
+
+sub marker_gone {
+    my ($sid) = @_;
+    my $key = 'mfa:verified:' . digest($t, $sid);
+    for (1 .. 50) {
+        return 1 unless $t->redis('EXISTS', $key);
+        sleep 0.02;
+    }
+    return 0;
+}
+
+enrol($t, 'dan', 1);
+
+for my $end (['DEL', 'the record deleted'],
+             ['SET', 'the record left without its user'])
+{
+    session($t, 'd1', 'dan', 'acme');
+    verify($t, 'd1', 'dan', 1);
+    $r = through_cached('d1', "dan verified, before $end->[1]");
+    is(saw($r, 'X-MFA-Status'), 'verified', '... verified');
+
+    if ($end->[0] eq 'DEL') {
+        $t->redis('DEL', 'sess:d1');
+    } else {
+        $t->redis('SET', 'sess:d1', '{"cookie":{"path":"/"}}');
+    }
+
+    is(saw(get('d1'), 'X-MFA-Status'), 'anonymous',
+       "$end->[1], the id kept: anonymous");
+    ok(marker_gone('d1'), '... and the marker of the login that ended '
+                          . 'is deleted');
+
+    session($t, 'd1', 'dan', 'acme');
+    $r = get('d1');
+    is($r->status, 302, 'dan logged in again on the same id: not verified');
+    like($r->header('Location') // '', qr{/_mfa/challenge\?},
+         '... asked for a code');
+}
+
+like($t->error_log, qr/the session's record is gone and its verified marker is not: the marker is deleted/,
+     'the log says why the marker went');
+
 # -- the session itself: logout, company switch, reuse by another user
 
 $t->redis('HSET', 'mfa:company:acme', 'require_2fa', '0');
