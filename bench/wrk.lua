@@ -1,12 +1,15 @@
 -- wrk script for bench/run: every request carries the cookie of one of
 -- SESSIONS sessions (sid = PREFIX .. n), rotating, each thread from its
 -- own offset, or drawn at random (DRAW=random: like real users, each seen
--- seldom); SID_PREFIX empty: no cookie at all.  done() prints one
--- machine-readable line.
+-- seldom); SID_PREFIX empty: no cookie at all.  THINK=<ms>: each
+-- connection waits between a response and its next request, a time drawn
+-- between 1 and 2 * THINK - 1 ms (users, not a closed loop at full
+-- speed).  done() prints one machine-readable line.
 
 local sessions = tonumber(os.getenv("SESSIONS") or "10000")
 local prefix = os.getenv("SID_PREFIX") or "s"
 local random = os.getenv("DRAW") == "random"
+local think = tonumber(os.getenv("THINK") or "0")
 local counter = 0
 local threads = 0
 
@@ -32,6 +35,12 @@ function request()
     end
 
     return wrk.format("GET", "/reports?tab=" .. (counter % 7), headers)
+end
+
+if think > 0 then
+    function delay()
+        return math.random(1, 2 * think - 1)
+    end
 end
 
 function done(summary, latency, requests)
