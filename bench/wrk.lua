@@ -4,12 +4,15 @@
 -- seldom); SID_PREFIX empty: no cookie at all.  THINK=<ms>: each
 -- connection waits between a response and its next request, a time drawn
 -- between 1 and 2 * THINK - 1 ms (users, not a closed loop at full
--- speed).  done() prints one machine-readable line.
+-- speed).  LIMIT=<n>: wrk exits after n responses, printing nothing (for
+-- a warm-up).  done() prints one machine-readable line.
 
 local sessions = tonumber(os.getenv("SESSIONS") or "10000")
 local prefix = os.getenv("SID_PREFIX") or "s"
 local random = os.getenv("DRAW") == "random"
 local think = tonumber(os.getenv("THINK") or "0")
+local limit = tonumber(os.getenv("LIMIT") or "0")
+local responses = 0
 local counter = 0
 local threads = 0
 
@@ -40,6 +43,16 @@ end
 if think > 0 then
     function delay()
         return math.random(1, 2 * think - 1)
+    end
+end
+
+if limit > 0 then
+    function response()
+        responses = responses + 1
+
+        if responses >= limit then
+            os.exit(0)
+        end
     end
 end
 

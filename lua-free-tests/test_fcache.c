@@ -347,6 +347,57 @@ test_too_large(void **state)
 }
 
 
+/*
+ * Two keys whose hashes agree in their low 14 bits and differ in the 15th
+ * share a mark in a cache of 16,384 marks (a small one), not in one of
+ * 64 MB (262,144 slots, 32,768 marks): there an invalidation of one
+ * leaves the other fresh.
+ */
+static void
+test_marks_scale(void **state)
+{
+    int           i, j;
+    char          keys[2][16];
+    uint64_t      mark, hash[2];
+    mfa_str_t     k;
+    mfa_fcache_t  small, big;
+
+    (void) state;
+
+    snprintf(keys[0], sizeof(keys[0]), "k0");
+    k.data = keys[0];
+    k.len = strlen(keys[0]);
+    hash[0] = mfa_fcache_hash(k);
+
+    for (i = 1, j = 0; j == 0 && i < 1000000; i++) {
+        snprintf(keys[1], sizeof(keys[1]), "k%d", i);
+        k.data = keys[1];
+        k.len = strlen(keys[1]);
+        hash[1] = mfa_fcache_hash(k);
+
+        j = ((hash[0] ^ hash[1]) & 0x7fff) == 0x4000;
+    }
+
+    assert_true(j);
+
+    assert_int_equal(mfa_fcache_init(&small, 1024 * 1024), MFA_OK);
+    assert_int_equal(mfa_fcache_init(&big, 64 * 1024 * 1024), MFA_OK);
+
+    /* k is the second key */
+    mark = mfa_fcache_mark(&small);
+    mfa_fcache_invalidate(&small, k);
+    assert_false(mfa_fcache_fresh(&small, hash[0], mark));
+
+    mark = mfa_fcache_mark(&big);
+    mfa_fcache_invalidate(&big, k);
+    assert_true(mfa_fcache_fresh(&big, hash[0], mark));
+    assert_false(mfa_fcache_fresh(&big, hash[1], mark));
+
+    mfa_fcache_free(&small);
+    mfa_fcache_free(&big);
+}
+
+
 int
 main(void)
 {
@@ -358,6 +409,7 @@ main(void)
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_index_runs),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_marks_scale),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,10 @@ struct mfa_fcache_entry_s {
    at most (linear probing stays short below three quarters) */
 #define MFA_FCACHE_PER_SLOT    128
 #define mfa_fcache_slots_max(n)  ((n) / 4 * 3)
-#define MFA_FCACHE_MARKS       16384
+/* invalidation marks: one for every 8 slots, 16,384 at the least, so
+   that an invalidation retires few entries and memos of other keys */
+#define MFA_FCACHE_SLOTS_PER_MARK  8
+#define MFA_FCACHE_MARKS_MIN       16384
 
 /* an entry's place in the region, in MFA_FCACHE_ALIGN units: 0 is the
    index itself, never an entry, and marks an empty slot */
@@ -76,7 +79,7 @@ static void mfa_fcache_reset(mfa_fcache_t *c);
 int
 mfa_fcache_init(mfa_fcache_t *c, size_t max)
 {
-    size_t  n, index;
+    size_t  n, marks, index;
     void   *region;
 
     memset(c, 0, sizeof(mfa_fcache_t));
@@ -90,8 +93,14 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
         /* void */
     }
 
+    marks = n / MFA_FCACHE_SLOTS_PER_MARK;
+
+    if (marks < MFA_FCACHE_MARKS_MIN) {
+        marks = MFA_FCACHE_MARKS_MIN;
+    }
+
     index = n * sizeof(mfa_fcache_slot_t)
-            + MFA_FCACHE_MARKS * sizeof(uint64_t)
+            + marks * sizeof(uint64_t)
             + MFA_FCACHE_CLASSES * sizeof(mfa_fcache_entry_t *);
 
     if (max < 2 * index) {
@@ -114,7 +123,7 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
     c->region_size = max;
     c->slots = (mfa_fcache_slot_t *) c->region;
     c->marks = (uint64_t *) (c->slots + n);
-    c->free_lists = (mfa_fcache_entry_t **) (c->marks + MFA_FCACHE_MARKS);
+    c->free_lists = (mfa_fcache_entry_t **) (c->marks + marks);
     c->end = c->region + max;
     c->bottom = (char *) (c->free_lists + MFA_FCACHE_CLASSES);
     c->bottom += (MFA_FCACHE_ALIGN - (uintptr_t) c->bottom % MFA_FCACHE_ALIGN)
@@ -122,7 +131,7 @@ mfa_fcache_init(mfa_fcache_t *c, size_t max)
 
     c->mask = n - 1;
     c->count_max = mfa_fcache_slots_max(n);
-    c->marks_mask = MFA_FCACHE_MARKS - 1;
+    c->marks_mask = marks - 1;
     c->max = max - index;
 
     mfa_fcache_reset(c);
