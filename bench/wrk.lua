@@ -4,8 +4,8 @@
 -- seldom); SID_PREFIX empty: no cookie at all.  THINK=<ms>: each
 -- connection waits between a response and its next request, a time drawn
 -- between 1 and 2 * THINK - 1 ms (users, not a closed loop at full
--- speed).  LIMIT=<n>: wrk exits after n responses, printing nothing (for
--- a warm-up).  done() prints one machine-readable line.
+-- speed).  LIMIT=<n>: wrk exits after n responses (a warm-up), printing
+-- only their count.  done() prints one machine-readable line.
 
 local sessions = tonumber(os.getenv("SESSIONS") or "10000")
 local prefix = os.getenv("SID_PREFIX") or "s"
@@ -51,6 +51,7 @@ if limit > 0 then
         responses = responses + 1
 
         if responses >= limit then
+            io.write(string.format("RESULT requests=%d\n", responses))
             os.exit(0)
         end
     end
