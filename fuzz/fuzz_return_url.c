@@ -29,12 +29,18 @@
  * and has only non-empty segments of unreserved characters, none "." or
  * ".." (nor any other run of dots only), and every such prefix is
  * accepted.
+ *
+ * mfa_origin_is_host(): "http://" and the input, in either case, is the
+ * input's origin exactly when the input is a host (not empty, no "/", "@",
+ * space, control character, 0x7f nor backslash); the input as an origin
+ * is that of a host "h" only when it is "http://h" or "https://h".
  */
 
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -53,6 +59,7 @@ static void fuzz_percent(const char *in, size_t len);
 static void fuzz_location(const char *uri, size_t len,
     mfa_gate_action_e action);
 static void fuzz_pages_prefix(const char *prefix, size_t len);
+static void fuzz_origin(const char *in, size_t len);
 
 
 static int
@@ -344,6 +351,48 @@ fuzz_pages_prefix(const char *prefix, size_t len)
 }
 
 
+static void
+fuzz_origin(const char *in, size_t len)
+{
+    int            host;
+    char          *origin;
+    size_t         i;
+    unsigned char  c;
+
+    origin = malloc(len + 8);
+    FUZZ_CHECK(origin != NULL);
+
+    host = len > 0;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) in[i];
+
+        if (c <= 0x20 || c == 0x7f || c == '\\' || c == '/' || c == '@') {
+            host = 0;
+        }
+    }
+
+    memcpy(origin, "hTTp://", 7);
+    memcpy(origin + 7, in, len);
+
+    for (i = 7; i < len + 7; i++) {
+        c = (unsigned char) origin[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            origin[i] = (char) (c ^ 0x20);
+        }
+    }
+
+    FUZZ_CHECK(mfa_origin_is_host(origin, len + 7, in, len) == host);
+
+    free(origin);
+
+    FUZZ_CHECK(mfa_origin_is_host(in, len, "h", 1)
+               == ((len == 8 && strncasecmp(in, "http://h", 8) == 0)
+                   || (len == 9 && strncasecmp(in, "https://h", 9) == 0)));
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -356,6 +405,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_location(s, size, MFA_GATE_CHALLENGE);
     fuzz_location(s, size, MFA_GATE_ENROLL);
     fuzz_pages_prefix(s, size);
+    fuzz_origin(s, size);
 
     return 0;
 }

@@ -7,6 +7,8 @@
  */
 
 
+#include <limits.h>
+
 #include "mfa_test.h"
 #include "mfa_events.h"
 
@@ -29,6 +31,11 @@ test_events_channel(void **state)
 
     n = mfa_events_channel(buf, 15, MFA_EVENT_HINCRBYFLOAT);
     assert_string_equal(buf, "__keyevent@15__:hincrbyfloat");
+    assert_int_equal(n, strlen(buf));
+
+    /* the longest name in the longest database number */
+    n = mfa_events_channel(buf, LONG_MIN, MFA_EVENT_GEORADIUSSTORE);
+    assert_string_equal(buf, "__keyevent@-9223372036854775808__:georadiusstore");
     assert_int_equal(n, strlen(buf));
 
     /* every channel named is recognised as its event */

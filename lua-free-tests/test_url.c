@@ -91,6 +91,52 @@ test_return_url(void **state)
 
 
 static void
+test_origin_is_host(void **state)
+{
+    size_t  i;
+
+    static const struct {
+        const char  *origin;
+        const char  *host;
+        int          same;
+    } cases[] = {
+        { "http://dash.example.com", "dash.example.com", 1 },
+        { "https://dash.example.com", "dash.example.com", 1 },
+        { "HTTPS://Dash.Example.COM", "dash.example.com", 1 },
+        { "http://127.0.0.1:8080", "127.0.0.1:8080", 1 },
+        { "http://[::1]:8080", "[::1]:8080", 1 },
+        { "http://127.0.0.1:8080", "127.0.0.1", 0 },
+        { "http://127.0.0.1", "127.0.0.1:8080", 0 },
+        { "http://evil.example", "dash.example.com", 0 },
+        { "http://dash.example.com.evil.example", "dash.example.com", 0 },
+        { "http://evil.example/dash.example.com", "dash.example.com", 0 },
+        { "null", "dash.example.com", 0 },
+        { "ftp://dash.example.com", "dash.example.com", 0 },
+        { "dash.example.com", "dash.example.com", 0 },
+        { "http://", "", 0 },
+        { "http://a@dash.example.com", "a@dash.example.com", 0 },
+        { "http://dash.example.com/", "dash.example.com/", 0 },
+        { "http://dash example.com", "dash example.com", 0 },
+    };
+
+    for (i = 0; i < mfa_test_nelts(cases); i++) {
+        if (mfa_origin_is_host(cases[i].origin, strlen(cases[i].origin),
+                               cases[i].host, strlen(cases[i].host))
+            != cases[i].same)
+        {
+            fail_msg("\"%s\" for host \"%s\": not %d", cases[i].origin,
+                     cases[i].host, cases[i].same);
+        }
+    }
+
+    /* a NUL in the origin, and the lengths given are what is compared */
+    assert_false(mfa_origin_is_host("http://a\0b", 10, "a\0b", 3));
+    assert_false(mfa_origin_is_host("http://ab", 9, "ab\0", 3));
+    assert_true(mfa_origin_is_host("http://abc", 9, "abx", 2));
+}
+
+
+static void
 test_percent_encode(void **state)
 {
     char    out[64];
@@ -511,6 +557,7 @@ main(void)
         cmocka_unit_test(test_form_limits),
         cmocka_unit_test(test_form_get),
         cmocka_unit_test(test_pages_prefix),
+        cmocka_unit_test(test_origin_is_host),
     };
 
     return cmocka_run_group_tests_name("url", tests, NULL, NULL);

@@ -42,6 +42,18 @@ static const char  *mfa_events_names[MFA_EVENTS] = {
     "move_to",
     "copy_to",
     "restore",
+    /* a list's, a set's or a sorted set's store commands, which replace
+       a key of any type: sent only with the classes "l", "s", "z" */
+    "sortstore",
+    "sinterstore",
+    "sunionstore",
+    "sdiffstore",
+    "zinterstore",
+    "zunionstore",
+    "zdiffstore",
+    "zrangestore",
+    "georadiusstore",
+    "geosearchstore",
 };
 
 

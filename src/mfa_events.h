@@ -8,7 +8,16 @@
  * Not among them: "expire" and "persist".  A touch (EXPIRE, as
  * express-session and others send at every request) changes nothing the
  * gate reads; a cached entry ends when the key's time to live read with
- * it does, which a touch can only have made longer.
+ * it does, which a touch can only have made longer.  A time to live made
+ * shorter (no session store does) is seen when the key is deleted: at
+ * its next read by anyone (the dashboard's, in the request the gate let
+ * through) or by Redis's active expiry.
+ *
+ * The store commands of lists, sets and sorted sets replace a key of
+ * any type; their events come only with the classes "l", "s", "z",
+ * which the probe does not need (a dashboard never writes its sessions
+ * so): subscribed, so that a Redis configured with them is exact for
+ * them too.
  *
  * The probe: round n writes, in this order, on one connection,
  *
@@ -62,11 +71,21 @@ typedef enum {
     MFA_EVENT_MOVE_TO,
     MFA_EVENT_COPY_TO,
     MFA_EVENT_RESTORE,
+    MFA_EVENT_SORTSTORE,
+    MFA_EVENT_SINTERSTORE,
+    MFA_EVENT_SUNIONSTORE,
+    MFA_EVENT_SDIFFSTORE,
+    MFA_EVENT_ZINTERSTORE,
+    MFA_EVENT_ZUNIONSTORE,
+    MFA_EVENT_ZDIFFSTORE,
+    MFA_EVENT_ZRANGESTORE,
+    MFA_EVENT_GEORADIUSSTORE,
+    MFA_EVENT_GEOSEARCHSTORE,
     MFA_EVENTS
 } mfa_event_t;
 
 /* "__keyevent@" + a database number + "__:" + the longest name */
-#define MFA_EVENTS_CHANNEL_MAX  48
+#define MFA_EVENTS_CHANNEL_MAX  56
 
 /* the classes of notify-keyspace-events the probe proves */
 #define MFA_EVENTS_CLASSES      "Eg$hxn"

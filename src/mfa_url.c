@@ -6,6 +6,7 @@
 
 
 #include <string.h>
+#include <strings.h>
 
 #include "mfa_url.h"
 
@@ -169,6 +170,41 @@ mfa_return_url_valid(const char *url, size_t len)
     }
 
     return 1;
+}
+
+
+int
+mfa_origin_is_host(const char *origin, size_t len, const char *host,
+    size_t host_len)
+{
+    size_t  i, skip;
+
+    if (len > 7 && strncasecmp(origin, "http://", 7) == 0) {
+        skip = 7;
+
+    } else if (len > 8 && strncasecmp(origin, "https://", 8) == 0) {
+        skip = 8;
+
+    } else {
+        return 0;
+    }
+
+    if (host_len == 0 || len - skip != host_len) {
+        return 0;
+    }
+
+    /* the host has no NUL (a bad character), so strncasecmp() stops at
+       an origin's only at a difference */
+
+    for (i = 0; i < host_len; i++) {
+        if (host[i] == '/' || host[i] == '@'
+            || mfa_url_bad_char((unsigned char) host[i]))
+        {
+            return 0;
+        }
+    }
+
+    return strncasecmp(origin + skip, host, host_len) == 0;
 }
 
 

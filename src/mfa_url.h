@@ -58,6 +58,16 @@ int mfa_percent_decode(const char *in, size_t len, int plus_is_space,
 int mfa_return_url_valid(const char *url, size_t len);
 
 /*
+ * Whether a request's Origin ("http://" or "https://" and an authority)
+ * names the host of its Host header (host[:port], compared without case).
+ * The scheme is not compared: behind a TLS terminator nginx may see
+ * plain HTTP for an https origin.  "null", another scheme, a path, user
+ * information or a control character: not the host.
+ */
+int mfa_origin_is_host(const char *origin, size_t len, const char *host,
+    size_t host_len);
+
+/*
  * A location prefix for the module's pages: starts and ends with "/",
  * only unreserved characters and "/", no empty, "." or ".." segment.
  */

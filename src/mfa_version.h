@@ -9,7 +9,7 @@
 #define MFA_VERSION_H
 
 
-#define MFA_VERSION  "0.15.1"
+#define MFA_VERSION  "0.15.2"
 
 
 #endif /* MFA_VERSION_H */

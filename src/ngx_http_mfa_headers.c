@@ -11,6 +11,7 @@
 
 #include "ngx_http_mfa.h"
 #include "ngx_http_mfa_log.h"
+#include "mfa_url.h"
 
 
 static ngx_uint_t ngx_http_mfa_named(ngx_table_elt_t *h, const char *name,
@@ -270,21 +271,45 @@ ngx_http_mfa_header_in(ngx_http_request_t *r, char *name)
 /*
  * Whether the browser says the request comes from another site
  * (Sec-Fetch-Site); "none" (typed or bookmarked) is accepted when
- * allow_none is set.  Logged when refused.
+ * allow_none is set.  A browser that sends no Sec-Fetch-Site still sends
+ * Origin with a POST or PUT: it must name the Host.  Logged when refused.
  */
 
 ngx_uint_t
 ngx_http_mfa_cross_site(ngx_http_request_t *r, ngx_uint_t allow_none)
 {
-    mfa_str_t   site;
-    ngx_uint_t  unlogged;
+    mfa_str_t         site, origin;
+    ngx_uint_t        unlogged;
+    ngx_table_elt_t  *host;
 
-    static ngx_http_mfa_log_limit_t  site_log;
+    static ngx_http_mfa_log_limit_t  site_log, origin_log;
 
     site = ngx_http_mfa_header_in(r, "Sec-Fetch-Site");
 
-    if (site.data == NULL
-        || (site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
+    if (site.data == NULL) {
+        origin = ngx_http_mfa_header_in(r, "Origin");
+        host = r->headers_in.host;
+
+        if (origin.data == NULL
+            || (host != NULL
+                && mfa_origin_is_host(origin.data, origin.len,
+                                      (const char *) host->value.data,
+                                      host->value.len)))
+        {
+            return 0;
+        }
+
+        if (ngx_http_mfa_log_due(&origin_log, &unlogged)) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mfa: request to the pages refused: its Origin "
+                          "is not its Host (and %ui more refused since the "
+                          "last such line)", unlogged);
+        }
+
+        return 1;
+    }
+
+    if ((site.len == 11 && ngx_strncmp(site.data, "same-origin", 11) == 0)
         || (allow_none && site.len == 4
             && ngx_strncmp(site.data, "none", 4) == 0))
     {

@@ -160,6 +160,17 @@ $r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
 is($r->status, 200, 'enrolled, same-origin: 200');
 is(json_of($r)->{require_2fa}, JSON::PP::false, 'off');
 
+# a browser that sends no Sec-Fetch-Site: its Origin must be the Host
+for my $origin ('http://evil.example', 'null', 'http://localhost.evil.example') {
+    $r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+             body => '{"require_2fa":true}', headers => { Origin => $origin });
+    is($r->status, 403, "no Sec-Fetch-Site, Origin $origin: 403");
+}
+is($t->redis('HGET', 'mfa:company:acme', 'require_2fa'), 0, 'nothing changed');
+$r = api(PUT => '/_mfa/api/companies/acme/policy', sid => 'A',
+         body => '{"require_2fa":false}', headers => { Origin => 'https://LOCALHOST' });
+is($r->status, 200, 'no Sec-Fetch-Site, Origin of the Host: 200');
+
 # an admin of another company, naming this one as the active company
 $t->redis('SET', 'sess:M', '{"user":{"id":"mal"},"company_id":"evil","is_admin":true}');
 $t->redis('HSET', 'mfa:company:acme', 'require_2fa', 1);

@@ -40,9 +40,12 @@ is($r->status, 403, "another session's token: 403");
 $r = page_post($t, 'S1', '/_mfa/enroll', { %form, csrf => $csrf },
                'Sec-Fetch-Site' => 'cross-site');
 is($r->status, 403, 'a cross-site POST, even with the token: 403');
+$r = page_post($t, 'S1', '/_mfa/enroll', { %form, csrf => $csrf },
+               Origin => 'http://evil.example');
+is($r->status, 403, 'no Sec-Fetch-Site, an Origin of another host: 403');
 ok(!enrolled(), 'nothing changed');
 $r = page_post($t, 'S1', '/_mfa/enroll', { %form, csrf => $csrf },
-               'Sec-Fetch-Site' => 'same-origin');
+               'Sec-Fetch-Site' => 'same-origin', Origin => 'http://localhost');
 is($r->status, 200, 'the same POST, same-origin, with the token: accepted');
 ok(enrolled(), 'enrolled');
 $t->redis('HDEL', 'mfa:user:erin', 'step');
