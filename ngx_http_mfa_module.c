@@ -2627,13 +2627,6 @@ ngx_http_mfa_init(ngx_conf_t *cf)
 
     *h = ngx_http_mfa_subrequest_handler;
 
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    *h = ngx_http_mfa_lookup_forget;
-
     /* the counters, wherever the module is at work or asked for them */
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mfa_module);

@@ -235,13 +235,6 @@ ngx_int_t ngx_http_mfa_lookup(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx);
 ngx_int_t ngx_http_mfa_lookup_facts(ngx_http_request_t *r,
     ngx_http_mfa_ctx_t *ctx, ngx_str_t *id, mfa_str_t *record);
 
-/*
- * After the response (the log phase): a request that may have changed its
- * session (neither GET nor HEAD: a login, a logout, a company switch)
- * forgets what this worker cached of the session key it was decided on.
- */
-ngx_int_t ngx_http_mfa_lookup_forget(ngx_http_request_t *r);
-
 /* the decision made without Redis, for want of a session: */
 #define NGX_HTTP_MFA_NO_SESSION   0     /* no session id */
 #define NGX_HTTP_MFA_VISITOR      1     /* the app: nobody logged in */

@@ -26,6 +26,7 @@
 
 
 static uint64_t ngx_http_mfa_cache_now(void);
+static void ngx_http_mfa_cache_invalidate(u_char *key, size_t len);
 static void ngx_http_mfa_cache_flush(void);
 
 
@@ -72,7 +73,7 @@ ngx_http_mfa_cache_init(ngx_cycle_t *cycle, size_t size)
         return NGX_ERROR;
     }
 
-    ngx_http_mfa_redis_track(ngx_http_mfa_cache_forget,
+    ngx_http_mfa_redis_track(ngx_http_mfa_cache_invalidate,
                              ngx_http_mfa_cache_flush);
 
     return NGX_OK;
@@ -210,8 +211,8 @@ ngx_http_mfa_cache_fresh(uint64_t hash, uint64_t mark)
 }
 
 
-void
-ngx_http_mfa_cache_forget(u_char *key, size_t len)
+static void
+ngx_http_mfa_cache_invalidate(u_char *key, size_t len)
 {
     mfa_str_t  k;
 

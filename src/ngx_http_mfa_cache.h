@@ -73,8 +73,5 @@ void ngx_http_mfa_cache_keep(const void *scope, ngx_uint_t kind,
     mfa_str_t key, mfa_str_t value, uint64_t mark, uint64_t expires);
 ngx_uint_t ngx_http_mfa_cache_fresh(uint64_t hash, uint64_t mark);
 
-/* a key invalidated: by Redis, or by a request that may have changed it */
-void ngx_http_mfa_cache_forget(u_char *key, size_t len);
-
 
 #endif /* _NGX_HTTP_MFA_CACHE_H_INCLUDED_ */

@@ -217,34 +217,6 @@ ngx_http_mfa_lookup_facts(ngx_http_request_t *r, ngx_http_mfa_ctx_t *ctx,
 
 
 /*
- * Redis writes its reply to a SET before the invalidation the SET causes:
- * a dashboard that logs a user in under the session id it had, and
- * answers at once, could see the next request decided on the session's
- * previous facts if Redis was descheduled between the two writes.  Its
- * response has come by here, so its writes are done: the next request of
- * the session on this worker reads them.
- */
-
-ngx_int_t
-ngx_http_mfa_lookup_forget(ngx_http_request_t *r)
-{
-    ngx_http_mfa_ctx_t  *ctx;
-
-    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
-        return NGX_OK;
-    }
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mfa_module);
-
-    if (ctx != NULL && ctx->key.len != 0) {
-        ngx_http_mfa_cache_forget(ctx->key.data, ctx->key.len);
-    }
-
-    return NGX_OK;
-}
-
-
-/*
  * Decided without reading Redis: no session id, the app saying nobody is
  * logged in, or the app that could not be asked ("mfa_fail" decides)
  */
