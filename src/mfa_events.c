@@ -18,6 +18,8 @@
                                | mfa_event_bit(MFA_EVENT_HSET)               \
                                | mfa_event_bit(MFA_EVENT_DEL))
 
+_Static_assert(MFA_EVENTS <= 32, "an event is a bit of an unsigned int");
+
 
 /* as Redis names them (src/notify.c's callers) */
 static const char  *mfa_events_names[MFA_EVENTS] = {
