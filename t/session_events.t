@@ -191,6 +191,7 @@ $t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$hxnlsz');
 $t->redis('SADD', 'tmpset', 'a');
 $t->redis('ZADD', 'tmpz', 1, 'a');
 $t->redis('RPUSH', 'tmplist', 'a');
+$t->redis('GEOADD', 'tmpgeo', 13.4, 52.5, 'a');
 for my $store ([ 'SUNIONSTORE', 'sess:s3', 'tmpset' ],
                [ 'SINTERSTORE', 'sess:s3', 'tmpset' ],
                [ 'SDIFFSTORE', 'sess:s3', 'tmpset' ],
@@ -198,23 +199,16 @@ for my $store ([ 'SUNIONSTORE', 'sess:s3', 'tmpset' ],
                [ 'ZINTERSTORE', 'sess:s3', 1, 'tmpz' ],
                [ 'ZDIFFSTORE', 'sess:s3', 1, 'tmpz' ],
                [ 'ZRANGESTORE', 'sess:s3', 'tmpz', 0, -1 ],
-               [ 'SORT', 'tmplist', 'ALPHA', 'STORE', 'sess:s3' ]) {
-    my $what = join ' ', grep { !/^(?:sess:s3|tmp\w+|-?\d+)$/ } @$store;
+               [ 'SORT', 'tmplist', 'ALPHA', 'STORE', 'sess:s3' ],
+               [ 'GEORADIUS', 'tmpgeo', 13.4, 52.5, 10, 'km', 'STORE', 'sess:s3' ],
+               [ 'GEOSEARCHSTORE', 'sess:s3', 'tmpgeo', 'FROMLONLAT', 13.4, 52.5,
+                 'BYRADIUS', 10, 'km' ]) {
+    my $what = $store->[0];
     $t->redis('SET', 'sess:s3', json('una'));
     is(user(get('s3')), 'una', "$what: a session");
     ok(cached('s3'), "$what: cached before");
     $t->redis(@$store);
     is(get('s3')->status, 403, "$what onto it (not a record): seen at the next request");
-}
-$t->redis('GEOADD', 'tmpgeo', 13.4, 52.5, 'a');
-for my $store ([ 'GEORADIUS', 'tmpgeo', 13.4, 52.5, 10, 'km', 'STORE', 'sess:s3' ],
-               [ 'GEOSEARCHSTORE', 'sess:s3', 'tmpgeo', 'FROMLONLAT', 13.4, 52.5,
-                 'BYRADIUS', 10, 'km' ]) {
-    $t->redis('SET', 'sess:s3', json('una'));
-    is(user(get('s3')), 'una', "$store->[0]: a session");
-    ok(cached('s3'), "$store->[0]: cached before");
-    $t->redis(@$store);
-    is(get('s3')->status, 403, "$store->[0] onto it: seen at the next request");
 }
 $t->redis('CONFIG', 'SET', 'notify-keyspace-events', 'Eg$hxn');
 
